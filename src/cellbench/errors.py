@@ -1,0 +1,49 @@
+"""One exception tree for cellbench.
+
+Every error a user can cause is an :class:`InputError` (or a subclass) whose message names the file,
+line, column or field and says what was expected. The CLI prints the message and exits with code 2;
+it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class CellbenchError(Exception):
+    """Base of every error cellbench raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(CellbenchError):
+    """Bad input: a file, a field or an argument that is not what cellbench expected."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, source: str | None = None, location: str | None = None):
+        self.source = source
+        self.location = location
+        prefix = ""
+        if source:
+            prefix = f"{source}"
+            if location:
+                prefix += f", {location}"
+            prefix += ": "
+        elif location:
+            prefix = f"{location}: "
+        super().__init__(prefix + message)
+
+
+class NotFound(InputError):
+    """A named thing (cell, material, protocol, record) does not exist."""
+
+
+class SimulationError(CellbenchError):
+    """The solver could not run a step; the message names the step, the state and the likely cause."""
+
+    exit_code = 3
+
+
+class AccessDenied(CellbenchError):
+    """The caller may not see or change a record."""
+
+    exit_code = 4

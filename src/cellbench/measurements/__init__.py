@@ -1,0 +1,6 @@
+"""Canonical time series (Battery Data Format columns) for simulated and measured tests."""
+
+from cellbench.measurements import schema
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
+
+__all__ = ["Measurement", "MeasurementMetadata", "add_cumulative_columns", "schema"]

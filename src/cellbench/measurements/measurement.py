@@ -1,0 +1,139 @@
+"""Measurement: one canonical time series (simulated or measured) with its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import polars as pl
+import pyarrow.parquet as pq
+from pydantic import BaseModel, Field
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+
+PARQUET_METADATA_KEY = b"cellbench.measurement"
+
+
+class MeasurementMetadata(BaseModel):
+    """Who and what produced a time series. Units are those recorded by the source, before conversion."""
+
+    origin: Literal["simulation", "cycler"] = "cycler"
+    vendor: str | None = None
+    file_format: str | None = None
+    source_file: str | None = None
+    channel: str | None = None
+    start_time: datetime | None = None
+    procedure: str | None = None
+    cell_id: str | None = None
+    units_as_recorded: dict[str, str] = Field(default_factory=dict)
+    provenance: dict[str, Any] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+
+class Measurement:
+    """A battery test as a table with canonical BDF columns (see :mod:`cellbench.measurements.schema`).
+
+    >>> import polars as pl
+    >>> m = Measurement(pl.DataFrame({"test_time_second": [0.0, 3600.0], "voltage_volt": [4.0, 3.0],
+    ...                                "current_ampere": [-1.0, -1.0]}))
+    >>> round(m.data["discharging_capacity_ampere_hour"][-1], 6)
+    1.0
+    """
+
+    def __init__(self, data: pl.DataFrame, metadata: MeasurementMetadata | None = None, *, derive: bool = True):
+        self.metadata = metadata or MeasurementMetadata()
+        missing = [c for c in S.REQUIRED if c not in data.columns]
+        if missing:
+            raise InputError(f"missing canonical column(s) {', '.join(missing)}", source=self.metadata.source_file)
+        casts = [pl.col(c).cast(S.COLUMNS[c][0]) for c in data.columns if c in S.COLUMNS]
+        data = data.with_columns(casts)
+        self.data = add_cumulative_columns(data) if derive else data
+
+    # -- views -----------------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.data.height
+
+    def __repr__(self) -> str:
+        return f"Measurement({self.metadata.origin}, {self.data.height} rows, columns={self.data.columns})"
+
+    def _repr_html_(self) -> str:
+        return f"<b>Measurement</b> ({self.metadata.origin}, {self.data.height} rows)" + self.data.head(10)._repr_html_()
+
+    def to_pandas(self):
+        return self.data.to_pandas()
+
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical table (Arrow IPC bytes): the same data gives the same hash."""
+        h = hashlib.sha256()
+        for batch in self.data.to_arrow().to_batches():
+            for col in batch.columns:
+                for buf in col.buffers():
+                    if buf is not None:
+                        h.update(memoryview(buf))
+        h.update(",".join(self.data.columns).encode())
+        return h.hexdigest()
+
+    # -- files -----------------------------------------------------------------------------------------
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write atomically: a temporary file renamed into place, so a reader never sees half a file."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        table = self.data.to_arrow()
+        meta = dict(table.schema.metadata or {})
+        meta[PARQUET_METADATA_KEY] = self.metadata.model_dump_json().encode()
+        table = table.replace_schema_metadata(meta)
+        tmp = path.with_name(path.name + ".tmp")
+        pq.write_table(table, tmp)
+        tmp.replace(path)
+        return path
+
+    @classmethod
+    def from_parquet(cls, path: str | Path) -> "Measurement":
+        path = Path(path)
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # pyarrow raises several types for corrupt files
+            raise InputError(f"not a readable Parquet file ({exc})", source=str(path)) from exc
+        raw = (table.schema.metadata or {}).get(PARQUET_METADATA_KEY)
+        metadata = MeasurementMetadata.model_validate_json(raw) if raw else MeasurementMetadata(source_file=str(path))
+        return cls(pl.from_arrow(table), metadata, derive=False)
+
+    def to_csv(self, path: str | Path, *, header_style: Literal["machine", "human"] = "machine") -> Path:
+        path = Path(path)
+        df = self.data
+        if header_style == "human":
+            df = df.rename({c: S.COLUMNS[c][1] for c in df.columns if c in S.COLUMNS})
+        tmp = path.with_name(path.name + ".tmp")
+        df.write_csv(tmp)
+        tmp.replace(path)
+        return path
+
+    def to_json_summary(self) -> dict[str, Any]:
+        return {"rows": self.data.height, "columns": self.data.columns, "metadata": json.loads(self.metadata.model_dump_json())}
+
+
+def add_cumulative_columns(data: pl.DataFrame) -> pl.DataFrame:
+    """Fill in BDF's cumulative charge/discharge capacity and energy and power when a source lacks them.
+
+    Integration is trapezoidal in time; charge counts positive current only, discharge negative only.
+    """
+    t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)
+    dt = (t - t.shift(1)).fill_null(0.0)
+    i_mid = ((i + i.shift(1)) / 2).fill_null(0.0)
+    p_mid = ((i * v + (i * v).shift(1)) / 2).fill_null(0.0)
+    add = []
+    if S.POWER not in data.columns:
+        add.append((i * v).alias(S.POWER))
+    if S.CHARGE_CAPACITY not in data.columns:
+        add.append((i_mid.clip(lower_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.CHARGE_CAPACITY))
+    if S.DISCHARGE_CAPACITY not in data.columns:
+        add.append((-i_mid.clip(upper_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.DISCHARGE_CAPACITY))
+    if S.CHARGE_ENERGY not in data.columns:
+        add.append((p_mid.clip(lower_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.CHARGE_ENERGY))
+    if S.DISCHARGE_ENERGY not in data.columns:
+        add.append((-p_mid.clip(upper_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.DISCHARGE_ENERGY))
+    return data.with_columns(add) if add else data
