@@ -1,0 +1,59 @@
+"""The reference material library (YAML files in `data/`) and loading of user material files."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from cellbench.documents import parse_model, read_yaml
+from cellbench.errors import InputError, NotFound
+from cellbench.materials.records import MATERIAL_ADAPTER, MaterialBase
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def _parse(data, source: str) -> MaterialBase:
+    if not isinstance(data, dict):
+        raise InputError("a material file must be a mapping of fields", source=source)
+    from pydantic import ValidationError
+
+    from cellbench.documents import validation_message
+
+    try:
+        return MATERIAL_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise InputError(validation_message(exc), source=source) from exc
+
+
+def load_file(path: str | Path) -> MaterialBase:
+    """Load a material record from a YAML file (a user's new material, for example)."""
+    return _parse(read_yaml(path), str(path))
+
+
+@lru_cache(maxsize=None)
+def _library() -> dict[str, MaterialBase]:
+    records = {}
+    for path in sorted(DATA_DIR.glob("*.yaml")):
+        record = load_file(path)
+        if record.id != path.stem:
+            raise InputError(f"id '{record.id}' must match the file name '{path.stem}'", source=str(path))
+        records[record.id] = record
+    return records
+
+
+def list_materials(role: str | None = None) -> list[MaterialBase]:
+    return [m for m in _library().values() if role is None or m.role == role]
+
+
+def load(ref: str | Path | MaterialBase) -> MaterialBase:
+    """A material by library id (``"ncm811"``) or by path to a YAML file."""
+    if isinstance(ref, MaterialBase):
+        return ref
+    ref_str = str(ref)
+    if ref_str.endswith((".yaml", ".yml")) or Path(ref_str).is_file():
+        return load_file(ref_str)
+    try:
+        return _library()[ref_str]
+    except KeyError:
+        known = ", ".join(sorted(_library()))
+        raise NotFound(f"unknown material '{ref_str}'; known materials: {known}") from None
