@@ -1,0 +1,121 @@
+"""Automatic aggregation: watch a folder and ingest new and changed files once they stop growing.
+
+A file is handled when its size and modification time are the same on two polls in a row (a cycler still
+writing it changes one or both). What was handled is kept in the ``watched_files`` table, so a restarted
+watcher does not ingest anything twice; a file whose time stamp changed but whose bytes did not is not
+re-read. Ingest itself is idempotent, so even a watcher killed between storing a test and noting it down
+only finds "already stored" on restart.
+
+>>> watcher = Watcher(store, "/lab/cycler-exports")      # doctest: +SKIP
+>>> watcher.run(interval_s=10)                           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlalchemy import select
+
+from cellbench.errors import InputError
+from cellbench.store.models import WatchedFile, utc_now
+from cellbench.store.sources import file_sha256
+from cellbench.store.store import IngestResult, Store
+
+log = logging.getLogger("cellbench.store.watch")
+
+# Files that are never test exports on their own: editors' and copiers' temporaries, and side files that a
+# reader opens together with the main export (Arbin's `_Metadata.csv` next to its data CSV).
+TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", "~")
+SIDE_FILE_SUFFIXES = ("_metadata.csv",)
+
+Signature = tuple[int, int]  # (size in bytes, modification time in ns)
+
+
+class Watcher:
+    """Polls one folder (recursively) and ingests each file version once."""
+
+    def __init__(self, store: Store, folder: str | Path, *, organisation: str | None = None):
+        self.store = store
+        self.folder = Path(folder).resolve()
+        if not self.folder.is_dir():
+            raise InputError("not a folder to watch", source=str(folder))
+        self.organisation = organisation
+        self._last_look: dict[str, Signature] = {}
+        self._own_files = Path(store.data_dir).resolve()
+
+    def poll(self) -> list[IngestResult]:
+        """One look at the folder; ingest every file that is unchanged since the previous look and not yet handled."""
+        now = dict(self._scan())
+        results = []
+        with self.store.session() as session:
+            handled = {row.path: row for row in session.scalars(select(WatchedFile))}
+        for path, signature in sorted(now.items()):
+            row = handled.get(path)
+            if row is not None and (row.size_bytes, row.mtime_ns) == signature:
+                continue  # this version was handled, before or after a restart
+            if self._last_look.get(path) != signature:
+                continue  # new, or still growing: wait until two looks agree
+            result = self._handle(Path(path), signature, row)
+            if result is not None:
+                results.append(result)
+        self._last_look = now
+        return results
+
+    def run(self, interval_s: float = 5.0, *, once: bool = False,
+            on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        """Poll every ``interval_s`` seconds until interrupted; with ``once``, two looks ``interval_s`` apart."""
+        results: list[IngestResult] = []
+        log.info("watching %s every %.3g s", self.folder, interval_s)
+        polls = 0
+        while True:
+            for result in self.poll():
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+            polls += 1
+            if once and polls >= 2:
+                return results
+            time.sleep(interval_s)
+
+    def _handle(self, path: Path, signature: Signature, row: WatchedFile | None) -> IngestResult | None:
+        try:
+            digest = file_sha256(path)
+        except InputError:  # removed between the scan and now
+            return None
+        if row is not None and row.file_sha256 == digest:
+            log.info("unchanged content, new time stamp: %s", path)
+            self._note(path, signature, digest, row.status, row.test_id, row.failure_id)
+            return None
+        result = self.store.ingest(path, organisation=self.organisation)
+        log.info("%s", result.line())
+        self._note(path, signature, digest, result.status, result.test_id, result.failure_id)
+        return result
+
+    def _note(self, path: Path, signature: Signature, digest: str, status: str, test_id: int | None,
+              failure_id: int | None) -> None:
+        with self.store.session() as session:
+            row = session.scalar(select(WatchedFile).where(WatchedFile.path == str(path)))
+            if row is None:
+                row = WatchedFile(path=str(path))
+                session.add(row)
+            row.size_bytes, row.mtime_ns = signature
+            row.file_sha256, row.status, row.test_id, row.failure_id = digest, status, test_id, failure_id
+            row.updated_at = utc_now()
+            session.commit()
+
+    def _scan(self) -> Iterator[tuple[str, Signature]]:
+        for path in self.folder.rglob("*"):
+            name = path.name.lower()
+            hidden = any(part.startswith(".") for part in path.relative_to(self.folder).parts)
+            if (hidden or name.startswith("~$") or name.endswith(TEMPORARY_SUFFIXES) or name.endswith(SIDE_FILE_SUFFIXES)
+                    or path.is_relative_to(self._own_files)):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            if path.is_file():
+                yield str(path), (stat.st_size, stat.st_mtime_ns)
