@@ -99,7 +99,9 @@ class IngestResult(BaseModel):
         """One human line per file, as ``ingest`` and ``watch`` print it."""
         name = self.source or "measurement"
         if self.status == "failed":
-            return f"failed          {name}: {self.error}"
+            error = self.error or "unknown error"
+            # InputError messages already start with the file name.
+            return f"failed          {error if error.startswith(name) else f'{name}: {error}'}"
         return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows)"
 
 
@@ -226,7 +228,7 @@ class Store:
                 session.rollback()
                 row = session.scalar(select(IngestFailure).where(IngestFailure.owner_organisation_id == org_id,
                                                                  IngestFailure.file_sha256 == digest))
-        log.warning("ingest failed: %s: %s", source, error)
+        log.info("ingest failed: %s: %s", source, error)
         return IngestResult(source=source, status="failed", error=error, file_sha256=digest,
                             failure_id=row.id if row is not None else None)
 

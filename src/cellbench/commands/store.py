@@ -1,0 +1,177 @@
+"""`cellbench ingest`, `cellbench watch` and `cellbench tests list|show|flag|failures`: thin calls into cellbench.store."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from cellbench.errors import InputError
+from cellbench.store import IngestResult, Store, Watcher
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ingest")(ingest)
+    app.command("watch")(watch)
+    tests_app = typer.Typer(help="Stored tests: list, show, flag as failed or negative, see failed ingests.",
+                            no_args_is_help=True)
+    tests_app.command("list")(tests_list)
+    tests_app.command("show")(tests_show)
+    tests_app.command("flag")(tests_flag)
+    tests_app.command("failures")(tests_failures)
+    app.add_typer(tests_app, name="tests")
+
+
+def _outcome(failed: str | None, negative: str | None) -> tuple[str | None, str | None]:
+    if failed is not None and negative is not None:
+        raise InputError("give either --failed or --negative, not both")
+    if failed is not None:
+        return "failed", failed
+    if negative is not None:
+        return "negative", negative
+    return None, None
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    """Files as given; folders expanded to the files inside them (hidden files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*"))
+                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            files.append(path)
+    return files
+
+
+def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders of them."),
+           failed: Optional[str] = typer.Option(None, "--failed", metavar="REASON",
+                                                help="Keep as a failed experiment, with the reason."),
+           negative: Optional[str] = typer.Option(None, "--negative", metavar="REASON",
+                                                  help="Keep as a negative result, with what it showed."),
+           organisation: Optional[str] = typer.Option(None, "--organisation", help="Owner (default: local)."),
+           as_json: bool = typer.Option(False, "--json", help="Print machine-readable results.")) -> None:
+    """Store cycler files: metadata in the database, time series as content-addressed Parquet.
+
+    Re-ingesting a file reports "already stored". Unreadable files are recorded as ingest failures
+    (see `cellbench tests failures`) and make the command exit with code 2.
+    """
+    from cellbench.cli import console, print_json
+
+    outcome, reason = _outcome(failed, negative)
+    results: list[IngestResult] = []
+    with Store.open() as store:
+        for path in _files(paths):
+            result = store.ingest(path, outcome=outcome, reason=reason, organisation=organisation)
+            results.append(result)
+            if not as_json:
+                console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
+    if as_json:
+        print_json({"results": [r.model_dump() for r in results]})
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(InputError.exit_code)
+
+
+def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export into."),
+          interval_s: float = typer.Option(5.0, "--interval", min=0.0, help="Seconds between looks."),
+          once: bool = typer.Option(False, "--once", help="Look twice, INTERVAL apart, ingest what is stable, exit."),
+          organisation: Optional[str] = typer.Option(None, "--organisation", help="Owner (default: local)."),
+          as_json: bool = typer.Option(False, "--json", help="Print one JSON object per handled file.")) -> None:
+    """Ingest new and changed files once they stop growing; safe to stop and restart."""
+    import json
+    import sys
+
+    from cellbench.cli import console
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def report(result: IngestResult) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(result.model_dump()) + "\n")
+            sys.stdout.flush()
+        else:
+            console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
+
+    with Store.open() as store:
+        Watcher(store, folder, organisation=organisation).run(interval_s, once=once, on_result=report)
+
+
+def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only failed experiments."),
+               negative_only: bool = typer.Option(False, "--negative", help="Only negative results."),
+               cell_id: Optional[str] = typer.Option(None, "--cell", help="Only this cell id."),
+               as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
+    """List stored tests."""
+    from cellbench.cli import console, print_json
+
+    outcome = "failed" if failed_only else "negative" if negative_only else None
+    with Store.open() as store:
+        records = store.tests(outcome=outcome, cell_id=cell_id)
+    if as_json:
+        print_json({"tests": [r.model_dump(mode="json") for r in records]})
+        return
+    table = Table("id", "file", "vendor", "cell", "channel", "start (UTC)", "rows", "outcome", "hash")
+    for r in records:
+        outcome_text = r.outcome if r.outcome == "ok" else f"{r.outcome}: {r.outcome_reason}"
+        start = r.start_time.strftime("%Y-%m-%d %H:%M") if r.start_time else ""
+        table.add_row(str(r.id), r.source_file or "", r.vendor or "", r.cell_id or "", r.channel or "", start,
+                      str(r.row_count), outcome_text, r.content_hash[:12])
+    console.print(table)
+
+
+def tests_show(test: str = typer.Argument(..., help="Test id or content-hash prefix."),
+               as_json: bool = typer.Option(False, "--json", help="Print the machine-readable record.")) -> None:
+    """Show one stored test's record."""
+    from cellbench.cli import console, print_json
+
+    with Store.open() as store:
+        record = store.find(test)
+        blob = store.blobs.path_for(record.content_hash)
+    if as_json:
+        print_json({**record.model_dump(mode="json"), "blob": str(blob)})
+        return
+    for key, value in {**record.model_dump(), "blob": blob}.items():
+        console.print(f"{key:>16}: {'' if value is None else value}", highlight=False, markup=False,
+                      soft_wrap=True)
+
+
+def tests_flag(test: str = typer.Argument(..., help="Test id or content-hash prefix."),
+               failed: Optional[str] = typer.Option(None, "--failed", metavar="REASON"),
+               negative: Optional[str] = typer.Option(None, "--negative", metavar="REASON"),
+               ok: bool = typer.Option(False, "--ok", help="Clear the flag."),
+               as_json: bool = typer.Option(False, "--json")) -> None:
+    """Flag a stored test as a failed experiment or a negative result (with a reason), or clear the flag."""
+    from cellbench.cli import console, print_json
+
+    outcome, reason = _outcome(failed, negative)
+    if ok:
+        if outcome is not None:
+            raise InputError("give one of --failed, --negative or --ok")
+        outcome = "ok"
+    if outcome is None:
+        raise InputError("give one of --failed REASON, --negative REASON or --ok")
+    with Store.open() as store:
+        record = store.set_outcome(store.find(test).id, outcome, reason)
+    if as_json:
+        print_json(record.model_dump(mode="json"))
+    else:
+        console.print(f"test {record.id}: {record.outcome}" + (f" ({record.outcome_reason})" if record.outcome_reason
+                                                                else ""), highlight=False, markup=False)
+
+
+def tests_failures(as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
+    """Files that could not be ingested, with the reason."""
+    from cellbench.cli import console, print_json
+
+    with Store.open() as store:
+        failures = store.failures()
+    if as_json:
+        print_json({"failures": [f.model_dump(mode="json") for f in failures]})
+        return
+    table = Table("id", "file", "error", "attempts", "last seen (UTC)")
+    for f in failures:
+        table.add_row(str(f.id), f.source_path, f.error, str(f.attempts), f.last_seen_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
