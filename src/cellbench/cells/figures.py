@@ -1,0 +1,162 @@
+"""Derived figures of a CellDesign, as pure functions: capacity, N/P, mass, volume, energy density.
+
+Conventions (docs/cells.md):
+- areal capacity of a layer = thickness × active volume fraction × active density × specific capacity;
+- design capacity = the limiting electrode's areal capacity × electrode area × unit cells;
+- at 0% SOC both electrodes sit at their 0-SOC stoichiometry; charging Q moves each through Q / its capacity
+  of its window, so the full-cell OCV(SOC) = U_cathode − U_anode and the mean voltage is its average over SOC;
+- stack volume = electrode area × (unit cells × (cathode + separator + anode) + collector foils);
+- outline volume = the packaging's outer box (pouch) or cylinder (can);
+- mass = every solid layer, pore liquid (liquid cells only; ASSB voids are empty), foils and packaging.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from cellbench.cells.design import CellDesign, CompositeLayer, CylindricalPackaging, LithiumFoil, PouchPackaging
+
+SOC_POINTS = 201
+
+
+def areal_capacity_mAh_cm2(design: CellDesign, electrode: str) -> float:
+    layer = design.layer(electrode)
+    active = design.active_material(electrode)
+    if isinstance(layer, LithiumFoil):
+        return layer.thickness_um * 1e-4 * active.density_g_cm3 * active.specific_capacity_mAh_g
+    fraction = design.volume_fractions(electrode)[active.id]
+    return layer.thickness_um * 1e-4 * fraction * active.density_g_cm3 * active.specific_capacity_mAh_g
+
+
+def np_ratio(design: CellDesign) -> float:
+    return areal_capacity_mAh_cm2(design, "anode") / areal_capacity_mAh_cm2(design, "cathode")
+
+
+def capacity_mAh(design: CellDesign) -> float:
+    areal = min(areal_capacity_mAh_cm2(design, "cathode"), areal_capacity_mAh_cm2(design, "anode"))
+    return areal * design.area_cm2 * design.stack.unit_cells
+
+
+def ocv_curve(design: CellDesign, points: int = SOC_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Full-cell open-circuit voltage against SOC (0..1) from the two electrodes' OCP tables."""
+    soc = np.linspace(0.0, 1.0, points)
+    q_c = areal_capacity_mAh_cm2(design, "cathode")
+    q_a = areal_capacity_mAh_cm2(design, "anode")
+    q = min(q_c, q_a)
+    u_c = design.active_material("cathode").potential_at_fraction(soc * q / q_c)
+    u_a = design.active_material("anode").potential_at_fraction(soc * q / q_a)
+    return soc, u_c - u_a
+
+
+def mean_voltage_V(design: CellDesign) -> float:
+    soc, ocv = ocv_curve(design)
+    return float(np.trapezoid(ocv, soc) / (soc[-1] - soc[0]))
+
+
+def stack_thickness_um(design: CellDesign) -> float:
+    s = design.stack
+    per_unit = design.cathode.thickness_um + design.separator.thickness_um + design.anode.thickness_um
+    return (s.unit_cells * per_unit + s.cathode_collector_count * design.cathode_collector.thickness_um
+            + s.anode_collector_count * design.anode_collector.thickness_um)
+
+
+def stack_volume_cm3(design: CellDesign) -> float:
+    return design.area_cm2 * stack_thickness_um(design) * 1e-4
+
+
+def outline_volume_cm3(design: CellDesign) -> float:
+    p = design.packaging
+    if isinstance(p, CylindricalPackaging):
+        return math.pi * (p.diameter_mm / 20.0) ** 2 * p.height_mm / 10.0
+    film = design.material(p.material).thickness_um
+    thickness_mm = p.outline_thickness_mm or (stack_thickness_um(design) + 2 * film) / 1000.0
+    return p.outline_width_mm * p.outline_length_mm * thickness_mm / 1000.0
+
+
+def _layer_mass_g(design: CellDesign, electrode: str, liquid_density: float) -> float:
+    layer = design.layer(electrode)
+    volume = design.area_cm2 * layer.thickness_um * 1e-4
+    if isinstance(layer, LithiumFoil):
+        return volume * design.material(layer.material).density_g_cm3
+    solids = sum(f * design.material(m).density_g_cm3 for m, f in design.volume_fractions(electrode).items())
+    return volume * (solids + layer.porosity * liquid_density)
+
+
+def mass_breakdown_g(design: CellDesign) -> dict[str, float]:
+    """Mass of each part of the cell in grams."""
+    n = design.stack.unit_cells
+    liquid = design.material(design.liquid_electrolyte).density_g_cm3 if design.liquid_electrolyte else 0.0
+    sep = design.separator
+    sep_volume = design.area_cm2 * sep.thickness_um * 1e-4
+    sep_mass = sep_volume * ((1 - sep.porosity) * design.material(sep.material).density_g_cm3 + sep.porosity * liquid)
+    s = design.stack
+    cc_c = s.cathode_collector_count * design.area_cm2 * design.cathode_collector.thickness_um * 1e-4 \
+        * design.material(design.cathode_collector.material).density_g_cm3
+    cc_a = s.anode_collector_count * design.area_cm2 * design.anode_collector.thickness_um * 1e-4 \
+        * design.material(design.anode_collector.material).density_g_cm3
+    p = design.packaging
+    if isinstance(p, PouchPackaging):
+        film = design.material(p.material)
+        packaging = 2 * p.outline_width_mm * p.outline_length_mm * 1e-6 * film.areal_mass_g_m2 + p.tabs_mass_g
+    else:
+        packaging = p.mass_g
+    return {
+        "cathode": n * _layer_mass_g(design, "cathode", liquid),
+        "separator": n * sep_mass,
+        "anode": n * _layer_mass_g(design, "anode", liquid),
+        "cathode_collector": cc_c,
+        "anode_collector": cc_a,
+        "packaging": packaging,
+    }
+
+
+@dataclass(frozen=True)
+class DesignFigures:
+    capacity_mAh: float
+    cathode_areal_capacity_mAh_cm2: float
+    anode_areal_capacity_mAh_cm2: float
+    np_ratio: float
+    mean_voltage_V: float
+    energy_Wh: float
+    stack_thickness_um: float
+    stack_volume_cm3: float
+    outline_volume_cm3: float
+    mass_g: float
+    wh_per_l_stack: float
+    wh_per_l_outline: float
+    wh_per_kg: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+def figures(design: CellDesign) -> DesignFigures:
+    """All derived figures of a design.
+
+    >>> from cellbench import cells
+    >>> round(figures(cells.load("std-2.1")).capacity_mAh, 1)  # doctest: +SKIP
+    8.0
+    """
+    cap = capacity_mAh(design)
+    v = mean_voltage_V(design)
+    energy = cap / 1000.0 * v
+    mass = sum(mass_breakdown_g(design).values())
+    sv, ov = stack_volume_cm3(design), outline_volume_cm3(design)
+    return DesignFigures(
+        capacity_mAh=cap,
+        cathode_areal_capacity_mAh_cm2=areal_capacity_mAh_cm2(design, "cathode"),
+        anode_areal_capacity_mAh_cm2=areal_capacity_mAh_cm2(design, "anode"),
+        np_ratio=np_ratio(design),
+        mean_voltage_V=v,
+        energy_Wh=energy,
+        stack_thickness_um=stack_thickness_um(design),
+        stack_volume_cm3=sv,
+        outline_volume_cm3=ov,
+        mass_g=mass,
+        wh_per_l_stack=energy / sv * 1000.0,
+        wh_per_l_outline=energy / ov * 1000.0,
+        wh_per_kg=energy / mass * 1000.0,
+    )
