@@ -1,0 +1,97 @@
+"""Arbin MITS Pro CSV export, with its ``<name>_Metadata.csv`` side file when present.
+
+Layout (MITS Pro "Export to CSV"; BEEP test files): one header row, then one row per data point::
+
+    Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,...
+
+Newer exports put units in the header (``Test_Time(s)``, ``Current(A)``, ``Charge_Capacity(Ah)``,
+``Date_Time``, ``Aux_Temperature_1(C)``); without units, Arbin's are s, A, V, Ah, Wh, Ohm, degC.
+Current is positive on charge. ``Charge_Capacity``/``Discharge_Capacity`` and the energies count from
+the start of each cycle. The side file gives channel, start time (Unix seconds, UTC), schedule and
+item (cell) id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.columns import Field, extract
+from cellbench.measurements.readers.counters import segment_starts
+from cellbench.measurements.readers.tabular import decode, parse_delimited, read_bytes
+
+FORMAT = "arbin-csv"
+
+FIELDS = [
+    Field(S.TIME, ("Test_Time",), "time", "s", required=True),
+    Field(S.VOLTAGE, ("Voltage",), "voltage", "V", required=True),
+    Field(S.CURRENT, ("Current",), "current", "A", required=True),
+    Field(S.CYCLE, ("Cycle_Index",), "dimensionless"),
+    Field(S.STEP, ("Step_Index",), "dimensionless"),
+    Field(S.UNIX_TIME, ("DateTime",), "time", "s"),
+    Field(C.VENDOR_CHARGE_CAPACITY, ("Charge_Capacity",), "capacity", "Ah"),
+    Field(C.VENDOR_DISCHARGE_CAPACITY, ("Discharge_Capacity",), "capacity", "Ah"),
+    Field(C.VENDOR_CHARGE_ENERGY, ("Charge_Energy",), "energy", "Wh"),
+    Field(C.VENDOR_DISCHARGE_ENERGY, ("Discharge_Energy",), "energy", "Wh"),
+    Field(S.INTERNAL_RESISTANCE, ("Internal_Resistance",), "resistance", "Ohm"),
+    Field(S.CELL_TEMPERATURE, ("Temperature", "Aux_Temperature_1"), "temperature", "degC"),
+]
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    first = head.split(b"\n", 1)[0]
+    return (first.startswith(b"Data_Point") or b",Data_Point," in first[:40]) and b"Test_Time" in first \
+        and (b"Cycle_Index" in first or b"Step_Index" in first)
+
+
+def read(path: str | Path) -> Measurement:
+    path = Path(path)
+    source = str(path)
+    raw = read_bytes(path)
+    table = parse_delimited(raw, separator=",", source=source)
+    values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
+    for key in (S.CYCLE, S.STEP):
+        if key in values.columns:
+            values = values.with_columns(pl.col(key).round(0).cast(pl.Int64))
+    # MITS Pro "DateTime" is Unix seconds; a text Date_Time is not a number and is dropped by extract
+    metadata = MeasurementMetadata(vendor="Arbin", file_format=FORMAT, source_file=source,
+                                   units_as_recorded={k: v for k, v in units.items() if not k.startswith("vendor_")})
+    metadata = _with_side_file(path, metadata, values)
+    restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None
+    return C.to_measurement(values, metadata, restarts)
+
+
+def _with_side_file(path: Path, metadata: MeasurementMetadata, values: pl.DataFrame) -> MeasurementMetadata:
+    side = path.with_name(path.stem + "_Metadata.csv")
+    update: dict = {}
+    extra = dict(metadata.extra)
+    if side.is_file():
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(decode(side.read_bytes()))))
+        if not rows:
+            raise InputError("Arbin metadata side file has no data row", source=str(side))
+        row = rows[0]
+        extra["arbin_metadata"] = {k: v for k, v in row.items() if k}
+        if row.get("iv_ch_id"):
+            update["channel"] = row["iv_ch_id"]
+        if row.get("schedule_file_name"):
+            update["procedure"] = row["schedule_file_name"]
+        if row.get("item_id"):
+            update["cell_id"] = row["item_id"]
+        start = row.get("first_start_datetime", "")
+        if start.strip().lstrip("-").isdigit():
+            update["start_time"] = datetime.fromtimestamp(int(start), tz=timezone.utc)
+    if "start_time" not in update and S.UNIX_TIME in values.columns and values.height:
+        first = values[S.UNIX_TIME][0]
+        if first is not None and 1e8 < first < 1e10:
+            update["start_time"] = datetime.fromtimestamp(first - values[S.TIME][0], tz=timezone.utc)
+    update["extra"] = extra
+    return metadata.model_copy(update=update)

@@ -1,0 +1,132 @@
+"""Vendor column headers → canonical columns, with the unit read from the header.
+
+Headers carry units in several spellings: ``Current(A)`` (Arbin, Neware), ``Current (A)`` (Novonix),
+``Current / A`` (BDF), ``I/mA`` (BioLogic), ``Cap. [Ah]`` (Maccor). :func:`split_unit` separates name
+and unit; :func:`extract` finds each wanted field among the headers, converts it to the canonical unit
+(``units.yaml``) and records the unit as written for ``MeasurementMetadata.units_as_recorded``.
+
+>>> split_unit("Chg. Cap.(mAh)")
+('Chg. Cap.', 'mAh')
+>>> split_unit("Test Time / h")
+('Test Time', 'h')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from cellbench.errors import InputError
+from cellbench.measurements.readers.tabular import DelimitedTable, numbers
+
+_UNIT_PATTERNS = [
+    re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]*)\)$"),
+    re.compile(r"^(?P<name>.*?)\s*\[(?P<unit>[^\[\]]*)\]$"),
+    re.compile(r"^(?P<name>.*?)\s+/\s+(?P<unit>\S+)$"),
+    re.compile(r"^(?P<name>[^/]*?)/(?P<unit>[^/\s]+)$"),
+]
+
+
+@cache
+def unit_table() -> dict[str, dict]:
+    return yaml.safe_load((Path(__file__).with_name("units.yaml")).read_text(encoding="utf-8"))
+
+
+def unit_factor(quantity: str, unit: str) -> float | None:
+    """Factor from ``unit`` to the canonical unit of ``quantity``; None when the unit is unknown."""
+    factors = unit_table()[quantity]["factors"]
+    if unit in factors:
+        return float(factors[unit])
+    lowered = {k.lower(): v for k, v in factors.items()}
+    value = lowered.get(unit.lower())
+    return None if value is None else float(value)
+
+
+def split_unit(header: str) -> tuple[str, str | None]:
+    header = header.strip()
+    for pattern in _UNIT_PATTERNS:
+        match = pattern.match(header)
+        if match and match.group("name").strip():
+            return match.group("name").strip(), match.group("unit").strip()
+    return header, None
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[\s_.\-]+", " ", name).strip().lower()
+
+
+@dataclass(frozen=True)
+class Field:
+    """One wanted column: its output name, the header names it goes by, its quantity and the unit to
+    assume when the header carries none."""
+
+    out: str
+    names: tuple[str, ...]
+    quantity: str
+    default_unit: str | None = None
+    required: bool = False
+
+
+def locate(table: DelimitedTable, fields: list[Field]) -> dict[str, tuple[str, str | None]]:
+    """out name -> (header in file, unit in header or None) for the fields present."""
+    by_base: dict[str, tuple[str, str | None]] = {}
+    by_header: dict[str, tuple[str, str | None]] = {}
+    for header in table.frame.columns:
+        base, unit = split_unit(header)
+        by_base.setdefault(_normal(base), (header, unit))
+        by_header.setdefault(_normal(header), (header, None))
+    found: dict[str, tuple[str, str | None]] = {}
+    taken: set[str] = set()
+    for field in fields:
+        for candidate in field.names:
+            hit = by_base.get(_normal(candidate)) or by_header.get(_normal(candidate))
+            if hit is not None and hit[0] not in taken:
+                found[field.out] = hit
+                taken.add(hit[0])
+                break
+    missing = [f for f in fields if f.required and f.out not in found]
+    if missing:
+        described = "; ".join(f"{f.names[0]!r} (for {f.out}; also accepted: "
+                              f"{', '.join(repr(n) for n in f.names[1:]) or 'none'})" for f in missing)
+        raise InputError(f"missing column {described}", source=table.source, location="header")
+    return found
+
+
+def extract(table: DelimitedTable, fields: list[Field], *, allow_missing: tuple[str, ...] = ()
+            ) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Numeric fields in canonical units and the units as recorded (out name -> unit string)."""
+    located = locate(table, fields)
+    units: dict[str, str] = {}
+    scale: dict[str, float] = {}
+    for field in fields:
+        if field.out not in located:
+            continue
+        header, unit = located[field.out]
+        unit = unit or field.default_unit
+        if unit is None:
+            unit = unit_table()[field.quantity]["canonical"]
+        factor = unit_factor(field.quantity, unit)
+        if factor is None:
+            known = ", ".join(unit_table()[field.quantity]["factors"])
+            raise InputError(f"column {header!r}: unknown {field.quantity} unit {unit!r} (expected one of {known})",
+                             source=table.source, location="header")
+        units[field.out] = unit
+        scale[field.out] = factor
+    values = numbers(table, {f.out: located[f.out][0] for f in fields if f.out in located},
+                     allow_missing=allow_missing)
+    values = values.with_columns(pl.col(c) * f for c, f in scale.items() if f != 1.0)
+    return values, units
+
+
+def text_column(table: DelimitedTable, names: tuple[str, ...]) -> pl.Series | None:
+    """A text column by any of its names (case- and punctuation-insensitive), stripped; None if absent."""
+    wanted = {_normal(n) for n in names}
+    for header in table.frame.columns:
+        if _normal(header) in wanted or _normal(split_unit(header)[0]) in wanted:
+            return table.frame[header].str.strip_chars()
+    return None

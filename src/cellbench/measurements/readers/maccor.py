@@ -1,0 +1,250 @@
+"""Maccor exports: the tab-separated text export with its header block, and the numbered raw-text
+exports (``.041``, ``.052``, … — the extension is the channel's test number).
+
+Text export (MacTest "Export as text")::
+
+    Name:<TAB>CW-SIMBA-FC-CT-NAPF6-015.053
+    Channel:<TAB>53
+    Procedure<TAB>CW_MZ_SIMBA_CT.000
+    Started<TAB>5/11/2021 3:40:24 PM
+    ...
+    Rec  Cycle P  Cycle C  Step  TestTime  StepTime  Cap. [Ah]  Ener. [Wh]  Current [A]  Voltage [V]  Md  ES  DPT Time ...
+
+Numbered raw export: one line ``Today's Date … Date of Test: … Filename: … Procedure: … Comment/Barcode: …``
+then ``Rec#  Cyc#  Step  TestTime|Test (Sec)  StepTime  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt Time …``.
+
+Maccor writes one capacity and one energy counter (``Amp-hr``/``Cap.``), restarting at each step; the
+state column (``Md``/``State``: C charge, D discharge, R rest, O other, P pause) says which way current
+flows, and the current's own sign is not reliable across firmware, so the sign comes from the state.
+Time is ``d hh:mm:ss`` text, seconds, or (text export) a number whose unit the header does not state:
+it is inferred by comparing with the wall-clock ``DPT Time`` column and stated in ``extra``.
+Wall-clock time that passes while test time stands still is a paused channel, listed in
+``extra["pauses"]``. The DPT time has no time zone: it is the tester's local time (stated in ``extra``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.columns import Field, extract, text_column
+from cellbench.measurements.readers.counters import segment_starts
+from cellbench.measurements.readers.tabular import DelimitedTable, decode, head_lines, parse_delimited, read_bytes
+
+FORMAT = "maccor"
+
+_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M")
+#: wall-clock time passing this much faster than test time is a pause, not jitter
+PAUSE_MIN_S = 60.0
+
+
+def _header_index(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines[:60]):
+        cells = [c.strip() for c in line.split("\t")]
+        if cells and cells[0] in ("Rec", "Rec#") and "Step" in cells:
+            return i
+    return None
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    if b"\t" not in head[:4096]:
+        return False
+    lines = head_lines(head, 60)
+    if not lines:
+        return False
+    first = lines[0]
+    known_start = first.startswith("Today's Date") or first.startswith("Name:") or "Procedure" in head.decode(
+        "latin-1")[:2000]
+    return known_start and _header_index(lines) is not None
+
+
+FIELDS = [
+    Field(S.VOLTAGE, ("Volts", "Voltage"), "voltage", "V", required=True),
+    Field("current_as_recorded", ("Amps", "Current"), "current", "A", required=True),
+    Field(S.CYCLE, ("Cyc#", "Cycle C", "Cycle"), "dimensionless"),
+    Field(S.STEP, ("Step",), "dimensionless", required=True),
+    Field("amp_hr", ("Amp-hr", "Cap."), "capacity", "Ah"),
+    Field("watt_hr", ("Watt-hr", "Ener."), "energy", "Wh"),
+    Field(S.INTERNAL_RESISTANCE, ("DCIR/Ohms",), "resistance", "Ohm"),
+]
+
+
+def read(path: str | Path) -> Measurement:
+    path = Path(path)
+    source = str(path)
+    raw = read_bytes(path)
+    lines = head_lines(raw[:65536], 60)
+    index = _header_index(lines)
+    if index is None:
+        raise InputError("no Maccor column header (a line starting 'Rec' or 'Rec#' with a 'Step' column)",
+                         source=source)
+    table = parse_delimited(raw, separator="\t", source=source, header_line=index + 1)
+    values, units = extract(table, FIELDS)
+    state = text_column(table, ("State", "Md"))
+    if state is None:
+        raise InputError("missing column 'State' (or 'Md'): the charge/discharge state", source=source,
+                         location="header")
+    values = values.with_columns(state.alias("_state"))
+    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    if S.CYCLE not in values.columns:
+        values = values.with_columns(pl.lit(0, dtype=pl.Int64).alias(S.CYCLE))
+    wall = _wall_clock(table)
+    test_time, time_unit, time_note = _test_time(table, wall)
+    values = values.with_columns(test_time.alias(S.TIME))
+    if wall is not None:
+        values = values.with_columns(wall.alias(S.UNIX_TIME))
+    charging = pl.col("_state") == "C"
+    discharging = pl.col("_state") == "D"
+    current = pl.col("current_as_recorded")
+    values = values.with_columns(
+        pl.when(charging).then(current.abs()).when(discharging).then(-current.abs()).otherwise(current)
+        .alias(S.CURRENT),
+        STEP_TYPE_EXPR.alias(S.STEP_TYPE),
+    )
+    counters = []
+    if "amp_hr" in values.columns:
+        counters += [pl.when(charging).then(pl.col("amp_hr")).otherwise(0.0).alias(C.VENDOR_CHARGE_CAPACITY),
+                     pl.when(discharging).then(pl.col("amp_hr")).otherwise(0.0).alias(C.VENDOR_DISCHARGE_CAPACITY)]
+    if "watt_hr" in values.columns:
+        counters += [pl.when(charging).then(pl.col("watt_hr")).otherwise(0.0).alias(C.VENDOR_CHARGE_ENERGY),
+                     pl.when(discharging).then(pl.col("watt_hr")).otherwise(0.0).alias(C.VENDOR_DISCHARGE_ENERGY)]
+    values = values.with_columns(counters)
+    pauses = _pauses(values) if wall is not None else []
+    values = values.drop("_state", "current_as_recorded", "amp_hr", "watt_hr", strict=False)
+
+    info = _header_info(lines[:index])
+    units_recorded = {S.TIME: time_unit, S.VOLTAGE: units[S.VOLTAGE], S.CURRENT: units["current_as_recorded"]}
+    extra: dict = {"header": info}
+    assumptions = ["DPT Time has no time zone; start_time is the tester's local time (naive)"]
+    if time_note:
+        assumptions.append(time_note)
+    extra["assumptions"] = assumptions
+    if pauses:
+        extra["pauses"] = pauses
+    start = None
+    if wall is not None and values.height:
+        first = values[S.UNIX_TIME][0]
+        if first is not None:
+            from datetime import datetime, timezone
+
+            start = datetime.fromtimestamp(first, tz=timezone.utc).replace(tzinfo=None)
+    metadata = MeasurementMetadata(
+        vendor="Maccor", file_format=FORMAT + ("-raw" if lines[0].startswith("Today's Date") else "-text"),
+        source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
+        procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
+        start_time=start, units_as_recorded=units_recorded, extra=extra)
+    return C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(S.CYCLE, S.STEP)))
+
+
+STEP_TYPE_EXPR = (pl.when(pl.col("_state") == "C").then(pl.lit("charge"))
+                  .when(pl.col("_state") == "D").then(pl.lit("discharge"))
+                  .when(pl.col("_state") == "R").then(pl.lit("rest"))
+                  .when(pl.col("_state") == "P").then(pl.lit("pause"))
+                  .otherwise(pl.col("_state").str.to_lowercase()))
+
+
+def _channel_from_suffix(path: Path) -> str | None:
+    suffix = path.suffix.lstrip(".")
+    return suffix if suffix.isdigit() else None
+
+
+def _header_info(lines: list[str]) -> dict[str, str]:
+    """Key/value pairs of the header block (both the text export's lines and the raw export's one line)."""
+    info: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("Today's Date"):
+            keys = r"(?:Date of Test|Filename|Procedure|Comment/Barcode):"
+            for key, value in re.findall(rf"({keys[3:-2]}):\s*(.*?)\s*(?={keys}|$)", line.replace("\t", " ")):
+                info[key] = value.strip()
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 2 and parts[0]:
+            info[parts[0].rstrip(":")] = parts[1].strip("\x00\ufffd ")
+    return info
+
+
+def _wall_clock(table: DelimitedTable) -> pl.Series | None:
+    text = text_column(table, ("DPt Time", "DPT Time"))
+    if text is None:
+        return None
+    parsed = None
+    for fmt in _DATE_FORMATS:
+        attempt = text.str.strptime(pl.Datetime("ms"), fmt, strict=False)
+        if attempt.null_count() < text.len() // 2 + 1:
+            parsed = attempt
+            break
+    if parsed is None:
+        return None
+    return (parsed.dt.epoch("ms") / 1000.0).alias(S.UNIX_TIME)
+
+
+def _test_time(table: DelimitedTable, wall: pl.Series | None) -> tuple[pl.Series, str, str | None]:
+    headers = {h.strip(): h for h in table.frame.columns}
+    for name in ("Test (Sec)", "TestTime(s)", "Test Time (s)"):
+        if name in headers:
+            return _as_seconds(table, headers[name], 1.0), "s", None
+    column = headers.get("TestTime") or headers.get("Test Time")
+    if column is None:
+        raise InputError("missing column 'TestTime' (or 'Test (Sec)')", source=table.source, location="header")
+    sample = table.frame[column].drop_nulls().head(5).to_list()
+    if any("d " in (s or "") or ":" in (s or "") for s in sample):
+        return _duration_text(table, column), "d hh:mm:ss", None
+    seconds = _as_seconds(table, column, 1.0)
+    factor, unit = _infer_time_unit(seconds, wall)
+    note = None
+    if factor != 1.0:
+        note = (f"TestTime has no unit in the header; compared with the DPT Time clock it counts {unit}, "
+                f"so it was multiplied by {factor:g} to seconds")
+    return seconds * factor, unit, note
+
+
+def _infer_time_unit(test_time: pl.Series, wall: pl.Series | None) -> tuple[float, str]:
+    if wall is None or test_time.len() < 2:
+        return 1.0, "s"
+    span_test = test_time.max() - test_time.min()
+    span_wall = wall.drop_nulls().max() - wall.drop_nulls().min() if wall.drop_nulls().len() > 1 else None
+    if not span_test or not span_wall:
+        return 1.0, "s"
+    ratio = span_wall / span_test
+    for factor, unit in ((1.0, "s"), (60.0, "min"), (3600.0, "h")):
+        if 0.8 * factor <= ratio <= 1.25 * factor:
+            return factor, unit
+    return 1.0, "s"
+
+
+def _as_seconds(table: DelimitedTable, column: str, factor: float) -> pl.Series:
+    from cellbench.measurements.readers.tabular import numbers
+
+    return numbers(table, {S.TIME: column})[S.TIME] * factor
+
+
+def _duration_text(table: DelimitedTable, column: str) -> pl.Series:
+    """``  0d 00:00:01.0000`` → seconds; unreadable cells raise with their line numbers."""
+    parts = table.frame[column].str.strip_chars().str.extract_groups(
+        r"^(?:(\d+)d\s+)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
+    days, hours, minutes, seconds = (parts.struct.field(f).cast(pl.Float64) for f in ("1", "2", "3", "4"))
+    total = days.fill_null(0.0) * 86400 + hours * 3600 + minutes * 60 + seconds
+    bad = total.is_null()
+    if bad.any():
+        rows = bad.arg_true().to_list()[:10]
+        raise InputError(f"column {column!r}: expected a duration like '0d 00:00:01.0000' at "
+                         + ", ".join(f"line {table.line_of(r)}" for r in rows), source=table.source)
+    return total
+
+
+def _pauses(values: pl.DataFrame) -> list[dict]:
+    gaps = values.select(
+        pl.col(S.TIME).alias("test_time_s"),
+        (pl.col(S.UNIX_TIME).diff() - pl.col(S.TIME).diff()).alias("paused_s"),
+    ).filter(pl.col("paused_s") > PAUSE_MIN_S)
+    return [{"at_test_time_s": round(r["test_time_s"], 3), "paused_s": round(r["paused_s"], 1)}
+            for r in gaps.iter_rows(named=True)]
+
+
+__all__ = ["FORMAT", "sniff", "read", "decode"]

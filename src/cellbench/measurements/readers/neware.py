@@ -1,0 +1,213 @@
+"""Neware BTS exports: the flat record CSV and the nested cycle / step / record CSV.
+
+Flat export (BTS 8 "Record" sheet saved as CSV; cellpy's ``neware_uio.csv``)::
+
+    DataPoint,Cycle Index,Step Index,Step Type,Time,Cumulative Time,Current(A),Voltage(V),Capacity(Ah),
+    Chg. Cap.(Ah),DChg. Cap.(Ah),Energy(Wh),Chg. Energy(Wh),DChg. Energy(Wh),Date,Power(W),...
+
+Nested export (BTS 7 "cycle-step-record" layout): a cycle row, then its step rows shifted one column
+right, then each step's record rows shifted two columns right, each level with its own header::
+
+    Cycle ID,Cap_Chg(mAh),Cap_DChg(mAh),...
+    ,Step ID,Step Name,Step Time,...
+    ,,Record ID,Time(h:min:s.ms),Voltage(V),Current(mA),Temperature(C),Capacity(mAh),Energy(mWh),Realtime
+
+Units come from the headers (``(A)``/``(mA)``, ``(Ah)``/``(mAh)``). Current is negative on discharge.
+The charge/discharge counters restart at each step. Times are ``h:mm:ss`` text (hours may exceed 24;
+BTS 8 may prefix days ``1d 02:03:04``). ``Date``/``Realtime`` is the tester's local time, no zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.columns import Field, extract, text_column
+from cellbench.measurements.readers.counters import segment_starts
+from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited, read_bytes)
+
+FORMAT = "neware"
+
+FLAT_FIELDS = [
+    Field(S.VOLTAGE, ("Voltage",), "voltage", "V", required=True),
+    Field(S.CURRENT, ("Current",), "current", "A", required=True),
+    Field(S.CYCLE, ("Cycle Index", "Cycle ID", "Cycle"), "dimensionless"),
+    Field(S.STEP, ("Step Index", "Step ID", "Step"), "dimensionless"),
+    Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap"), "capacity", "Ah"),
+    Field(C.VENDOR_DISCHARGE_CAPACITY, ("DChg. Cap.", "Discharge Capacity", "DChg Cap"), "capacity", "Ah"),
+    Field(C.VENDOR_CHARGE_ENERGY, ("Chg. Energy", "Charge Energy"), "energy", "Wh"),
+    Field(C.VENDOR_DISCHARGE_ENERGY, ("DChg. Energy", "Discharge Energy"), "energy", "Wh"),
+    Field(S.CELL_TEMPERATURE, ("T1", "Temperature", "Aux. T1"), "temperature", "degC"),
+]
+_TOTAL_TIME = ("Cumulative Time", "Total Time", "Test Time")
+_STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg": "cv-hold",
+               "cc dchg": "discharge", "cccv dchg": "discharge", "cv dchg": "cv-hold", "cp dchg": "discharge",
+               "cp chg": "charge"}
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    lines = head_lines(head, 3)
+    if not lines:
+        return False
+    first = lines[0]
+    if "Step Type" in first and ("Chg. Cap" in first or "DChg. Cap" in first):
+        return True
+    return _is_nested(lines)
+
+
+def _is_nested(lines: list[str]) -> bool:
+    return (len(lines) >= 3 and lines[0].startswith("Cycle ID") and lines[1].lstrip(",\t").startswith("Step ID")
+            and lines[2].lstrip(",\t").startswith("Record ID"))
+
+
+def read(path: str | Path) -> Measurement:
+    path = Path(path)
+    raw = read_bytes(path)
+    lines = head_lines(raw[:8192], 3)
+    if _is_nested(lines):
+        return _read_nested(path, raw)
+    return _read_flat(path, raw)
+
+
+def _read_flat(path: Path, raw: bytes) -> Measurement:
+    source = str(path)
+    separator = "\t" if raw[:2048].count(b"\t") > raw[:2048].count(b",") else ","
+    table = parse_delimited(raw, separator=separator, source=source)
+    values, units = extract(table, FLAT_FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    total = text_column(table, _TOTAL_TIME)
+    if total is None:
+        raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
+                         source=source, location="header")
+    values = values.with_columns(hms_seconds(table, total).alias(S.TIME))
+    step_type = text_column(table, ("Step Type",))
+    if step_type is not None:
+        values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
+    start = _first_timestamp(text_column(table, ("Date", "Realtime", "Absolute Time")))
+    return _finish(values, units, source, "neware-flat", start)
+
+
+def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None
+            ) -> Measurement:
+    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
+    units = {k: v for k, v in units.items() if not k.startswith("vendor_")} | {S.TIME: "h:mm:ss"}
+    metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
+                                   start_time=start, units_as_recorded=units, extra=extra)
+    keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
+    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    return C.to_measurement(values, metadata, restarts)
+
+
+def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
+    """``h:mm:ss(.fff)`` or ``Nd hh:mm:ss`` text → seconds; unreadable cells raise with their lines."""
+    parts = text.str.extract_groups(r"^(?:(\d+)d\s*|(\d+)-)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
+    field = [parts.struct.field(str(i)).cast(pl.Float64, strict=False) for i in range(1, 6)]
+    days = field[0].fill_null(field[1]).fill_null(0.0)
+    seconds = days * 86400 + field[2] * 3600 + field[3] * 60 + field[4]
+    bad = seconds.is_null()
+    if bad.any():
+        rows = bad.arg_true().to_list()
+        shown = ", ".join(f"line {table.line_of(r)}" for r in rows[:10])
+        raise InputError(f"expected a time like '12:34:56' at {shown}" + (f" and {len(rows) - 10} more"
+                         if len(rows) > 10 else ""), source=table.source)
+    return seconds
+
+
+def _canonical_step_type(text: pl.Series) -> pl.Series:
+    lowered = text.str.to_lowercase()
+    return lowered.replace_strict(_STEP_TYPES, default=lowered)
+
+
+def _first_timestamp(text: pl.Series | None) -> datetime | None:
+    if text is None or text.len() == 0:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S%.f"):
+        try:
+            return datetime.strptime(text[0], fmt.replace("%.f", ".%f"))
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _read_nested(path: Path, raw: bytes) -> Measurement:
+    """Keep the record rows (two leading empty cells); carry cycle and step ids down from their rows."""
+    source = str(path)
+    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    lines = text.split("\n")
+    record_header = [c.strip() for c in lines[2].split(",")][2:]
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    cycle = step = None
+    step_name = ""
+    for number, line in enumerate(lines[3:], start=4):
+        if not line.strip():
+            continue
+        cells = line.split(",")
+        if cells[0].strip():
+            cycle = cells[0].strip()
+        elif len(cells) > 1 and cells[1].strip():
+            step = cells[1].strip()
+            step_name = cells[2].strip() if len(cells) > 2 else ""
+        else:
+            record = [c.strip() for c in cells[2:]]
+            if len(record) < len(record_header):
+                raise InputError(f"record row has {len(record)} fields, the record header has {len(record_header)}"
+                                 " (truncated line?)", source=source, location=f"line {number}")
+            rows.append([cycle or "", step or "", step_name] + record[:len(record_header)])
+            line_numbers.append(number)
+    if not rows:
+        raise InputError("nested Neware export without record rows", source=source)
+    columns = ["Cycle ID", "Step ID", "Step Name"] + record_header
+    frame = pl.DataFrame(rows, schema=columns, orient="row")
+    table = DelimitedTable(frame, source, line_numbers[0])
+    if line_numbers[-1] - line_numbers[0] != len(line_numbers) - 1:
+        # line numbers in messages must stay true although step and cycle rows sit between records
+        table = _LineMappedTable(frame, source, line_numbers[0], line_numbers)
+    fields = [f for f in FLAT_FIELDS if f.out not in (C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY,
+                                                      C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)]
+    fields.append(Field("step_capacity", ("Capacity",), "capacity", "Ah"))
+    fields.append(Field("step_energy", ("Energy",), "energy", "Wh"))
+    values, units = extract(table, fields, allow_missing=(S.CELL_TEMPERATURE,))
+    time_text = text_column(table, ("Time", "Time(h:min:s.ms)"))
+    if time_text is None:
+        raise InputError("missing column 'Time(h:min:s.ms)' in the record header", source=source, location="line 3")
+    step_seconds = hms_seconds(table, time_text)
+    values = values.with_columns(step_seconds.alias("_step_s"),
+                                 _canonical_step_type(frame["Step Name"]).alias(S.STEP_TYPE))
+    values = _nested_test_time(values)
+    charging = pl.col(S.CURRENT) > 0
+    discharging = pl.col(S.CURRENT) < 0
+    counters = []
+    for counter, out_charge, out_discharge in (("step_capacity", C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
+                                               ("step_energy", C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
+        if counter in values.columns:
+            counters += [pl.when(charging).then(pl.col(counter).abs()).otherwise(0.0).alias(out_charge),
+                         pl.when(discharging).then(pl.col(counter).abs()).otherwise(0.0).alias(out_discharge)]
+    values = values.with_columns(counters).drop("step_capacity", "step_energy", "_step_s", strict=False)
+    start = _first_timestamp(text_column(table, ("Realtime", "Absolute Time")))
+    return _finish(values, units, source, "neware-nested", start)
+
+
+def _nested_test_time(values: pl.DataFrame) -> pl.DataFrame:
+    """Nested exports give only step time; test time is the sum of the steps before plus the step time."""
+    new_step = segment_starts(S.CYCLE, S.STEP) if S.STEP in values.columns else pl.int_range(pl.len()) == 0
+    values = values.with_columns(new_step.cum_sum().alias("_segment"))
+    durations = values.group_by("_segment", maintain_order=True).agg(pl.col("_step_s").max().alias("_dur"))
+    durations = durations.with_columns((pl.col("_dur").cum_sum() - pl.col("_dur")).alias("_offset"))
+    values = values.join(durations.select("_segment", "_offset"), on="_segment", how="left", maintain_order="left")
+    return values.with_columns((pl.col("_offset") + pl.col("_step_s")).alias(S.TIME)).drop("_segment", "_offset")
+
+
+class _LineMappedTable(DelimitedTable):
+    def __init__(self, frame: pl.DataFrame, source: str, first: int, lines: list[int]):
+        super().__init__(frame, source, first)
+        object.__setattr__(self, "_lines", lines)
+
+    def line_of(self, row: int) -> int:
+        return self._lines[row]
