@@ -1,0 +1,127 @@
+"""Reading scenario files: ``extends`` (one scenario built on another) and ``from:`` links to results.
+
+A number anywhere in a scenario may instead be taken from a cellbench result file (JSON)::
+
+    pack_Wh_per_L: {from: {file: ../results/pack.json, key: pack.energy_density_Wh_L}}
+    battery_cfp_kgCO2_per_kWh:
+      assb: {from: {file: cfp.json, key: total_kgCO2e_per_kWh, scale: 1.0}}
+
+``file`` is relative to the scenario file, ``key`` is a dotted path (list items by index), ``scale``
+multiplies the value (unit conversions). A scenario with ``extends: s2.yaml`` starts from that file's
+contents and overrides what it writes (mappings merge key by key; anything else is replaced).
+
+>>> resolve_links({"x": {"from": {"file": "r.json", "key": "a.b"}}}, base=Path("."),
+...               source="s.yaml", json_reader=lambda p: {"a": {"b": 700}})
+{'x': 700}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cellbench.documents import parse_model, read_yaml
+from cellbench.errors import InputError
+from cellbench.scenarios.spec import Scenario
+
+_MAX_EXTENDS_DEPTH = 8
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, merge (``extends``), link (``from:``) and validate one scenario file."""
+    path = Path(path)
+    data = _read_with_extends(path, depth=0)
+    data = resolve_links(data, base=path.parent, source=str(path))
+    return parse_model(Scenario, data, source=str(path))
+
+
+def _read_with_extends(path: Path, depth: int) -> dict[str, Any]:
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError("expected a mapping of scenario fields at the top level", source=str(path))
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if depth >= _MAX_EXTENDS_DEPTH:
+        raise InputError(f"field 'extends': more than {_MAX_EXTENDS_DEPTH} levels (a cycle?)", source=str(path))
+    base = _read_with_extends(path.parent / str(parent), depth + 1)
+    return deep_merge(base, data)
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """``override`` written over ``base``: mappings merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    return override
+
+
+def resolve_links(data: Any, *, base: Path, source: str, field: str = "",
+                  json_reader: Callable[[Path], Any] | None = None) -> Any:
+    """Replace every ``{from: {file, key, scale}}`` block by the value it points to."""
+    reader = json_reader or _read_json
+    if isinstance(data, dict):
+        if set(data) == {"from"}:
+            return _follow(data["from"], base=base, source=source, field=field, reader=reader)
+        return {k: resolve_links(v, base=base, source=source, field=f"{field}.{k}" if field else str(k),
+                                 json_reader=reader) for k, v in data.items()}
+    if isinstance(data, list):
+        return [resolve_links(v, base=base, source=source, field=f"{field}.{i}", json_reader=reader)
+                for i, v in enumerate(data)]
+    return data
+
+
+def _follow(link: Any, *, base: Path, source: str, field: str, reader: Callable[[Path], Any]) -> Any:
+    where = f"field '{field}.from'"
+    if not isinstance(link, dict) or "file" not in link or "key" not in link:
+        raise InputError(f"{where}: expected {{file: result.json, key: dotted.path}} (optional scale)", source=source)
+    extra = set(link) - {"file", "key", "scale"}
+    if extra:
+        raise InputError(f"{where}: unknown entries {sorted(extra)}; expected file, key, scale", source=source)
+    path = base / str(link["file"])
+    if path.suffix.lower() != ".json":
+        raise InputError(f"{where}: links read JSON result files; {path.name} is not .json", source=source)
+    try:
+        document = reader(path)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}", source=source) from exc
+    value = document
+    walked = []
+    for part in str(link["key"]).split("."):
+        walked.append(part)
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.lstrip("-").isdigit() and -len(value) <= int(part) < len(value):
+            value = value[int(part)]
+        else:
+            raise InputError(f"{where}: {path} has no key '{'.'.join(walked)}'", source=source)
+    scale = link.get("scale", 1.0)
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool):
+        raise InputError(f"{where}.scale: expected a number, got {scale!r}", source=source)
+    return _scaled(value, scale, where=f"{where} ({path}, key '{link['key']}')", source=source)
+
+
+def _scaled(value: Any, scale: float, *, where: str, source: str) -> Any:
+    if isinstance(value, bool) or value is None:
+        raise InputError(f"{where}: expected a number or a table of numbers, got {value!r}", source=source)
+    if isinstance(value, (int, float)):
+        return value * scale if scale != 1.0 else value
+    if isinstance(value, dict):
+        return {k: _scaled(v, scale, where=where, source=source) for k, v in value.items()}
+    raise InputError(f"{where}: expected a number or a table of numbers, got {value!r}", source=source)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError("result file not found", source=str(path)) from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg})", source=str(path),
+                         location=f"line {exc.lineno}, column {exc.colno}") from exc
