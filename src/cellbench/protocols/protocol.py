@@ -142,7 +142,8 @@ class Protocol(BaseModel):
                         new_cycle()
                 else:
                     planned.append(PlannedStep(number, state["cycle"], item))
-                    state["steps_in_cycle"] += 1
+                    if item.kind != "set_soc":  # setting a state is not cycling
+                        state["steps_in_cycle"] += 1
 
         walk(self.steps, indices, 0)
         return planned

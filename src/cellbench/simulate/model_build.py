@@ -1,0 +1,122 @@
+"""Build and discretise a PyBaMM model once per model structure, then reuse it for every protocol.
+
+One model drives every step type: the external circuit is a single algebraic equation whose
+coefficients are input parameters, so a constant-current, constant-voltage, constant-power or rest
+step is only a change of inputs, not a new model::
+
+    k_I (I - I_set) + k_V (V - V_set) + k_P (I V - P_set) = 0
+
+Cut-offs are events whose thresholds are inputs too. Temperatures, initial concentrations and the
+cell's `tunable` parameters (conductivities, contact ratio, film resistance...) are inputs, so a C-rate,
+temperature or material-property sweep costs one build. Built models are cached per process by
+:meth:`PybammCell.structure_key`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import pybamm
+
+from cellbench.simulate.pybamm_cell import PybammCell
+
+MODELS = {"dfn": pybamm.lithium_ion.DFN, "spme": pybamm.lithium_ion.SPMe, "spm": pybamm.lithium_ion.SPM}
+THERMAL = {"lumped": "lumped", "isothermal": "isothermal"}
+
+# input names of the control law and the cut-offs
+K_CURRENT, K_VOLTAGE, K_POWER = "Control by current", "Control by voltage", "Control by power"
+SET_CURRENT, SET_VOLTAGE, SET_POWER = "Set current [A]", "Set voltage [V]", "Set power [W]"
+LOWER_CUTOFF, UPPER_CUTOFF, CURRENT_CUTOFF = "Lower cut-off [V]", "Upper cut-off [V]", "Current cut-off [A]"
+CONTROL_INPUTS = (K_CURRENT, K_VOLTAGE, K_POWER, SET_CURRENT, SET_VOLTAGE, SET_POWER,
+                  LOWER_CUTOFF, UPPER_CUTOFF, CURRENT_CUTOFF)
+
+# Events named with "[experiment]" let the solver step on after them (PyBaMM's convention).
+EVENT_LOWER = "lower voltage cut-off [experiment]"
+EVENT_UPPER = "upper voltage cut-off [experiment]"
+EVENT_CURRENT = "current cut-off [experiment]"
+
+#: scalar outputs kept from each solve (PyBaMM sign: current positive on discharge)
+OUTPUT_VARIABLES = ("Voltage [V]", "Current [A]", "Volume-averaged cell temperature [K]",
+                    "Electrolyte concentration spread [mol.m-3]")
+
+
+def external_circuit(variables: dict) -> pybamm.Symbol:
+    """Residual of the one control law used for every step (see module docstring)."""
+    current = variables["Current [A]"]
+    voltage = variables["Voltage [V]"]
+    p = pybamm.InputParameter
+    return (p(K_CURRENT) * (current - p(SET_CURRENT))
+            + p(K_VOLTAGE) * (voltage - p(SET_VOLTAGE))
+            + p(K_POWER) * (current * voltage - p(SET_POWER)))
+
+
+@dataclass
+class BuiltModel:
+    """A discretised model, its solver and the names of its inputs."""
+
+    key: str
+    model: pybamm.BaseModel
+    model_name: str
+    thermal: str
+    options: dict
+    input_names: tuple[str, ...]
+    build_time_s: float
+    # A PyBaMM solver binds to one model and compiles it on first use (~0.4 s), so it is kept with the
+    # model; runs in one process are sequential, so they can share it.
+    solver: pybamm.IDAKLUSolver | None = None
+
+    def get_solver(self) -> pybamm.IDAKLUSolver:
+        if self.solver is None:
+            self.solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8, output_variables=list(OUTPUT_VARIABLES),
+                                              options={"max_num_steps": 200_000})
+        return self.solver
+
+
+_CACHE: dict[str, BuiltModel] = {}
+_LOCK = threading.Lock()
+
+
+def build(cell: PybammCell, *, model: str = "dfn", thermal: str = "lumped") -> BuiltModel:
+    """The built model for this cell's structure, from the cache or built now (about a second for a DFN)."""
+    key = cell.structure_key(model, thermal)
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = _build(cell, model, thermal, key)
+        return _CACHE[key]
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _build(cell: PybammCell, model_name: str, thermal: str, key: str) -> BuiltModel:
+    timer = pybamm.Timer()
+    options = dict(cell.model_options)
+    options.update({"operating mode": external_circuit, "thermal": THERMAL[thermal]})
+    model = MODELS[model_name](options)
+
+    voltage = model.variables["Voltage [V]"]
+    current = model.variables["Current [A]"]
+    c_e = model.variables["Electrolyte concentration [mol.m-3]"]
+    model.variables["Electrolyte concentration spread [mol.m-3]"] = pybamm.max(c_e) - pybamm.min(c_e)
+    # Replace PyBaMM's fixed voltage events with cut-offs the runner sets per step.
+    model.events = [e for e in model.events if e.name not in ("Minimum voltage [V]", "Maximum voltage [V]")]
+    p = pybamm.InputParameter
+    model.events += [
+        pybamm.Event(EVENT_LOWER, voltage - p(LOWER_CUTOFF)),
+        pybamm.Event(EVENT_UPPER, p(UPPER_CUTOFF) - voltage),
+        pybamm.Event(EVENT_CURRENT, pybamm.AbsoluteValue(current) - p(CURRENT_CUTOFF)),
+    ]
+
+    pv = cell.parameter_values.copy()
+    inputs = tuple(cell.tunable) + cell.state_inputs()
+    pv.update({name: "[input]" for name in inputs}, check_already_exists=False)
+    geometry = model.default_geometry
+    pv.process_model(model)
+    pv.process_geometry(geometry)
+    mesh = pybamm.Mesh(geometry, model.default_submesh_types, model.default_var_pts)
+    pybamm.Discretisation(mesh, model.default_spatial_methods).process_model(model)
+    return BuiltModel(key=key, model=model, model_name=model_name, thermal=thermal,
+                      options={k: v for k, v in options.items() if k != "operating mode"} | {"operating mode": "cellbench unified control"},
+                      input_names=inputs + CONTROL_INPUTS, build_time_s=timer.time().value)

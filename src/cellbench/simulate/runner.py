@@ -1,0 +1,310 @@
+"""Run a Protocol on a built PyBaMM model and return the canonical time series.
+
+The protocol starts from the defined full state (100 % SOC, at rest, at the ambient temperature) unless
+its first step is "Set SOC to ...". Every step carries the cell's own voltage window as a safety limit,
+as a cycler does. Failures become :class:`SimulationError` naming the step, the state and a likely cause.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import pybamm
+
+import cellbench
+from cellbench.errors import SimulationError
+from cellbench.measurements import Measurement, MeasurementMetadata
+from cellbench.measurements import schema as S
+from cellbench.protocols import PlannedStep, Protocol, Step
+from cellbench.simulate import model_build as mb
+from cellbench.simulate.pybamm_cell import PybammCell
+
+KELVIN = 273.15
+# Margin of the safety window on steps that do not end at a voltage (a rest after a full charge relaxes
+# below Vmax, a hold at Vmax sits on it): the limit must not be hit by the step's own set-point.
+SAFETY_MARGIN_V = 0.2
+STEP_TYPES = {"charge": "charge", "discharge": "discharge", "rest": "rest", "hold": "cv-hold"}
+
+
+@dataclass
+class StepRecord:
+    """How one step ran: for the per-step summary and for error messages."""
+
+    step_index: int
+    cycle: int
+    text: str
+    ended_by: str
+    start_s: float
+    end_s: float
+    solve_time_s: float
+
+
+@dataclass
+class RunResult:
+    measurement: Measurement
+    steps: list[StepRecord] = field(default_factory=list)
+
+
+def run_protocol(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0, model: str = "dfn",
+                 thermal: str = "lumped", overrides: dict[str, float] | None = None,
+                 time_limit_s: float | None = 300.0, extra_columns: bool = False) -> Measurement:
+    """Simulate `protocol` on `cell`; the Measurement has BDF columns and provenance in its metadata.
+
+    `overrides` sets tunable parameters by their PyBaMM names (no rebuild) — any other parameter name
+    triggers a build of a new model structure.
+
+    >>> cell = PybammCell.from_parameter_set("Chen2020")                            # doctest: +SKIP
+    >>> m = run_protocol(cell, Protocol.parse("Discharge at 1C until 2.5 V"))       # doctest: +SKIP
+    >>> round(m.data["discharging_capacity_ampere_hour"][-1], 2)                    # doctest: +SKIP
+    4.75
+    """
+    if model not in mb.MODELS:
+        raise SimulationError(f"unknown model '{model}': expected one of {', '.join(mb.MODELS)}")
+    if thermal not in mb.THERMAL:
+        raise SimulationError(f"unknown thermal option '{thermal}': expected lumped or isothermal")
+    cell = apply_overrides(cell, overrides or {})
+    protocol.check_voltage_window(cell.voltage_min_V, cell.voltage_max_V, cell=cell.name)
+    built = mb.build(cell, model=model, thermal=thermal)
+    solver = built.get_solver()
+    started = time.perf_counter()
+
+    base_temperature_C = protocol.ambient_temperature_C if protocol.ambient_temperature_C is not None else temperature_C
+    state = dict(cell.tunable_values())
+    state.update(cell.initial_concentrations(1.0))
+    state["Ambient temperature [K]"] = base_temperature_C + KELVIN
+    state["Initial temperature [K]"] = base_temperature_C + KELVIN
+    soc_note = "100 % (defined full state)"
+
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "V", "I", "T", "amb", "step", "cycle", "type", "ce")}
+    records: list[StepRecord] = []
+    previous: pybamm.Solution | None = None
+    time_offset_s = 0.0
+    last_time_s = 0.0
+
+    for planned in protocol.expand():
+        step = planned.step
+        ambient_C = step.ambient_temperature_C if step.ambient_temperature_C is not None else base_temperature_C
+        state["Ambient temperature [K]"] = ambient_C + KELVIN
+        if step.kind == "set_soc":
+            # A new equilibrium state: the next step starts a fresh solve, time carries on.
+            state.update(cell.initial_concentrations(step.soc_pct / 100.0))
+            state["Initial temperature [K]"] = ambient_C + KELVIN
+            soc_note = f"{step.soc_pct:g} % (set)"
+            if previous is not None:
+                time_offset_s = float(np.nextafter(last_time_s, np.inf))
+            previous = None
+            records.append(StepRecord(planned.step_index, planned.cycle, step.sentence, "state set",
+                                      last_time_s, last_time_s, 0.0))
+            continue
+
+        inputs = dict(state)
+        inputs.update(control_inputs(step, cell))
+        duration_s = step_duration_s(step, cell)
+        t0 = time.perf_counter()
+        try:
+            solution = solver.step(previous, built.model, duration_s, t_eval=np.array([0.0, duration_s]),
+                                   inputs=inputs, save=False)
+        except pybamm.SolverError as exc:
+            raise SimulationError(_failure_message(planned, cell, previous, inputs, str(exc), soc_note)) from exc
+        solve_time = time.perf_counter() - t0
+        ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
+
+        t = solution.t + (time_offset_s if previous is None else 0.0)
+        n = len(t)
+        columns["t"].append(t)
+        columns["V"].append(solution["Voltage [V]"].entries)
+        columns["I"].append(-solution["Current [A]"].entries)  # PyBaMM: + on discharge; BDF: + on charge
+        columns["T"].append(solution["Volume-averaged cell temperature [K]"].entries - KELVIN)
+        columns["ce"].append(solution["Electrolyte concentration spread [mol.m-3]"].entries)
+        columns["amb"].append(np.full(n, ambient_C))
+        columns["step"].append(np.full(n, planned.step_index))
+        columns["cycle"].append(np.full(n, planned.cycle))
+        columns["type"].append(np.full(n, STEP_TYPES[step.kind], dtype=object))
+        records.append(StepRecord(planned.step_index, planned.cycle, step.sentence, ended_by,
+                                  float(t[0]), float(t[-1]), solve_time))
+        last_time_s = float(t[-1])
+        previous = solution
+        if time_limit_s is not None and time.perf_counter() - started > time_limit_s:
+            raise SimulationError(f"step {planned.step_index} '{step.sentence}' (cycle {planned.cycle}): the "
+                                  f"simulation passed its time limit of {time_limit_s:g} s; likely cause: a very long "
+                                  "protocol or a stiff state (shorten the protocol or raise the limit)")
+
+    if not columns["t"]:
+        raise SimulationError("the protocol has no step that runs the cell (only 'Set SOC' steps)")
+    data = {
+        S.TIME: np.concatenate(columns["t"]),
+        S.VOLTAGE: np.concatenate(columns["V"]),
+        S.CURRENT: np.concatenate(columns["I"]),
+        S.CYCLE: np.concatenate(columns["cycle"]).astype(np.int64),
+        S.STEP: np.concatenate(columns["step"]).astype(np.int64),
+        S.STEP_TYPE: np.concatenate(columns["type"]).astype(str),
+        S.CELL_TEMPERATURE: np.concatenate(columns["T"]),
+        S.AMBIENT_TEMPERATURE: np.concatenate(columns["amb"]),
+    }
+    if extra_columns:
+        data["electrolyte_concentration_spread_mol_m3"] = np.concatenate(columns["ce"])
+    metadata = MeasurementMetadata(
+        origin="simulation", vendor="PyBaMM", procedure=protocol.name, cell_id=cell.name,
+        provenance=provenance(cell, built, protocol, temperature_C, overrides or {}),
+        extra={"steps": [r.__dict__ for r in records], "nominal_capacity_Ah": cell.nominal_capacity_Ah,
+               "voltage_window_V": [cell.voltage_min_V, cell.voltage_max_V],
+               "wall_time_s": time.perf_counter() - started})
+    return Measurement(pl.DataFrame(data), metadata)
+
+
+def apply_overrides(cell: PybammCell, overrides: dict[str, float]) -> PybammCell:
+    """A copy of `cell` with parameters replaced (by PyBaMM name or by the cell's own alias)."""
+    if not overrides:
+        return cell
+    from dataclasses import replace
+
+    from cellbench.errors import InputError
+
+    pv = cell.parameter_values.copy()
+    aliases = cell.notes.get("aliases", {})
+    for name, value in overrides.items():
+        target = aliases.get(name, name)
+        if target not in pv.keys():
+            known = sorted(set(aliases) | set(cell.tunable))
+            raise InputError(f"unknown parameter '{name}': expected a PyBaMM parameter name or one of "
+                             f"{', '.join(known)}", location="overrides")
+        pv.update({target: value})
+    return replace(cell, parameter_values=pv)
+
+
+def control_inputs(step: Step, cell: PybammCell) -> dict[str, float]:
+    """Input values of the unified control law and the cut-offs for one step (PyBaMM sign convention)."""
+    inputs = {mb.K_CURRENT: 0.0, mb.K_VOLTAGE: 0.0, mb.K_POWER: 0.0,
+              mb.SET_CURRENT: 0.0, mb.SET_VOLTAGE: 0.0, mb.SET_POWER: 0.0,
+              mb.LOWER_CUTOFF: cell.voltage_min_V - SAFETY_MARGIN_V,
+              mb.UPPER_CUTOFF: cell.voltage_max_V + SAFETY_MARGIN_V,
+              mb.CURRENT_CUTOFF: -1.0}
+    sign = 1.0 if step.kind == "discharge" else -1.0
+    if step.kind in ("charge", "discharge"):
+        if step.power_W is not None:
+            inputs.update({mb.K_POWER: 1.0, mb.SET_POWER: sign * step.power_W})
+        else:
+            inputs.update({mb.K_CURRENT: 1.0, mb.SET_CURRENT: sign * step.current_magnitude_A(cell.nominal_capacity_Ah)})
+        until = resolve_voltage(step.until_voltage_V, cell)
+        if step.kind == "discharge":
+            inputs[mb.LOWER_CUTOFF] = until if until is not None else cell.voltage_min_V
+        else:
+            inputs[mb.UPPER_CUTOFF] = until if until is not None else cell.voltage_max_V
+    elif step.kind == "hold":
+        inputs.update({mb.K_VOLTAGE: 1.0, mb.SET_VOLTAGE: resolve_voltage(step.voltage_V, cell)})
+        limit = step.current_limit_A(cell.nominal_capacity_Ah)
+        if limit is not None:
+            inputs[mb.CURRENT_CUTOFF] = limit
+    else:  # rest
+        inputs.update({mb.K_CURRENT: 1.0})
+    return inputs
+
+
+def resolve_voltage(value: float | str | None, cell: PybammCell) -> float | None:
+    if value == "min":
+        return cell.voltage_min_V
+    if value == "max":
+        return cell.voltage_max_V
+    return value
+
+
+def step_duration_s(step: Step, cell: PybammCell) -> float:
+    """The step's own duration, or a generous bound for open-ended steps (three times the time to move
+    the whole capacity at the set-point, at least an hour; a day for holds)."""
+    if step.duration_s is not None:
+        return step.duration_s
+    if step.kind == "hold":
+        return 24 * 3600.0
+    current = step.current_magnitude_A(cell.nominal_capacity_Ah)
+    if current is None:  # power: take the current at the bottom of the window
+        current = step.power_W / cell.voltage_min_V
+    return max(3600.0, 3.0 * cell.nominal_capacity_Ah / current * 3600.0)
+
+
+def provenance(cell: PybammCell, built: mb.BuiltModel, protocol: Protocol, temperature_C: float,
+               overrides: dict[str, float]) -> dict[str, Any]:
+    return {
+        "cellbench_version": cellbench.__version__ if hasattr(cellbench, "__version__") else "unknown",
+        "pybamm_version": pybamm.__version__,
+        "design_hash": cell.design_hash,
+        "cell": cell.name,
+        "model": built.model_name,
+        "thermal": built.thermal,
+        "model_options": {k: str(v) for k, v in built.options.items()},
+        "model_structure_key": built.key,
+        "protocol": protocol.sentences,
+        "temperature_C": temperature_C,
+        "overrides": overrides,
+        "tunable_parameters": cell.tunable_values(),
+        "parameter_sources": cell.notes.get("sources", cell.notes.get("source", "")),
+    }
+
+
+# -- failures -----------------------------------------------------------------------------------------------
+_EVENT_CAUSES = {
+    "negative particle surface": "the negative particles' surface ran empty or full: the current is more than "
+                                 "the electrode can carry (lower the C-rate, or check diffusivity and particle size)",
+    "positive particle surface": "the positive particles' surface ran empty or full: the current is more than "
+                                 "the electrode can carry (lower the C-rate, or check diffusivity and particle size)",
+    "electrolyte concentration": "the electrolyte was depleted: ion transport cannot carry this current",
+    "temperature": "the cell temperature left the model's range",
+}
+
+
+def _state_text(previous: pybamm.Solution | None, soc_note: str) -> str:
+    if previous is None:
+        return f"starting at SOC {soc_note}"
+    v = previous["Voltage [V]"].entries[-1]
+    i = -previous["Current [A]"].entries[-1]
+    return f"at t = {previous.t[-1]:.0f} s, {v:.3f} V, {i:.3g} A"
+
+
+def _likely_current_cause(planned: PlannedStep, cell: PybammCell, inputs: dict) -> str:
+    step = planned.step
+    current = step.current_magnitude_A(cell.nominal_capacity_Ah)
+    if current is not None:
+        return (f"a current ({current:.3g} A, {current / cell.nominal_capacity_Ah:.2g}C) the cell cannot carry "
+                "in this state")
+    if step.power_W is not None:
+        return f"a power ({step.power_W:g} W) the cell cannot deliver in this state"
+    return "a hold voltage the cell cannot reach smoothly"
+
+
+def _failure_message(planned: PlannedStep, cell: PybammCell, previous, inputs: dict, solver_text: str,
+                     soc_note: str) -> str:
+    where = f"step {planned.step_index} '{planned.step.sentence}' (cycle {planned.cycle}), {_state_text(previous, soc_note)}"
+    events = re.search(r"Events \[(?P<names>.*?)\] are", solver_text)
+    if events and "initial conditions" in solver_text:
+        names = events["names"]
+        cause = f"a cut-off reached at once ({names})"
+        for name, threshold in ((mb.EVENT_LOWER, mb.LOWER_CUTOFF), (mb.EVENT_UPPER, mb.UPPER_CUTOFF)):
+            if name in names:
+                cause = (f"a cut-off reached at once: the {name.split(' [')[0]} ({inputs[threshold]:.3g} V) is passed "
+                         "as soon as the step starts (the cell's resistance times this current is too large here)")
+        for key, text in _EVENT_CAUSES.items():
+            if key in names.lower():
+                cause = text
+        return f"{where}: {cause}"
+    return f"{where}: the solver failed; likely cause: {_likely_current_cause(planned, cell, inputs)} ({solver_text.strip()[:200]})"
+
+
+def _ended_by(solution, planned: PlannedStep, cell: PybammCell, previous, inputs: dict, soc_note: str) -> str:
+    termination = solution.termination
+    if termination == "final time":
+        return "duration"
+    name = termination.removeprefix("event: ")
+    if name in (mb.EVENT_LOWER, mb.EVENT_UPPER, mb.EVENT_CURRENT):
+        if solution.t[-1] - solution.t[0] < 1e-3:
+            raise SimulationError(f"step {planned.step_index} '{planned.step.sentence}' (cycle {planned.cycle}), "
+                                  f"{_state_text(previous, soc_note)}: a cut-off reached at once ({name.split(' [')[0]})")
+        return name.split(" [")[0]
+    cause = next((text for key, text in _EVENT_CAUSES.items() if key in name.lower()),
+                 _likely_current_cause(planned, cell, inputs))
+    end_v = solution["Voltage [V]"].entries[-1]
+    raise SimulationError(f"step {planned.step_index} '{planned.step.sentence}' (cycle {planned.cycle}): stopped "
+                          f"by '{name}' at t = {solution.t[-1]:.0f} s, {end_v:.3f} V; likely cause: {cause}")
