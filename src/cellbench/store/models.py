@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (BigInteger, Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text,
+from sqlalchemy import (BigInteger, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,7 +91,7 @@ class Test(Base):
     channel: Mapped[str | None] = mapped_column(String(100))
     start_time: Mapped[datetime | None] = mapped_column(UtcDateTime)
     row_count: Mapped[int] = mapped_column(BigInteger)
-    duration_s: Mapped[float | None]
+    duration_s: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[str] = mapped_column(String(20), default="ok", server_default="ok")
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     access_tier: Mapped[str] = mapped_column(String(20), default="private", server_default="private")
