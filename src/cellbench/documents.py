@@ -35,6 +35,8 @@ def validation_message(exc: ValidationError) -> str:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
         msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (misspelt, or a unit cellbench does not use: field names carry their unit, e.g. thickness_um)"
         lines.append(f"field '{loc}': {msg}" if loc else msg)
     return "; ".join(lines)
 

@@ -8,8 +8,8 @@ import typer
 
 # module name in this package -> how it attaches (each module defines `register(app)`)
 MODULES = [
+    "catalogue",
     "store",
-
 ]
 
 

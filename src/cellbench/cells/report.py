@@ -1,0 +1,38 @@
+"""Plain-data views of a catalogue cell for the CLI, the API and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cellbench.cells.design import CellDesign
+from cellbench.cells.figures import figures, mass_breakdown_g
+
+
+def cell_summary(design: CellDesign) -> dict[str, Any]:
+    """The cell's identity, derived figures and published figures (what `cells show --json` prints)."""
+    f = figures(design)
+    return {
+        "id": design.id,
+        "version": design.version,
+        "name": design.name,
+        "electrolyte_type": design.electrolyte_type,
+        "capacity_mAh": f.capacity_mAh,
+        "energy_Wh": f.energy_Wh,
+        "mean_voltage_V": f.mean_voltage_V,
+        "wh_per_l_stack": f.wh_per_l_stack,
+        "wh_per_l_outline": f.wh_per_l_outline,
+        "wh_per_kg": f.wh_per_kg,
+        "np_ratio": f.np_ratio,
+        "cathode_areal_capacity_mAh_cm2": f.cathode_areal_capacity_mAh_cm2,
+        "stack_thickness_um": f.stack_thickness_um,
+        "mass_g": f.mass_g,
+        "mass_breakdown_g": mass_breakdown_g(design),
+        "nominal": design.nominal.model_dump() if design.nominal else None,
+        "materials": {
+            "cathode_active": design.active_material("cathode").id,
+            "anode_active": design.active_material("anode").id,
+            "electrolyte": (design.solid_electrolyte().id if design.electrolyte_type == "solid" else design.liquid_electrolyte),
+        },
+        "sources": design.sources,
+        "notes": design.notes,
+    }

@@ -1,0 +1,117 @@
+"""`cellbench cells ...` and `cellbench materials ...`: the standard-cell catalogue and the material library."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from cellbench import cells, materials
+from cellbench.cells.report import cell_summary
+
+
+def register(app: typer.Typer) -> None:
+    cells_app = typer.Typer(help="The standard-cell catalogue (標準電池モデル).", no_args_is_help=True)
+    materials_app = typer.Typer(help="The reference material library.", no_args_is_help=True)
+    app.add_typer(cells_app, name="cells")
+    app.add_typer(materials_app, name="materials")
+
+    from cellbench.cli import console, print_json
+
+    @cells_app.command("list")
+    def cells_list(json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+        """List the catalogue cells with their derived and published figures."""
+        rows = [cell_summary(d) for d in cells.list_cells()]
+        if json:
+            print_json(rows)
+            return
+        table = Table(title="Standard cells")
+        for col in ("id", "ver", "mAh", "Wh/L stack", "Wh/L outline", "Wh/kg", "N/P", "published"):
+            table.add_column(col, justify="left" if col == "id" else "right", no_wrap=col == "id")
+        for r in rows:
+            n = r["nominal"] or {}
+            published = ", ".join(x for x in (
+                f"{n['capacity_mAh']:g} mAh" if n.get("capacity_mAh") else "",
+                f"{n['wh_per_l']:g} Wh/L {n['wh_per_l_basis']}" if n.get("wh_per_l") else "") if x)
+            table.add_row(r["id"], r["version"], f"{r['capacity_mAh']:.1f}", f"{r['wh_per_l_stack']:.0f}",
+                          f"{r['wh_per_l_outline']:.0f}", f"{r['wh_per_kg']:.0f}", f"{r['np_ratio']:.2f}", published)
+        console.print(table)
+
+    @cells_app.command("show")
+    def cells_show(cell_id: str = typer.Argument(..., help="catalogue id (id@version for an old version) or a YAML path"),
+                   json: bool = typer.Option(False, "--json")) -> None:
+        """Show one cell: layers, derived figures beside the published ones, mass breakdown, sources."""
+        design = cells.load(cell_id)
+        summary = cell_summary(design)
+        if json:
+            print_json(summary)
+            return
+        console.print(f"[bold]{design.name}[/]  ({design.id} v{design.version}, {design.electrolyte_type} electrolyte)")
+        t = Table(show_header=True)
+        t.add_column("figure"); t.add_column("value", justify="right")
+        for key in ("capacity_mAh", "energy_Wh", "mean_voltage_V", "np_ratio", "cathode_areal_capacity_mAh_cm2",
+                    "stack_thickness_um", "wh_per_l_stack", "wh_per_l_outline", "mass_g", "wh_per_kg"):
+            t.add_row(key, f"{summary[key]:.4g}")
+        console.print(t)
+        layers = Table(title="layers (per unit cell)")
+        for col in ("layer", "thickness µm", "porosity", "materials"):
+            layers.add_column(col)
+        for name in ("cathode", "separator", "anode"):
+            layer = getattr(design, name)
+            comps = getattr(layer, "components", None)
+            what = ", ".join(f"{c.material} {c.fraction:.0%}" for c in comps) if comps else layer.material
+            layers.add_row(name, f"{layer.thickness_um:g}", f"{getattr(layer, 'porosity', 0):.2f}", what)
+        console.print(layers)
+        m = Table(title="mass breakdown (g)")
+        m.add_column("part"); m.add_column("g", justify="right")
+        for part, grams in summary["mass_breakdown_g"].items():
+            m.add_row(part, f"{grams:.4g}")
+        console.print(m)
+        if design.nominal:
+            console.print(f"published: {design.nominal.model_dump(exclude_none=True)}")
+        for s in design.sources:
+            console.print(f"source: {s}", highlight=False)
+
+    @materials_app.command("list")
+    def materials_list(role: str = typer.Option(None, help="only this role, e.g. solid_electrolyte"),
+                       json: bool = typer.Option(False, "--json")) -> None:
+        """List the reference materials."""
+        records = materials.list_materials(role)
+        if json:
+            print_json([{"id": r.id, "name": r.name, "role": r.role, "density_g_cm3": r.density_g_cm3} for r in records])
+            return
+        t = Table(title="Materials")
+        for col in ("id", "role", "name", "key property"):
+            t.add_column(col)
+        for r in records:
+            t.add_row(r.id, r.role, r.name, _key_property(r))
+        console.print(t)
+
+    @materials_app.command("show")
+    def materials_show(material_id: str = typer.Argument(..., help="library id or a YAML path"),
+                       json: bool = typer.Option(False, "--json")) -> None:
+        """Show every field of a material with its source."""
+        record = materials.load(material_id)
+        data = record.model_dump(mode="json")
+        if json:
+            print_json(data)
+            return
+        t = Table(title=f"{record.name} ({record.id})")
+        t.add_column("field"); t.add_column("value"); t.add_column("source")
+        for key, value in data.items():
+            if key in ("sources",):
+                continue
+            if key == "ocp" and value:
+                value = f"table of {len(value['stoichiometry'])} points"
+            bookkeeping = key in ("id", "name", "role", "version", "description", "kind", "supplier")
+            t.add_row(key, str(value), "" if bookkeeping else record.source_of(key))
+        console.print(t)
+
+
+def _key_property(r) -> str:
+    if hasattr(r, "specific_capacity_mAh_g"):
+        return f"{r.specific_capacity_mAh_g:g} mAh/g"
+    if hasattr(r, "ionic_conductivity_S_cm"):
+        return f"{r.ionic_conductivity_S_cm:.2g} S/cm"
+    if hasattr(r, "thickness_um"):
+        return f"{r.thickness_um:g} µm"
+    return f"{r.density_g_cm3:g} g/cm³"

@@ -1,0 +1,77 @@
+"""Derived figures against hand calculations."""
+
+import math
+
+import pytest
+
+from cellbench import cells
+from cellbench.cells.design import CellDesign
+
+
+def make(d):
+    design = CellDesign.model_validate(d)
+    design.check_materials()
+    return design
+
+
+def test_areal_capacity_and_capacity_by_hand(hand_design_dict):
+    f = cells.figures(make(hand_design_dict))
+    # cathode: 50 um x (1-0.2) x 0.5 NCM by volume x 4.75 g/cm3 x 228.7 mAh/g
+    cathode = 50e-4 * 0.8 * 0.5 * 4.75 * 228.7
+    assert f.cathode_areal_capacity_mAh_cm2 == pytest.approx(cathode, rel=1e-9)
+    # anode, mass basis: graphite volume share = (0.6/2.26) / (0.6/2.26 + 0.4/1.64), times (1-0.1)
+    share = (0.6 / 2.26) / (0.6 / 2.26 + 0.4 / 1.64) * 0.9
+    anode = 60e-4 * share * 2.26 * 343.2
+    assert f.anode_areal_capacity_mAh_cm2 == pytest.approx(anode, rel=1e-9)
+    assert f.np_ratio == pytest.approx(anode / cathode, rel=1e-9)
+    # 1 cm2 electrode, limiting electrode
+    assert f.capacity_mAh == pytest.approx(min(anode, cathode) * 1.0, rel=1e-9)
+
+
+def test_volumes_mass_and_energy_density_by_hand(hand_design_dict):
+    design = make(hand_design_dict)
+    f = cells.figures(design)
+    assert f.stack_thickness_um == pytest.approx(50 + 30 + 60 + 15 + 10)
+    assert f.stack_volume_cm3 == pytest.approx(1.0 * 165e-4)
+    film_um = 113.0
+    assert f.outline_volume_cm3 == pytest.approx(3.0 * 2.0 * (165 + 2 * film_um) * 1e-4)
+    masses = cells.mass_breakdown_g(design)
+    # cathode solids: 0.4 NCM + 0.4 SE by volume; ASSB voids weigh nothing
+    assert masses["cathode"] == pytest.approx(50e-4 * (0.4 * 4.75 + 0.4 * 1.64))
+    assert masses["separator"] == pytest.approx(30e-4 * 1.64)
+    assert masses["cathode_collector"] == pytest.approx(15e-4 * 2.70)
+    assert masses["anode_collector"] == pytest.approx(10e-4 * 8.96)
+    assert masses["packaging"] == pytest.approx(2 * 6e-4 * 1.6 * 113.0)  # two films of 6 cm2 at 180.8 g/m2
+    assert f.energy_Wh == pytest.approx(f.capacity_mAh / 1000 * f.mean_voltage_V)
+    assert f.wh_per_l_stack == pytest.approx(f.energy_Wh / (f.stack_volume_cm3 / 1000))
+    assert f.wh_per_kg == pytest.approx(f.energy_Wh / (sum(masses.values()) / 1000))
+
+
+def test_mean_voltage_is_average_of_electrode_potentials(hand_design_dict):
+    design = make(hand_design_dict)
+    soc, ocv = cells.ocv_curve(design)
+    # cathode-limited (N/P > 1): at 100% SOC the cathode sits at its charged stoichiometry
+    nmc = design.active_material("cathode")
+    graphite = design.active_material("anode")
+    f = cells.figures(design)
+    assert f.np_ratio > 1
+    top = nmc.ocp(nmc.stoichiometry_at_100_soc) - graphite.potential_at_fraction(1 / f.np_ratio)
+    assert ocv[-1] == pytest.approx(float(top), abs=1e-9)
+    bottom = nmc.ocp(nmc.stoichiometry_at_0_soc) - graphite.ocp(graphite.stoichiometry_at_0_soc)
+    assert ocv[0] == pytest.approx(float(bottom), abs=1e-9)
+    assert 3.4 < f.mean_voltage_V < 3.9  # NCM811 / graphite
+    assert f.mean_voltage_V == pytest.approx(sum((ocv[1:] + ocv[:-1]) / 2) / (len(ocv) - 1), rel=1e-9)
+
+
+def test_stacked_double_sided_collector_count(hand_design_dict):
+    hand_design_dict["stack"] = {"unit_cells": 10, "double_sided": True}
+    f = cells.figures(make(hand_design_dict))
+    assert f.stack_thickness_um == pytest.approx(10 * (50 + 30 + 60) + 5 * 15 + 6 * 10)
+
+
+def test_lithium_foil_anode(hand_design_dict):
+    hand_design_dict["anode"] = {"kind": "lithium_foil", "thickness_um": 20.0}
+    f = cells.figures(make(hand_design_dict))
+    assert f.anode_areal_capacity_mAh_cm2 == pytest.approx(20e-4 * 0.534 * 3860.0)
+    # Li metal at 0 V: the full-cell OCV is the cathode OCP itself
+    assert f.mean_voltage_V > 3.7
