@@ -2,5 +2,6 @@
 
 from cellbench.measurements import schema
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
+from cellbench.measurements.readers import read
 
-__all__ = ["Measurement", "MeasurementMetadata", "add_cumulative_columns", "schema"]
+__all__ = ["Measurement", "MeasurementMetadata", "add_cumulative_columns", "schema", "read"]

@@ -61,7 +61,7 @@ def read(path: str | Path) -> Measurement:
             values = values.with_columns(pl.col(key).round(0).cast(pl.Int64))
     # MITS Pro "DateTime" is Unix seconds; a text Date_Time is not a number and is dropped by extract
     metadata = MeasurementMetadata(vendor="Arbin", file_format=FORMAT, source_file=source,
-                                   units_as_recorded={k: v for k, v in units.items() if not k.startswith("vendor_")})
+                                   units_as_recorded=units)
     metadata = _with_side_file(path, metadata, values)
     restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None
     return C.to_measurement(values, metadata, restarts)

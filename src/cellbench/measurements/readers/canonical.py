@@ -53,7 +53,7 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
         for c in counters
     )
     if _current_opposes_counters(frame):
-        frame = frame.with_columns(-pl.col(S.CURRENT))
+        frame = frame.with_columns(0.0 - pl.col(S.CURRENT))
         assumptions.append("the file records discharge current as positive (its discharge counter grows "
                            "while current > 0); current was negated to BDF's positive-on-charge convention")
     if S.CYCLE in frame.columns:
@@ -62,7 +62,9 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
             extra["vendor_cycle_counters"] = vendor
     if assumptions:
         extra["assumptions"] = assumptions
-    metadata = metadata.model_copy(update={"extra": extra})
+    units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
+             if k in S.COLUMNS or k in _COUNTER_TARGETS}
+    metadata = metadata.model_copy(update={"extra": extra, "units_as_recorded": units})
     return Measurement(frame.drop(counters), metadata)
 
 

@@ -120,6 +120,10 @@ def read(path: str | Path) -> Measurement:
 
     info = _header_info(lines[:index])
     units_recorded = {S.TIME: time_unit, S.VOLTAGE: units[S.VOLTAGE], S.CURRENT: units["current_as_recorded"]}
+    for counter, targets in (("amp_hr", (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY)),
+                             ("watt_hr", (S.CHARGE_ENERGY, S.DISCHARGE_ENERGY))):
+        if counter in units:
+            units_recorded |= {t: units[counter] for t in targets}
     extra: dict = {"header": info}
     assumptions = ["DPT Time has no time zone; start_time is the tester's local time (naive)"]
     if time_note:

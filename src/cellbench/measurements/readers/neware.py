@@ -96,7 +96,7 @@ def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, st
             ) -> Measurement:
     values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
-    units = {k: v for k, v in units.items() if not k.startswith("vendor_")} | {S.TIME: "h:mm:ss"}
+    units = units | {S.TIME: "h:mm:ss"}
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
                                    start_time=start, units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]

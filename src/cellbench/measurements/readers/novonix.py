@@ -89,7 +89,7 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(
         vendor="Novonix", file_format=FORMAT, source_file=source, channel=summary.get("Channel"),
         cell_id=summary.get("Cell") or summary.get("Serial Number") or None, procedure=summary.get("Protocol"),
-        start_time=start, units_as_recorded={k: v for k, v in units.items() if k in S.COLUMNS},
+        start_time=start, units_as_recorded=units,
         extra={"summary": summary,
                "assumptions": ["Novonix 'Started' has no time zone; start_time is the PC's local time"]})
     keys = [k for k in (S.CYCLE,) if k in values.columns] + ["_direction"]

@@ -1,0 +1,113 @@
+"""BioLogic EC-Lab binary ``.mpr`` files, read with galvani (the maintained open reader).
+
+Columns used (EC-Lab names): ``time/s``, ``Ewe/V`` (or ``<Ewe>/V``), ``I/mA`` (or ``<I>/mA``),
+``dq/mA.h`` (charge passed since the previous point, signed), ``Q charge/discharge/mA.h`` (restarts at
+each half cycle), ``Energy charge/W.h`` and ``Energy discharge/W.h``, ``half cycle``, ``cycle number``
+(when recorded), ``Ns`` (sequence index = step), ``Temperature/°C``. EC-Lab counts current positive
+on oxidation of the working electrode, i.e. on charge of a cathode half cell or full cell, matching BDF.
+When the file has no ``cycle number``, cycle = half cycle // 2 + 1 (stated in ``extra``).
+The start time is the acquisition start recorded in the file's log module, local time, no zone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.counters import segment_starts
+
+FORMAT = "biologic-mpr"
+MAGIC = b"BIO-LOGIC MODULAR FILE"
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    return head.startswith(MAGIC)
+
+
+def _column(data: np.ndarray, *names: str) -> np.ndarray | None:
+    for name in names:
+        if name in data.dtype.names:
+            return np.asarray(data[name], dtype=np.float64)
+    return None
+
+
+def read(path: str | Path) -> Measurement:
+    path = Path(path)
+    source = str(path)
+    from galvani import BioLogic
+
+    try:
+        mpr = BioLogic.MPRfile(str(path))
+    except Exception as exc:  # galvani raises ValueError/NotImplementedError/struct.error on bad files
+        raise InputError(f"not a readable BioLogic .mpr file ({type(exc).__name__}: {exc})", source=source) from exc
+    data = mpr.data
+    time = _column(data, "time/s")
+    voltage = _column(data, "Ewe/V", "<Ewe>/V")
+    current_mA = _column(data, "I/mA", "<I>/mA", "control/mA")
+    missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_mA)) if c is None]
+    if missing:
+        raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
+                         source=source)
+    columns = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
+    assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
+    half_cycle = _column(data, "half cycle")
+    cycle = _column(data, "cycle number")
+    if cycle is not None:
+        columns[S.CYCLE] = cycle.astype(np.int64)
+    elif half_cycle is not None:
+        columns[S.CYCLE] = (half_cycle // 2 + 1).astype(np.int64)
+        assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
+    if "Ns" in data.dtype.names:
+        columns[S.STEP] = np.asarray(data["Ns"], dtype=np.int64)
+    temperature = _column(data, "Temperature/°C")
+    if temperature is not None:
+        columns[S.CELL_TEMPERATURE] = temperature
+    dq = _column(data, "dq/mA.h")
+    q = _column(data, "Q charge/discharge/mA.h")
+    if dq is not None:
+        # dq is the vendor's own per-point charge; its running sums are cumulative counters that never restart
+        columns[C.VENDOR_CHARGE_CAPACITY] = np.cumsum(np.clip(dq, 0, None)) / 1000.0
+        columns[C.VENDOR_DISCHARGE_CAPACITY] = np.cumsum(np.clip(-dq, 0, None)) / 1000.0
+    elif q is not None:
+        columns[C.VENDOR_CHARGE_CAPACITY] = np.clip(q, 0, None) / 1000.0
+        columns[C.VENDOR_DISCHARGE_CAPACITY] = np.clip(-q, 0, None) / 1000.0
+    for name, out in (("Energy charge/W.h", C.VENDOR_CHARGE_ENERGY), ("Energy discharge/W.h", C.VENDOR_DISCHARGE_ENERGY)):
+        energy = _column(data, name)
+        if energy is not None:
+            columns[out] = energy
+    frame = pl.DataFrame(columns)
+    bad = ~np.isfinite(time) | ~np.isfinite(voltage) | ~np.isfinite(current_mA)
+    if bad.any():
+        rows = np.flatnonzero(bad)[:10].tolist()
+        raise InputError(f"NaN or Inf in time, voltage or current at data points {rows}", source=source)
+    start = getattr(mpr, "timestamp", None)
+    units = {S.TIME: "s", S.VOLTAGE: "V", S.CURRENT: "mA", S.CHARGE_CAPACITY: "mA.h", S.DISCHARGE_CAPACITY: "mA.h",
+             S.CHARGE_ENERGY: "W.h", S.DISCHARGE_ENERGY: "W.h"}
+    metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source,
+                                   start_time=start, units_as_recorded=units,
+                                   extra={"assumptions": assumptions, "columns_in_file": list(data.dtype.names)})
+    keys = [k for k in (S.CYCLE,) if k in frame.columns]
+    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    measurement = C.to_measurement(frame, metadata, restarts)
+    # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead
+    measurement.metadata.extra.pop("vendor_cycle_counters", None)
+    if q is not None and half_cycle is not None and cycle is None:
+        measurement.metadata.extra["vendor_cycle_counters"] = _cycle_totals(half_cycle, q)
+    return measurement
+
+
+def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
+    """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
+    frame = pl.DataFrame({"half_cycle": half_cycle.astype(np.int64), "q_Ah": q / 1000.0})
+    ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
+    per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
+                 .group_by("cycle", maintain_order=True)
+                 .agg(pl.col("q_Ah").clip(lower_bound=0).sum().alias("charge_capacity_Ah"),
+                      (-pl.col("q_Ah")).clip(lower_bound=0).sum().alias("discharge_capacity_Ah")))
+    return {k: per_cycle[k].to_list() for k in ("cycle", "charge_capacity_Ah", "discharge_capacity_Ah")}

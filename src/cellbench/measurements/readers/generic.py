@@ -1,0 +1,165 @@
+"""Generic delimited text: any CSV/TSV/semicolon table with named columns, with or without a YAML
+column map.
+
+Without a map, the reader finds the header line (the first line naming a time column and a voltage or
+current column, see ``generic_columns.yaml``), skipping any header block above it (``key;value``
+lines are kept in ``extra["header"]``), and assumes s, A, V, Ah, Wh, degC unless a header carries a
+unit (``Current (mA)``). A column map says exactly which column is which and in what unit::
+
+    # mymap.yaml
+    separator: ";"            # optional; detected otherwise
+    header_line: 20           # optional, 1-based; detected otherwise
+    vendor: "Lab rig 3"       # optional metadata: vendor, channel, cell_id, procedure
+    columns:
+      test_time_second: {column: "t", unit: "min"}
+      voltage_volt: "U"       # canonical unit assumed
+      current_ampere: {column: "I", unit: "mA"}
+      charging_capacity_ampere_hour: {column: "Qc", unit: "mAh", counter: true}
+
+>>> from cellbench.measurements import read
+>>> m = read("run.csv", column_map="mymap.yaml")   # doctest: +SKIP
+
+Capacity/energy columns are treated as the vendor's counters (restarts detected where they fall) and
+converted to BDF cumulative columns.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.columns import Field, extract, split_unit
+from cellbench.measurements.readers.counters import segment_starts
+from cellbench.measurements.readers.tabular import decode, head_lines, parse_delimited, read_bytes
+
+FORMAT = "generic"
+
+_QUANTITY = {S.TIME: "time", S.VOLTAGE: "voltage", S.CURRENT: "current", S.CYCLE: "dimensionless",
+             S.STEP: "dimensionless", S.CHARGE_CAPACITY: "capacity", S.DISCHARGE_CAPACITY: "capacity",
+             S.CHARGE_ENERGY: "energy", S.DISCHARGE_ENERGY: "energy", S.CELL_TEMPERATURE: "temperature",
+             S.AMBIENT_TEMPERATURE: "temperature", S.UNIX_TIME: "time", S.POWER: "power",
+             S.INTERNAL_RESISTANCE: "resistance"}
+_COUNTER_OF = {S.CHARGE_CAPACITY: C.VENDOR_CHARGE_CAPACITY, S.DISCHARGE_CAPACITY: C.VENDOR_DISCHARGE_CAPACITY,
+               S.CHARGE_ENERGY: C.VENDOR_CHARGE_ENERGY, S.DISCHARGE_ENERGY: C.VENDOR_DISCHARGE_ENERGY}
+
+
+@cache
+def aliases() -> dict[str, list[str]]:
+    return yaml.safe_load(Path(__file__).with_name("generic_columns.yaml").read_text(encoding="utf-8"))
+
+
+def _normal(name: str) -> str:
+    import re
+
+    return re.sub(r"[\s_.\-]+", " ", split_unit(name)[0]).strip().lower()
+
+
+def _find_header(lines: list[str]) -> tuple[int, str] | None:
+    """(0-based index, separator) of the first line that names a time column and voltage or current."""
+    names = aliases()
+    time_names = {_normal(n) for n in names[S.TIME]}
+    vi_names = {_normal(n) for n in names[S.VOLTAGE] + names[S.CURRENT]}
+    for index, line in enumerate(lines):
+        for separator in (",", ";", "\t"):
+            cells = {_normal(c) for c in line.split(separator)}
+            if len(cells) >= 2 and cells & time_names and cells & vi_names:
+                return index, separator
+    return None
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    if b"\x00" in head[:1024]:
+        return False
+    return _find_header(head_lines(head, 200)) is not None
+
+
+def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = None) -> Measurement:
+    path = Path(path)
+    source = str(path)
+    mapping = _load_map(column_map)
+    raw = read_bytes(path)
+    lines = head_lines(raw[:65536], 200)
+    header_line = mapping.get("header_line")
+    separator = mapping.get("separator")
+    if header_line is None or separator is None:
+        found = _find_header(lines)
+        if found is None and header_line is None:
+            raise InputError("no header line naming a time column and a voltage or current column in the first "
+                             "200 lines; give a column map (read(path, column_map=...))", source=source)
+        if header_line is None:
+            header_line = found[0] + 1
+        if separator is None:
+            separator = found[1] if found else ","
+    table = parse_delimited(raw, separator=separator, source=source, header_line=int(header_line))
+    fields = _fields(mapping)
+    optional = tuple(f.out for f in fields if not f.required)
+    values, units = extract(table, fields, allow_missing=optional)
+    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    header = _header_block(lines[: int(header_line) - 1], separator)
+    assumed = [f.out for f in fields if f.out in values.columns and f.default_unit is None]
+    extra: dict[str, Any] = {"header": header} if header else {}
+    if not mapping.get("columns"):
+        extra["assumptions"] = ["no column map and no units in the header: s, V, A, Ah, Wh and degC assumed"]
+    metadata = MeasurementMetadata(
+        vendor=mapping.get("vendor"), file_format=FORMAT, source_file=source,
+        channel=mapping.get("channel") or header.get("channel") or header.get("instrument"),
+        cell_id=mapping.get("cell_id") or header.get("cell"), procedure=mapping.get("procedure") or header.get("schedule"),
+        units_as_recorded=units, extra=extra)
+    del assumed
+    keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
+    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    return C.to_measurement(values, metadata, restarts)
+
+
+def _load_map(column_map: dict[str, Any] | str | Path | None) -> dict[str, Any]:
+    if column_map is None:
+        return {}
+    if isinstance(column_map, dict):
+        return column_map
+    from cellbench.documents import read_yaml
+
+    loaded = read_yaml(Path(column_map))
+    if not isinstance(loaded, dict):
+        raise InputError("a column map is a YAML mapping with a 'columns' key", source=str(column_map))
+    return loaded
+
+
+def _fields(mapping: dict[str, Any]) -> list[Field]:
+    columns = mapping.get("columns")
+    fields = []
+    if columns:
+        unknown = [k for k in columns if k not in _QUANTITY]
+        if unknown:
+            raise InputError(f"column map names unknown canonical column(s) {', '.join(unknown)}; expected "
+                             f"some of {', '.join(_QUANTITY)}", location="columns")
+        for canonical, spec in columns.items():
+            if isinstance(spec, str):
+                spec = {"column": spec}
+            out = _COUNTER_OF.get(canonical, canonical)
+            fields.append(Field(out, (str(spec["column"]),), _QUANTITY[canonical], spec.get("unit"),
+                                required=canonical in S.REQUIRED))
+        return fields
+    for canonical, names in aliases().items():
+        out = _COUNTER_OF.get(canonical, canonical)
+        fields.append(Field(out, tuple(names), _QUANTITY[canonical], None, required=canonical in S.REQUIRED))
+    return fields
+
+
+def _header_block(lines: list[str], separator: str) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for line in lines:
+        cells = [c.strip() for c in line.split(separator)]
+        if len(cells) >= 2 and cells[0] and cells[1] and not cells[0].startswith("#"):
+            info.setdefault(cells[0].lower(), cells[1])
+    return info
+
+
+__all__ = ["FORMAT", "sniff", "read", "decode"]

@@ -1,0 +1,94 @@
+"""PEC SBT cycler CSV export with its header block.
+
+Layout (PEC LifeTest "Export to CSV"; field names as cellpy's PEC loader expects them)::
+
+    #RESULTS CHECK
+    #Test:,PEC-1234
+    #Start Time:,2021-03-01 10:00:00
+    ...
+    #END RESULTS CHECK
+    Test,Cell ID,Rack,Shelf,Position,Load On time,Step,Cycle,Total Time (Seconds),Step Time (Seconds),
+    Real Time,Voltage (mV),Current (mA),Charge Capacity (mAh),Discharge Capacity (mAh),
+    Charge Energy (mWh),Discharge Energy (mWh),Cell Temperature (C)
+
+Units come from the headers (V or mV, A or mA, Ah or mAh …). Current is negative on discharge (checked
+against the counters, see ``canonical``). Capacity counters are treated as restarting at step or cycle
+boundaries where they fall. Verified only on constructed files: no PEC export is among the real files.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements import schema as S
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.readers import canonical as C
+from cellbench.measurements.readers.columns import Field, extract
+from cellbench.measurements.readers.counters import segment_starts
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited, read_bytes
+
+FORMAT = "pec"
+
+FIELDS = [
+    Field(S.TIME, ("Total Time",), "time", "s", required=True),
+    Field(S.VOLTAGE, ("Voltage",), "voltage", "mV", required=True),
+    Field(S.CURRENT, ("Current",), "current", "mA", required=True),
+    Field(S.CYCLE, ("Cycle",), "dimensionless"),
+    Field(S.STEP, ("Step",), "dimensionless"),
+    Field(C.VENDOR_CHARGE_CAPACITY, ("Charge Capacity",), "capacity", "mAh"),
+    Field(C.VENDOR_DISCHARGE_CAPACITY, ("Discharge Capacity",), "capacity", "mAh"),
+    Field(C.VENDOR_CHARGE_ENERGY, ("Charge Energy",), "energy", "mWh"),
+    Field(C.VENDOR_DISCHARGE_ENERGY, ("Discharge Energy",), "energy", "mWh"),
+    Field(S.CELL_TEMPERATURE, ("Cell Temperature", "Temperature"), "temperature", "degC"),
+]
+
+
+def _header_index(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines):
+        if not line.startswith("#") and "Total Time" in line and "Cycle" in line and "Step" in line:
+            return i
+    return None
+
+
+def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    lines = head_lines(head, 80)
+    return bool(lines) and (lines[0].startswith("#RESULTS CHECK") or lines[0].startswith("#Test")) \
+        and _header_index(lines) is not None
+
+
+def read(path: str | Path) -> Measurement:
+    path = Path(path)
+    source = str(path)
+    raw = read_bytes(path)
+    lines = head_lines(raw[:65536], 80)
+    index = _header_index(lines)
+    if index is None:
+        raise InputError("no PEC column header (a line with 'Total Time', 'Cycle' and 'Step')", source=source)
+    info = {}
+    for line in lines[:index]:
+        key, _, value = line.lstrip("#").partition(",")
+        if value.strip():
+            info[key.strip().rstrip(":")] = value.strip().strip(",")
+    table = parse_delimited(raw, separator=",", source=source, header_line=index + 1)
+    values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    cell = table.frame["Cell ID"].drop_nulls().head(1).to_list() if "Cell ID" in table.frame.columns else []
+    start = None
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p"):
+        try:
+            start = datetime.strptime(info.get("Start Time", ""), fmt)
+            break
+        except ValueError:
+            continue
+    metadata = MeasurementMetadata(
+        vendor="PEC", file_format=FORMAT, source_file=source, start_time=start,
+        cell_id=(cell[0].strip() if cell else None) or info.get("Cell ID"), procedure=info.get("Test Regime")
+        or info.get("Test"), channel=info.get("Position") or info.get("Channel"), units_as_recorded=units,
+        extra={"header": info, "assumptions": ["PEC 'Start Time' has no time zone: the tester's local time"]})
+    keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
+    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    return C.to_measurement(values, metadata, restarts)
