@@ -1,0 +1,429 @@
+"""Accelerating rate calorimetry (ARC): read heat-wait-search exports and find the onsets.
+
+Definitions (SOLiD-EV protocol, shared/domain/solid-ev-evaluation.md section 5): the **self-heating onset** is
+where the cell's adiabatic self-heating rate reaches 0.02 °C/min, the **thermal-runaway onset** where it reaches
+1 °C/min. Rates are measured only while the cell is adiabatic (search and exotherm tracking); heat steps and the
+wait that follows each of them are never used, so a heat step can never look like self-heating.
+
+How each figure is found:
+
+- rates: least-squares slope of temperature against time over a window that spans ``rate_window_min`` minutes
+  or ``rate_window_C`` degrees, whichever comes first, never across a heat step;
+- self-heating detected: the temperature at the start of the first adiabatic segment (search plus tracking)
+  whose rate stays at or above the threshold — what the instrument reports, quantised to its 2.5 °C steps;
+- self-heating onset: an Arrhenius fit (ln rate against 1/T) to the first ``onset_fit_span_C`` degrees of that
+  exotherm, solved for the threshold rate — a sub-step estimate, kept between the last search that found no
+  self-heating and the detection temperature;
+- runaway onset: the first crossing of 1 °C/min, interpolated in log(rate);
+- maximum temperature (whole run) and maximum self-heating rate (adiabatic segments).
+
+>>> from cellbench.safety import analyse_arc, load_chemistry, simulate_heat_wait_search, trace_from_columns
+>>> run = simulate_heat_wait_search(load_chemistry("liquid_lco_graphite"), start_C=70.0)
+>>> trace = trace_from_columns(run.trace["time_s"], run.trace["temperature_C"])
+>>> result = analyse_arc(trace)
+>>> abs(result.self_heating_onset_C - run.true_self_heating_onset_C) < 1.0
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cellbench.errors import InputError
+
+SELF_HEATING_THRESHOLD_C_PER_MIN = 0.02
+RUNAWAY_THRESHOLD_C_PER_MIN = 1.0
+KELVIN = 273.15
+
+# Mode words written by ARC instruments (and by our simulator), mapped onto the four heat-wait-search states.
+_MODE_WORDS = {
+    "heat": "heat", "heating": "heat", "h": "heat",
+    "wait": "wait", "waiting": "wait", "w": "wait",
+    "search": "search", "seek": "search", "s": "search",
+    "exotherm": "exotherm", "exo": "exotherm", "tracking": "exotherm", "track": "exotherm", "e": "exotherm",
+    "cool": "other", "cooling": "other", "end": "other", "idle": "other",
+}
+
+
+@dataclass
+class ArcTrace:
+    """One ARC run: time (s), sample temperature (°C), and pressure and instrument mode where the file has them."""
+
+    time_s: np.ndarray
+    temperature_C: np.ndarray
+    pressure: np.ndarray | None = None
+    pressure_unit: str | None = None
+    mode: np.ndarray | None = None  # 'heat' | 'wait' | 'search' | 'exotherm' | 'other'
+    source: str = "<memory>"
+    first_data_line: int = 2  # file line of the first sample, to name rows in messages
+
+
+def trace_from_columns(time_s, temperature_C, *, mode=None, pressure=None, source: str = "<memory>") -> ArcTrace:
+    """An :class:`ArcTrace` from arrays (or Polars columns), checked like a file would be."""
+    trace = ArcTrace(time_s=np.asarray(time_s, dtype=float), temperature_C=np.asarray(temperature_C, dtype=float),
+                     pressure=None if pressure is None else np.asarray(pressure, dtype=float),
+                     mode=None if mode is None else np.array([_MODE_WORDS.get(str(m).strip().lower(), "other")
+                                                              for m in mode]),
+                     source=source, first_data_line=1)
+    _check_trace(trace, row_name="row")
+    return trace
+
+
+@dataclass
+class ArcResult:
+    """The figures of one ARC run, plus the rate curve for plotting."""
+
+    source: str
+    self_heating_onset_C: float | None
+    self_heating_detected_C: float | None
+    runaway_onset_C: float | None
+    max_temperature_C: float
+    max_self_heating_rate_C_per_min: float | None
+    max_pressure: float | None = None
+    pressure_unit: str | None = None
+    exotherm_segments: int = 0
+    modes_from: str = "inferred"  # 'file' when the export had a mode column
+    rate_temperature_C: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    rate_C_per_min: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    trace: ArcTrace | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        def r(x, nd=2):
+            return None if x is None else round(float(x), nd)
+        out = {
+            "file": self.source,
+            "self_heating_onset_C": r(self.self_heating_onset_C),
+            "runaway_onset_C": r(self.runaway_onset_C),
+            "max_temperature_C": r(self.max_temperature_C),
+            "max_self_heating_rate_C_per_min": None if self.max_self_heating_rate_C_per_min is None
+            else float(f"{self.max_self_heating_rate_C_per_min:.4g}"),
+            "self_heating_detected_C": r(self.self_heating_detected_C),
+            "exotherm_segments": self.exotherm_segments,
+            "modes_from": self.modes_from,
+        }
+        if self.max_pressure is not None:
+            out["max_pressure"] = r(self.max_pressure, 4)
+            out["pressure_unit"] = self.pressure_unit
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- reading files
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9°]+", " ", name.lower()).strip()
+
+
+def _pick_temperature(headers: list[str]) -> int | None:
+    keys = [_header_key(h) for h in headers]
+    candidates = [i for i, k in enumerate(keys) if "temp" in k or k in ("t", "t c", "t °c")]
+    # ARC exports often log the jacket/heater too; the sample (cell) temperature is the one we analyse.
+    preferred = [i for i in candidates if any(w in keys[i] for w in ("sample", "cell", "surface"))]
+    others = [i for i in candidates if not any(w in keys[i] for w in ("jacket", "heater", "bomb", "set", "ambient"))]
+    for group in (preferred, others):
+        if group:
+            return group[0]
+    return None
+
+
+def _time_factor(header: str, time_unit: str | None) -> float:
+    units = {"s": 1.0, "min": 60.0, "h": 3600.0}
+    if time_unit is not None:
+        if time_unit not in units:
+            raise InputError(f"time unit must be one of s, min, h; got '{time_unit}'")
+        return units[time_unit]
+    key = _header_key(header)
+    words = set(key.split())
+    if words & {"min", "mins", "minute", "minutes"} or key.endswith("min"):
+        return 60.0
+    if words & {"h", "hr", "hrs", "hour", "hours"} or key.endswith("_h"):
+        return 3600.0
+    if words & {"s", "sec", "secs", "second", "seconds"}:
+        return 1.0
+    raise InputError(f"cannot tell the unit of time column '{header}'; name it like 'time_s', 'time_min' or "
+                     "'time (h)', or pass the time unit (--time-unit s|min|h)")
+
+
+def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_column: str | None = None) -> ArcTrace:
+    """Read an ARC export (CSV with a header: time, temperature, optional pressure and mode columns).
+
+    The time unit comes from the header (``time_min``, ``Time (s)``) unless given; temperatures in °C (a header
+    saying K or kelvin is converted). Errors name the file, the line and the column.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise InputError("file not found", source=source) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read as text ({exc})", source=source) from exc
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InputError("empty file; expected a header line with time and temperature columns", source=source)
+    first = lines[0]
+    delimiter = max([",", ";", "\t"], key=first.count)
+    rows = list(csv.reader(lines, delimiter=delimiter))
+    headers = [h.strip() for h in rows[0]]
+
+    time_index = next((i for i, h in enumerate(headers)
+                       if _header_key(h).split(" ")[0] in ("time", "t", "elapsed", "test") and "temp" not in
+                       _header_key(h)), None)
+    if time_index is None:
+        raise InputError(f"no time column; expected a header like 'time_min' or 'Time (s)', found: "
+                         f"{', '.join(headers)}", source=source, location="line 1")
+    if temperature_column is not None:
+        if temperature_column not in headers:
+            raise InputError(f"no column '{temperature_column}'; found: {', '.join(headers)}", source=source,
+                             location="line 1")
+        temp_index = headers.index(temperature_column)
+    else:
+        temp_index = _pick_temperature(headers)
+    if temp_index is None:
+        raise InputError(f"no temperature column; expected a header like 'temperature_C' or 'Sample temperature "
+                         f"(°C)', found: {', '.join(headers)}", source=source, location="line 1")
+    pressure_index = next((i for i, h in enumerate(headers) if "press" in _header_key(h)), None)
+    mode_index = next((i for i, h in enumerate(headers)
+                       if _header_key(h) in ("mode", "state", "phase", "status", "arc mode", "step")), None)
+    factor = _time_factor(headers[time_index], time_unit)
+    temp_key = _header_key(headers[temp_index])
+    kelvin = temp_key.endswith(" k") or "kelvin" in temp_key
+
+    times, temps, pressures, modes = [], [], [], []
+    for row_number, row in enumerate(rows[1:], start=2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        values = []
+        for index in (time_index, temp_index, pressure_index):
+            if index is None:
+                values.append(None)
+                continue
+            if index >= len(row):
+                raise InputError(f"row has {len(row)} fields, expected {len(headers)}", source=source,
+                                 location=f"line {row_number}")
+            cell = row[index].strip()
+            try:
+                value = float(cell)
+            except ValueError:
+                raise InputError(f"'{cell}' is not a number", source=source,
+                                 location=f"line {row_number}, column {index + 1} ({headers[index]})") from None
+            if not np.isfinite(value):
+                raise InputError(f"'{cell}' is not a finite number", source=source,
+                                 location=f"line {row_number}, column {index + 1} ({headers[index]})")
+            values.append(value)
+        times.append((values[0], row_number))
+        temps.append(values[1])
+        pressures.append(values[2])
+        if mode_index is not None:
+            modes.append(row[mode_index].strip() if mode_index < len(row) else "")
+
+    if len(times) < 3:
+        raise InputError(f"only {len(times)} data rows; an ARC run needs many more", source=source)
+    time_s = np.array([t for t, _ in times]) * factor
+    temperature_C = np.array(temps) - (KELVIN if kelvin else 0.0)
+    line_of = np.array([line for _, line in times])
+    backwards = np.flatnonzero(np.diff(time_s) < 0)
+    if backwards.size:
+        i = backwards[0] + 1
+        raise InputError(f"time goes backwards ({time_s[i - 1] / factor:g} then {time_s[i] / factor:g}); "
+                         "expected time to increase down the file", source=source,
+                         location=f"line {line_of[i]}, column {time_index + 1} ({headers[time_index]})")
+    mode = None
+    if mode_index is not None:
+        mapped = [_MODE_WORDS.get(m.lower()) for m in modes]
+        # A numeric 'step' column is a step counter, not a mode; use it only if it holds mode words.
+        if sum(m is not None for m in mapped) >= 0.9 * len(mapped):
+            mode = np.array([m or "other" for m in mapped])
+    pressure_unit = None
+    if pressure_index is not None:
+        found = re.search(r"\(([^)]+)\)|\[([^\]]+)\]|_([a-zA-Z]+)$", headers[pressure_index])
+        pressure_unit = next((g for g in found.groups() if g), None) if found else None
+    trace = ArcTrace(time_s=time_s, temperature_C=temperature_C,
+                     pressure=np.array(pressures) if pressure_index is not None else None,
+                     pressure_unit=pressure_unit, mode=mode, source=source, first_data_line=2)
+    return trace
+
+
+def _check_trace(trace: ArcTrace, *, row_name: str) -> None:
+    n = trace.time_s.size
+    if trace.temperature_C.size != n or n < 3:
+        raise InputError("time and temperature must have the same length, at least 3 samples", source=trace.source)
+    for name, values in (("time", trace.time_s), ("temperature", trace.temperature_C)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise InputError(f"{name} is not a finite number", source=trace.source,
+                             location=f"{row_name} {bad[0] + trace.first_data_line}")
+    backwards = np.flatnonzero(np.diff(trace.time_s) < 0)
+    if backwards.size:
+        raise InputError("time goes backwards; expected it to increase", source=trace.source,
+                         location=f"{row_name} {backwards[0] + 1 + trace.first_data_line}")
+
+
+# ---------------------------------------------------------------------------------------------- analysis
+
+def _infer_modes(time_s: np.ndarray, temperature_C: np.ndarray, *, heat_detect_C_per_min: float,
+                 max_heat_step_C: float, wait_min: float) -> np.ndarray:
+    """Label samples heat / wait / adiabatic from the temperature alone (for exports without a mode column).
+
+    A heat step is a stretch where the temperature climbs faster than ``heat_detect_C_per_min`` by no more than
+    ``max_heat_step_C`` in total (a runaway climbs further); the ``wait_min`` after it is the wait.
+    """
+    n = time_s.size
+    modes = np.full(n, "search", dtype=object)
+    # Rates over about one minute, so thermocouple noise on fast logging does not look like heating.
+    before = np.searchsorted(time_s, time_s - 30.0, side="left")
+    after = np.minimum(np.searchsorted(time_s, time_s + 30.0, side="right") - 1, n - 1)
+    span_s = time_s[after] - time_s[before]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(span_s > 0, (temperature_C[after] - temperature_C[before]) / span_s * 60.0, 0.0)
+    fast = rate >= heat_detect_C_per_min
+    i = 0
+    while i < n:
+        if not fast[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and fast[j + 1]:
+            j += 1
+        rise = temperature_C[j] - temperature_C[i]
+        if rise <= max_heat_step_C:
+            modes[i:j + 1] = "heat"
+            end_wait = np.searchsorted(time_s, time_s[j] + wait_min * 60.0, side="right")
+            modes[j + 1:end_wait] = np.where(modes[j + 1:end_wait] == "heat", "heat", "wait")
+        i = j + 1
+    return modes.astype(str)
+
+
+def _windowed_rates(time_s: np.ndarray, temperature_C: np.ndarray, index: np.ndarray, *, window_s: float,
+                    window_C: float) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares dT/dt (°C/min) over a forward window from each sample of one contiguous segment.
+
+    The window runs until ``window_s`` seconds or ``window_C`` degrees have passed, whichever is first;
+    returns the mean temperature of each window and its rate. The last samples (short windows) are dropped.
+    """
+    t = time_s[index] - time_s[index[0]]
+    T = temperature_C[index]
+    n = t.size
+    if n < 3:
+        return np.empty(0), np.empty(0)
+    start = np.arange(n)
+    # The sample that closes each window: the first one window_s later or window_C warmer (n if none does).
+    close = np.searchsorted(t, t + window_s, side="left")
+    if np.isfinite(window_C):
+        running_max = np.maximum.accumulate(T)
+        close = np.minimum(close, np.searchsorted(running_max, T + window_C, side="left"))
+    complete = close < n
+    end = np.minimum(np.maximum(close + 1, start + 3), n)  # exclusive; at least three samples
+    if not complete.any():  # a segment shorter than one window (a short search): one window over all of it
+        complete[0], end[0] = True, n
+    keep = complete & (end - start >= 3)
+    mean_T = np.full(n, np.nan)
+    slope = np.full(n, np.nan)
+    for i in np.flatnonzero(keep):
+        # Centred per window: absolute times of a day-long run would swamp millisecond spacing in a runaway.
+        dt = t[i:end[i]] - t[i:end[i]].mean()
+        dT = T[i:end[i]] - T[i:end[i]].mean()
+        var_t = float(dt @ dt)
+        if var_t > 0:
+            slope[i] = float(dt @ dT) / var_t * 60.0
+            mean_T[i] = T[i:end[i]].mean()
+    keep &= np.isfinite(slope)
+    return mean_T[keep], slope[keep]
+
+
+def _segments(mask: np.ndarray) -> list[np.ndarray]:
+    """Index arrays of the maximal runs where ``mask`` is true."""
+    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [np.arange(a, b) for a, b in zip(starts, stops)]
+
+
+def _log_crossing(T: np.ndarray, rate: np.ndarray, threshold: float) -> float | None:
+    above = np.flatnonzero(rate >= threshold)
+    if not above.size:
+        return None
+    i = above[0]
+    if i == 0 or rate[i - 1] <= 0:
+        return float(T[i])
+    frac = (np.log(threshold) - np.log(rate[i - 1])) / (np.log(rate[i]) - np.log(rate[i - 1]))
+    return float(T[i - 1] + frac * (T[i] - T[i - 1]))
+
+
+def _arrhenius_onset(T: np.ndarray, rate: np.ndarray, threshold: float) -> float | None:
+    """Temperature where an Arrhenius fit ln(rate) = a - b/T_K reaches ``threshold``; None if it cannot."""
+    ok = rate > 0
+    if ok.sum() < 2:
+        return None
+    x, y = 1.0 / (T[ok] + KELVIN), np.log(rate[ok])
+    slope, intercept = np.polyfit(x, y, 1)
+    if slope >= 0:  # not accelerating with temperature: no Arrhenius picture to extrapolate
+        return None
+    return float(slope / (np.log(threshold) - intercept) - KELVIN)
+
+
+def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SELF_HEATING_THRESHOLD_C_PER_MIN,
+                runaway_threshold_C_per_min: float = RUNAWAY_THRESHOLD_C_PER_MIN, wait_min: float = 10.0,
+                rate_window_min: float = 5.0, rate_window_C: float = 1.0, onset_searches: int = 3,
+                heat_detect_C_per_min: float = 0.5, max_heat_step_C: float = 10.0,
+                min_exotherm_min: float = 10.0) -> ArcResult:
+    """Onsets, maximum temperature and maximum self-heating rate of one heat-wait-search run (see module doc)."""
+    time_s, temperature_C = trace.time_s, trace.temperature_C
+    if trace.mode is not None:
+        modes, modes_from = trace.mode, "file"
+        adiabatic = np.isin(modes, ["search", "exotherm"])
+    else:
+        modes = _infer_modes(time_s, temperature_C, heat_detect_C_per_min=heat_detect_C_per_min,
+                             max_heat_step_C=max_heat_step_C, wait_min=wait_min)
+        modes_from = "inferred"
+        adiabatic = modes == "search"
+
+    segments = []  # (indices, window temperatures, window rates, tracked?)
+    for segment in _segments(adiabatic):
+        T_mid, rate = _windowed_rates(time_s, temperature_C, segment, window_s=rate_window_min * 60.0,
+                                      window_C=rate_window_C)
+        if not rate.size:
+            continue
+        duration_min = (time_s[segment[-1]] - time_s[segment[0]]) / 60.0
+        tracked = np.any(modes[segment] == "exotherm") if modes_from == "file" else duration_min >= min_exotherm_min
+        exotherm = tracked and np.median(rate) >= self_heating_threshold_C_per_min
+        segments.append((segment, T_mid, rate, exotherm))
+
+    all_T = np.concatenate([T for _, T, _, _ in segments]) if segments else np.empty(0)
+    all_rate = np.concatenate([r for _, _, r, _ in segments]) if segments else np.empty(0)
+    exotherms = [(seg, T, r) for seg, T, r, exo in segments if exo]
+    result = ArcResult(
+        source=trace.source, self_heating_onset_C=None, self_heating_detected_C=None, runaway_onset_C=None,
+        max_temperature_C=float(temperature_C.max()),
+        max_self_heating_rate_C_per_min=float(all_rate.max()) if all_rate.size else None,
+        max_pressure=None if trace.pressure is None else float(np.max(trace.pressure)),
+        pressure_unit=trace.pressure_unit, exotherm_segments=len(exotherms), modes_from=modes_from,
+        rate_temperature_C=all_T, rate_C_per_min=all_rate, trace=trace,
+    )
+    if not exotherms:
+        return result
+
+    first = next(i for i, (_, _, _, exo) in enumerate(segments) if exo)
+    segment, T_mid, rate, _ = segments[first]
+    detected_C = float(temperature_C[segment[0]])
+    result.self_heating_detected_C = detected_C
+    # Onset between steps: fit ln(rate) against 1/T through the searches just below the detection (which found
+    # rates under the threshold) and the first rate of the exotherm. The exotherm's own later rates are not used:
+    # reactant consumption already bends them away from Arrhenius.
+    searches = [(float(np.mean(T)), float(np.mean(r))) for _, T, r, exo in segments[max(0, first - onset_searches):first]
+                if not exo]
+    points = [(T, r) for T, r in searches if r > self_heating_threshold_C_per_min / 20.0] + [(T_mid[0], rate[0])]
+    floor_C = searches[-1][0] if searches else -np.inf
+    onset = _arrhenius_onset(np.array([p[0] for p in points]), np.array([p[1] for p in points]),
+                             self_heating_threshold_C_per_min) if len(points) >= 2 else None
+    result.self_heating_onset_C = detected_C if onset is None else float(np.clip(onset, floor_C, detected_C))
+
+    for segment, T_mid, rate in exotherms:
+        crossing = _log_crossing(T_mid, rate, runaway_threshold_C_per_min)
+        if crossing is not None:
+            result.runaway_onset_C = crossing
+            break
+    return result
