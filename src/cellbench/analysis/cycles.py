@@ -1,0 +1,124 @@
+"""Per-cycle summary of a test, and the ``summarize`` result shared by the CLI and the store.
+
+Stable interface::
+
+    cycle_numbers(measurement, *, rest_current_A=None) -> polars.Series
+    cycle_table(measurement) -> polars.DataFrame
+    summarize(measurement, *, steps=False) -> Summary      # .cycles, .steps, .warnings, .to_json()
+
+Cycles are the vendor's cycle numbers when the file has them. Otherwise a new cycle starts each time
+the current returns to the direction the test began with (charge or discharge) after having gone the
+other way, so "charge, discharge, charge, discharge" is two cycles whichever comes first.
+
+Per-cycle columns: ``cycle, start_time_s, end_time_s, duration_s, charge_capacity_Ah,
+discharge_capacity_Ah, charge_energy_Wh, discharge_energy_Wh, coulombic_efficiency (discharge/charge),
+mean_charge_voltage_V, mean_discharge_voltage_V (energy/capacity: the charge-weighted mean voltage),
+max_temperature_C``. Each row's increment of the BDF cumulative counters belongs to that row's cycle,
+so the per-cycle capacities add up to the test totals. Vectorised: one pass and one group-by.
+
+>>> import polars as pl
+>>> from cellbench.measurements import Measurement
+>>> m = Measurement(pl.DataFrame({"test_time_second": [0., 3600., 3601., 7201.],
+...     "voltage_volt": [3.0, 4.2, 4.2, 3.0], "current_ampere": [1.0, 1.0, -1.0, -1.0]}))
+>>> round(cycle_table(m)["discharge_capacity_Ah"][0], 3)
+1.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from cellbench.analysis.steps import _direction, rest_threshold_A, step_table
+from cellbench.measurements import Measurement, add_cumulative_columns
+from cellbench.measurements import schema as S
+
+CYCLE_COLUMNS = ["cycle", "start_time_s", "end_time_s", "duration_s", "charge_capacity_Ah", "discharge_capacity_Ah",
+                 "charge_energy_Wh", "discharge_energy_Wh", "coulombic_efficiency", "mean_charge_voltage_V",
+                 "mean_discharge_voltage_V", "max_temperature_C"]
+
+
+def cycle_numbers(measurement: Measurement, *, rest_current_A: float | None = None) -> pl.Series:
+    """The vendor's cycle column, or cycles detected from current direction (1-based)."""
+    data = measurement.data
+    if S.CYCLE in data.columns:
+        return data[S.CYCLE]
+    return data.select(_detected_cycle(data, rest_current_A)).to_series()
+
+
+def _detected_cycle(data: pl.DataFrame, rest_current_A: float | None) -> pl.Expr:
+    threshold = rest_threshold_A(data, rest_current_A)
+    direction = _direction(pl.col(S.CURRENT), threshold).replace(0, None).forward_fill()
+    first = direction.drop_nulls().first()
+    previous = direction.shift(1)
+    starts = ((direction == first) & (previous == -first)).fill_null(False)
+    return (starts.cast(pl.Int64).cum_sum() + 1).alias(S.CYCLE)
+
+
+def cycle_table(measurement: Measurement, *, rest_current_A: float | None = None) -> pl.DataFrame:
+    data = add_cumulative_columns(measurement.data)
+    cycle = pl.col(S.CYCLE) if S.CYCLE in data.columns else _detected_cycle(data, rest_current_A)
+    t = pl.col(S.TIME)
+    temperature = pl.col(S.CELL_TEMPERATURE) if S.CELL_TEMPERATURE in data.columns else pl.lit(None, pl.Float64)
+
+    def inc(c: str) -> pl.Expr:
+        return (pl.col(c) - pl.col(c).shift(1)).fill_null(pl.col(c).first())
+
+    rows = data.select(cycle.alias("cycle"), t.alias("_t"), (t - t.shift(1)).fill_null(0.0).alias("_dt"),
+                       inc(S.CHARGE_CAPACITY).alias("_qc"), inc(S.DISCHARGE_CAPACITY).alias("_qd"),
+                       inc(S.CHARGE_ENERGY).alias("_ec"), inc(S.DISCHARGE_ENERGY).alias("_ed"),
+                       temperature.alias("_temp"))
+    table = rows.group_by("cycle").agg(
+        pl.col("_t").min().alias("first_time_s"), pl.col("_t").max().alias("end_time_s"),
+        pl.col("_dt").sum().alias("duration_s"),
+        pl.col("_qc").sum().alias("charge_capacity_Ah"), pl.col("_qd").sum().alias("discharge_capacity_Ah"),
+        pl.col("_ec").sum().alias("charge_energy_Wh"), pl.col("_ed").sum().alias("discharge_energy_Wh"),
+        pl.col("_temp").max().alias("max_temperature_C"),
+    ).sort("cycle")
+    qc, qd = pl.col("charge_capacity_Ah"), pl.col("discharge_capacity_Ah")
+    table = table.with_columns(
+        (pl.col("end_time_s") - pl.col("duration_s")).alias("start_time_s"),
+        pl.when(qc > 0).then(qd / qc).otherwise(None).alias("coulombic_efficiency"),
+        pl.when(qc > 0).then(pl.col("charge_energy_Wh") / qc).otherwise(None).alias("mean_charge_voltage_V"),
+        pl.when(qd > 0).then(pl.col("discharge_energy_Wh") / qd).otherwise(None).alias("mean_discharge_voltage_V"),
+    )
+    return table.select(CYCLE_COLUMNS)
+
+
+def cycle_gaps(cycles: pl.Series) -> list[str]:
+    """Warnings for cycle numbers that jump (a cycle missing from the file)."""
+    values = cycles.unique().sort().to_list()
+    warnings = []
+    for before, after in zip(values, values[1:]):
+        if after - before > 1:
+            missing = f"cycle {before + 1}" if after - before == 2 else f"cycles {before + 1}–{after - 1}"
+            warnings.append(f"cycle numbers jump from {before} to {after} ({missing} missing from the file)")
+    return warnings
+
+
+@dataclass
+class Summary:
+    """What ``cellbench summarize`` prints: the cycle table, optionally the step table, and warnings."""
+
+    cycles: pl.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    steps: pl.DataFrame | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"cycles": self.cycles.to_dicts(), "warnings": self.warnings}
+        if self.steps is not None:
+            out["steps"] = self.steps.to_dicts()
+        return out
+
+
+def summarize(measurement: Measurement, *, steps: bool = False) -> Summary:
+    """Cycle table, warnings (cycle gaps, pauses, the reader's assumptions) and, if asked, the step table."""
+    cycles = cycle_table(measurement)
+    warnings = cycle_gaps(cycles["cycle"])
+    extra = measurement.metadata.extra
+    for pause in extra.get("pauses", []):
+        warnings.append(f"channel paused for {pause['paused_s']} s at test time {pause['at_test_time_s']} s")
+    warnings.extend(extra.get("warnings", []))
+    return Summary(cycles=cycles, warnings=warnings, steps=step_table(measurement) if steps else None)
