@@ -5,6 +5,8 @@ Two models, one answer (a list of :class:`Purchase`):
 * **conjoint** — a multinomial logit over the eight attributes of the SOLiD-EV conjoint survey (power type,
   price gap to petrol, PHEV and EV electric range, running cost, resale value, fast-charge time, number of fast
   chargers); each respondent group chooses with its own part-worths and the shares are weighted by group.
+  An alternative offered by only part of the market (``availability`` < 1) gets ``ln(availability)`` added
+  to its utility, so a new technology's supply can ramp up after launch.
 * **s_curve** — shares by year written directly (tables or logistic curves).
 
 >>> logit_shares({"petrol": 0.0, "ev": 0.0})
@@ -123,10 +125,13 @@ def conjoint_shares(model: ConjointAdoption, segment: Segment, year: int) -> dic
     """Share of the segment's new-vehicle sales taken by each alternative on sale in ``year``."""
     on_sale = {name: alt for name, alt in model.alternatives.items()
                if alt.available_from is None or year >= alt.available_from}
+    on_sale = {name: alt for name, alt in on_sale.items() if alt.availability.at(year) > 0}
     levels = {name: attribute_levels(alt, segment, model, year) for name, alt in on_sale.items()}
+    log_availability = {name: math.log(alt.availability.at(year)) for name, alt in on_sale.items()}
     shares = {name: 0.0 for name in on_sale}
     for group in respondent_groups(model.part_worths):
-        group_shares = logit_shares({name: utility(lv, group.part_worths) for name, lv in levels.items()})
+        group_shares = logit_shares({name: utility(lv, group.part_worths) + log_availability[name]
+                                     for name, lv in levels.items()})
         for name, share in group_shares.items():
             shares[name] += group.weight * share
     return shares

@@ -51,13 +51,23 @@ def _read_with_extends(path: Path, depth: int) -> dict[str, Any]:
 
 
 def deep_merge(base: Any, override: Any) -> Any:
-    """``override`` written over ``base``: mappings merge key by key, anything else replaces."""
-    if isinstance(base, dict) and isinstance(override, dict):
+    """``override`` written over ``base``: mappings of named fields merge key by key; anything else, including
+    a table by year or a ``from:`` link, replaces what was there.
+
+    >>> deep_merge({"a": {"x": 1, "y": 2}, "p": {2020: 1, 2030: 2}}, {"a": {"y": 3}, "p": {"liquid": 5}})
+    {'a': {'x': 1, 'y': 3}, 'p': {'liquid': 5}}
+    """
+    if _is_record(base) and _is_record(override):
         merged = dict(base)
         for key, value in override.items():
             merged[key] = deep_merge(base[key], value) if key in base else value
         return merged
     return override
+
+
+def _is_record(value: Any) -> bool:
+    return (isinstance(value, dict) and "from" not in value
+            and not any(isinstance(k, int) or str(k).isdigit() for k in value))
 
 
 def resolve_links(data: Any, *, base: Path, source: str, field: str = "",

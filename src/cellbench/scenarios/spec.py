@@ -63,6 +63,9 @@ class Alternative(_Strict):
     powertrain: Powertrain
     battery: Chemistry | None = None
     available_from: int | None = None
+    # share of makes/models/dealers offering it (0-1): enters the logit as ln(availability), the usual
+    # make-model availability term of vehicle-choice models; lets supply ramp up after launch
+    availability: Trajectory = Field(default_factory=lambda: constant(1.0))
     price_gap_10k_yen: Trajectory = Field(default_factory=lambda: constant(0.0))
     subsidy_10k_yen: Trajectory = Field(default_factory=lambda: constant(0.0))
     electric_range_km: Trajectory | None = None
@@ -76,6 +79,7 @@ class Alternative(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Alternative:
+        check_share(self.availability, "availability")
         if self.powertrain == "petrol":
             if self.battery is not None:
                 raise ValueError("a petrol alternative has no traction battery; remove 'battery'")
