@@ -44,7 +44,11 @@ class Watcher:
             raise InputError("not a folder to watch", source=str(folder))
         self.organisation = organisation
         self._last_look: dict[str, Signature] = {}
-        self._own_files = Path(store.data_dir).resolve()
+        # The store's own files (blobs, SQLite database and its journals) are never cycler exports.
+        self._own_folder = Path(store.data_dir).resolve()
+        database = store.engine.url.database if store.engine.dialect.name == "sqlite" else None
+        self._own_files = {str(Path(database).resolve()) + suffix for suffix in ("", "-wal", "-shm", "-journal")
+                           } if database and database != ":memory:" else set()
 
     def poll(self) -> list[IngestResult]:
         """One look at the folder; ingest every file that is unchanged since the previous look and not yet handled."""
@@ -111,7 +115,7 @@ class Watcher:
             name = path.name.lower()
             hidden = any(part.startswith(".") for part in path.relative_to(self.folder).parts)
             if (hidden or name.startswith("~$") or name.endswith(TEMPORARY_SUFFIXES) or name.endswith(SIDE_FILE_SUFFIXES)
-                    or path.is_relative_to(self._own_files)):
+                    or path.is_relative_to(self._own_folder) or str(path) in self._own_files):
                 continue
             try:
                 stat = path.stat()
