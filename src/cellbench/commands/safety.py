@@ -1,0 +1,141 @@
+"""`cellbench arc ...` and `cellbench safety ...`: ARC analysis, safety test definitions, records, heating model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from cellbench import safety
+from cellbench.errors import InputError
+
+
+def register(app: typer.Typer) -> None:
+    from cellbench.cli import console, print_json
+
+    safety_app = typer.Typer(help="Safety tests (IEC 62660-2/-3, Ni-nail, user tests), records and heating model.",
+                             no_args_is_help=True)
+    app.add_typer(safety_app, name="safety")
+
+    @app.command("arc")
+    def arc(files: list[Path] = typer.Argument(..., help="ARC exports (CSV: time, temperature, optional pressure/mode)"),
+            json: bool = typer.Option(False, "--json", help="machine-readable output"),
+            plot: Path = typer.Option(None, "--plot", help="write a comparison plot (HTML) here"),
+            time_unit: str = typer.Option(None, "--time-unit", help="s, min or h if the header does not say"),
+            wait_min: float = typer.Option(10.0, "--wait-min", help="wait after each heat step, excluded (min)")) -> None:
+        """Self-heating onset (0.02 °C/min), runaway onset (1 °C/min), max temperature and rate of ARC runs."""
+        results = [safety.analyse_arc(safety.read_arc_csv(f, time_unit=time_unit), wait_min=wait_min) for f in files]
+        if plot:
+            from cellbench.safety.arc_plot import write_comparison_html
+
+            write_comparison_html(results, plot)
+        if json:
+            print_json([r.to_dict() for r in results])
+            return
+        table = Table(title="ARC (heat-wait-search)")
+        for col in ("file", "self-heating onset °C", "detected °C", "runaway onset °C", "max T °C",
+                    "max rate °C/min"):
+            table.add_column(col, justify="left" if col == "file" else "right")
+        fmt = lambda x, f=".1f": "—" if x is None else format(x, f)  # noqa: E731
+        for r in results:
+            table.add_row(Path(r.source).name, fmt(r.self_heating_onset_C), fmt(r.self_heating_detected_C),
+                          fmt(r.runaway_onset_C), fmt(r.max_temperature_C), fmt(r.max_self_heating_rate_C_per_min, ".3g"))
+        console.print(table)
+        if plot:
+            console.print(f"plot: {plot}")
+
+    definitions_option = typer.Option(None, "--definitions", "-d",
+                                      help="extra definition files or folders (repeatable)")
+
+    @safety_app.command("tests")
+    def tests(json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option,
+              cell: str = typer.Option(None, "--cell", help="only tests that apply to: liquid | all_solid_state")) -> None:
+        """The safety test catalogue: conditions, pass criteria, and which cells each applies to."""
+        catalogue = safety.load_catalogue(definitions or [])
+        if cell not in (None, "liquid", "all_solid_state"):
+            raise InputError(f"--cell must be liquid or all_solid_state, got '{cell}'")
+        chosen = catalogue.applicable(cell) if cell else catalogue.latest()
+        if json:
+            print_json([d.model_dump() for d in chosen])
+            return
+        table = Table(title="Safety tests")
+        for col in ("id", "v", "standard", "conditions", "pass if", "liquid", "ASSB"):
+            table.add_column(col)
+        for d in chosen:
+            conditions = ", ".join(f"{k}={v}" for k, v in d.conditions.items())
+            criteria = " OR ".join("; ".join(c.describe() for c in p.all_of) for p in d.pass_criteria)
+            marks = []
+            for kind in ("liquid", "all_solid_state"):
+                a = getattr(d.applicability, kind)
+                marks.append("yes" if a.applies else f"no → {a.replaced_by}" if a.replaced_by else "no")
+            table.add_row(d.id, str(d.version), d.standard, conditions, criteria, *marks)
+        console.print(table)
+
+    @safety_app.command("judge")
+    def judge(records: list[Path] = typer.Argument(..., help="safety test record YAML files"),
+              json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
+        """Judge records against their test definitions: pass, fail or incomplete, with reasons."""
+        catalogue = safety.load_catalogue(definitions or [])
+        verdicts = [safety.judge(safety.load_record(p), catalogue) for p in records]
+        if json:
+            print_json([v.model_dump() | {"record": str(p)} for v, p in zip(verdicts, records)])
+        else:
+            for v, p in zip(verdicts, records):
+                colour = {"pass": "green", "fail": "red", "incomplete": "yellow"}[v.status]
+                console.print(f"[bold {colour}]{v.status.upper()}[/] {v.test} v{v.test_version} · {v.sample} ({p})")
+                for reason in v.reasons:
+                    console.print(f"  {reason}", highlight=False, markup=False)
+                for warning in v.warnings:
+                    console.print(f"  warning: {warning}", highlight=False, markup=False)
+        if any(v.status != "pass" for v in verdicts):
+            raise typer.Exit(1)
+
+    @safety_app.command("heat")
+    def heat(chemistry: str = typer.Option("liquid_lco_graphite", "--chemistry",
+                                           help=f"reaction set: {', '.join(safety.list_chemistries())} or a YAML path"),
+             mode: str = typer.Option("oven", "--mode", help="oven (IEC heating test) or arc (heat-wait-search)"),
+             oven_C: float = typer.Option(130.0, "--oven-C", help="oven temperature (°C)"),
+             hold_min: float = typer.Option(30.0, "--hold-min"),
+             mass_g: float = typer.Option(None, "--mass-g", help="cell mass (g); default an 18650, 44 g"),
+             cp: float = typer.Option(1000.0, "--cp", help="cell heat capacity, J/(kg K)"),
+             area_cm2: float = typer.Option(None, "--area-cm2", help="cell outer surface (cm²)"),
+             cell: str = typer.Option(None, "--cell", help="take mass from a cellbench cell design (id or YAML)"),
+             critical: bool = typer.Option(False, "--critical", help="also search the lowest runaway oven temperature"),
+             out: Path = typer.Option(None, "--out", help="write the simulated trace (CSV; the ARC log in arc mode)"),
+             start_C: float = typer.Option(40.0, "--start-C", help="arc mode: first heat-wait-search temperature"),
+             json: bool = typer.Option(False, "--json")) -> None:
+        """Simulate the heating test (does the cell run away in the oven?) or an ARC run, with the lumped model."""
+        chem = safety.load_chemistry(chemistry)
+        if mode == "arc":
+            run = safety.simulate_heat_wait_search(chem, cp_J_per_kgK=cp, start_C=start_C)
+            result = safety.analyse_arc(safety.trace_from_columns(run.trace["time_s"], run.trace["temperature_C"],
+                                                                  mode=run.trace["mode"], source=chem.id))
+            summary = result.to_dict() | {"chemistry": chem.id,
+                                          "model_self_heating_onset_C": round(run.true_self_heating_onset_C, 2)
+                                          if run.true_self_heating_onset_C is not None else None,
+                                          "model_runaway_onset_C": round(run.true_runaway_onset_C, 2)
+                                          if run.true_runaway_onset_C is not None else None}
+            if out:
+                run.to_csv(out)
+        elif mode == "oven":
+            overrides = {k: v for k, v in (("mass_g", mass_g), ("surface_area_cm2", area_cm2)) if v is not None}
+            if cell:
+                from cellbench import cells
+
+                thermal = safety.ThermalCell.from_design(cells.load(cell), cp_J_per_kgK=cp, **overrides)
+            else:
+                thermal = safety.ThermalCell(cp_J_per_kgK=cp, **overrides)
+            result = safety.simulate_oven(chem, thermal, oven_C=oven_C, hold_min=hold_min)
+            summary = result.summary() | {"cell": thermal.model_dump()}
+            if critical:
+                summary["critical_oven_C"] = safety.critical_oven_temperature_C(chem, thermal, hold_min=hold_min)
+            if out:
+                result.trace.write_csv(out)
+        else:
+            raise InputError(f"--mode must be oven or arc, got '{mode}'")
+        if json:
+            print_json(summary)
+            return
+        for key, value in summary.items():
+            console.print(f"{key}: {value}", highlight=False, markup=False)
