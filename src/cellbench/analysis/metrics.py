@@ -167,10 +167,19 @@ def charge_time_to(m: Measurement, *, capacity_Ah: float, fraction: float = 0.8,
     return MetricValue("charge_time", value, "s", {"to_soc_pct": fraction * 100, **conditions})
 
 
-def charged_fraction(m: Measurement, *, capacity_Ah: float, **conditions) -> MetricValue:
-    """Capacity taken by the whole charge ÷ capacity_Ah, in %."""
-    q = charge_capacity(m).value
-    return MetricValue("charged_fraction", 100.0 * q / capacity_Ah, "%", conditions)
+def charged_fraction(m: Measurement, *, capacity_Ah: float, within_s: float | None = None, **conditions) -> MetricValue:
+    """Capacity taken from the start of the first charge step (within `within_s` seconds, if given) ÷ capacity_Ah, in %."""
+    d = m.data
+    charging = d.filter(pl.col(S.CURRENT) > REST_CURRENT_A)
+    if charging.is_empty():
+        raise InputError("the measurement has no charge step")
+    t0 = float(charging[S.TIME][0])
+    t = d[S.TIME].to_numpy()
+    q = d[S.CHARGE_CAPACITY].to_numpy()
+    q0 = float(np.interp(t0, t, q))
+    q1 = float(np.interp(t0 + within_s, t, q)) if within_s is not None else float(q[-1])
+    extra = {"within_s": within_s} if within_s is not None else {}
+    return MetricValue("charged_fraction", 100.0 * (q1 - q0) / capacity_Ah, "%", {**extra, **conditions})
 
 
 def max_temperature_rise(m: Measurement, **conditions) -> MetricValue:

@@ -65,7 +65,9 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
              if k in S.COLUMNS or k in _COUNTER_TARGETS}
     metadata = metadata.model_copy(update={"extra": extra, "units_as_recorded": units})
-    return Measurement(frame.drop(counters), metadata)
+    frame = frame.drop(counters)
+    ordered = [c for c in S.COLUMNS if c in frame.columns] + [c for c in frame.columns if c not in S.COLUMNS]
+    return Measurement(frame.select(ordered), metadata)
 
 
 def _current_opposes_counters(frame: pl.DataFrame) -> bool:
