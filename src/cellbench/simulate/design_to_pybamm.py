@@ -1,0 +1,355 @@
+"""Translate a CellDesign into PyBaMM parameter values: the one place where units become SI.
+
+Geometry, loadings and porosities come from the design; OCPs, diffusivities and kinetics from its
+materials. All-solid-state cells (docs/simulation.md) use the same DFN equations with:
+
+- the solid electrolyte as a single-ion conductor (transference number 1, so no salt gradient forms);
+- the electrolyte phase volume fraction ε_SE of each composite as PyBaMM's "porosity" (voids carry nothing);
+- effective ionic conductivity σ_SE · ε_SE / τ, τ the path-resistance coefficient (Bruggeman ε^-½ by default),
+  entered as a per-layer Bruggeman exponent b = ln(ε/τ)/ln(ε);
+- a contact ratio θ scaling the reacting surface and an interfacial film resistance in series with charge
+  transfer (see :func:`cellbench.simulate.parameter_functions._exchange_current_density`);
+- Arrhenius temperature dependence of SE conductivity, diffusivity and kinetics.
+
+>>> from cellbench import cells
+>>> cell = to_pybamm(cells.load("std-2.1"))                  # doctest: +SKIP
+>>> round(cell.nominal_capacity_Ah * 1000, 1)                # doctest: +SKIP
+8.0
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pybamm
+
+from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil, figures
+from cellbench.cells import figures as _figures_module  # noqa: F401  (figures is also a function name)
+from cellbench.cells.figures import areal_capacity_mAh_cm2, mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
+from cellbench.errors import InputError
+from cellbench.materials.records import ActiveMaterial
+from cellbench.simulate import parameter_functions as fn
+from cellbench.simulate.calibration import load_calibration
+from cellbench.simulate.pybamm_cell import PybammCell
+
+SIDES = {"cathode": "Positive", "anode": "Negative"}
+# Parameters that vary without a new model build (PyBaMM inputs); the overrides below address them.
+TUNABLE = (
+    "Positive particle diffusivity at 25 C [m2.s-1]", "Negative particle diffusivity at 25 C [m2.s-1]",
+    "Positive electrode exchange-current density at 25 C [A.m-2]",
+    "Negative electrode exchange-current density at 25 C [A.m-2]",
+    "Positive electrode contact ratio", "Negative electrode contact ratio",
+    "Positive electrode film resistance [Ohm.m2]", "Negative electrode film resistance [Ohm.m2]",
+    "Positive electrode Bruggeman coefficient (electrolyte)", "Negative electrode Bruggeman coefficient (electrolyte)",
+    "Separator Bruggeman coefficient (electrolyte)",
+    "Positive electrode conductivity [S.m-1]", "Negative electrode conductivity [S.m-1]",
+    "Total heat transfer coefficient [W.m-2.K-1]",
+)
+SOLID_TUNABLE = ("Solid electrolyte conductivity at 25 C [S.m-1]",)
+LIQUID_TUNABLE = ("Liquid electrolyte conductivity at 25 C [S.m-1]", "Liquid electrolyte diffusivity at 25 C [m2.s-1]")
+# Defaults where a datasheet has no value (documented in docs/simulation.md).
+DEFAULT_SOLID_DIFFUSIVITY_CM2_S = 1e-10
+DEFAULT_ACTIVATION_ENERGY_KJ_MOL = 30.0
+DEFAULT_EXCHANGE_CURRENT_MA_CM2 = 0.1
+DEFAULT_PARTICLE_D50_UM = 10.0
+DEFAULT_ELECTRONIC_CONDUCTIVITY_S_CM = 1.0
+DEFAULT_HEAT_TRANSFER_W_M2K = 10.0
+DEFAULT_SPECIFIC_HEAT_J_KGK = 1000.0
+REFERENCE_ELECTROLYTE_CONCENTRATION = 1000.0  # mol/m3; for a solid electrolyte only a reference
+
+
+def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, calibrated: bool = True) -> PybammCell:
+    """The PyBaMM view of a design. `overrides` take design-level names (see :data:`OVERRIDES`) or PyBaMM
+    names; the cell's calibration file (simulate/data/calibration/<id>.yaml), if any, applies first."""
+    design.check_materials()
+    pv = pybamm.ParameterValues("Chen2020")  # template for the few values a design does not carry (see docs)
+    notes: dict[str, Any] = {"template": "PyBaMM Chen2020 (thermal data of collectors, double-layer capacity, "
+                                         "charge-transfer coefficient 0.5)", "sources": {}}
+    solid = design.electrolyte_type == "solid"
+    lithium_metal = isinstance(design.anode, LithiumFoil)
+    capacity_Ah = (design.nominal.capacity_mAh if design.nominal and design.nominal.capacity_mAh
+                   else figures(design).capacity_mAh) / 1000.0
+    updates: dict[str, Any] = {
+        "Electrode width [m]": design.electrode_width_mm / 1000.0,
+        "Electrode height [m]": design.electrode_length_mm / 1000.0,
+        "Number of electrodes connected in parallel to make a cell": float(design.stack.unit_cells),
+        "Number of cells connected in series to make a battery": 1.0,
+        "Nominal cell capacity [A.h]": capacity_Ah,
+        "Current function [A]": capacity_Ah,
+        "Lower voltage cut-off [V]": design.voltage_min_V,
+        "Upper voltage cut-off [V]": design.voltage_max_V,
+        "Open-circuit voltage at 0% SOC [V]": design.voltage_min_V,
+        "Open-circuit voltage at 100% SOC [V]": design.voltage_max_V,
+        "Separator thickness [m]": design.separator.thickness_um * 1e-6,
+        "Positive current collector thickness [m]": design.cathode_collector.thickness_um * 1e-6,
+        "Negative current collector thickness [m]": design.anode_collector.thickness_um * 1e-6,
+        "Reference electrolyte concentration [mol.m-3]": REFERENCE_ELECTROLYTE_CONCENTRATION,
+    }
+    updates.update(_thermal(design))
+    updates.update(_electrode(design, "cathode", solid))
+    if lithium_metal:
+        updates.update(_lithium_metal(design))
+    else:
+        updates.update(_electrode(design, "anode", solid))
+    updates.update(_electrolyte(design, solid))
+    pv.update(updates, check_already_exists=False)
+    if lithium_metal:
+        for name in [k for k in pv.keys() if k.startswith(("Negative electrode", "Negative particle",
+                                                           "Maximum concentration in negative",
+                                                           "Initial concentration in negative"))]:
+            del pv[name]
+
+    tunable = TUNABLE + (SOLID_TUNABLE if solid else LIQUID_TUNABLE)
+    if lithium_metal:
+        tunable = tuple(t for t in tunable if not t.startswith("Negative")) + (
+            "Lithium metal exchange-current density at 25 C [A.m-2]",)
+    cell = PybammCell(
+        name=design.id, parameter_values=pv, nominal_capacity_Ah=capacity_Ah,
+        voltage_min_V=design.voltage_min_V, voltage_max_V=design.voltage_max_V,
+        stoichiometry_0_100=stoichiometry_window(design),
+        model_options={"working electrode": "positive"} if lithium_metal else {},
+        tunable=tunable, design_hash=design.content_hash()[:16], notes=notes)
+    if calibrated:
+        calibration = load_calibration(design.id)
+        if calibration is not None:
+            apply_design_overrides(cell, design, calibration.overrides)
+            notes["calibration"] = calibration.model_dump()
+    if overrides:
+        apply_design_overrides(cell, design, overrides)
+    return cell
+
+
+# -- design-level overrides -------------------------------------------------------------------------------
+def _bruggeman_for(layer: str):
+    def convert(value: float, cell: PybammCell, design: CellDesign) -> dict[str, float]:
+        side = {"cathode": "Positive electrode", "anode": "Negative electrode", "separator": "Separator"}[layer]
+        eps = cell.parameter_values[f"{side} porosity"]
+        return {f"{side} Bruggeman coefficient (electrolyte)": bruggeman_exponent(eps, value)}
+    return convert
+
+
+def _scaled(name: str, factor: float):
+    return lambda value, cell, design: {name: value * factor}
+
+
+#: design-level override name -> conversion to PyBaMM parameters (units as a battery engineer writes them)
+OVERRIDES = {
+    "solid_electrolyte_conductivity_S_cm": _scaled("Solid electrolyte conductivity at 25 C [S.m-1]", 100.0),
+    "liquid_electrolyte_conductivity_S_cm": _scaled("Liquid electrolyte conductivity at 25 C [S.m-1]", 100.0),
+    "cathode_contact_ratio": _scaled("Positive electrode contact ratio", 1.0),
+    "anode_contact_ratio": _scaled("Negative electrode contact ratio", 1.0),
+    "cathode_film_resistance_ohm_cm2": _scaled("Positive electrode film resistance [Ohm.m2]", 1e-4),
+    "anode_film_resistance_ohm_cm2": _scaled("Negative electrode film resistance [Ohm.m2]", 1e-4),
+    "cathode_path_resistance_coefficient": _bruggeman_for("cathode"),
+    "anode_path_resistance_coefficient": _bruggeman_for("anode"),
+    "separator_path_resistance_coefficient": _bruggeman_for("separator"),
+    "cathode_diffusivity_cm2_s": _scaled("Positive particle diffusivity at 25 C [m2.s-1]", 1e-4),
+    "anode_diffusivity_cm2_s": _scaled("Negative particle diffusivity at 25 C [m2.s-1]", 1e-4),
+    "cathode_exchange_current_density_mA_cm2": _scaled("Positive electrode exchange-current density at 25 C [A.m-2]", 10.0),
+    "anode_exchange_current_density_mA_cm2": _scaled("Negative electrode exchange-current density at 25 C [A.m-2]", 10.0),
+    "cathode_electronic_conductivity_S_cm": _scaled("Positive electrode conductivity [S.m-1]", 100.0),
+    "anode_electronic_conductivity_S_cm": _scaled("Negative electrode conductivity [S.m-1]", 100.0),
+    "heat_transfer_W_m2K": _scaled("Total heat transfer coefficient [W.m-2.K-1]", 1.0),
+}
+
+
+def apply_design_overrides(cell: PybammCell, design: CellDesign, overrides: dict[str, float]) -> None:
+    """Apply overrides in place: design-level names (:data:`OVERRIDES`) or PyBaMM parameter names."""
+    pv = cell.parameter_values
+    for name, value in overrides.items():
+        if name in OVERRIDES:
+            pv.update(OVERRIDES[name](float(value), cell, design))
+        elif name in pv.keys():
+            pv.update({name: value})
+        else:
+            raise InputError(f"unknown override '{name}': expected one of {', '.join(OVERRIDES)} or a PyBaMM "
+                             "parameter name", location="overrides")
+
+
+# -- pieces ----------------------------------------------------------------------------------------------
+def bruggeman_exponent(volume_fraction: float, path_resistance_coefficient: float | None) -> float:
+    """Exponent b with ε^b = ε/τ, so PyBaMM's Bruggeman form gives σ_eff = σ·ε/τ.
+
+    τ = None means Bruggeman's own τ = ε^-½, i.e. b = 1.5.
+
+    >>> round(bruggeman_exponent(0.3, None), 6)
+    1.5
+    >>> round(0.3 ** bruggeman_exponent(0.3, 4.0), 6) == round(0.3 / 4.0, 6)
+    True
+    """
+    if path_resistance_coefficient is None:
+        return 1.5
+    if not 0 < volume_fraction < 1:
+        raise InputError(f"an electrolyte volume fraction of {volume_fraction:g} cannot carry a path-resistance "
+                         "coefficient; expected 0 < ε < 1")
+    return math.log(volume_fraction / path_resistance_coefficient) / math.log(volume_fraction)
+
+
+def stoichiometry_window(design: CellDesign) -> dict[str, tuple[float, float]]:
+    """Stoichiometries at 0 % and 100 % SOC, the design's convention (cells.figures): both electrodes sit at
+    their 0-SOC stoichiometry when empty, and the limiting electrode's capacity moves each through the same
+    charge."""
+    q_c = areal_capacity_mAh_cm2(design, "cathode")
+    q_a = areal_capacity_mAh_cm2(design, "anode")
+    q = min(q_c, q_a)
+    out = {}
+    for electrode, q_e, key in (("cathode", q_c, "positive"), ("anode", q_a, "negative")):
+        active = design.active_material(electrode)
+        if active.kind == "lithium_metal":
+            continue
+        s0, s100 = active.stoichiometry_at_0_soc, active.stoichiometry_at_100_soc
+        out[key] = (s0, s0 + q / q_e * (s100 - s0))
+    return out
+
+
+def _electrolyte_fraction(design: CellDesign, electrode: str, solid: bool) -> float:
+    layer = design.layer(electrode)
+    if solid:
+        return design.volume_fraction_of_role(electrode, "solid_electrolyte")
+    return layer.porosity
+
+
+def _electrode(design: CellDesign, electrode: str, solid: bool) -> dict[str, Any]:
+    side = SIDES[electrode]
+    layer: CompositeLayer = design.layer(electrode)
+    active: ActiveMaterial = design.active_material(electrode)
+    fractions = design.volume_fractions(electrode)
+    eps = _electrolyte_fraction(design, electrode, solid)
+    if eps <= 0:
+        raise InputError(f"the {electrode} has no electrolyte phase (ε = 0): ions cannot reach the active material",
+                         location=f"field '{electrode}'")
+    ocp = active.ocp
+    kinetics_energy = active.kinetics_activation_energy_kJ_mol or DEFAULT_ACTIVATION_ENERGY_KJ_MOL
+    diffusion_energy = active.diffusivity_activation_energy_kJ_mol or DEFAULT_ACTIVATION_ENERGY_KJ_MOL
+    contact = layer.contact_ratio
+    film = design.film_resistance_ohm_cm2(electrode)
+    lower = "positive" if side == "Positive" else "negative"
+    return {
+        f"{side} electrode thickness [m]": layer.thickness_um * 1e-6,
+        f"{side} electrode porosity": eps,
+        f"{side} electrode active material volume fraction": fractions[active.id],
+        f"{side} particle radius [m]": (active.particle_size_d50_um or DEFAULT_PARTICLE_D50_UM) / 2 * 1e-6,
+        f"Maximum concentration in {lower} electrode [mol.m-3]": active.max_concentration_mol_m3,
+        f"Initial concentration in {lower} electrode [mol.m-3]": 0.5 * active.max_concentration_mol_m3,
+        f"{side} electrode OCP [V]": (f"{active.id} OCP", ((np.asarray(ocp.stoichiometry),), np.asarray(ocp.potential_V))),
+        f"{side} electrode OCP entropic change [V.K-1]": 0.0,
+        f"{side} particle diffusivity [m2.s-1]": getattr(fn, f"{lower}_particle_diffusivity"),
+        f"{side} particle diffusivity at 25 C [m2.s-1]": (active.diffusivity_cm2_s or DEFAULT_SOLID_DIFFUSIVITY_CM2_S) * 1e-4,
+        f"{side} particle diffusivity activation energy [J.mol-1]": diffusion_energy * 1000.0,
+        f"{side} electrode exchange-current density [A.m-2]": getattr(fn, f"{lower}_exchange_current_density"),
+        f"{side} electrode exchange-current density at 25 C [A.m-2]":
+            (active.exchange_current_density_mA_cm2 or DEFAULT_EXCHANGE_CURRENT_MA_CM2) * 10.0,
+        f"{side} electrode exchange-current activation energy [J.mol-1]": kinetics_energy * 1000.0,
+        f"{side} electrode contact ratio": contact,
+        f"{side} electrode film resistance [Ohm.m2]": film * 1e-4,
+        f"{side} electrode Bruggeman coefficient (electrolyte)": bruggeman_exponent(eps, layer.path_resistance_coefficient),
+        f"{side} electrode Bruggeman coefficient (electrode)": 0.0,
+        f"{side} electrode conductivity [S.m-1]": electrode_conductivity_S_m(design, electrode),
+    }
+
+
+def electrode_conductivity_S_m(design: CellDesign, electrode: str) -> float:
+    """Effective electronic conductivity of a composite: each electronic conductor contributes σ_i · φ_i^1.5
+    (Bruggeman for a conducting phase in a composite), summed (parallel paths)."""
+    total = 0.0
+    for material_id, phi in design.volume_fractions(electrode).items():
+        record = design.material(material_id)
+        sigma = getattr(record, "electronic_conductivity_S_cm", None)
+        if record.role.endswith("_active") and sigma is None:
+            sigma = DEFAULT_ELECTRONIC_CONDUCTIVITY_S_CM
+        if sigma and record.role in ("cathode_active", "anode_active", "conductive_additive"):
+            total += sigma * 100.0 * phi**1.5
+    return total
+
+
+def _lithium_metal(design: CellDesign) -> dict[str, Any]:
+    active = design.active_material("anode")
+    return {
+        "Exchange-current density for lithium metal electrode [A.m-2]": fn.lithium_metal_exchange_current_density,
+        "Lithium metal exchange-current density at 25 C [A.m-2]": (active.exchange_current_density_mA_cm2 or 1.0) * 10.0,
+        "Lithium metal exchange-current activation energy [J.mol-1]":
+            (active.kinetics_activation_energy_kJ_mol or DEFAULT_ACTIVATION_ENERGY_KJ_MOL) * 1000.0,
+        "Lithium counter electrode exchange-current density [A.m-2]": fn.lithium_metal_exchange_current_density,
+        "Lithium counter electrode conductivity [S.m-1]": (active.electronic_conductivity_S_cm or 1e5) * 100.0,
+        "Lithium counter electrode thickness [m]": design.anode.thickness_um * 1e-6,
+    }
+
+
+def _electrolyte(design: CellDesign, solid: bool) -> dict[str, Any]:
+    if solid:
+        se = design.solid_electrolyte("separator")
+        sep_eps = 1.0 - design.separator.porosity
+        out = {
+            "Electrolyte conductivity [S.m-1]": fn.solid_electrolyte_conductivity,
+            "Electrolyte diffusivity [m2.s-1]": fn.solid_electrolyte_diffusivity,
+            "Solid electrolyte conductivity at 25 C [S.m-1]": se.ionic_conductivity_S_cm * 100.0,
+            "Solid electrolyte nominal diffusivity [m2.s-1]": 1e-10,
+            "Electrolyte conductivity activation energy [J.mol-1]":
+                (se.conductivity_activation_energy_kJ_mol or DEFAULT_ACTIVATION_ENERGY_KJ_MOL) * 1000.0,
+            "Cation transference number": se.transference_number,
+            "Initial concentration in electrolyte [mol.m-3]": REFERENCE_ELECTROLYTE_CONCENTRATION,
+            "Thermodynamic factor": 1.0,
+            "Separator porosity": sep_eps,
+            "Separator Bruggeman coefficient (electrolyte)":
+                bruggeman_exponent(sep_eps, design.separator.path_resistance_coefficient),
+        }
+        # A composite whose SE differs from the separator's: scale its effective conductivity at 25 °C.
+        for electrode in ("cathode", "anode"):
+            layer = design.layer(electrode)
+            if isinstance(layer, LithiumFoil):
+                continue
+            own = design.solid_electrolyte(electrode)
+            if own is not None and own.id != se.id:
+                eps = _electrolyte_fraction(design, electrode, True)
+                ratio = own.ionic_conductivity_S_cm / se.ionic_conductivity_S_cm
+                tau = layer.path_resistance_coefficient or eps**-0.5
+                out[f"{SIDES[electrode]} electrode Bruggeman coefficient (electrolyte)"] = \
+                    math.log(ratio * eps / tau) / math.log(eps)
+        return out
+    liquid = design.material(design.liquid_electrolyte)
+    c_ref = liquid.salt_concentration_mol_L * 1000.0
+    return {
+        "Electrolyte conductivity [S.m-1]": fn.liquid_electrolyte_conductivity,
+        "Electrolyte diffusivity [m2.s-1]": fn.liquid_electrolyte_diffusivity,
+        "Liquid electrolyte conductivity at 25 C [S.m-1]": liquid.ionic_conductivity_S_cm * 100.0,
+        "Liquid electrolyte diffusivity at 25 C [m2.s-1]": (liquid.salt_diffusivity_cm2_s or 3e-6) * 1e-4,
+        "Electrolyte conductivity activation energy [J.mol-1]":
+            (liquid.conductivity_activation_energy_kJ_mol or 17.0) * 1000.0,
+        "Cation transference number": liquid.transference_number,
+        "Initial concentration in electrolyte [mol.m-3]": c_ref,
+        "Reference electrolyte concentration [mol.m-3]": c_ref,
+        "Thermodynamic factor": 1.0,
+        "Separator porosity": design.separator.porosity,
+        "Separator Bruggeman coefficient (electrolyte)":
+            bruggeman_exponent(design.separator.porosity, design.separator.path_resistance_coefficient),
+    }
+
+
+def _thermal(design: CellDesign) -> dict[str, Any]:
+    """Lumped heat balance with the whole cell's heat capacity: the stack volume carries the cell's mass, so
+    PyBaMM's per-volume balance m·c_p·dT/dt = Q − h·A·(T − T_amb) holds for the whole cell."""
+    stack_m3 = stack_volume_cm3(design) * 1e-6
+    mass_kg = sum(mass_breakdown_g(design).values()) / 1000.0
+    density = mass_kg / stack_m3
+    cp = design.thermal.get("specific_heat_J_kgK", DEFAULT_SPECIFIC_HEAT_J_KGK)
+    out = {"Cell volume [m3]": stack_m3, "Cell cooling surface area [m2]": _outline_area_m2(design),
+           "Total heat transfer coefficient [W.m-2.K-1]": design.thermal.get("heat_transfer_W_m2K", DEFAULT_HEAT_TRANSFER_W_M2K)}
+    for part in ("Negative electrode", "Positive electrode", "Separator", "Negative current collector",
+                 "Positive current collector"):
+        out[f"{part} density [kg.m-3]"] = density
+        out[f"{part} specific heat capacity [J.kg-1.K-1]"] = cp
+    return out
+
+
+def _outline_area_m2(design: CellDesign) -> float:
+    from cellbench.cells.design import CylindricalPackaging
+
+    p = design.packaging
+    if isinstance(p, CylindricalPackaging):
+        r = p.diameter_mm / 2000.0
+        return 2 * math.pi * r * p.height_mm / 1000.0 + 2 * math.pi * r**2
+    thickness_m = outline_volume_cm3(design) * 1e-6 / (p.outline_width_mm * p.outline_length_mm * 1e-6)
+    w, l = p.outline_width_mm / 1000.0, p.outline_length_mm / 1000.0
+    return 2 * (w * l + w * thickness_m + l * thickness_m)
