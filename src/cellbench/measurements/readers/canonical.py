@@ -53,7 +53,7 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
         for c in counters
     )
     if _current_opposes_counters(frame):
-        frame = frame.with_columns(0.0 - pl.col(S.CURRENT))
+        frame = frame.with_columns((0.0 - pl.col(S.CURRENT)).alias(S.CURRENT))
         assumptions.append("the file records discharge current as positive (its discharge counter grows "
                            "while current > 0); current was negated to BDF's positive-on-charge convention")
     if S.CYCLE in frame.columns:
