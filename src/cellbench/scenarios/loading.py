@@ -22,7 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cellbench.documents import parse_model, read_yaml
+from pydantic import ValidationError
+
+from cellbench.documents import read_yaml
 from cellbench.errors import InputError
 from cellbench.scenarios.spec import Scenario
 
@@ -34,7 +36,36 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     data = _read_with_extends(path, depth=0)
     data = resolve_links(data, base=path.parent, source=str(path))
-    return parse_model(Scenario, data, source=str(path))
+    return parse_scenario(data, source=str(path))
+
+
+def parse_scenario(data: Any, *, source: str | None = None) -> Scenario:
+    """Validate scenario data; errors name the field without the model tags pydantic adds for a choice of
+    models (``adoption.s_curve.xev_share`` is reported as ``adoption.xev_share``)."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_scenario_errors(exc), source=source) from exc
+
+
+_MODEL_TAGS = {"conjoint", "s_curve", "shares", "per_vehicle", "energy"}
+
+
+def _scenario_errors(exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        parts = [str(p) for p in err["loc"] if not str(p).startswith("function-")]
+        parts = [p for i, p in enumerate(parts)
+                 if not (p in _MODEL_TAGS and i > 0 and parts[i - 1] in ("adoption", "co2"))]
+        # a trajectory reports where inside its own model it failed; the field itself is what the user wrote
+        while parts and parts[-1] in ("points", "s_curve") and err["type"] != "missing":
+            parts.pop()
+        msg = err["msg"].removeprefix("Value error, ")
+        if msg.startswith("field '"):
+            lines.append(msg)
+        else:
+            lines.append(f"field '{'.'.join(parts)}': {msg}" if parts else msg)
+    return "; ".join(dict.fromkeys(lines))
 
 
 def _read_with_extends(path: Path, depth: int) -> dict[str, Any]:

@@ -77,9 +77,10 @@ class Alternative(_Strict):
     pack_Wh_per_L: Trajectory | None = None
     consumption_Wh_per_km: Trajectory | None = None
 
+    _availability = field_validator("availability")(classmethod(lambda cls, v: check_share(v, "availability")))
+
     @model_validator(mode="after")
     def _check(self) -> Alternative:
-        check_share(self.availability, "availability")
         if self.powertrain == "petrol":
             if self.battery is not None:
                 raise ValueError("a petrol alternative has no traction battery; remove 'battery'")
@@ -122,11 +123,10 @@ class ShareAdoption(_Strict):
     assb_share: Trajectory = Field(default_factory=lambda: constant(0.0))
     assb_ev_fraction: Trajectory | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> ShareAdoption:
-        for name in ("xev_share", "ev_fraction", "assb_share", "assb_ev_fraction"):
-            check_share(getattr(self, name), name)
-        return self
+    @field_validator("xev_share", "ev_fraction", "assb_share", "assb_ev_fraction")
+    @classmethod
+    def _shares(cls, value: Trajectory | None, info) -> Trajectory | None:
+        return check_share(value, info.field_name)
 
 
 Adoption = Annotated[ConjointAdoption | ShareAdoption, Field(discriminator="model")]
@@ -260,20 +260,21 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _segments_complete(self) -> Scenario:
         if not self.segments:
-            raise ValueError("segments: expected at least one segment")
+            raise ValueError("field 'segments': expected at least one segment")
         if not self.market:
-            raise ValueError("market: expected new-vehicle sales for at least one year")
+            raise ValueError("field 'market': expected new-vehicle sales for at least one year")
         for year, row in self.market.items():
             missing = [s for s in self.segments if s not in row]
             if missing:
-                raise ValueError(f"market.{year}: missing segment {', '.join(map(repr, missing))}")
+                raise ValueError(f"field 'market.{year}': missing segment {', '.join(map(repr, missing))} "
+                                 f"(every year needs sales for every segment: {', '.join(self.segments)})")
             unknown = [s for s in row if s not in self.segments]
             if unknown:
-                raise ValueError(f"market.{year}: segment {', '.join(map(repr, unknown))} is not defined "
+                raise ValueError(f"field 'market.{year}': segment {', '.join(map(repr, unknown))} is not defined "
                                  f"under 'segments' (defined: {', '.join(self.segments)})")
             negative = [s for s, v in row.items() if v < 0]
             if negative:
-                raise ValueError(f"market.{year}: negative sales for {', '.join(negative)}")
+                raise ValueError(f"field 'market.{year}': negative sales for {', '.join(negative)}")
         return self
 
     def market_trajectory(self, segment: str) -> Trajectory:

@@ -53,16 +53,32 @@ def rows_table(rows: list[Row], title: str | None = None,
 
 
 def comparison_table(comparisons: list[Comparison]) -> Table:
-    """The report's figures beside cellbench's, with the difference and the tolerance held to."""
+    """The report's figures beside cellbench's and the difference (``--json`` adds tolerance and source)."""
     table = Table(title="SOLiD-EV report vs cellbench", header_style="bold")
-    for name, justify in (("scenario", "left"), ("segment", "left"), ("year", "right"), ("quantity", "left"),
-                          ("report", "right"), ("cellbench", "right"), ("diff %", "right"), ("tol %", "right"),
-                          ("where", "left")):
-        table.add_column(name, justify=justify)
+    for name, justify in (("scenario", "left"), ("year", "right"), ("quantity", "left"),
+                          ("report", "right"), ("cellbench", "right"), ("diff %", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
     for c in comparisons:
         row = c.as_row()
         mark = "" if c.within_tolerance else " ✗"
-        table.add_row(row["scenario"], row["segment"], str(row["year"]), row["quantity"], f"{row['report']:,.6g}",
-                      f"{row['cellbench']:,.6g}", f"{row['difference_percent']:+.2f}{mark}",
-                      f"{row['tolerance_percent']:g}", row["where"])
+        label = row["scenario"] if row["segment"] == "all" else f"{row['scenario']}/{row['segment']}"
+        table.add_row(label, str(row["year"]),
+                      _LABELS.get(row["quantity"], row["quantity"]), _compact(row["report"]),
+                      _compact(row["cellbench"]), f"{row['difference_percent']:+.2f}{mark}")
     return table
+
+
+_LABELS = {
+    "assb_vehicle_sales": "ASSB sales", "assb_vehicle_stock": "ASSB stock", "xev_sales": "xEV sales",
+    "xev_stock": "xEV stock", "assb_battery_revenue_billion_yen": "ASSB revenue, bn yen",
+    "assb_co2_saved_Mt": "ASSB CO₂ saved, Mt",
+}
+
+
+def _compact(value: float) -> str:
+    """1430000 → '1.43 M', 560000 → '560 k', 2.1 → '2.1'."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.3g} M"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:.3g} k"
+    return f"{value:.4g}"

@@ -68,6 +68,8 @@ class Trajectory(BaseModel):
             return {"points": {int(k): parse_number(v) for k, v in data.items()}}
         if isinstance(data, dict) and isinstance(data.get("points"), dict):
             data = {**data, "points": {k: parse_number(v) for k, v in data["points"].items()}}
+        if not isinstance(data, dict) or isinstance(data, bool):
+            raise ValueError(f"expected a number, a table {{year: value}} or {{s_curve: {{...}}}}, got {data!r}")
         return data
 
     @model_validator(mode="after")
