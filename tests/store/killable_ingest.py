@@ -41,8 +41,8 @@ def main(url: str, data_dir: str, path: str, point: str) -> None:
     elif point == "blob-in-place":
         put = BlobStore.put
 
-        def put_then_stop(self, measurement, content_hash):
-            put(self, measurement, content_hash)
+        def put_then_stop(self, measurement):
+            put(self, measurement)
             stop_here(point)
 
         BlobStore.put = put_then_stop

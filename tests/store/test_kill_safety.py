@@ -35,8 +35,8 @@ def run_until(point: str, url: str, data_dir: Path, path: Path) -> None:
 
 @pytest.fixture
 def big_file(tmp_path, discharge):
-    # 50 000 rows: a blob of about a megabyte, so the write is a real write
-    return discharge(2.0, rows=50_000).to_parquet(tmp_path / "export" / "cell-K.parquet")
+    # 20 000 rows: a blob of a few hundred kB, so the write is a real write
+    return discharge(2.0, rows=20_000).to_parquet(tmp_path / "export" / "cell-K.parquet")
 
 
 @pytest.mark.parametrize("point", ["writing-blob", "blob-in-place", "row-flushed"])
@@ -56,7 +56,7 @@ def test_killed_ingest_leaves_no_record_and_rerun_completes(point, database_url,
             # The blob is complete and intact (it was renamed into place whole), but no record points at it.
             assert len(complete_blobs) == 1
             assert store.orphan_blobs() == [store.blobs.path_for(next(iter(complete_blobs)))]
-            assert store.blobs.load(next(iter(complete_blobs))).data.height == 50_000
+            assert store.blobs.load(next(iter(complete_blobs))).data.height == 20_000
 
         result = store.ingest(big_file)
         assert result.status == "stored"

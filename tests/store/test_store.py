@@ -17,18 +17,19 @@ def test_ingest_stores_blob_named_by_content_hash_and_one_record(store, tmp_path
     path = m.to_parquet(tmp_path / "cell-A.parquet")
     result = store.ingest(path)
     assert result.status == "stored"
-    assert result.content_hash == m.content_hash()
-    blob = store.data_dir / "blobs" / m.content_hash()[:2] / f"{m.content_hash()}.parquet"
-    assert blob.is_file()
+    digest = result.content_hash
+    assert (store.data_dir / "blobs" / digest[:2] / f"{digest}.parquet").is_file()
+    assert store.blobs.all_hashes() == {digest} and store.blobs.leftovers() == []
     record = store.test(result.test_id)
     assert (record.source_file, record.vendor, record.cell_id, record.channel) == ("cell-A.parquet", "synthetic",
                                                                                    "cell-A", "7")
     assert record.row_count == 61
     assert record.duration_s == pytest.approx(7200.0)
     assert (record.outcome, record.access_tier, record.organisation) == ("ok", "private", "local")
-    # The stored series is the same canonical content, down to the hash.
+    # The blob's name is the hash of what it gives back; the data are the ingested data.
     loaded = store.load(result.test_id)
-    assert loaded.content_hash() == m.content_hash()
+    assert loaded.content_hash() == digest
+    assert loaded.data.equals(m.data)
     assert loaded.data["discharging_capacity_ampere_hour"][-1] == pytest.approx(2.0)
 
 
@@ -132,7 +133,7 @@ def test_organisations_own_their_records_separately(store, discharge):
     assert ours.status == theirs.status == "stored" and ours.test_id != theirs.test_id
     assert [t.organisation for t in store.tests(organisation="lab-b")] == ["lab-b"]
     # One blob serves both records: the time series is content-addressed.
-    assert store.blobs.all_hashes() == {m.content_hash()}
+    assert store.blobs.all_hashes() == {ours.content_hash} and ours.content_hash == theirs.content_hash
 
 
 def test_unique_constraint_catches_a_concurrent_duplicate(store, discharge):
@@ -140,7 +141,7 @@ def test_unique_constraint_catches_a_concurrent_duplicate(store, discharge):
     m = discharge()
     first = store.add_measurement(m)
     with store.session() as session:
-        session.add(Test(content_hash=m.content_hash(), row_count=1, owner_organisation_id=1))
+        session.add(Test(content_hash=first.content_hash, row_count=1, owner_organisation_id=1))
         with pytest.raises(Exception, match="(?i)unique|duplicate"):
             session.commit()
         session.rollback()

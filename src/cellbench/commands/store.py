@@ -11,6 +11,7 @@ from rich.table import Table
 
 from cellbench.errors import InputError
 from cellbench.store import IngestResult, Store, Watcher
+from cellbench.store.sources import is_candidate_export
 
 
 def register(app: typer.Typer) -> None:
@@ -36,12 +37,11 @@ def _outcome(failed: str | None, negative: str | None) -> tuple[str | None, str 
 
 
 def _files(paths: list[Path]) -> list[Path]:
-    """Files as given; folders expanded to the files inside them (hidden files skipped)."""
+    """Files as given; folders expanded to the exports inside them (as `watch` would pick them)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*"))
-                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and is_candidate_export(p, path))
         else:
             files.append(path)
     return files
@@ -113,12 +113,12 @@ def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only fa
     if as_json:
         print_json({"tests": [r.model_dump(mode="json") for r in records]})
         return
-    table = Table("id", "file", "vendor", "cell", "channel", "start (UTC)", "rows", "outcome", "hash")
+    table = Table("id", "file", "vendor", "cell", "channel", "start (UTC)", "rows", "outcome")
     for r in records:
         outcome_text = r.outcome if r.outcome == "ok" else f"{r.outcome}: {r.outcome_reason}"
-        start = r.start_time.strftime("%Y-%m-%d %H:%M") if r.start_time else ""
+        start = r.start_time.strftime("%Y-%m-%d") if r.start_time else ""
         table.add_row(str(r.id), r.source_file or "", r.vendor or "", r.cell_id or "", r.channel or "", start,
-                      str(r.row_count), outcome_text, r.content_hash[:12])
+                      str(r.row_count), outcome_text)
     console.print(table)
 
 

@@ -1,7 +1,7 @@
 """Content-addressed Parquet blobs: one file per distinct canonical time series.
 
 A blob is named by :meth:`Measurement.content_hash` (SHA-256 of the canonical table, not of the source
-file's bytes), under ``blobs/<first two hex digits>/<hash>.parquet``. Hashing the canonical content means
+file's bytes) of the series as stored, under ``blobs/<first two hex digits>/<hash>.parquet``. Hashing the canonical content means
 that the same test exported twice (CSV and Parquet, or re-saved with other line endings) is one blob and one
 record, and that the name can be checked against the data it holds.
 
@@ -36,25 +36,32 @@ class BlobStore:
     def exists(self, content_hash: str) -> bool:
         return self.path_for(content_hash).is_file()
 
-    def put(self, measurement: Measurement, content_hash: str) -> Path:
-        """Write the blob unless it is already there; return its path."""
-        final = self.path_for(content_hash)
-        if final.is_file():
-            return final
-        final.parent.mkdir(parents=True, exist_ok=True)
+    def put(self, measurement: Measurement) -> str:
+        """Write the measurement as a blob (unless the same content is already there); return its content hash.
+
+        The hash is taken of the series as it reads back from the Parquet file, which is what every later
+        :meth:`load` returns. (Arrow buffers can differ for equal data, e.g. a validity bitmap present with no
+        nulls before the round trip and absent after it; hashing the read-back form makes the name stable.)
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
         # A unique temporary name, so two ingests of the same content never write the same file.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{content_hash[:12]}-", suffix=TEMP_SUFFIX, dir=final.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", suffix=TEMP_SUFFIX, dir=self.root)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            written = measurement.to_parquet(tmp)
-            _fsync_file(written)
-            os.replace(written, final)
+            measurement.to_parquet(tmp)
+            content_hash = Measurement.from_parquet(tmp).content_hash()
+            final = self.path_for(content_hash)
+            if final.is_file():
+                return content_hash
+            final.parent.mkdir(parents=True, exist_ok=True)
+            _fsync_file(tmp)
+            os.replace(tmp, final)
             _fsync_dir(final.parent)
+            return content_hash
         finally:
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
-        return final
 
     def load(self, content_hash: str) -> Measurement:
         return Measurement.from_parquet(self.path_for(content_hash))
@@ -69,7 +76,7 @@ class BlobStore:
         """Temporary files left by a process killed while writing (never visible as blobs)."""
         if not self.root.is_dir():
             return []
-        return sorted(p for p in self.root.glob("*/.*") if p.is_file())
+        return sorted(p for p in self.root.glob(".*") if p.is_file())
 
 
 def _fsync_file(path: Path) -> None:

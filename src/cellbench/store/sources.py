@@ -10,9 +10,14 @@ import hashlib
 from pathlib import Path
 
 from cellbench.errors import InputError
-from cellbench.measurements import Measurement
+from cellbench.measurements import Measurement, read
 
 _CHUNK_BYTES = 1 << 20
+
+# Files that are never test exports on their own: editors' and copiers' temporaries, and side files that a
+# reader opens together with the main export (Arbin's `_Metadata.csv` next to its data CSV).
+TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", "~")
+SIDE_FILE_SUFFIXES = ("_metadata.csv",)
 
 
 def file_sha256(path: Path) -> str:
@@ -31,12 +36,19 @@ def file_sha256(path: Path) -> str:
 
 def read_measurement(path: Path) -> Measurement:
     """Read any supported file into a canonical Measurement; bad files raise :class:`InputError`."""
-    try:
-        from cellbench.measurements import read
-    except ImportError:  # the readers are not merged yet: Parquet written by cellbench still works
-        read = None
-    if read is not None:
-        return read(path)
-    if path.suffix.lower() == ".parquet":
-        return Measurement.from_parquet(path)
-    raise InputError("this cellbench has no reader for this file yet (only canonical Parquet)", source=str(path))
+    return read(path)
+
+
+def is_candidate_export(path: Path, root: Path) -> bool:
+    """Whether a file found under ``root`` should be ingested on its own.
+
+    Hidden files and folders, copy/download temporaries and reader side files (read together with their
+    main export) are not.
+
+    >>> is_candidate_export(Path("/lab/FastCharge_CH8_Metadata.csv"), Path("/lab"))
+    False
+    """
+    name = path.name.lower()
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return not (hidden or name.startswith("~$") or name.endswith(TEMPORARY_SUFFIXES)
+                or name.endswith(SIDE_FILE_SUFFIXES))

@@ -178,31 +178,28 @@ class Store:
                         organisation: str | None = None) -> IngestResult:
         """Store a Measurement (read from a file, or simulated): blob first, then its record in one transaction."""
         _check_outcome(outcome, reason)
-        content_hash = measurement.content_hash()
         rows = measurement.data.height
         source_name = Path(source).name if source else measurement.metadata.source_file
+        # The blob goes in place before any record points at it (a no-op when the content is already there).
+        content_hash = self.blobs.put(measurement)
         with self.session() as session:
             org_id = self._organisation_id(session, organisation)
             existing = _find_by_hash(session, org_id, content_hash)
+            if existing is None:
+                record = _test_row(measurement, content_hash, source_name, file_sha256, rows, outcome, reason)
+                record.owner_organisation_id = org_id
+                session.add(record)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    # Another process stored the same content between our check and our insert.
+                    session.rollback()
+                    existing = _find_by_hash(session, org_id, content_hash)
+                    if existing is None:
+                        raise
             if existing is not None:
                 self._maybe_update_outcome(session, existing, outcome, reason)
                 log.info("already stored: %s as test %d", source_name, existing.id)
-                return IngestResult(source=source, status="already stored", test_id=existing.id,
-                                    content_hash=content_hash, row_count=existing.row_count, file_sha256=file_sha256)
-        # The blob goes in place before any record points at it.
-        self.blobs.put(measurement, content_hash)
-        record = _test_row(measurement, content_hash, source_name, file_sha256, rows, outcome, reason)
-        with self.session() as session:
-            record.owner_organisation_id = self._organisation_id(session, organisation)
-            session.add(record)
-            try:
-                session.commit()
-            except IntegrityError:
-                # Another process stored the same content between our check and our insert.
-                session.rollback()
-                existing = _find_by_hash(session, record.owner_organisation_id, content_hash)
-                if existing is None:
-                    raise
                 return IngestResult(source=source, status="already stored", test_id=existing.id,
                                     content_hash=content_hash, row_count=existing.row_count, file_sha256=file_sha256)
         log.info("stored: %s as test %d (%d rows)", source_name, record.id, rows)

@@ -21,15 +21,10 @@ from sqlalchemy import select
 
 from cellbench.errors import InputError
 from cellbench.store.models import WatchedFile, utc_now
-from cellbench.store.sources import file_sha256
+from cellbench.store.sources import file_sha256, is_candidate_export
 from cellbench.store.store import IngestResult, Store
 
 log = logging.getLogger("cellbench.store.watch")
-
-# Files that are never test exports on their own: editors' and copiers' temporaries, and side files that a
-# reader opens together with the main export (Arbin's `_Metadata.csv` next to its data CSV).
-TEMPORARY_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", "~")
-SIDE_FILE_SUFFIXES = ("_metadata.csv",)
 
 Signature = tuple[int, int]  # (size in bytes, modification time in ns)
 
@@ -112,10 +107,8 @@ class Watcher:
 
     def _scan(self) -> Iterator[tuple[str, Signature]]:
         for path in self.folder.rglob("*"):
-            name = path.name.lower()
-            hidden = any(part.startswith(".") for part in path.relative_to(self.folder).parts)
-            if (hidden or name.startswith("~$") or name.endswith(TEMPORARY_SUFFIXES) or name.endswith(SIDE_FILE_SUFFIXES)
-                    or path.is_relative_to(self._own_folder) or str(path) in self._own_files):
+            if (not is_candidate_export(path, self.folder) or path.is_relative_to(self._own_folder)
+                    or str(path) in self._own_files):
                 continue
             try:
                 stat = path.stat()
