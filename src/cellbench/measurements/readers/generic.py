@@ -75,6 +75,20 @@ def _find_header(lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
+def _find_mapped_header(lines: list[str], mapping: dict[str, Any], separator: str | None
+                        ) -> tuple[int, str] | None:
+    """The first line holding every column the map names (for headers no alias table could guess)."""
+    wanted = [str(spec["column"] if isinstance(spec, dict) else spec) for spec in (mapping.get("columns") or {}).values()]
+    if not wanted:
+        return None
+    for index, line in enumerate(lines):
+        for sep in ([separator] if separator else [",", ";", "\t"]):
+            cells = {c.strip() for c in line.split(sep)}
+            if all(w in cells for w in wanted):
+                return index, sep
+    return None
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     if b"\x00" in head[:1024]:
         return False
@@ -90,7 +104,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     header_line = mapping.get("header_line")
     separator = mapping.get("separator")
     if header_line is None or separator is None:
-        found = _find_header(lines)
+        found = _find_header(lines) or _find_mapped_header(lines, mapping, separator)
         if found is None and header_line is None:
             raise InputError("no header line naming a time column and a voltage or current column in the first "
                              "200 lines; give a column map (read(path, column_map=...))", source=source)
