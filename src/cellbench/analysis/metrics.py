@@ -114,8 +114,9 @@ def pulse_resistance(m: Measurement, *, pulse_s: float = 10.0, kind: str = "disc
     """
     seg = step_segments(m)
     pulses = [i for i, k in enumerate(seg["kind"].to_list()) if k == kind and i > 0]
-    if not pulses:
-        raise InputError(f"the measurement has no {kind} pulse after another step")
+    if not pulses or not -len(pulses) <= occurrence < len(pulses):
+        raise InputError(f"pulse number {occurrence} asked for, but the measurement has {len(pulses)} {kind} pulse(s) "
+                         "after a rest")
     i = pulses[occurrence]
     row = seg.row(i, named=True)
     before = seg.row(i - 1, named=True)
@@ -140,8 +141,8 @@ def pulse_power(m: Measurement, *, pulse_s: float = 10.0, kind: str = "discharge
     """Power at `pulse_s` into a pulse (|V·I|), in W."""
     seg = step_segments(m)
     pulses = [i for i, k in enumerate(seg["kind"].to_list()) if k == kind and i > 0]
-    if not pulses:
-        raise InputError(f"the measurement has no {kind} pulse")
+    if not pulses or not -len(pulses) <= occurrence < len(pulses):
+        raise InputError(f"pulse number {occurrence} asked for, but the measurement has {len(pulses)} {kind} pulse(s)")
     row = seg.row(pulses[occurrence], named=True)
     d = m.data.slice(row["first_row"], row["last_row"] - row["first_row"] + 1)
     t = d[S.TIME].to_numpy()

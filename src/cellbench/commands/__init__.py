@@ -10,7 +10,9 @@ import typer
 MODULES = [
     "labdata",
     "scenarios",
+    "microstructure",
     "catalogue",
+    "evaluate",
     "store",
     "safety",
 ]

@@ -1,0 +1,60 @@
+"""`cellbench evaluate`: a new material in a standard cell against the standard material."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    from cellbench.cli import console, print_json
+
+    @app.command("evaluate")
+    def evaluate_cmd(
+        cell: str = typer.Option(..., "--cell", help="standard cell id (or a design YAML)"),
+        material: Path = typer.Option(..., "--material", help="the new material's YAML file (or a library id)"),
+        role: str = typer.Option("auto", "--role", help="role it takes in the cell; auto = the material's own role"),
+        suite: str = typer.Option("iec62660-1-assb", "--suite", help="bundled suite id or a suite YAML"),
+        out: Path = typer.Option(Path("evaluation-output"), "--out", help="folder for results.json, report.html, Parquet"),
+        workers: int = typer.Option(2, "--workers", min=1),
+        sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity"),
+        json: bool = typer.Option(False, "--json", help="print results.json instead of the table"),
+    ) -> None:
+        """Put MATERIAL into CELL in place of the standard material, run the suite on both, compare and report."""
+        from cellbench import evaluation
+
+        with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=json) as bar:
+            task = bar.add_task("sim", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            ev = evaluation.evaluate(cell, str(material) if material.exists() else material.name, role=role,
+                                     suite=suite, sensitivity=sensitivity, workers=workers, progress=progress)
+        paths = evaluation.write(ev, out)
+        doc = evaluation.results_document(ev)
+        if json:
+            print_json(doc)
+            return
+        table = Table(title=f"{doc['material']['name']} in {doc['cell']['id']} (baseline: standard material)")
+        for col in ("metric", "item", "baseline", "candidate", "unit", "change %", "verdict"):
+            table.add_column(col, justify="right" if col in ("baseline", "candidate", "change %") else "left")
+        style = {"better": "green", "worse": "red"}
+        fmt = lambda v: "—" if v is None else (v if isinstance(v, str) else f"{v:.4g}")
+        for r in doc["metrics"]:
+            table.add_row(r["name"], r["item"], fmt(r["baseline"]), fmt(r["candidate"]), r["unit"],
+                          fmt(r["change_pct"]), r["verdict"], style=style.get(r["verdict"]))
+        console.print(table)
+        for line in doc["improvement_directions"]:
+            console.print(f"direction: {line}", highlight=False)
+        for n in doc["not_run"]:
+            console.print(f"not run: {n['item']} ({n['needs']})", highlight=False)
+        if doc["failures"]:
+            console.print(f"[yellow]{len(doc['failures'])} simulation or metric failures; see results.json[/]")
+        console.print(f"{doc['run']['simulations']} simulations in {doc['run']['seconds']:.1f} s")
+        console.print(f"report: {paths['report'].resolve()}")
+        console.print(f"results: {paths['results'].resolve()}")

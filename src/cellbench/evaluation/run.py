@@ -1,0 +1,245 @@
+"""The new-material evaluation: baseline standard cell against the cell with the candidate material substituted.
+
+Both run the same suite on the virtual cycler; every metric is computed from the resulting Measurements with
+:mod:`cellbench.analysis.metrics` (the same functions that run on measured data), compared, and explained by a
+one-at-a-time sensitivity of the candidate's key properties.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from cellbench import cells, materials
+from cellbench.cells.design import CellDesign, LithiumFoil
+from cellbench.documents import read_yaml
+from cellbench.errors import CellbenchError, InputError
+from cellbench.evaluation.suite import DATA_DIR, DIRECTION, MetricSpec, Suite, SuiteItem, load_suite
+
+SAME_WITHIN_PCT = 0.5  # changes smaller than this are reported as "same"
+
+#: properties the simulator needs from a candidate, by role (refused before any simulation when missing)
+REQUIRED_PROPERTIES = {
+    "cathode_active": ("diffusivity_cm2_s", "particle_size_d50_um", "exchange_current_density_mA_cm2"),
+    "anode_active": ("diffusivity_cm2_s", "particle_size_d50_um", "exchange_current_density_mA_cm2"),
+    "solid_electrolyte": ("ionic_conductivity_S_cm",),
+    "liquid_electrolyte": ("ionic_conductivity_S_cm", "salt_diffusivity_cm2_s"),
+}
+
+
+@dataclass
+class Job:
+    variant: str           # "baseline", "candidate", or "<property> +20%"
+    item: SuiteItem
+    design: CellDesign
+
+
+@dataclass
+class Evaluation:
+    baseline: CellDesign
+    candidate: CellDesign
+    role: str
+    suite: Suite
+    metrics: dict[str, dict[str, list]] = field(default_factory=dict)   # variant -> item -> [(spec, MetricValue|None)]
+    measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # variant -> item -> Measurement
+    failures: list[dict] = field(default_factory=list)
+    sensitivity: list[dict] = field(default_factory=list)
+    simulations: int = 0
+    seconds: float = 0.0
+
+
+def check_candidate(record, role: str) -> None:
+    missing = [f for f in REQUIRED_PROPERTIES.get(role, ()) if getattr(record, f, None) is None]
+    if missing:
+        raise InputError(f"material '{record.id}' lacks {', '.join(missing)}, which the simulator needs for a "
+                         f"{role}; add them (with sources) to the material file")
+
+
+def sensitivity_targets(role: str) -> tuple[float, list[dict]]:
+    data = read_yaml(DATA_DIR / "sensitivity.yaml")
+    return float(data["step_pct"]), list(data["by_role"].get(role, []))
+
+
+def scaled_variant(candidate: CellDesign, record, target: str, factor: float) -> CellDesign:
+    """The candidate with one property scaled: a material field, or a field of the layer holding it."""
+    where, _, name = target.partition(".")
+    if where == "material":
+        value = getattr(record, name, None)
+        if value is None:
+            raise InputError(f"material '{record.id}' has no {name} to vary")
+        data = record.model_dump()
+        data[name] = value * factor
+        data["id"] = record.id  # same id: the variant replaces the candidate material in place
+        varied = type(record).model_validate(data)
+        new = candidate.model_copy()
+        new._custom[record.id] = varied
+        return new
+    layer = getattr(candidate, where)
+    if isinstance(layer, LithiumFoil):
+        raise InputError(f"the {where} is lithium foil; it has no {name}")
+    if name == "film_resistance_ohm_cm2":
+        current = candidate.film_resistance_ohm_cm2(where)
+    else:
+        current = getattr(layer, name)
+    if current is None:
+        raise InputError(f"the {where} has no {name}")
+    value = current * factor
+    if name == "contact_ratio":
+        value = min(value, 1.0)
+    return candidate.model_copy(update={where: layer.model_copy(update={name: value})})
+
+
+def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str | Path = "iec62660-1-assb",
+             sensitivity: bool = True, workers: int = 2, model: str = "dfn", timeout_s: float = 120.0,
+             progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Run the evaluation and return all metrics (no files written; see :mod:`cellbench.evaluation.report`)."""
+    import time
+
+    baseline = cells.load(cell) if not isinstance(cell, CellDesign) else cell
+    record = materials.load(material)
+    role = record.role if role == "auto" else role
+    candidate = baseline.substitute(record, role=role)   # refuses a role that does not fit
+    check_candidate(record, role)
+    the_suite = load_suite(suite)
+    protocols = the_suite.protocols()                    # refuses a bad protocol before simulating
+
+    jobs: list[Job] = []
+    for variant, design in (("baseline", baseline), ("candidate", candidate)):
+        jobs += [Job(variant, item, design) for item in the_suite.items if item.runnable]
+    varied: list[tuple[str, str, float]] = []
+    if sensitivity:
+        step_pct, targets = sensitivity_targets(role)
+        for t in targets:
+            for sign in (+1, -1):
+                factor = 1 + sign * step_pct / 100
+                label = f"{t['name']} {'+' if sign > 0 else '-'}{step_pct:g}%"
+                try:
+                    design = scaled_variant(candidate, record, t["target"], factor)
+                except InputError:
+                    continue
+                if t["target"].endswith("contact_ratio") and design == candidate:
+                    continue  # already at the bound
+                varied.append((label, t["name"], sign * step_pct))
+                jobs += [Job(label, item, design) for item in the_suite.items if item.runnable and item.has_key_metric]
+
+    result = Evaluation(baseline=baseline, candidate=candidate, role=role, suite=the_suite)
+    t0 = time.perf_counter()
+    outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress)
+    result.seconds = time.perf_counter() - t0
+    result.simulations = len(jobs)
+    for job, outcome in zip(jobs, outcomes):
+        per_item = result.metrics.setdefault(job.variant, {})
+        if isinstance(outcome, CellbenchError):
+            result.failures.append({"variant": job.variant, "item": job.item.id, "error": str(outcome)})
+            per_item[job.item.id] = [(spec, None) for spec in job.item.metrics]
+            continue
+        if job.variant in ("baseline", "candidate"):
+            result.measurements.setdefault(job.variant, {})[job.item.id] = outcome
+        per_item[job.item.id] = compute_metrics(job.item, outcome, job.design, result.failures, job.variant)
+    if sensitivity:
+        result.sensitivity = sensitivity_table(result, varied)
+    return result
+
+
+def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: list, variant: str) -> list:
+    capacity_Ah = cells.figures(design).capacity_mAh / 1000.0
+    out = []
+    for spec in item.metrics:
+        kwargs = dict(spec.args)
+        if spec.wants_capacity():
+            kwargs["capacity_Ah"] = capacity_Ah
+        try:
+            out.append((spec, spec.function(measurement, **kwargs)))
+        except CellbenchError as exc:
+            failures.append({"variant": variant, "item": item.id, "metric": spec.fn, "error": str(exc)})
+            out.append((spec, None))
+    return out
+
+
+def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None) -> list:
+    """Simulate every job on the virtual cycler in parallel processes; failures come back as CellbenchError."""
+    import cellbench.simulate as sim
+
+    batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
+             for job in jobs]
+    if hasattr(sim, "simulate_many"):
+        return sim.simulate_many(batch, workers=workers, timeout_s=timeout_s, progress=progress)
+    return _simulate_in_processes(batch, workers=workers, timeout_s=timeout_s, progress=progress)
+
+
+def _simulate_one(design, protocol, options):
+    from cellbench.simulate.design_to_pybamm import to_pybamm
+    from cellbench.simulate.runner import run_protocol
+
+    try:
+        return run_protocol(to_pybamm(design), protocol, time_limit_s=options.pop("timeout_s", None), **options)
+    except CellbenchError as exc:
+        return exc
+
+
+def _simulate_in_processes(batch, *, workers: int, timeout_s: float, progress=None) -> list:
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+
+    results: list = [None] * len(batch)
+    done = 0
+    if progress:
+        progress(0, len(batch))
+    # group jobs by design so each worker process reuses its built model
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        futures = {pool.submit(_simulate_one, d, p, {**o, "timeout_s": timeout_s}): i for i, (d, p, o) in enumerate(batch)}
+        from concurrent.futures import as_completed
+
+        for fut in as_completed(futures):
+            i = futures[fut]
+            try:
+                results[i] = fut.result()
+            except Exception as exc:  # a crashed worker is a failed simulation, not a failed evaluation
+                from cellbench.errors import SimulationError
+
+                results[i] = SimulationError(f"simulation process failed: {exc}")
+            done += 1
+            if progress:
+                progress(done, len(batch))
+    return results
+
+
+def metric_key(item_id: str, spec: MetricSpec) -> str:
+    return f"{item_id}:{spec.fn}" + (f"[{spec.label}]" if spec.label else "")
+
+
+def verdict(name: str, change_pct: float | None) -> str:
+    if change_pct is None or (isinstance(change_pct, float) and math.isnan(change_pct)):
+        return "n/a"
+    if abs(change_pct) < SAME_WITHIN_PCT:
+        return "same"
+    better_if_higher = DIRECTION.get(name, "higher") == "higher"
+    return "better" if (change_pct > 0) == better_if_higher else "worse"
+
+
+def change_pct(base: float, cand: float) -> float | None:
+    if base is None or cand is None:
+        return None
+    if math.isinf(base) or math.isinf(cand):
+        return None if base == cand else (math.inf if cand > base else -math.inf)
+    if base == 0:
+        return None
+    return 100.0 * (cand - base) / abs(base)
+
+
+def sensitivity_table(result: Evaluation, varied: list[tuple[str, str, float]]) -> list[dict]:
+    """Effect of each ±step on each key metric, relative to the candidate."""
+    rows = []
+    cand = result.metrics.get("candidate", {})
+    for label, prop, step in varied:
+        for item_id, pairs in result.metrics.get(label, {}).items():
+            for (spec, value), (_, ref) in zip(pairs, cand.get(item_id, [])):
+                if not spec.key or value is None or ref is None:
+                    continue
+                rows.append({"property": prop, "step_pct": step, "item": item_id, "metric": spec.fn,
+                             "label": spec.label, "unit": value.unit, "candidate": ref.value, "varied": value.value,
+                             "effect_pct": change_pct(ref.value, value.value),
+                             "verdict": verdict(spec.fn, change_pct(ref.value, value.value))})
+    return rows
