@@ -49,17 +49,13 @@ class ThermalCell(BaseModel):
 
     @classmethod
     def from_design(cls, design, *, cp_J_per_kgK: float = 1000.0, **overrides) -> "ThermalCell":
-        """Mass and surface area from a ``cellbench.cells`` design (its ``figures``), cp as given."""
+        """Mass from a ``cellbench.cells`` design's figures; surface area, unless given, that of a cube of the
+        design's outline volume (a lower bound: flat pouches have more surface, so lose heat faster)."""
         from cellbench import cells
 
         figures = cells.figures(design)
-        mass_g = getattr(figures, "mass_g", None) or getattr(figures, "cell_mass_g", None)
-        if mass_g is None:
-            raise InputError("the cell design's figures give no mass; pass mass_g instead")
-        area = getattr(figures, "surface_area_cm2", None)
-        values = {"mass_g": mass_g, "cp_J_per_kgK": cp_J_per_kgK}
-        if area:
-            values["surface_area_cm2"] = area
+        values = {"mass_g": figures.mass_g, "cp_J_per_kgK": cp_J_per_kgK,
+                  "surface_area_cm2": 6.0 * figures.outline_volume_cm3 ** (2.0 / 3.0)}
         return cls(**(values | overrides))
 
 

@@ -12,7 +12,7 @@ rate of the cell is ``Σ q_i / cp`` in K/s. Reaction sets live in ``safety/data/
 
 >>> chem = load_chemistry("liquid_lco_graphite")
 >>> round(chem.adiabatic_temperature_rise_C(cp_J_per_kgK=1000.0))
-458
+480
 """
 
 from __future__ import annotations
