@@ -1,0 +1,68 @@
+"""`cellbench tortuosity VOLUME`: τ, σ_eff/σ, percolation and contact ratio of a segmented volume."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    from cellbench.cli import console, print_json
+
+    @app.command("tortuosity")
+    def tortuosity_command(
+        volume_path: str = typer.Argument(..., metavar="VOLUME",
+                                          help=".npy or multi-page .tif of phase labels, or its .yaml description"),
+        axis: str = typer.Option("x", "--axis", help="x, y, z (x is the first array axis) or all"),
+        phase: str = typer.Option("solid_electrolyte", "--phase", help="conducting phase: a label value or a name"),
+        voxel_size_um: float = typer.Option(None, "--voxel-size-um",
+                                            help="µm per voxel (else from the .yaml beside the volume)"),
+        phases: str = typer.Option(None, "--phases",
+                                   help="phase map, e.g. 0=void,1=active_material,2=solid_electrolyte"),
+        stderr: float = typer.Option(0.01, "--stderr", help="target relative standard error of τ"),
+        seed: int = typer.Option(0, "--seed", help="random seed (same seed, same τ)"),
+        reference: bool = typer.Option(False, "--reference", help="also solve steady conduction and show its τ"),
+        json: bool = typer.Option(False, "--json", help="machine-readable output"),
+    ) -> None:
+        """Random-walk tortuosity (path-resistance coefficient) of one phase of a volume."""
+        from cellbench import microstructure as ms
+
+        volume = ms.load_volume(volume_path, voxel_size_um=voxel_size_um,
+                                phases=ms.parse_phase_map(phases) if phases else None)
+        axes = ms.AXES if axis.strip().lower() == "all" else (ms.AXES[ms.axis_index(axis)],)
+        results = [ms.tortuosity(volume, phase=phase, axis=a, target_rel_stderr=stderr, seed=seed,
+                                 reference=reference) for a in axes]
+        if json:
+            if len(results) == 1:
+                print_json(results[0].to_json())
+            else:
+                first = results[0]
+                print_json({"phase": first.phase, "porosity": first.porosity, "contact_ratio": first.contact_ratio,
+                            "phase_fraction": first.phase_fraction,
+                            "axes": {r.axis: r.to_json() for r in results}})
+            return
+        first = results[0]
+        console.print(f"{volume_path}: {volume.shape[0]}×{volume.shape[1]}×{volume.shape[2]} voxels of "
+                      f"{volume.voxel_size_um:g} µm; {first.phase} fraction {first.phase_fraction:.3f}"
+                      + (f", porosity {first.porosity:.3f}" if first.porosity is not None else "")
+                      + (f", contact ratio {first.contact_ratio:.3f}" if first.contact_ratio is not None else ""),
+                      highlight=False)
+        table = Table()
+        for column in ("axis", "τ", "± (1σ)", "σ_eff/σ", "percolates") + (("τ conduction",) if reference else ()):
+            table.add_column(column, justify="right")
+        for r in results:
+            row = [r.axis, _number(r.tau), _number(r.tau_stderr) if r.percolates else "",
+                   f"{r.effective_conductivity_ratio:.4f}", "yes" if r.percolates else "no"]
+            if reference:
+                row.append(_number(r.reference_tau))
+            table.add_row(*row)
+        console.print(table)
+        for r in results:
+            if not r.percolates:
+                console.print(r.statement, highlight=False)
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return "inf" if value == float("inf") else f"{value:.4f}"
