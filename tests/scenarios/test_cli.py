@@ -1,0 +1,58 @@
+"""`cellbench scenario run` end to end."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cellbench.cli import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+runner = CliRunner()
+
+
+def test_json_is_a_list_of_rows_per_year_and_scenario():
+    result = runner.invoke(app, ["scenario", "run", str(EXAMPLES / "s2.yaml"), str(EXAMPLES / "s3.yaml"),
+                                 "--json", "--years", "2030,2035"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["scenario"], r["year"]) for r in rows] == [("S2", 2030), ("S2", 2035), ("S3", 2030), ("S3", 2035)]
+    assert round(rows[0]["assb_vehicle_sales"] / 1e4) == 143      # the report's 143 万台
+    assert round(rows[3]["assb_vehicle_sales"] / 1e4) == 262      # the report says 265 万台 (-1.2%)
+
+
+def test_by_segment_rows_name_the_segment():
+    result = runner.invoke(app, ["scenario", "run", str(EXAMPLES / "s2.yaml"), "--json", "--by-segment",
+                                 "--years", "2030"])
+    rows = json.loads(result.stdout)
+    assert {r["segment"]: round(r["assb_vehicle_sales"] / 1e4) for r in rows} == {"passenger": 100, "commercial": 43}
+
+
+def test_table_plot_and_comparison(tmp_path):
+    plot = tmp_path / "scenarios.html"
+    result = runner.invoke(app, ["scenario", "run", str(EXAMPLES / "outcome.yaml"), "--years", "2035",
+                                 "--plot", str(plot), "--compare"])
+    assert result.exit_code == 0, result.output
+    assert "2035" in result.stdout and "272" in result.stdout          # revenue, billion yen
+    assert "SOLiD-EV report vs cellbench" in result.stdout and "+0.85" in result.stdout
+    html = plot.read_text()
+    assert "plotly" in html and "ASSB vehicle sales" in html
+
+
+def test_compare_json_holds_rows_and_comparison():
+    result = runner.invoke(app, ["scenario", "run", str(EXAMPLES / "outcome.yaml"), "--json", "--compare"])
+    data = json.loads(result.stdout)
+    assert len(data["rows"]) == 15 and len(data["comparison"]) == 8
+    assert all(c["within_tolerance"] for c in data["comparison"])
+
+
+def test_bad_file_prints_one_line_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((EXAMPLES / "outcome.yaml").read_text().replace("xev_share: 1.0", "xev_share: 1.5"))
+    done = subprocess.run([sys.executable, "-m", "cellbench.cli", "scenario", "run", str(bad)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "bad.yaml: field 'segments.xev_output.adoption.xev_share'" in done.stderr
+    assert "above 100%" in done.stderr and "Traceback" not in done.stderr
