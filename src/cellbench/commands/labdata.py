@@ -37,16 +37,16 @@ def convert(file: Path = typer.Argument(..., help="cycler export (any supported 
         console.print(f"{file} ({md.file_format}, {len(measurement)} rows) → {output}")
 
 
-def summarize(file: Path = typer.Argument(..., help="cycler export or canonical Parquet"),
+def summarize(file: Path = typer.Argument(..., help="cycler export, canonical Parquet, or a stored TEST_ID"),
               steps: bool = typer.Option(False, "--steps", help="also print the step table"),
               format: Optional[str] = typer.Option(None, "--format", help="skip detection: a reader name"),  # noqa: A002
               json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
     """Per-cycle capacity, energy, coulombic efficiency, mean voltages, max temperature, duration."""
     from cellbench.analysis import summarize as summarize_measurement
     from cellbench.cli import console, print_json
-    from cellbench.measurements import read
+    from cellbench.store import resolve_measurement
 
-    summary = summarize_measurement(read(file, format=format), steps=steps)
+    summary = summarize_measurement(resolve_measurement(file, format=format), steps=steps)
     if json:
         print_json(summary.to_json())
         return
