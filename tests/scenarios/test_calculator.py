@@ -87,4 +87,7 @@ def test_segments_add_up_to_the_total():
     assert rows[0]["assb_vehicle_sales"] == 200 and rows[0]["assb_battery_GWh"] == pytest.approx(0.014)
     assert rows[2]["assb_vehicle_stock"] == 600
     assert rows[0]["xev_share"] == pytest.approx(600 / 1100)
-    assert rows[0]["fast_chargers_needed"] == pytest.approx(600 / (24.94e6 / 267e3))
+    # year 3: 1800 plug-ins on the road (1500 cars, 300 vans) at 24.94 M per 267 k chargers
+    assert rows[2]["fast_chargers_needed"] == pytest.approx(1800 / (24.94e6 / 267e3))
+    data["charging"] = {"vehicles": "ev", "evs_per_fast_charger": 100}
+    assert run_scenario(Scenario.model_validate(data))[2]["fast_chargers_needed"] == pytest.approx(18.0)

@@ -1,13 +1,13 @@
 """`cellbench scenario run` end to end."""
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from cellbench.cli import app
+from cellbench.cli import app, main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
 runner = CliRunner()
@@ -48,11 +48,13 @@ def test_compare_json_holds_rows_and_comparison():
     assert all(c["within_tolerance"] for c in data["comparison"])
 
 
-def test_bad_file_prints_one_line_and_exits_2(tmp_path):
+def test_bad_file_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text((EXAMPLES / "outcome.yaml").read_text().replace("xev_share: 1.0", "xev_share: 1.5"))
-    done = subprocess.run([sys.executable, "-m", "cellbench.cli", "scenario", "run", str(bad)],
-                          capture_output=True, text=True)
-    assert done.returncode == 2
-    assert "bad.yaml: field 'segments.xev_output.adoption.xev_share'" in done.stderr
-    assert "above 100%" in done.stderr and "Traceback" not in done.stderr
+    monkeypatch.setattr(sys, "argv", ["cellbench", "scenario", "run", str(bad)])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    stderr = capsys.readouterr().err
+    assert "bad.yaml: field 'segments.xev_output.adoption.xev_share'" in stderr
+    assert "above 100%" in stderr and "Traceback" not in stderr

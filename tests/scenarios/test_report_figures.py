@@ -21,7 +21,7 @@ def results():
 
 
 def test_every_report_figure_is_compared(results):
-    assert len(compare_with_report(*results)) == len(report_figures()) == 28
+    assert len(compare_with_report(*results)) == len(report_figures()) == 30
 
 
 @pytest.mark.parametrize("figure", report_figures(),

@@ -48,7 +48,7 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "eol_batteries": ("packs/yr", "packs leaving the road (vehicles retired)"),
     "assb_eol_batteries": ("packs/yr", "all-solid-state packs leaving the road"),
     "eol_battery_GWh": ("GWh/yr", "pack energy leaving the road"),
-    "fast_chargers_needed": ("chargers", "fast chargers for the EV stock at the report's EVs per charger"),
+    "fast_chargers_needed": ("chargers", "fast chargers for the plug-in stock at the report's vehicles per charger"),
 }
 METAL_QUANTITIES = ("eol_{metal}_t", "recoverable_{metal}_t")  # t/yr contained in, and recovered from, EOL packs
 
@@ -135,8 +135,9 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
         row["assb_eol_batteries"] = total(retired, "assb")
         eol_gwh = {c: total(retired_kWh, c) / 1e6 for c in CHEMISTRIES}
         row["eol_battery_GWh"] = sum(eol_gwh.values())
-        row["fast_chargers_needed"] = fast_chargers_needed(row["ev_stock"],
-                                                           scenario.charging.evs_per_fast_charger.at(year))
+        charging = scenario.charging
+        row["fast_chargers_needed"] = fast_chargers_needed(
+            row["ev_stock"] if charging.vehicles == "ev" else row["xev_stock"], charging.evs_per_fast_charger.at(year))
         contained = {m: 0.0 for m in metals}
         recovered = {m: 0.0 for m in metals}
         for c in CHEMISTRIES:

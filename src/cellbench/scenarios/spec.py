@@ -217,9 +217,12 @@ class Recycling(_Strict):
 
 
 class Charging(_Strict):
-    """Fast chargers needed per EV on the road: the report's S1 figure, 267 thousand for 24.94 million EVs."""
+    """Fast chargers needed per plug-in vehicle on the road: the report's S1 figure, 267 thousand for 24.94
+    million "EVs". The report's EV count matches S1's EV+PHEV stock, so PHEVs count by default
+    (``vehicles: ev`` counts battery EVs only)."""
 
     evs_per_fast_charger: Trajectory = Field(default_factory=lambda: constant(24.94e6 / 267e3))
+    vehicles: Literal["plug_in", "ev"] = "plug_in"
 
 
 class Years(_Strict):
