@@ -13,11 +13,13 @@ only finds "already stored" on restart.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from cellbench.errors import InputError
 from cellbench.store.models import WatchedFile, utc_now
@@ -50,7 +52,8 @@ class Watcher:
         now = dict(self._scan())
         results = []
         with self.store.session() as session:
-            handled = {row.path: row for row in session.scalars(select(WatchedFile))}
+            under_folder = WatchedFile.path.startswith(str(self.folder) + os.sep, autoescape=True)
+            handled = {row.path: row for row in session.scalars(select(WatchedFile).where(under_folder))}
         for path, signature in sorted(now.items()):
             row = handled.get(path)
             if row is not None and (row.size_bytes, row.mtime_ns) == signature:
@@ -65,13 +68,25 @@ class Watcher:
 
     def run(self, interval_s: float = 5.0, *, once: bool = False,
             on_result: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-        """Poll every ``interval_s`` seconds until interrupted; with ``once``, two looks ``interval_s`` apart."""
+        """Poll every ``interval_s`` seconds until interrupted; with ``once``, two looks ``interval_s`` apart.
+
+        Returns what was handled when ``once`` is given (a long-running watcher reports through ``on_result``).
+        """
         results: list[IngestResult] = []
         log.info("watching %s every %.3g s", self.folder, interval_s)
         polls = 0
         while True:
-            for result in self.poll():
-                results.append(result)
+            try:
+                handled = self.poll()
+            except DBAPIError as exc:
+                if once:
+                    raise
+                # A database restart or a dropped connection must not end a lab's unattended watcher.
+                log.error("database unavailable, retrying in %.3g s: %s", interval_s, exc)
+                handled = []
+            for result in handled:
+                if once:
+                    results.append(result)
                 if on_result is not None:
                     on_result(result)
             polls += 1
