@@ -34,7 +34,7 @@ _MAX_EXTENDS_DEPTH = 8
 def load_scenario(path: str | Path) -> Scenario:
     """Read, merge (``extends``), link (``from:``) and validate one scenario file."""
     path = Path(path)
-    data = _read_with_extends(path, depth=0)
+    data = read_scenario_data(path)
     data = resolve_links(data, base=path.parent, source=str(path))
     return parse_scenario(data, source=str(path))
 
@@ -66,6 +66,12 @@ def _scenario_errors(exc: ValidationError) -> str:
         else:
             lines.append(f"field '{'.'.join(parts)}': {msg}" if parts else msg)
     return "; ".join(dict.fromkeys(lines))
+
+
+def read_scenario_data(path: str | Path) -> dict[str, Any]:
+    """The scenario's raw data with ``extends`` merged in, before links and validation (for tools that
+    change a few fields programmatically, such as examples/scenarios/calibrate.py)."""
+    return _read_with_extends(Path(path), depth=0)
 
 
 def _read_with_extends(path: Path, depth: int) -> dict[str, Any]:
