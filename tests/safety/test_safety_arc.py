@@ -50,9 +50,9 @@ def test_single_reaction_onsets_within_one_degree(single_run, with_modes):
 
 
 @pytest.mark.parametrize("with_modes", [True, False])
-@pytest.mark.parametrize("noise_C", [0.0, 0.005])
-def test_liquid_cell_model_onsets_recovered(liquid_arc_run, with_modes, noise_C):
-    trace = liquid_arc_run.add_noise(noise_C, seed=3) if noise_C else liquid_arc_run.trace
+@pytest.mark.parametrize("noise_C, seed", [(0.0, 0), (0.005, 3), (0.01, 1), (0.01, 2), (0.01, 6)])
+def test_liquid_cell_model_onsets_recovered(liquid_arc_run, with_modes, noise_C, seed):
+    trace = liquid_arc_run.add_noise(noise_C, seed=seed) if noise_C else liquid_arc_run.trace
     result = analyse_arc(trace_from_columns(trace["time_s"], trace["temperature_C"],
                                             mode=trace["mode"] if with_modes else None))
     assert result.modes_from == ("file" if with_modes else "inferred")

@@ -100,3 +100,14 @@ def test_record_yaml_round_trip_and_field_errors(tmp_path):
     bad.write_text("test: ni_nail\nobservations: {fire: false}\n")
     with pytest.raises(InputError, match=r"bad\.yaml.*field 'sample'"):
         load_record(bad)
+
+
+def test_report_section_lists_each_verdict_escaped(catalogue):
+    from cellbench.safety import safety_section, safety_section_html
+
+    verdicts = [judge(SafetyTestRecord(test="heating", sample="<A1>", observations={"fire": True}), catalogue),
+                judge(SafetyTestRecord(test="vibration", sample="A2", observations=ALL_CLEAR), catalogue)]
+    section = safety_section(verdicts)
+    assert [r["status"] for r in section["records"]] == ["fail", "pass"]
+    page = safety_section_html(verdicts)
+    assert "&lt;A1&gt;" in page and "<A1>" not in page and page.count("<tr>") == 3

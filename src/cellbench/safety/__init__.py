@@ -14,6 +14,7 @@ from cellbench.safety.definitions import (
 from cellbench.safety.heat_wait_search import HeatWaitSearchRun, HeatWaitSearchSettings, simulate_heat_wait_search
 from cellbench.safety.reactions import Chemistry, Reaction, list_chemistries, load_chemistry
 from cellbench.safety.records import SafetyTestRecord, Verdict, judge, judge_against, load_record
+from cellbench.safety.report import safety_rows, safety_section, safety_section_html
 
 __all__ = [
     "SafetyTestDefinition", "SafetyCatalogue", "Check", "PassCriterion", "load_catalogue", "load_definition",
@@ -23,4 +24,5 @@ __all__ = [
     "Chemistry", "Reaction", "load_chemistry", "list_chemistries",
     "ThermalCell", "OvenResult", "simulate_oven", "critical_oven_temperature_C",
     "HeatWaitSearchSettings", "HeatWaitSearchRun", "simulate_heat_wait_search",
+    "safety_rows", "safety_section", "safety_section_html",
 ]

@@ -269,8 +269,9 @@ def _infer_modes(time_s: np.ndarray, temperature_C: np.ndarray, *, heat_detect_C
                  max_heat_step_C: float, wait_min: float) -> np.ndarray:
     """Label samples heat / wait / adiabatic from the temperature alone (for exports without a mode column).
 
-    A heat step is a stretch where the temperature climbs faster than ``heat_detect_C_per_min`` by no more than
-    ``max_heat_step_C`` in total (a runaway climbs further); the ``wait_min`` after it is the wait.
+    A heat step is a stretch where the temperature climbs faster than ``heat_detect_C_per_min``, by no more than
+    ``max_heat_step_C`` in total (a runaway climbs further), after five minutes of near-standstill; the
+    ``wait_min`` after it is the wait.
     """
     n = time_s.size
     modes = np.full(n, "search", dtype=object)
@@ -290,7 +291,11 @@ def _infer_modes(time_s: np.ndarray, temperature_C: np.ndarray, *, heat_detect_C
         while j + 1 < n and fast[j + 1]:
             j += 1
         rise = temperature_C[j] - temperature_C[i]
-        if rise <= max_heat_step_C:
+        # A heat step starts from a near-standstill (a wait or search); a runaway wobbling around the heat
+        # rate under noise does not, so only a run that follows five calm minutes counts as heating.
+        before = np.searchsorted(time_s, time_s[i] - 300.0, side="left")
+        calm = i == 0 or np.median(rate[before:i]) < heat_detect_C_per_min / 5.0
+        if rise <= max_heat_step_C and calm:
             modes[i:j + 1] = "heat"
             end_wait = np.searchsorted(time_s, time_s[j] + wait_min * 60.0, side="right")
             modes[j + 1:end_wait] = np.where(modes[j + 1:end_wait] == "heat", "heat", "wait")
@@ -342,9 +347,23 @@ def _segments(mask: np.ndarray) -> list[np.ndarray]:
     return [np.arange(a, b) for a, b in zip(starts, stops)]
 
 
-def _log_crossing(T: np.ndarray, rate: np.ndarray, threshold: float) -> float | None:
-    above = np.flatnonzero(rate >= threshold)
-    if not above.size:
+def _slope_with_error(time_s: np.ndarray, temperature_C: np.ndarray, index: np.ndarray) -> tuple[float, float, float]:
+    """Mean temperature, least-squares dT/dt (°C/min) and its standard error over the samples ``index``."""
+    t = (time_s[index] - time_s[index].mean()) / 60.0
+    T = temperature_C[index]
+    var_t = float(t @ t)
+    if index.size < 3 or var_t <= 0:
+        return float(T.mean()), 0.0, np.inf
+    slope = float(t @ (T - T.mean())) / var_t
+    residual = T - T.mean() - slope * t
+    error = np.sqrt(float(residual @ residual) / (index.size - 2) / var_t)
+    return float(T.mean()), slope, max(error, 1e-6 * abs(slope))
+
+
+def _log_crossing(T: np.ndarray, rate: np.ndarray, threshold: float, persist: int = 5) -> float | None:
+    """First crossing of ``threshold`` that the following ``persist`` rates confirm (median at or above it)."""
+    above = [i for i in np.flatnonzero(rate >= threshold) if np.median(rate[i:i + persist]) >= threshold]
+    if not above:
         return None
     i = above[0]
     if i == 0 or rate[i - 1] <= 0:
@@ -353,13 +372,17 @@ def _log_crossing(T: np.ndarray, rate: np.ndarray, threshold: float) -> float | 
     return float(T[i - 1] + frac * (T[i] - T[i - 1]))
 
 
-def _arrhenius_onset(T: np.ndarray, rate: np.ndarray, threshold: float) -> float | None:
-    """Temperature where an Arrhenius fit ln(rate) = a - b/T_K reaches ``threshold``; None if it cannot."""
+def _arrhenius_onset(T: np.ndarray, rate: np.ndarray, threshold: float,
+                     weights: np.ndarray | None = None) -> float | None:
+    """Temperature where an Arrhenius fit ln(rate) = a - b/T_K reaches ``threshold``; None if it cannot.
+
+    ``weights`` are 1/σ of ln(rate) (rate over its standard error), as numpy's polyfit expects.
+    """
     ok = rate > 0
     if ok.sum() < 2:
         return None
     x, y = 1.0 / (T[ok] + KELVIN), np.log(rate[ok])
-    slope, intercept = np.polyfit(x, y, 1)
+    slope, intercept = np.polyfit(x, y, 1, w=None if weights is None else weights[ok])
     if slope >= 0:  # not accelerating with temperature: no Arrhenius picture to extrapolate
         return None
     return float(slope / (np.log(threshold) - intercept) - KELVIN)
@@ -368,6 +391,7 @@ def _arrhenius_onset(T: np.ndarray, rate: np.ndarray, threshold: float) -> float
 def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SELF_HEATING_THRESHOLD_C_PER_MIN,
                 runaway_threshold_C_per_min: float = RUNAWAY_THRESHOLD_C_PER_MIN, wait_min: float = 10.0,
                 rate_window_min: float = 5.0, rate_window_C: float = 1.0, onset_searches: int = 3,
+                onset_start_span_C: float = 0.5,
                 heat_detect_C_per_min: float = 0.5, max_heat_step_C: float = 10.0,
                 min_exotherm_min: float = 10.0) -> ArcResult:
     """Onsets, maximum temperature and maximum self-heating rate of one heat-wait-search run (see module doc)."""
@@ -410,15 +434,22 @@ def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SE
     segment, T_mid, rate, _ = segments[first]
     detected_C = float(temperature_C[segment[0]])
     result.self_heating_detected_C = detected_C
-    # Onset between steps: fit ln(rate) against 1/T through the searches just below the detection (which found
-    # rates under the threshold) and the first rate of the exotherm. The exotherm's own later rates are not used:
-    # reactant consumption already bends them away from Arrhenius.
-    searches = [(float(np.mean(T)), float(np.mean(r))) for _, T, r, exo in segments[max(0, first - onset_searches):first]
-                if not exo]
-    points = [(T, r) for T, r in searches if r > self_heating_threshold_C_per_min / 20.0] + [(T_mid[0], rate[0])]
-    floor_C = searches[-1][0] if searches else -np.inf
-    onset = _arrhenius_onset(np.array([p[0] for p in points]), np.array([p[1] for p in points]),
-                             self_heating_threshold_C_per_min) if len(points) >= 2 else None
+    # Onset between steps: a weighted fit of ln(rate) against 1/T through the searches just below the detection
+    # (which found rates under the threshold) and the start of the exotherm (its first `onset_start_span_C`
+    # degrees). Later exotherm rates are not used: reactant consumption already bends them away from Arrhenius.
+    points = []
+    earlier = [seg for seg, _, _, exo in segments[max(0, first - onset_searches):first] if not exo]
+    for seg in earlier:
+        points.append(_slope_with_error(time_s, temperature_C, seg))
+    start = segment[temperature_C[segment] <= temperature_C[segment[0]] + onset_start_span_C]
+    points.append(_slope_with_error(time_s, temperature_C, start if start.size >= 3 else segment))
+    floor_C = points[-2][0] if len(points) >= 2 else -np.inf
+    usable = [p for p in points if p[1] > self_heating_threshold_C_per_min / 20.0]
+    onset = None
+    if len(usable) >= 2:
+        T_fit, rate_fit, error = (np.array(v) for v in zip(*usable))
+        onset = _arrhenius_onset(T_fit, rate_fit, self_heating_threshold_C_per_min,
+                                 weights=rate_fit / np.maximum(error, 1e-12))
     result.self_heating_onset_C = detected_C if onset is None else float(np.clip(onset, floor_C, detected_C))
 
     for segment, T_mid, rate in exotherms:
