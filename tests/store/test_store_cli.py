@@ -89,3 +89,17 @@ def test_watch_once_ingests_stable_files(cellbench, tmp_path, discharge):
     assert code == 0 and sorted(r["status"] for r in lines) == ["failed", "stored"]
     code, out, _ = cellbench("watch", folder, "--once", "--interval", "0", "--json")
     assert code == 0 and out == ""  # restarted: nothing twice
+
+
+def test_ingest_with_a_column_map(cellbench, tmp_path):
+    """A lab rig's own CSV: minutes and milliamps, mapped by YAML; 60 min at -500 mA is 0.5 Ah discharged."""
+    run = tmp_path / "rig3.csv"
+    run.write_text("t;U;I\n" + "".join(f"{k};{4.0 - 0.01 * k:.2f};-500\n" for k in range(61)))
+    column_map = tmp_path / "rig3.yaml"
+    column_map.write_text("separator: ';'\ncolumns:\n  test_time_second: {column: t, unit: min}\n"
+                          "  voltage_volt: U\n  current_ampere: {column: I, unit: mA}\n")
+    code, out, err = cellbench("ingest", run, "--column-map", column_map, "--json")
+    result = json.loads(out)["results"][0]
+    assert code == 0 and result["status"] == "stored" and result["row_count"] == 61, err
+    code, out, _ = cellbench("summarize", str(result["test_id"]), "--json")
+    assert sum(c["discharge_capacity_Ah"] for c in json.loads(out)["cycles"]) == pytest.approx(0.5, rel=1e-9)

@@ -53,6 +53,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
            negative: Optional[str] = typer.Option(None, "--negative", metavar="REASON",
                                                   help="Keep as a negative result, with what it showed."),
            organisation: Optional[str] = typer.Option(None, "--organisation", help="Owner (default: local)."),
+           format: Optional[str] = typer.Option(None, "--format", help="Skip detection: a reader name."),  # noqa: A002
+           column_map: Optional[Path] = typer.Option(None, "--column-map", help="YAML column map (generic CSV)."),
            as_json: bool = typer.Option(False, "--json", help="Print machine-readable results.")) -> None:
     """Store cycler files: metadata in the database, time series as content-addressed Parquet.
 
@@ -65,7 +67,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     results: list[IngestResult] = []
     with Store.open() as store:
         for path in _files(paths):
-            result = store.ingest(path, outcome=outcome, reason=reason, organisation=organisation)
+            result = store.ingest(path, outcome=outcome, reason=reason, organisation=organisation, format=format,
+                                  column_map=column_map)
             results.append(result)
             if not as_json:
                 console.print(result.line(), highlight=False, markup=False, soft_wrap=True)

@@ -34,9 +34,14 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_measurement(path: Path) -> Measurement:
-    """Read any supported file into a canonical Measurement; bad files raise :class:`InputError`."""
-    return read(path)
+def read_measurement(path: Path, *, format: str | None = None,  # noqa: A002  (the readers' keyword)
+                     column_map: dict | str | Path | None = None) -> Measurement:
+    """Read any supported file into a canonical Measurement; bad files raise :class:`InputError`.
+
+    ``format`` skips detection and ``column_map`` reads a generic delimited file (see
+    :func:`cellbench.measurements.read`).
+    """
+    return read(path, format=format, column_map=column_map)
 
 
 def is_candidate_export(path: Path, root: Path) -> bool:

@@ -150,11 +150,13 @@ class Store:
 
     # -- ingest ------------------------------------------------------------------------------------------
     def ingest(self, path: str | Path, *, outcome: Outcome | None = None, reason: str | None = None,
-               organisation: str | None = None) -> IngestResult:
+               organisation: str | None = None, format: str | None = None,  # noqa: A002
+               column_map: dict | str | Path | None = None) -> IngestResult:
         """Read a file and store it. Bad files are recorded as ingest failures, never as tests.
 
         ``outcome``/``reason`` flag a failed or negative experiment; on a file already stored they update
-        its flag (an explicit request), otherwise re-ingest changes nothing.
+        its flag (an explicit request), otherwise re-ingest changes nothing. ``format`` and ``column_map``
+        are passed to the reader (:func:`cellbench.measurements.read`).
         """
         path = Path(path)
         source = str(path)
@@ -163,7 +165,7 @@ class Store:
         except InputError as exc:
             return IngestResult(source=source, status="failed", error=str(exc))
         try:
-            measurement = read_measurement(path)
+            measurement = read_measurement(path, format=format, column_map=column_map)
         except CellbenchError as exc:
             return self._record_failure(source, digest, str(exc), organisation)
         except Exception as exc:  # a reader bug must not stop a lab's ingest of the other files
