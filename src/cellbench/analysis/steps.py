@@ -55,6 +55,8 @@ from cellbench.measurements import schema as S
 REST_FRACTION_OF_MAX = 0.002
 CV_VOLTAGE_BAND_V = 0.010
 CV_CURRENT_DROP = 0.2
+#: relative fall of current, inside the voltage band, that marks the start of a detected CV hold
+CV_TAPER_ONSET = 0.003
 
 
 def rest_threshold_A(data: pl.DataFrame, rest_current_A: float | None = None) -> float:
@@ -88,7 +90,27 @@ def _step_number_expr(data: pl.DataFrame, rest_current_A: float | None, current_
         direction = _direction(i, threshold)
         jump = ((i - i.shift(1)).abs() > current_jump * i.shift(1).abs() + threshold) & (direction != 0)
         new = first | (direction != direction.shift(1)).fill_null(True) | jump.fill_null(False)
+        steps = data.select(pl.col(S.VOLTAGE), pl.col(S.CURRENT), new.cast(pl.Int64).cum_sum().alias("_step"),
+                            pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"))
+        return pl.lit(steps.select(_split_cv_tails(pl.col("_step"))).to_series()).alias("step_number")
     return new.cast(pl.Int64).cum_sum().alias("step_number")
+
+
+def _split_cv_tails(step: pl.Expr) -> pl.Expr:
+    """A detected charge/discharge step whose tail holds the voltage within the CV band of its last
+    value while the current falls by more than CV_CURRENT_DROP is a CC step followed by a CV hold:
+    split it where the voltage enters the band for good."""
+    row = pl.col("_row")  # a column, not int_range: inside .over() int_range would count within the group
+    v, i = pl.col(S.VOLTAGE), pl.col(S.CURRENT)
+    outside = (v - v.last().over(step)).abs() > CV_VOLTAGE_BAND_V / 2
+    last_outside = pl.when(outside).then(row).otherwise(None).max().over(step)
+    cc_current = pl.when(row == last_outside).then(i.abs()).otherwise(None).max().over(step)
+    # the hold begins where the current first falls below the CC level inside the voltage band
+    tapering = (row > last_outside) & (i.abs() < (1 - CV_TAPER_ONSET) * cc_current)
+    hold_start = pl.when(tapering).then(row).otherwise(None).min().over(step)
+    is_cv_tail = (i.last().over(step).abs() < (1 - CV_CURRENT_DROP) * cc_current) & (i.abs() > 0)
+    split = (row == hold_start) & is_cv_tail.fill_null(False)
+    return (step + split.cast(pl.Int64).cum_sum()).alias("step_number")
 
 
 def step_table(measurement: Measurement, *, rest_current_A: float | None = None,

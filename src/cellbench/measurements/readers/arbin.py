@@ -58,7 +58,7 @@ def read(path: str | Path) -> Measurement:
     values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
     for key in (S.CYCLE, S.STEP):
         if key in values.columns:
-            values = values.with_columns(pl.col(key).round(0).cast(pl.Int64))
+            values = values.with_columns(pl.col(key).cast(pl.Int64))
     # MITS Pro "DateTime" is Unix seconds; a text Date_Time is not a number and is dropped by extract
     metadata = MeasurementMetadata(vendor="Arbin", file_format=FORMAT, source_file=source,
                                    units_as_recorded=units)

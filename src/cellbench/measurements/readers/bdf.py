@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
@@ -63,11 +64,14 @@ def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
     raw = read_bytes(path)
-    first = head_lines(raw[:4096], 1)[0] if raw else ""
+    lines = head_lines(raw[:4096], 1)
+    if not lines:
+        raise InputError("empty file", source=source)
+    first = lines[0]
     table = parse_delimited(raw, separator=_separator(first), source=source)
     values, units = extract(table, FIELDS, allow_missing=(S.AMBIENT_TEMPERATURE, S.CELL_TEMPERATURE,
                                                           S.INTERNAL_RESISTANCE))
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     step_type = text_column(table, (S.STEP_TYPE, "Step Type"))
     if step_type is not None:
         values = values.with_columns(step_type.str.to_lowercase().alias(S.STEP_TYPE))

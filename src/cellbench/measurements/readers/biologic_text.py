@@ -67,7 +67,7 @@ def read(path: str | Path) -> Measurement:
         raw = raw[:offset] + raw[offset:].replace(b",", b".")
     table = parse_delimited(raw, separator="\t", source=source, header_line=header_line)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64)
+    values = values.with_columns(pl.col(c).cast(pl.Int64)
                                  for c in (S.CYCLE, S.STEP, "half_cycle") if c in values.columns)
     assumptions = ["the acquisition start time has no time zone: the instrument PC's local time"]
     if S.CYCLE not in values.columns and "half_cycle" in values.columns:

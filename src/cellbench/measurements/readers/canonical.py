@@ -74,32 +74,31 @@ def _current_opposes_counters(frame: pl.DataFrame) -> bool:
     """True when the current is mostly positive while the discharge counter grows (or vice versa)."""
     votes = []
     for cumulative, expected_sign in ((S.DISCHARGE_CAPACITY, -1.0), (S.CHARGE_CAPACITY, 1.0)):
-        if cumulative not in frame.columns:
-            continue
-        growing = pl.col(cumulative).diff().fill_null(0.0) > 0
-        sign = frame.select(pl.col(S.CURRENT).filter(growing & (pl.col(S.CURRENT) != 0)).sign().mean()).item()
-        if sign is not None:
-            votes.append(sign * expected_sign)
-    return bool(votes) and sum(votes) / len(votes) < -0.5
+        if cumulative in frame.columns:
+            growing = pl.col(cumulative).diff().fill_null(0.0) > 0
+            votes.append((pl.col(S.CURRENT).filter(growing & (pl.col(S.CURRENT) != 0)).sign().mean()
+                          * expected_sign).alias(cumulative))
+    if not votes:
+        return False
+    signs = [v for v in frame.select(votes).row(0) if v is not None]
+    return bool(signs) and sum(signs) / len(signs) < -0.5
+
+
+_VENDOR_KEYS = {VENDOR_CHARGE_CAPACITY: "charge_capacity_Ah", VENDOR_DISCHARGE_CAPACITY: "discharge_capacity_Ah",
+                VENDOR_CHARGE_ENERGY: "charge_energy_Wh", VENDOR_DISCHARGE_ENERGY: "discharge_energy_Wh"}
 
 
 def _vendor_cycle_counters(frame: pl.DataFrame, restarts: CounterRestarts) -> dict[str, list] | None:
-    segment = restarts.at if restarts.at is not None else pl.lit(False)
-    tables = {}
-    for vendor, key in ((VENDOR_CHARGE_CAPACITY, "charge_capacity_Ah"),
-                        (VENDOR_DISCHARGE_CAPACITY, "discharge_capacity_Ah"),
-                        (VENDOR_CHARGE_ENERGY, "charge_energy_Wh"),
-                        (VENDOR_DISCHARGE_ENERGY, "discharge_energy_Wh")):
-        if vendor in frame.columns:
-            # a counter that never restarts within the cycle: its per-cycle total is max − value before
-            tables[key] = per_segment_totals(frame, vendor, cycle=S.CYCLE,
-                                             segment=_cycle_or(segment, frame))
-    if not tables:
+    """Per-cycle totals the vendor's way: the largest value each counter reached in each segment (step
+    or cycle run, where the vendor restarts it), summed over the cycle's segments."""
+    counters = [c for c in _VENDOR_KEYS if c in frame.columns]
+    if not counters:
         return None
-    cycles = next(iter(tables.values()))[S.CYCLE].to_list()
-    out: dict[str, list] = {"cycle": cycles}
-    for key, table in tables.items():
-        out[key] = table[table.columns[1]].to_list()
+    segment = restarts.at if restarts.at is not None else pl.lit(False)
+    table = per_segment_totals(frame, counters, cycle=S.CYCLE, segment=_cycle_or(segment, frame))
+    out: dict[str, list] = {"cycle": table[S.CYCLE].to_list()}
+    for counter in counters:
+        out[_VENDOR_KEYS[counter]] = table[counter].to_list()
     return out
 
 

@@ -120,7 +120,23 @@ def extract(table: DelimitedTable, fields: list[Field], *, allow_missing: tuple[
     values = numbers(table, {f.out: located[f.out][0] for f in fields if f.out in located},
                      allow_missing=allow_missing)
     values = values.with_columns(pl.col(c) * f for c, f in scale.items() if f != 1.0)
-    return values, units
+    counts = [f.out for f in fields if f.quantity == "dimensionless" and f.out in values.columns]
+    return _as_integers(values, counts, table), units
+
+
+#: indices beyond this are not counts a cycler writes (and would not survive float → int exactly)
+MAX_INDEX = 2**53
+
+
+def _as_integers(values: pl.DataFrame, columns: list[str], table: DelimitedTable) -> pl.DataFrame:
+    """Cycle, step and code columns as Int64; an absurd value raises naming its line."""
+    for column in columns:
+        bad = values[column].abs() > MAX_INDEX
+        if bad.any():
+            rows = bad.arg_true().to_list()
+            raise InputError(f"{column}: expected a whole-number index, found {values[column][rows[0]]:g} at "
+                             + ", ".join(f"line {table.line_of(r)}" for r in rows[:10]), source=table.source)
+    return values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in columns)
 
 
 def text_column(table: DelimitedTable, names: tuple[str, ...]) -> pl.Series | None:

@@ -43,11 +43,11 @@ def cumulative_counter(counter: pl.Expr, *, restarts: pl.Expr | None = None, cer
     return increment.cum_sum()
 
 
-def per_segment_totals(frame: pl.DataFrame, counter: str, *, cycle: str, segment: pl.Expr) -> pl.DataFrame:
-    """Per-cycle total of a restarting counter computed the vendor's way: the largest value each segment
+def per_segment_totals(frame: pl.DataFrame, counters: list[str], *, cycle: str, segment: pl.Expr) -> pl.DataFrame:
+    """Per-cycle total of restarting counters computed the vendor's way: the largest value each segment
     (step or cycle run) reached, summed over the segments of the cycle. Used to check conversions."""
-    runs = frame.select(pl.col(cycle), segment.cum_sum().alias("_segment"), pl.col(counter))
+    runs = frame.select(pl.col(cycle), segment.cum_sum().alias("_segment"), *[pl.col(c) for c in counters])
     return (runs.group_by("_segment", maintain_order=True)
-            .agg(pl.col(cycle).first(), pl.col(counter).max())
-            .group_by(cycle, maintain_order=True).agg(pl.col(counter).sum())
+            .agg(pl.col(cycle).first(), *[pl.col(c).max() for c in counters])
+            .group_by(cycle, maintain_order=True).agg(*[pl.col(c).sum() for c in counters])
             .sort(cycle))

@@ -116,7 +116,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     fields = _fields(mapping)
     optional = tuple(f.out for f in fields if not f.required)
     values, units = extract(table, fields, allow_missing=optional)
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     header = _header_block(lines[: int(header_line) - 1], separator)
     assumed = [f.out for f in fields if f.out in values.columns and f.default_unit is None]
     extra: dict[str, Any] = {"header": header} if header else {}

@@ -91,7 +91,7 @@ def read(path: str | Path) -> Measurement:
         raise InputError("missing column 'State' (or 'Md'): the charge/discharge state", source=source,
                          location="header")
     values = values.with_columns(state.alias("_state"))
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     if S.CYCLE not in values.columns:
         values = values.with_columns(pl.lit(0, dtype=pl.Int64).alias(S.CYCLE))
     wall = _wall_clock(table)

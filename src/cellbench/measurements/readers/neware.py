@@ -94,7 +94,7 @@ def _read_flat(path: Path, raw: bytes) -> Measurement:
 
 def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None
             ) -> Measurement:
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
     units = units | {S.TIME: "h:mm:ss"}
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,

@@ -70,7 +70,7 @@ def read(path: str | Path) -> Measurement:
     summary = _summary(decode(raw[:marker]))
     table = parse_delimited(raw, separator=",", source=source, header_line=header_line, strip_quotes=True)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE, S.AMBIENT_TEMPERATURE))
-    values = values.with_columns(pl.col(c).round(0).cast(pl.Int64)
+    values = values.with_columns(pl.col(c).cast(pl.Int64)
                                  for c in (S.CYCLE, S.STEP, "step_type_code") if c in values.columns)
     direction = pl.col(S.CURRENT).sign().replace(0.0, None).forward_fill().fill_null(0.0)
     counters = []

@@ -186,18 +186,25 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     frame = table.frame
     exprs = [pl.col(src).str.strip_chars().cast(pl.Float64, strict=False).alias(out) for out, src in columns.items()]
     values = frame.select(exprs)
+
+    def bad(out: str, src: str) -> pl.Expr:
+        mask = pl.col(out).is_null() | ~pl.col(out).is_finite().fill_null(False)
+        if out in allow_missing:
+            mask = mask & frame[src].str.strip_chars().fill_null("").ne("").alias("_")
+        return mask
+
+    # one pass counts the bad cells of every column; details are worked out only when there are some
+    counts = values.select(bad(out, src).sum().alias(out) for out, src in columns.items()).row(0, named=True) \
+        if columns else {}
     problems = []
     for out, src in columns.items():
-        col = values[out]
-        bad = col.is_null() | ~col.is_finite().fill_null(False)
-        if out in allow_missing:
-            bad = bad & frame[src].str.strip_chars().fill_null("").ne("")
-        if bad.any():
-            rows = bad.arg_true()
-            raw = frame[src].gather(rows[:MAX_LINES_LISTED]).to_list()
-            shown = ", ".join(f"line {table.line_of(r)} ({_describe(v)})" for r, v in zip(rows.to_list(), raw))
-            more = f" and {len(rows) - MAX_LINES_LISTED} more" if len(rows) > MAX_LINES_LISTED else ""
-            problems.append(f"column {src!r} has {len(rows)} NaN, Inf or non-numeric value(s): {shown}{more}")
+        if not counts.get(out):
+            continue
+        rows = values.select(bad(out, src).arg_true()).to_series()
+        raw = frame[src].gather(rows[:MAX_LINES_LISTED]).to_list()
+        shown = ", ".join(f"line {table.line_of(r)} ({_describe(v)})" for r, v in zip(rows.to_list(), raw))
+        more = f" and {len(rows) - MAX_LINES_LISTED} more" if len(rows) > MAX_LINES_LISTED else ""
+        problems.append(f"column {src!r} has {len(rows)} NaN, Inf or non-numeric value(s): {shown}{more}")
     if problems:
         raise InputError("; ".join(problems), source=table.source)
     return values
