@@ -71,7 +71,7 @@ def comparison_table(comparisons: list[Comparison]) -> Table:
 _LABELS = {
     "assb_vehicle_sales": "ASSB sales", "assb_vehicle_stock": "ASSB stock", "xev_sales": "xEV sales",
     "xev_stock": "xEV stock", "assb_battery_revenue_billion_yen": "ASSB revenue, bn yen",
-    "assb_co2_saved_Mt": "ASSB CO₂ saved, Mt",
+    "assb_co2_saved_Mt": "ASSB CO₂ saved, Mt", "fast_chargers_needed": "fast chargers",
 }
 
 
