@@ -77,3 +77,20 @@ def test_a_database_from_a_newer_cellbench_is_refused(tmp_path):
     engine.dispose()
     with pytest.raises(CellbenchError, match="schema revision 9999"):
         Store.open(url, data_dir=tmp_path)
+
+
+def test_bad_database_urls_are_input_errors_that_say_what_is_expected(tmp_path, monkeypatch):
+    import pytest
+
+    from cellbench.errors import CellbenchError, InputError
+
+    monkeypatch.setenv("CELLBENCH_DATABASE_URL", "not a url")
+    with pytest.raises(InputError, match="CELLBENCH_DATABASE_URL: not a database URL; expected sqlite:///"):
+        Store.open(data_dir=tmp_path)
+    with pytest.raises(InputError, match="'mysql' is not supported; use SQLite or PostgreSQL"):
+        Store.open("mysql://lab@db/cellbench", data_dir=tmp_path)
+    # An unreachable server: one line naming the server, never the password.
+    with pytest.raises(CellbenchError) as caught:
+        Store.open("postgresql://lab:s3cret@127.0.0.1:1/cellbench", data_dir=tmp_path)
+    message = str(caught.value)
+    assert "127.0.0.1:1/cellbench" in message and "s3cret" not in message and "\n" not in message

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, create_engine, event, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, create_engine, event, make_url, select
+from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from cellbench.errors import CellbenchError, InputError, NotFound
@@ -123,8 +123,9 @@ class Store:
         ``$CELLBENCH_DATA_DIR`` (else ``./cellbench-data``).
         """
         folder = Path(data_dir) if data_dir is not None else config.data_dir()
+        origin = "database URL" if url else config.DATABASE_URL_ENV
         url = config.normalise_database_url(url) if url else config.database_url(folder)
-        engine = _create_engine(url)
+        engine = _create_engine(url, origin)
         try:
             upgrade_to_head(engine)
         except CellbenchError:
@@ -132,8 +133,10 @@ class Store:
             raise
         except Exception as exc:
             engine.dispose()
+            # The driver's first line says what is wrong; SQLAlchemy's wrapper adds SQL and a link.
+            detail = (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__])[0]
             raise CellbenchError(f"cannot open the store at {engine.url.render_as_string(hide_password=True)}: "
-                                 f"{exc}") from exc
+                                 f"{detail}") from exc
         return cls(engine, folder)
 
     def close(self) -> None:
@@ -322,7 +325,18 @@ class Store:
         return session.scalar(select(Organisation.id).where(Organisation.name == name))
 
 
-def _create_engine(url: str) -> Engine:
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def _create_engine(url: str, origin: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InputError("not a database URL; expected sqlite:///path/to/cellbench.db or "
+                         "postgresql://user:password@host:5432/database", source=origin) from exc
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise InputError(f"database '{parsed.get_backend_name()}' is not supported; use SQLite or PostgreSQL",
+                         source=origin)
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
