@@ -102,6 +102,14 @@ def test_sample_temperature_is_preferred_over_the_jacket(tmp_path):
     assert trace.time_s.tolist() == [0, 60, 120, 180]
 
 
+def test_short_headers_and_kelvin(tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("Time (h)\tT (K)\n0\t313.15\n0.5\t314.15\n1\t315.15\n")
+    trace = read_arc_csv(path)
+    assert trace.time_s.tolist() == [0, 1800, 3600]
+    assert trace.temperature_C == pytest.approx([40.0, 41.0, 42.0])
+
+
 def test_no_temperature_column_is_refused(tmp_path):
     path = tmp_path / "no_temp.csv"
     path.write_text("time_min,pressure_bar\n0,1\n1,1\n2,1\n")

@@ -120,7 +120,7 @@ def _header_key(name: str) -> str:
 
 def _pick_temperature(headers: list[str]) -> int | None:
     keys = [_header_key(h) for h in headers]
-    candidates = [i for i, k in enumerate(keys) if "temp" in k or k in ("t", "t c", "t °c")]
+    candidates = [i for i, k in enumerate(keys) if "temp" in k or k.split(" ")[0] == "t"]
     # ARC exports often log the jacket/heater too; the sample (cell) temperature is the one we analyse.
     preferred = [i for i in candidates if any(w in keys[i] for w in ("sample", "cell", "surface"))]
     others = [i for i in candidates if not any(w in keys[i] for w in ("jacket", "heater", "bomb", "set", "ambient"))]
@@ -140,7 +140,7 @@ def _time_factor(header: str, time_unit: str | None) -> float:
     words = set(key.split())
     if words & {"min", "mins", "minute", "minutes"} or key.endswith("min"):
         return 60.0
-    if words & {"h", "hr", "hrs", "hour", "hours"} or key.endswith("_h"):
+    if words & {"h", "hr", "hrs", "hour", "hours"}:
         return 3600.0
     if words & {"s", "sec", "secs", "second", "seconds"}:
         return 1.0
@@ -170,8 +170,9 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     rows = list(csv.reader(lines, delimiter=delimiter))
     headers = [h.strip() for h in rows[0]]
 
+    # "T" alone is a temperature in ARC exports, so time needs its name.
     time_index = next((i for i, h in enumerate(headers)
-                       if _header_key(h).split(" ")[0] in ("time", "t", "elapsed", "test") and "temp" not in
+                       if _header_key(h).split(" ")[0] in ("time", "elapsed", "test") and "temp" not in
                        _header_key(h)), None)
     if time_index is None:
         raise InputError(f"no time column; expected a header like 'time_min' or 'Time (s)', found: "
