@@ -99,3 +99,31 @@ def test_packaged_part_worths_keep_the_reports_importance_ranking():
     assert others.weight + users.weight == pytest.approx(1.0)
     assert users.part_worths.power_type["ev"] > 0 > others.part_worths.power_type["ev"]
     assert others.part_worths.price_gap_per_10k_yen < users.part_worths.price_gap_per_10k_yen < 0
+
+
+def test_nested_logit_by_hand():
+    from cellbench.scenarios.adoption import nested_logit_shares
+
+    u = {"petrol": 0.0, "ev_liquid": 0.0, "ev_assb": math.log(3.0)}
+    lam = 0.5
+    # inside the nest: exp(0/0.5)=1 and exp(ln3/0.5)=9 → 10% and 90%; nest utility 0.5·ln 10
+    nest_u = lam * math.log(10.0)
+    p_nest = math.exp(nest_u) / (1 + math.exp(nest_u))
+    shares = nested_logit_shares(u, {"ev_liquid", "ev_assb"}, lam)
+    assert shares["ev_assb"] == pytest.approx(p_nest * 0.9)
+    assert shares["petrol"] == pytest.approx(1 - p_nest)
+    assert nested_logit_shares(u, {"ev_liquid", "ev_assb"}, 1.0) == pytest.approx(logit_shares(u))
+
+
+def test_nest_makes_a_better_plug_in_draw_from_other_plug_ins():
+    from cellbench.scenarios.adoption import nested_logit_shares
+
+    nest = {"ev_liquid", "ev_assb"}
+    before = {"petrol": 0.0, "ev_liquid": 0.0, "ev_assb": 0.0}
+    after = {**before, "ev_assb": 1.0}                # e.g. a subsidy on the ASSB car
+    for lam, more_from_plug_ins in ((1.0, False), (0.4, True)):
+        b, a = nested_logit_shares(before, nest, lam), nested_logit_shares(after, nest, lam)
+        lost_by_liquid = b["ev_liquid"] - a["ev_liquid"]
+        lost_by_petrol = b["petrol"] - a["petrol"]
+        # plain logit: losses in proportion to the shares (equal here); nested: mostly from the other plug-in
+        assert (lost_by_liquid > 1.5 * lost_by_petrol) is more_from_plug_ins

@@ -128,12 +128,38 @@ def conjoint_shares(model: ConjointAdoption, segment: Segment, year: int) -> dic
     on_sale = {name: alt for name, alt in on_sale.items() if alt.availability.at(year) > 0}
     levels = {name: attribute_levels(alt, segment, model, year) for name, alt in on_sale.items()}
     log_availability = {name: math.log(alt.availability.at(year)) for name, alt in on_sale.items()}
+    plug_ins = {name for name, alt in on_sale.items() if alt.powertrain != "petrol"}
     shares = {name: 0.0 for name in on_sale}
     for group in respondent_groups(model.part_worths):
-        group_shares = logit_shares({name: utility(lv, group.part_worths) + log_availability[name]
-                                     for name, lv in levels.items()})
+        group_shares = nested_logit_shares({name: utility(lv, group.part_worths) + log_availability[name]
+                                            for name, lv in levels.items()}, plug_ins, model.plug_in_nest_lambda)
         for name, share in group_shares.items():
             shares[name] += group.weight * share
+    return shares
+
+
+def nested_logit_shares(utilities: dict[str, float], nest: set[str], nest_lambda: float) -> dict[str, float]:
+    """Two-level nested logit: the alternatives in ``nest`` (the plug-ins) share a nest with dissimilarity
+    ``nest_lambda`` (0 < λ ≤ 1); the others stand alone. λ = 1 is the plain multinomial logit; a smaller λ makes
+    plug-ins closer substitutes for each other than for petrol cars, so an improved plug-in draws more of its
+    buyers from other plug-ins.
+
+    ``P(i) = P(nest) · exp(U_i/λ) / Σ_nest exp(U_j/λ)`` with the nest's utility ``λ · ln Σ_nest exp(U_j/λ)``.
+
+    >>> shares = nested_logit_shares({"petrol": 0.0, "ev_a": 0.0, "ev_b": 0.0}, {"ev_a", "ev_b"}, 0.5)
+    >>> round(shares["petrol"], 4)   # nest utility 0.5·ln 2 = 0.3466 → petrol 1/(1 + √2)
+    0.4142
+    """
+    members = [n for n in utilities if n in nest]
+    if nest_lambda == 1.0 or len(members) < 2:
+        return logit_shares(utilities)
+    top = max(utilities[n] for n in members)
+    inside = {n: math.exp((utilities[n] - top) / nest_lambda) for n in members}
+    total_inside = sum(inside.values())
+    nest_utility = top + nest_lambda * math.log(total_inside)
+    upper = logit_shares({**{n: u for n, u in utilities.items() if n not in nest}, "__nest__": nest_utility})
+    shares = {n: upper[n] for n in utilities if n not in nest}
+    shares.update({n: upper["__nest__"] * inside[n] / total_inside for n in members})
     return shares
 
 

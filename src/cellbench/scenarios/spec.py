@@ -100,6 +100,8 @@ class ConjointAdoption(_Strict):
     part_worths: str | list[RespondentGroup]
     fast_chargers_thousand: Trajectory
     alternatives: dict[str, Alternative]
+    # nested logit: plug-ins share a nest with this dissimilarity (1 = plain multinomial logit)
+    plug_in_nest_lambda: float = Field(default=1.0, gt=0, le=1)
 
     @model_validator(mode="after")
     def _check(self) -> ConjointAdoption:
