@@ -54,3 +54,14 @@ def test_arc_analysis_recovers_the_model_onsets_of_both_chemistries(liquid_arc_r
     assert results["assb"].self_heating_onset_C > results["liquid"].self_heating_onset_C
     assert 230.0 <= results["assb"].runaway_onset_C <= 260.0
     assert results["liquid"].runaway_onset_C < 200.0
+
+
+def test_thermal_cell_from_a_catalogue_design_takes_its_mass():
+    from cellbench import cells
+
+    design = cells.load("lg-m50")
+    thermal = ThermalCell.from_design(design, cp_J_per_kgK=1100.0)
+    assert thermal.mass_g == pytest.approx(cells.figures(design).mass_g)
+    assert thermal.cp_J_per_kgK == 1100.0
+    side_cm = cells.figures(design).outline_volume_cm3 ** (1 / 3)
+    assert thermal.surface_area_cm2 == pytest.approx(6 * side_cm**2)

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cellbench.errors import InputError
 from cellbench.safety import Chemistry, analyse_arc, read_arc_csv, simulate_heat_wait_search, trace_from_columns
@@ -142,3 +144,30 @@ def test_time_without_a_unit_asks_for_one(tmp_path):
 def test_arrays_going_backwards_name_the_row():
     with pytest.raises(InputError, match="row 3"):
         trace_from_columns([0.0, 1.0, 0.5, 2.0], [40.0, 40.1, 40.2, 40.3])
+
+
+def _staircase(step_C, heat_rate_C_per_min, noise_C, seed, steps=12, dt_s=30.0):
+    """An inert sample under heat-wait-search: ramps, then flat wait and search, with thermocouple noise."""
+    rng = np.random.default_rng(seed)
+    times, temps, t, T = [0.0], [40.0], 0.0, 40.0
+    for _ in range(steps):
+        ramp_s = step_C / heat_rate_C_per_min * 60.0
+        for _ in range(int(ramp_s // dt_s)):
+            t += dt_s
+            T += heat_rate_C_per_min * dt_s / 60.0
+            times.append(t), temps.append(T)
+        for _ in range(int(15 * 60 // dt_s)):  # 10 min wait + 5 min search
+            t += dt_s
+            times.append(t), temps.append(T)
+    return np.array(times), np.array(temps) + rng.normal(0.0, noise_C, len(temps))
+
+
+@settings(max_examples=25, deadline=None)
+@given(step_C=st.floats(1.0, 5.0), heat_rate=st.floats(1.0, 5.0), noise_C=st.floats(0.0, 0.01),
+       seed=st.integers(0, 10_000))
+def test_inert_staircases_never_show_self_heating(step_C, heat_rate, noise_C, seed):
+    time_s, temperature_C = _staircase(step_C, heat_rate, noise_C, seed)
+    result = analyse_arc(trace_from_columns(time_s, temperature_C))
+    assert result.exotherm_segments == 0
+    assert result.self_heating_onset_C is None and result.runaway_onset_C is None
+    assert result.max_self_heating_rate_C_per_min < 0.02  # no heat-step rate leaks into the adiabatic rates
