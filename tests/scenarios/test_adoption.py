@@ -121,9 +121,11 @@ def test_nest_makes_a_better_plug_in_draw_from_other_plug_ins():
     nest = {"ev_liquid", "ev_assb"}
     before = {"petrol": 0.0, "ev_liquid": 0.0, "ev_assb": 0.0}
     after = {**before, "ev_assb": 1.0}                # e.g. a subsidy on the ASSB car
-    for lam, more_from_plug_ins in ((1.0, False), (0.4, True)):
+    ratios = {}
+    for lam in (1.0, 0.4):
         b, a = nested_logit_shares(before, nest, lam), nested_logit_shares(after, nest, lam)
-        lost_by_liquid = b["ev_liquid"] - a["ev_liquid"]
-        lost_by_petrol = b["petrol"] - a["petrol"]
-        # plain logit: losses in proportion to the shares (equal here); nested: mostly from the other plug-in
-        assert (lost_by_liquid > 1.5 * lost_by_petrol) is more_from_plug_ins
+        ratios[lam] = (b["ev_liquid"] - a["ev_liquid"]) / (b["petrol"] - a["petrol"])
+    # plain logit: buyers come from the others in proportion to their shares (equal here); nested: more
+    # from the other plug-in than from the petrol car
+    assert ratios[1.0] == pytest.approx(1.0)
+    assert ratios[0.4] > 1.3
