@@ -17,6 +17,7 @@ from cellbench.microstructure.conduction import ConductionResult, solve_conducti
 from cellbench.microstructure.files import load_volume, parse_phase_map, save_volume
 from cellbench.microstructure.into_design import apply_to_design, layer_phase_fractions
 from cellbench.microstructure.generate import random_blocks, sphere_packing
+from cellbench.microstructure.porosity_sweep import PROGRAMME_SE_SHARES, SweepPoint, porosity_sweep
 from cellbench.microstructure.random_walk import WalkEstimate, random_walk_tau
 from cellbench.microstructure.transport import TortuosityResult, contact_ratio, porosity, tortuosity
 from cellbench.microstructure.volume import (ACTIVE_MATERIAL, AXES, DEFAULT_PHASES, SOLID_ELECTROLYTE, VOID, Volume,
@@ -26,5 +27,6 @@ __all__ = [
     "Volume", "AXES", "DEFAULT_PHASES", "VOID", "ACTIVE_MATERIAL", "SOLID_ELECTROLYTE", "axis_index",
     "random_blocks", "sphere_packing", "load_volume", "save_volume", "parse_phase_map",
     "tortuosity", "TortuosityResult", "porosity", "contact_ratio", "apply_to_design", "layer_phase_fractions",
+    "porosity_sweep", "SweepPoint", "PROGRAMME_SE_SHARES",
     "random_walk_tau", "WalkEstimate", "solve_conduction", "ConductionResult",
 ]

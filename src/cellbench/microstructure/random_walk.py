@@ -14,6 +14,7 @@ when the phase connects the two faces.
 Estimator: walkers start uniformly in the clusters that span the axis (walkers elsewhere have no long-time
 displacement along it; they enter through the factor ε/ε_spanning). For each walker the growth of its squared
 displacement between t₁ = T/4 and T gives one sample of the slope, which removes the fast early spreading;
+the walk length T grows with τ (a pilot batch estimates it) so that walkers spread well past the volume;
 τ = 1/(3·mean slope) and its standard error follows from the sample spread. Walkers are added in batches
 until the relative standard error reaches the target. Each walker has its own random stream derived from
 the seed and its number, so results do not depend on the number of threads.
@@ -55,9 +56,14 @@ class WalkEstimate:
         return self.phase_fraction / self.tau if self.percolates else 0.0
 
 
-def default_steps(shape: tuple[int, ...]) -> int:
-    """Walk length in steps: free-space spread of about twice the largest edge, reached well past the grain scale."""
-    return int(12 * max(shape) ** 2)
+def default_steps(shape: tuple[int, ...], tau: float = 2.0) -> int:
+    """Walk length for a structure of tortuosity about ``tau``: long enough that a walker in the structure
+    spreads (RMS, along one axis) about 1.4 times the largest edge, i.e. t ≈ 6·N²·τ steps.
+
+    The slow approach to the long-time limit is the walk's main bias (it makes τ too low), so the length
+    grows with τ; ``tau`` below 2 is taken as 2.
+    """
+    return int(6 * max(shape) ** 2 * min(max(tau, 2.0), 50.0))
 
 
 def random_walk_tau(phase: np.ndarray, axis: int, *, steps: int | None = None, target_rel_stderr: float = 0.01,
@@ -74,24 +80,36 @@ def random_walk_tau(phase: np.ndarray, axis: int, *, steps: int | None = None, t
     n_cluster = int(np.count_nonzero(cluster))
     if n_cluster == 0:
         return WalkEstimate(float("inf"), 0.0, phase_fraction, 0.0, False, 0, 0)
-    steps = default_steps(phase.shape) if steps is None else int(steps)
-    if steps < 4:
-        raise InputError(f"a walk needs at least 4 steps, got {steps}", location="steps")
-    checkpoints = np.array([steps // 4, steps], dtype=np.int64)
     start_voxels = np.flatnonzero(cluster.ravel())
     conducting = phase.astype(np.uint8)
 
-    slopes: list[np.ndarray] = []
-    n_walkers = 0
-    batch = 0
-    while True:
+    def batch_slopes(batch: int, steps: int) -> np.ndarray:
         rng = np.random.default_rng([seed, axis, batch])
         starts = np.stack(np.unravel_index(rng.choice(start_voxels, BATCH_WALKERS), phase.shape), axis=1)
+        checkpoints = np.array([steps // 4, steps], dtype=np.int64)
         displacement = _walk(conducting, starts.astype(np.int64), checkpoints,
                              np.uint64(seed), np.uint64(batch * BATCH_WALKERS))
         d_early = displacement[:, 0, axis].astype(np.float64)
         d_late = displacement[:, 1, axis].astype(np.float64)
-        slopes.append((d_late ** 2 - d_early ** 2) / (checkpoints[1] - checkpoints[0]))
+        return (d_late ** 2 - d_early ** 2) / (checkpoints[1] - checkpoints[0])
+
+    slopes: list[np.ndarray] = []
+    if steps is None:
+        # a pilot batch at the length for τ = 2 tells how long the walk must be for this structure
+        steps = default_steps(phase.shape)
+        pilot = batch_slopes(0, steps)
+        pilot_tau = 1.0 / (3.0 * pilot.mean()) if pilot.mean() > 0 else 50.0
+        if default_steps(phase.shape, pilot_tau) > steps:
+            steps = default_steps(phase.shape, pilot_tau)
+        else:
+            slopes.append(pilot)
+    steps = int(steps)
+    if steps < 4:
+        raise InputError(f"a walk needs at least 4 steps, got {steps}", location="steps")
+    n_walkers = BATCH_WALKERS * len(slopes)
+    batch = len(slopes)
+    while True:
+        slopes.append(batch_slopes(batch, steps))
         n_walkers += BATCH_WALKERS
         batch += 1
         samples = np.concatenate(slopes)
