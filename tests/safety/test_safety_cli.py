@@ -82,3 +82,17 @@ def test_safety_heat_oven_json():
     assert done.returncode == 0 and out["runaway"] is False and out["oven_C"] == 130.0
     hot = json.loads(cellbench("safety", "heat", "--oven-C", "175", "--json").stdout)
     assert hot["runaway"] is True
+
+
+def test_example_record_passes_and_warns_about_its_missing_trace():
+    done = cellbench("safety", "judge", str(EXAMPLES_DIR / "records" / "record_ni_nail_assb.yaml"), "--json",
+                     "-d", str(EXAMPLES_DIR))
+    verdict = json.loads(done.stdout)[0]
+    assert done.returncode == 0 and verdict["status"] == "pass"
+    assert any("ni_nail_surface_temperature.csv" in w for w in verdict["warnings"])
+
+
+def test_show_one_definition_json():
+    done = cellbench("safety", "show", "ni_nail", "--json")
+    shown = json.loads(done.stdout)
+    assert shown["conditions"]["jig_hole_diameter_mm"] == 3.5 and shown["file"].endswith("ni_nail.yaml")

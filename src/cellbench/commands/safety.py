@@ -72,12 +72,46 @@ def register(app: typer.Typer) -> None:
             table.add_row(d.id, str(d.version), d.standard, conditions, criteria, *marks)
         console.print(table)
 
+    @safety_app.command("show")
+    def show(test_id: str = typer.Argument(..., help="test id, e.g. ni_nail"),
+             version: int = typer.Option(None, "--version", help="a particular version (newest if omitted)"),
+             json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
+        """One test definition in full: conditions, each pass criterion, applicability and source."""
+        catalogue = safety.load_catalogue(definitions or [])
+        d = catalogue.get(test_id, version)
+        if json:
+            print_json(d.model_dump() | {"file": catalogue.origin(d.id, d.version)})
+            return
+        console.print(f"[bold]{d.name}[/]  ({d.id} v{d.version}, {d.standard})")
+        if d.description:
+            console.print(d.description, highlight=False, markup=False)
+        for key, value in d.conditions.items():
+            console.print(f"  {key}: {value}", highlight=False, markup=False)
+        console.print("passes if any of:")
+        for criterion in d.pass_criteria:
+            console.print(f"  - {criterion.name}: " + "; ".join(c.describe() for c in criterion.all_of),
+                          highlight=False, markup=False)
+        for kind in ("liquid", "all_solid_state"):
+            a = getattr(d.applicability, kind)
+            extra = "".join(f" ({x})" for x in (a.note, a.replaced_by and f"use {a.replaced_by}") if x)
+            console.print(f"{kind}: {'applies' if a.applies else 'does not apply'}{extra}", highlight=False,
+                          markup=False)
+        console.print(f"source: {d.source}", highlight=False, markup=False)
+
     @safety_app.command("judge")
     def judge(records: list[Path] = typer.Argument(..., help="safety test record YAML files"),
               json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
         """Judge records against their test definitions: pass, fail or incomplete, with reasons."""
         catalogue = safety.load_catalogue(definitions or [])
-        verdicts = [safety.judge(safety.load_record(p), catalogue) for p in records]
+        verdicts = []
+        for path in records:
+            record = safety.load_record(path)
+            verdict = safety.judge(record, catalogue)
+            # Traces are files beside the record; say so when one is not there (the judgement does not need it).
+            missing = [t.path for t in record.traces if not (path.parent / t.path).exists()]
+            if missing:
+                verdict.warnings.append(f"trace files not found next to the record: {', '.join(missing)}")
+            verdicts.append(verdict)
         if json:
             print_json([v.model_dump() | {"record": str(p)} for v, p in zip(verdicts, records)])
         else:
