@@ -111,3 +111,20 @@ def test_invalid_json_names_line_and_column(tmp_path):
     (tmp_path / "results" / "pack.json").write_text('{"pack": {"energy_density_Wh_L": }}')
     with pytest.raises(InputError, match=r"pack.json, line 1, column 34: not valid JSON"):
         run(tmp_path)
+
+
+def test_linked_example_takes_the_pack_from_the_result_file():
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "scenarios"
+    scenario = load_scenario(examples / "s2_linked.yaml")
+    ev_assb = scenario.segments["passenger"].adoption.alternatives["ev_assb"]
+    assert ev_assb.pack_Wh_per_L.at(2030) == 700 and ev_assb.electric_range_km is None
+    assert scenario.segments["passenger"].pack_price_yen_per_kWh["assb"].at(2030) == 10_000
+    assert scenario.segments["passenger"].co2.method == "energy"      # switched method replaces, not merges
+    assert scenario.recycling.recovery_rates == {"Li": 0.8, "Ni": 0.95, "Co": 0.95}
+    passenger = next(r for r in run_scenario(scenario, by_segment=True)
+                     if r["year"] == 2030 and r["segment"] == "passenger")
+    # ASSB PHEVs carry the 15 kWh default, ASSB EVs 100 L × 700 Wh/L = 70 kWh
+    assert passenger["assb_battery_GWh"] == pytest.approx(
+        (passenger["assb_ev_sales"] * 70 + passenger["assb_phev_sales"] * 15) / 1e6)

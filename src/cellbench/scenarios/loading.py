@@ -89,17 +89,22 @@ def _read_with_extends(path: Path, depth: int) -> dict[str, Any]:
 
 def deep_merge(base: Any, override: Any) -> Any:
     """``override`` written over ``base``: mappings of named fields merge key by key; anything else, including
-    a table by year or a ``from:`` link, replaces what was there.
+    a table by year, a ``from:`` link or a block that switches to another ``model``/``method``, replaces what
+    was there.
 
     >>> deep_merge({"a": {"x": 1, "y": 2}, "p": {2020: 1, 2030: 2}}, {"a": {"y": 3}, "p": {"liquid": 5}})
     {'a': {'x': 1, 'y': 3}, 'p': {'liquid': 5}}
     """
-    if _is_record(base) and _is_record(override):
+    if _is_record(base) and _is_record(override) and not _switches_kind(base, override):
         merged = dict(base)
         for key, value in override.items():
             merged[key] = deep_merge(base[key], value) if key in base else value
         return merged
     return override
+
+
+def _switches_kind(base: dict, override: dict) -> bool:
+    return any(key in override and key in base and override[key] != base[key] for key in ("model", "method"))
 
 
 def _is_record(value: Any) -> bool:
