@@ -15,7 +15,8 @@ How each figure is found:
   exotherm, solved for the threshold rate — a sub-step estimate, kept between the last search that found no
   self-heating and the detection temperature;
 - runaway onset: the first crossing of 1 °C/min, interpolated in log(rate);
-- maximum temperature (whole run) and maximum self-heating rate (adiabatic segments).
+- maximum temperature (whole run) and maximum self-heating rate (exotherm tracking only; None without an
+  exotherm).
 
 >>> from cellbench.safety import analyse_arc, load_chemistry, simulate_heat_wait_search, trace_from_columns
 >>> run = simulate_heat_wait_search(load_chemistry("liquid_lco_graphite"), start_C=70.0)
@@ -423,7 +424,7 @@ def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SE
     result = ArcResult(
         source=trace.source, self_heating_onset_C=None, self_heating_detected_C=None, runaway_onset_C=None,
         max_temperature_C=float(temperature_C.max()),
-        max_self_heating_rate_C_per_min=float(all_rate.max()) if all_rate.size else None,
+        max_self_heating_rate_C_per_min=max((float(r.max()) for _, _, r in exotherms), default=None),
         max_pressure=None if trace.pressure is None else float(np.max(trace.pressure)),
         pressure_unit=trace.pressure_unit, exotherm_segments=len(exotherms), modes_from=modes_from,
         rate_temperature_C=all_T, rate_C_per_min=all_rate, trace=trace,
