@@ -54,7 +54,10 @@ class RespondentGroup(_Strict):
     weight: float = Field(ge=0)
     part_worths: PartWorths
 
-    _share = field_validator("weight", mode="before")(classmethod(lambda cls, v: parse_number(v)))
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _percent(cls, value: Any) -> Any:
+        return parse_number(value)
 
 
 class Alternative(_Strict):
@@ -77,7 +80,10 @@ class Alternative(_Strict):
     pack_Wh_per_L: Trajectory | None = None
     consumption_Wh_per_km: Trajectory | None = None
 
-    _availability = field_validator("availability")(classmethod(lambda cls, v: check_share(v, "availability")))
+    @field_validator("availability")
+    @classmethod
+    def _availability_share(cls, value: Trajectory) -> Trajectory:
+        return check_share(value, "availability")
 
     @model_validator(mode="after")
     def _check(self) -> Alternative:
@@ -156,8 +162,10 @@ class CO2FromEnergy(_Strict):
     grid_gCO2_per_kWh: Trajectory
     battery_cfp_kgCO2_per_kWh: dict[Chemistry, Trajectory] = Field(default_factory=dict)
 
-    _share = field_validator("phev_electric_fraction")(
-        classmethod(lambda cls, v: check_share(v, "phev_electric_fraction")))
+    @field_validator("phev_electric_fraction")
+    @classmethod
+    def _electric_share(cls, value: Trajectory) -> Trajectory:
+        return check_share(value, "phev_electric_fraction")
 
 
 CO2 = Annotated[CO2PerVehicle | CO2FromEnergy, Field(discriminator="method")]
