@@ -9,8 +9,8 @@ Writes are atomic: the Parquet file is written to a temporary name in the same f
 renamed into place, so a reader (or a process killed midway) never sees half a blob.
 
 >>> from pathlib import Path
->>> BlobStore(Path("/data")).path_for("ab12" + "0" * 60).as_posix()
-'/data/blobs/ab/ab120000000000000000000000000000000000000000000000000000000000000.parquet'
+>>> BlobStore(Path("/data")).path_for("ab" + "0" * 62).relative_to("/data").parts[:2]
+('blobs', 'ab')
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ def resolve_measurement(ref: str | Path, *, store: Store | None = None,
     A path that exists wins, so a file named ``12`` is still read as a file; ``format`` skips format
     detection for files (see :func:`cellbench.measurements.read`).
 
-    >>> m = resolve_measurement("17")                    # doctest: +SKIP  (stored test 17)
-    >>> m = resolve_measurement("cycler/cell-017.csv")   # doctest: +SKIP  (a file)
+    >>> stored = resolve_measurement("17")                     # doctest: +SKIP
+    >>> from_file = resolve_measurement("cycler/cell-017.csv")  # doctest: +SKIP
     """
     path = Path(ref)
     if path.exists():
