@@ -173,3 +173,11 @@ def test_inert_staircases_never_show_self_heating(step_C, heat_rate, noise_C, se
     assert result.self_heating_onset_C is None and result.runaway_onset_C is None
     assert result.max_self_heating_rate_C_per_min is None
     assert result.rate_C_per_min.max() < 0.02  # no heat-step rate leaks into the adiabatic rates
+
+
+def test_settings_block_before_the_header_is_skipped_and_lines_still_count(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Instrument: ARC\nTime: 2024-03-01 10:00, operator A\nWait: 10 min\n\nTime (min),Temperature (C)\n0,40\n1,40.1\n"
+                    "0.5,40.2\n")
+    with pytest.raises(InputError, match=r"line 8, column 1 \(Time \(min\)\): time goes backwards"):
+        read_arc_csv(path)

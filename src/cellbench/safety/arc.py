@@ -119,6 +119,15 @@ def _header_key(name: str) -> str:
     return re.sub(r"[^a-z0-9°]+", " ", name.lower()).strip()
 
 
+_PREAMBLE_LINES = 100  # how far down an export's settings block may push the header
+
+
+def _is_time_header(name: str) -> bool:
+    # "T" alone is a temperature in ARC exports, so time needs its name.
+    key = _header_key(name)
+    return key.split(" ")[0] in ("time", "elapsed", "test") and "temp" not in key
+
+
 def _pick_temperature(headers: list[str]) -> int | None:
     keys = [_header_key(h) for h in headers]
     candidates = [i for i, k in enumerate(keys) if "temp" in k or k.split(" ")[0] == "t"]
@@ -164,30 +173,33 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read as text ({exc})", source=source) from exc
     lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    if not any(line.strip() for line in lines):
         raise InputError("empty file; expected a header line with time and temperature columns", source=source)
-    first = lines[0]
+    # Instrument exports often open with a block of settings; the header is the first line naming a time column.
+    fields = [[f.strip() for f in re.split(r"[,;\t]", line)] for line in lines[:_PREAMBLE_LINES]]
+    with_time = [n for n, f in enumerate(fields) if len(f) >= 2 and any(map(_is_time_header, f))]
+    with_both = [n for n in with_time if _pick_temperature(fields[n]) is not None]
+    header_at = (with_both or with_time or [0])[0]
+    first = lines[header_at]
     delimiter = max([",", ";", "\t"], key=first.count)
-    rows = list(csv.reader(lines, delimiter=delimiter))
+    rows = list(csv.reader(lines[header_at:], delimiter=delimiter))
     headers = [h.strip() for h in rows[0]]
+    header_line = f"line {header_at + 1}"
 
-    # "T" alone is a temperature in ARC exports, so time needs its name.
-    time_index = next((i for i, h in enumerate(headers)
-                       if _header_key(h).split(" ")[0] in ("time", "elapsed", "test") and "temp" not in
-                       _header_key(h)), None)
+    time_index = next((i for i, h in enumerate(headers) if _is_time_header(h)), None)
     if time_index is None:
         raise InputError(f"no time column; expected a header like 'time_min' or 'Time (s)', found: "
-                         f"{', '.join(headers)}", source=source, location="line 1")
+                         f"{', '.join(headers)}", source=source, location=header_line)
     if temperature_column is not None:
         if temperature_column not in headers:
             raise InputError(f"no column '{temperature_column}'; found: {', '.join(headers)}", source=source,
-                             location="line 1")
+                             location=header_line)
         temp_index = headers.index(temperature_column)
     else:
         temp_index = _pick_temperature(headers)
     if temp_index is None:
         raise InputError(f"no temperature column; expected a header like 'temperature_C' or 'Sample temperature "
-                         f"(°C)', found: {', '.join(headers)}", source=source, location="line 1")
+                         f"(°C)', found: {', '.join(headers)}", source=source, location=header_line)
     pressure_index = next((i for i, h in enumerate(headers) if "press" in _header_key(h)), None)
     mode_index = next((i for i, h in enumerate(headers)
                        if _header_key(h) in ("mode", "state", "phase", "status", "arc mode", "step")), None)
@@ -196,7 +208,7 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     kelvin = temp_key.endswith(" k") or "kelvin" in temp_key
 
     times, temps, pressures, modes = [], [], [], []
-    for row_number, row in enumerate(rows[1:], start=2):
+    for row_number, row in enumerate(rows[1:], start=header_at + 2):
         if not row or all(not c.strip() for c in row):
             continue
         values = []
