@@ -89,9 +89,6 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
 
     from cellbench.cli import console
 
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
     def report(result: IngestResult) -> None:
         if as_json:
             sys.stdout.write(json.dumps(result.model_dump()) + "\n")
@@ -99,8 +96,19 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
         else:
             console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
 
-    with Store.open() as store:
-        Watcher(store, folder, organisation=organisation).run(interval_s, once=once, on_result=report)
+    # Log cellbench's own records (what was handled, database outages) with times; not every library's chatter.
+    cellbench_log = logging.getLogger("cellbench")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    cellbench_log.addHandler(handler)
+    level = cellbench_log.level
+    cellbench_log.setLevel(logging.INFO)
+    try:
+        with Store.open() as store:
+            Watcher(store, folder, organisation=organisation).run(interval_s, once=once, on_result=report)
+    finally:
+        cellbench_log.removeHandler(handler)
+        cellbench_log.setLevel(level)
 
 
 def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only failed experiments."),

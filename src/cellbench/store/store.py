@@ -204,10 +204,10 @@ class Store:
                         raise
             if existing is not None:
                 self._maybe_update_outcome(session, existing, outcome, reason)
-                log.info("already stored: %s as test %d", source_name, existing.id)
+                log.debug("already stored: %s as test %d", source_name, existing.id)
                 return IngestResult(source=source, status="already stored", test_id=existing.id,
                                     content_hash=content_hash, row_count=existing.row_count, file_sha256=file_sha256)
-        log.info("stored: %s as test %d (%d rows)", source_name, record.id, rows)
+        log.debug("stored: %s as test %d (%d rows)", source_name, record.id, rows)
         return IngestResult(source=source, status="stored", test_id=record.id, content_hash=content_hash,
                             row_count=rows, file_sha256=file_sha256)
 
@@ -230,7 +230,7 @@ class Store:
                 session.rollback()
                 row = session.scalar(select(IngestFailure).where(IngestFailure.owner_organisation_id == org_id,
                                                                  IngestFailure.file_sha256 == digest))
-        log.info("ingest failed: %s: %s", source, error)
+        log.debug("ingest failed: %s: %s", source, error)
         return IngestResult(source=source, status="failed", error=error, file_sha256=digest,
                             failure_id=row.id if row is not None else None)
 
