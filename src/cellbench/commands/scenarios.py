@@ -14,7 +14,8 @@ scenario_app = typer.Typer(help="Social-system scenarios: adoption, ASSB share, 
 
 @scenario_app.command("run")
 def run(
-    files: list[Path] = typer.Argument(..., help="Scenario YAML files (e.g. examples/scenarios/s1.yaml s2.yaml)."),
+    files: list[Path] = typer.Argument(..., metavar="SCENARIO.yaml",
+                                       help="Scenario YAML files (e.g. examples/scenarios/s1.yaml s2.yaml)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON list of rows, one per year and scenario."),
     by_segment: bool = typer.Option(False, "--by-segment", help="One row per year, scenario and segment."),
     years: str = typer.Option("", "--years", help="Only these years, e.g. 2025,2030,2035,2040."),

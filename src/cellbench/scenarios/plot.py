@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cellbench.errors import InputError
 from cellbench.scenarios.calculator import QUANTITIES, Row
 
 # (quantity, divisor, axis title): one panel each
@@ -42,9 +43,18 @@ def scenario_figure(rows: list[Row]):
 
 
 def write_plot(rows: list[Row], path: str | Path) -> Path:
-    """Write the figure as a self-contained HTML file and return its path."""
+    """Write the figure as a self-contained HTML file (whole or not at all) and return its path."""
     path = Path(path)
-    scenario_figure(rows).write_html(path, include_plotlyjs=True, full_html=True)
+    if not path.parent.is_dir():
+        raise InputError(f"--plot: folder {path.parent} does not exist", source=str(path))
+    html = scenario_figure(rows).to_html(include_plotlyjs=True, full_html=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(html, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(f"--plot: cannot write ({exc.strerror})", source=str(path)) from exc
     return path
 
 
