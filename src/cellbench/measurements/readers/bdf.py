@@ -75,7 +75,7 @@ def read(path: str | Path) -> Measurement:
     step_type = text_column(table, (S.STEP_TYPE, "Step Type"))
     if step_type is not None:
         values = values.with_columns(step_type.str.to_lowercase().alias(S.STEP_TYPE))
-    style = "machine" if all(n in table.frame.columns for n in _MACHINE) else "human"
+    style = "machine" if all(n in table.names for n in _MACHINE) else "human"
     metadata = MeasurementMetadata(vendor=None, file_format=f"{FORMAT}-{style}", source_file=source,
                                    units_as_recorded=units)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]

@@ -76,7 +76,7 @@ def locate(table: DelimitedTable, fields: list[Field]) -> dict[str, tuple[str, s
     """out name -> (header in file, unit in header or None) for the fields present."""
     by_base: dict[str, tuple[str, str | None]] = {}
     by_header: dict[str, tuple[str, str | None]] = {}
-    for header in table.frame.columns:
+    for header in table.names:
         base, unit = split_unit(header)
         by_base.setdefault(_normal(base), (header, unit))
         by_header.setdefault(_normal(header), (header, None))
@@ -142,7 +142,7 @@ def _as_integers(values: pl.DataFrame, columns: list[str], table: DelimitedTable
 def text_column(table: DelimitedTable, names: tuple[str, ...]) -> pl.Series | None:
     """A text column by any of its names (case- and punctuation-insensitive), stripped; None if absent."""
     wanted = {_normal(n) for n in names}
-    for header in table.frame.columns:
+    for header in table.names:
         if _normal(header) in wanted or _normal(split_unit(header)[0]) in wanted:
-            return table.frame[header].str.strip_chars()
+            return table.text(header).str.strip_chars()
     return None

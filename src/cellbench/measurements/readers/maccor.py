@@ -189,14 +189,14 @@ def _wall_clock(table: DelimitedTable) -> pl.Series | None:
 
 
 def _test_time(table: DelimitedTable, wall: pl.Series | None) -> tuple[pl.Series, str, str | None]:
-    headers = {h.strip(): h for h in table.frame.columns}
+    headers = {h.strip(): h for h in table.names}
     for name in ("Test (Sec)", "TestTime(s)", "Test Time (s)"):
         if name in headers:
             return _as_seconds(table, headers[name], 1.0), "s", None
     column = headers.get("TestTime") or headers.get("Test Time")
     if column is None:
         raise InputError("missing column 'TestTime' (or 'Test (Sec)')", source=table.source, location="header")
-    sample = table.frame[column].drop_nulls().head(5).to_list()
+    sample = table.text(column).drop_nulls().head(5).to_list()
     if any("d " in (s or "") or ":" in (s or "") for s in sample):
         return _duration_text(table, column), "d hh:mm:ss", None
     seconds = _as_seconds(table, column, 1.0)
@@ -230,7 +230,7 @@ def _as_seconds(table: DelimitedTable, column: str, factor: float) -> pl.Series:
 
 def _duration_text(table: DelimitedTable, column: str) -> pl.Series:
     """``  0d 00:00:01.0000`` → seconds; unreadable cells raise with their line numbers."""
-    parts = table.frame[column].str.strip_chars().str.extract_groups(
+    parts = table.text(column).str.strip_chars().str.extract_groups(
         r"^(?:(\d+)d\s+)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
     days, hours, minutes, seconds = (parts.struct.field(f).cast(pl.Float64) for f in ("1", "2", "3", "4"))
     total = days.fill_null(0.0) * 86400 + hours * 3600 + minutes * 60 + seconds

@@ -76,7 +76,7 @@ def read(path: str | Path) -> Measurement:
     table = parse_delimited(raw, separator=",", source=source, header_line=index + 1)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
-    cell = table.frame["Cell ID"].drop_nulls().head(1).to_list() if "Cell ID" in table.frame.columns else []
+    cell = table.text("Cell ID").drop_nulls().head(1).to_list() if "Cell ID" in table.names else []
     start = None
     for fmt in ("%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p"):
         try:

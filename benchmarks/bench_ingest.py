@@ -1,0 +1,164 @@
+"""Ingest speed: cellbench's readers against cellpy's loaders on the same real files, in the same run;
+a synthetic ≥1 M-row CSV for the ≥1 M rows/s claim (one core); a 10 M-row per-cycle summary (< 2 s).
+
+Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows 2000000] [--summary-rows 10000000]``.
+cellpy is the benchmark-only anchor (``pip install -e '.[bench]'``); files cellpy cannot load here are
+reported as such, not skipped silently. Polars is limited to one thread (POLARS_MAX_THREADS=1) so that
+rows/s are per core; the summary timing is repeated with all cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+REAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "real"
+
+# file -> cellpy.get keyword arguments (None: cellpy has no loader that reads this file here)
+CELLPY_LOADERS = {
+    "neware_uio.csv": {"instrument": "neware_txt", "model": "one"},
+    "biol.mpr": {"instrument": "biologics_mpr"},
+    "batmo_bdf.csv": {"instrument": "batmo_bdf"},
+    "maccor_002.txt": {"instrument": "maccor_txt", "model": "one"},
+    "FastCharge_000025_CH8.csv": {"instrument": "arbin_sql_csv"},
+    "custom_good_small.csv": {"instrument": "custom"},
+    "test_Nova_Form-CH01-01_short.csv": None,
+    "maccor_test_file_4267-66-6519.041": None,
+    "PredictionDiagnostics_000151_paused.052": None,
+}
+
+
+def best_of(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_real_files(repeat: int) -> None:
+    from cellbench.measurements import read
+
+    try:
+        warnings.filterwarnings("ignore")
+        logging.disable(logging.CRITICAL)
+        import cellpy
+    except Exception as exc:  # cellpy is optional: say so and keep measuring cellbench
+        cellpy = None
+        print(f"cellpy could not be imported ({exc}); install the bench extra for the anchor")
+    print(f"\n== real files (best of {repeat}) ==")
+    print(f"{'file':42s} {'rows':>7s} {'cellbench rows/s':>17s} {'cellpy rows/s':>14s} {'ratio':>7s}")
+    ratios = []
+    for name, kwargs in CELLPY_LOADERS.items():
+        path = REAL / name
+        rows = len(read(path))
+        ours = best_of(lambda: read(path), repeat)
+        anchor_text, ratio_text = "-", "-"
+        if cellpy is None:
+            anchor_text = "no cellpy"
+        elif kwargs is None:
+            anchor_text = "no loader"
+        else:
+            try:
+                theirs = best_of(lambda: cellpy.get(str(path), **kwargs), max(1, repeat // 2))
+                anchor_text = f"{rows / theirs:14,.0f}"
+                ratios.append(theirs / ours)
+                ratio_text = f"{theirs / ours:6.1f}x"
+            except Exception as exc:  # record why cellpy failed on this file
+                anchor_text = f"fails: {type(exc).__name__}"
+        print(f"{name:42s} {rows:7d} {rows / ours:17,.0f} {anchor_text:>14s} {ratio_text:>7s}")
+    if ratios:
+        print(f"cellbench vs cellpy on the {len(ratios)} files both read: "
+              f"min {min(ratios):.1f}x, geometric mean "
+              f"{(float(__import__('math').prod(ratios)) ** (1 / len(ratios))):.1f}x (target ≥ 10x)")
+
+
+def write_synthetic_csv(path: Path, rows: int) -> None:
+    """An Arbin-layout CSV (the most common export) with cycles of charge and discharge."""
+    import numpy as np
+    import polars as pl
+
+    t = np.arange(rows, dtype=np.float64)
+    cycle = (t // 2000).astype(np.int64)
+    phase = (t % 2000) < 1000
+    current = np.where(phase, 1.0, -1.0)
+    voltage = 3.6 + np.where(phase, 1, -1) * 0.0004 * (t % 1000)
+    pl.DataFrame({"Data_Point": t.astype(np.int64), "Test_Time": t, "Step_Index": np.where(phase, 1, 2),
+                  "Cycle_Index": cycle, "Current": current, "Voltage": voltage,
+                  "Charge_Capacity": np.where(phase, (t % 1000) / 3600, 1000 / 3600),
+                  "Discharge_Capacity": np.where(phase, 0.0, (t % 1000) / 3600)}).write_csv(path)
+
+
+def bench_synthetic_csv(rows: int, repeat: int) -> None:
+    import polars as pl
+
+    from cellbench.measurements import read
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "synthetic_arbin.csv"
+        write_synthetic_csv(path, rows)
+        size_mb = path.stat().st_size / 1e6
+        ours = best_of(lambda: read(path), repeat)
+        anchor = best_of(lambda: pl.read_csv(path), repeat)
+        print(f"\n== synthetic Arbin CSV: {rows:,} rows, {size_mb:.0f} MB, POLARS_MAX_THREADS="
+              f"{os.environ.get('POLARS_MAX_THREADS', 'all')} (best of {repeat}) ==")
+        print(f"cellbench read (parse + checks + counters + metadata): {rows / ours:12,.0f} rows/s "
+              f"({ours:.2f} s)  target ≥ 1,000,000 rows/s: {'met' if rows / ours >= 1e6 else 'NOT met'}")
+        print(f"anchor: bare polars.read_csv, same file:                {rows / anchor:12,.0f} rows/s "
+              f"({anchor:.2f} s)  cellbench/bare = {anchor / ours:.2f}")
+
+
+def bench_summary(rows: int, repeat: int) -> None:
+    import numpy as np
+    import polars as pl
+
+    from cellbench.analysis import cycle_table
+    from cellbench.measurements import Measurement
+    from cellbench.measurements import schema as S
+
+    t = np.arange(rows, dtype=np.float64)
+    phase = (t % 2000) < 1000
+    current = np.where(phase, 1.0, -1.0)
+    frame = pl.DataFrame({S.TIME: t, S.VOLTAGE: 3.6 + 0.0004 * np.where(phase, 1, -1) * (t % 1000),
+                          S.CURRENT: current, S.CYCLE: (t // 2000).astype(np.int64)})
+    measurement = Measurement(frame)  # integrates the BDF cumulative columns
+    elapsed = best_of(lambda: cycle_table(measurement), repeat)
+    cycles = cycle_table(measurement).height
+    anchor = best_of(lambda: measurement.data.group_by(S.CYCLE).agg(pl.col(S.VOLTAGE).mean()), repeat)
+    print(f"\n== per-cycle summary of {rows:,} rows ({cycles:,} cycles), POLARS_MAX_THREADS="
+          f"{os.environ.get('POLARS_MAX_THREADS', 'all')} (best of {repeat}) ==")
+    print(f"cellbench cycle_table: {elapsed:.3f} s  target < 2 s: {'met' if elapsed < 2 else 'NOT met'}")
+    print(f"anchor: one bare polars group_by mean on the same frame: {anchor:.3f} s  ratio {elapsed / anchor:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--summary-rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--part", choices=["all", "one-core", "summary-all-cores"], default="all")
+    args = parser.parse_args()
+    if args.part == "all":
+        env = dict(os.environ, POLARS_MAX_THREADS="1")
+        common = ["--rows", str(args.rows), "--summary-rows", str(args.summary_rows), "--repeat", str(args.repeat)]
+        subprocess.run([sys.executable, __file__, "--part", "one-core", *common], env=env, check=True)
+        subprocess.run([sys.executable, __file__, "--part", "summary-all-cores", *common], check=True)
+        return
+    if args.part == "one-core":
+        bench_real_files(args.repeat)
+        bench_synthetic_csv(args.rows, args.repeat)
+        bench_summary(args.summary_rows, args.repeat)
+    else:
+        bench_summary(args.summary_rows, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
