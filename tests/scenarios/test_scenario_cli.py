@@ -58,3 +58,16 @@ def test_bad_file_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
     stderr = capsys.readouterr().err
     assert "bad.yaml: field 'segments.xev_output.adoption.xev_share'" in stderr
     assert "above 100%" in stderr and "Traceback" not in stderr
+
+
+def test_plot_has_one_line_per_scenario_in_each_panel():
+    from cellbench.scenarios import run_file
+    from cellbench.scenarios.plot import PANELS, scenario_figure
+
+    rows = run_file(EXAMPLES / "s2.yaml") + run_file(EXAMPLES / "outcome.yaml")
+    figure = scenario_figure(rows)
+    assert len(figure.data) == 2 * len(PANELS)
+    first = figure.data[0]                     # ASSB vehicle sales of S2, in millions
+    assert first.name == "S2" and list(first.x)[:2] == [2020, 2021]
+    s2_2030 = next(r for r in rows if r["scenario"] == "S2" and r["year"] == 2030)
+    assert first.y[10] == pytest.approx(s2_2030["assb_vehicle_sales"] / 1e6)
