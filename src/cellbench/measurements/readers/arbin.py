@@ -1,4 +1,4 @@
-"""Arbin MITS Pro CSV export, with its ``<name>_Metadata.csv`` side file when present.
+"""Arbin MITS Pro CSV and XLSX exports, with the ``<name>_Metadata.csv`` side file when present.
 
 Layout (MITS Pro "Export to CSV"; BEEP test files): one header row, then one row per data point::
 
@@ -8,7 +8,8 @@ Newer exports put units in the header (``Test_Time(s)``, ``Current(A)``, ``Charg
 ``Date_Time``, ``Aux_Temperature_1(C)``); without units, Arbin's are s, A, V, Ah, Wh, Ohm, degC.
 Current is positive on charge. ``Charge_Capacity``/``Discharge_Capacity`` and the energies count from
 the start of each cycle. The side file gives channel, start time (Unix seconds, UTC), schedule and
-item (cell) id.
+item (cell) id. The XLSX export holds the same columns on sheets named ``Channel_<unit>-<channel>``
+(long tests continue on ``…_2``, ``…_3``); the channel is taken from the sheet name.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import decode, parse_delimited, read_bytes
+from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "arbin-csv"
 
@@ -44,7 +46,14 @@ FIELDS = [
 ]
 
 
+def _channel_sheets(names: list[str]) -> list[str]:
+    return [n for n in names if n.startswith("Channel") and n != "Channel_Chart"]
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    sheets = sheet_names(head, path)
+    if sheets is not None:
+        return bool(_channel_sheets(sheets))
     first = head.split(b"\n", 1)[0]
     return (first.startswith(b"Data_Point") or b",Data_Point," in first[:40]) and b"Test_Time" in first \
         and (b"Cycle_Index" in first or b"Step_Index" in first)
@@ -54,13 +63,25 @@ def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
     raw = read_bytes(path)
-    table = parse_delimited(raw, separator=",", source=source)
-    values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
+    sheets = sheet_names(raw[:8], path)
+    if sheets is not None:
+        # MITS Pro splits long tests over several "Channel_<unit>-<channel>[_n]" sheets, in order
+        parts = [extract(sheet_table(path, name), FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
+                 for name in _channel_sheets(sheets)]
+        if not parts:
+            raise InputError("workbook without a 'Channel_…' data sheet", source=source)
+        values, units = pl.concat([p[0] for p in parts], how="diagonal_relaxed"), parts[0][1]
+        file_format = "arbin-xlsx"
+        channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
+    else:
+        table = parse_delimited(raw, separator=",", source=source)
+        values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
+        file_format, channel = FORMAT, None
     for key in (S.CYCLE, S.STEP):
         if key in values.columns:
             values = values.with_columns(pl.col(key).cast(pl.Int64))
     # MITS Pro "DateTime" is Unix seconds; a text Date_Time is not a number and is dropped by extract
-    metadata = MeasurementMetadata(vendor="Arbin", file_format=FORMAT, source_file=source,
+    metadata = MeasurementMetadata(vendor="Arbin", file_format=file_format, source_file=source, channel=channel,
                                    units_as_recorded=units)
     metadata = _with_side_file(path, metadata, values)
     restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None

@@ -1,4 +1,5 @@
-"""Neware BTS exports: the flat record CSV and the nested cycle / step / record CSV.
+"""Neware BTS exports: the flat record CSV (or XLSX, sheet ``record``) and the nested cycle / step /
+record CSV.
 
 Flat export (BTS 8 "Record" sheet saved as CSV; cellpy's ``neware_uio.csv``)::
 
@@ -30,7 +31,8 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited, read_bytes)
+from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
 
@@ -51,7 +53,18 @@ _STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg
                "cp chg": "charge"}
 
 
+#: sheet holding the records in BTS 8 XLSX exports
+RECORD_SHEETS = ("record", "Record", "Detail", "detail")
+
+
+def _record_sheet(names: list[str]) -> str | None:
+    return next((n for n in names if n in RECORD_SHEETS or n.startswith("Detail_")), None)
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    sheets = sheet_names(head, path)
+    if sheets is not None:
+        return _record_sheet(sheets) is not None
     lines = head_lines(head, 3)
     if not lines:
         return False
@@ -69,16 +82,21 @@ def _is_nested(lines: list[str]) -> bool:
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     raw = read_bytes(path)
+    sheets = sheet_names(raw[:8], path)
+    if sheets is not None:
+        sheet = _record_sheet(sheets)
+        if sheet is None:
+            raise InputError(f"Neware workbook without a record sheet ({', '.join(RECORD_SHEETS)})", source=str(path))
+        return _read_flat(path, sheet_table(path, sheet), "neware-xlsx")
     lines = head_lines(raw[:8192], 3)
     if _is_nested(lines):
         return _read_nested(path, raw)
-    return _read_flat(path, raw)
-
-
-def _read_flat(path: Path, raw: bytes) -> Measurement:
-    source = str(path)
     separator = "\t" if raw[:2048].count(b"\t") > raw[:2048].count(b",") else ","
-    table = parse_delimited(raw, separator=separator, source=source)
+    return _read_flat(path, parse_delimited(raw, separator=separator, source=str(path)), "neware-flat")
+
+
+def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measurement:
+    source = str(path)
     values, units = extract(table, FLAT_FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     total = text_column(table, _TOTAL_TIME)
     if total is None:
@@ -89,7 +107,7 @@ def _read_flat(path: Path, raw: bytes) -> Measurement:
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
     start = _first_timestamp(text_column(table, ("Date", "Realtime", "Absolute Time")))
-    return _finish(values, units, source, "neware-flat", start)
+    return _finish(values, units, source, file_format, start)
 
 
 def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None

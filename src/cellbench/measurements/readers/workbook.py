@@ -1,0 +1,48 @@
+"""Excel (.xlsx) exports as tables the text readers understand: one sheet → a DelimitedTable of text
+cells, so numbers are checked and errors named exactly as for CSV (line = the sheet's row number).
+
+Detection looks inside the file (an .xlsx is a zip with ``xl/workbook.xml`` listing the sheets), so
+a renamed workbook is still recognised. Reading uses fastexcel (calamine) through ``polars.read_excel``.
+
+>>> sheet_names(b"not a zip", "x.txt") is None
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import polars as pl
+
+from cellbench.errors import InputError
+from cellbench.measurements.readers.tabular import DelimitedTable
+
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def sheet_names(head: bytes, path: Path | str | None) -> list[str] | None:
+    """Sheet names of an .xlsx file, or None when the file is not a readable workbook."""
+    if not head.startswith(ZIP_MAGIC) or path is None:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return None
+    return re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
+
+
+def sheet_table(path: Path, sheet: str) -> DelimitedTable:
+    """All cells of one sheet as text; the first row holds the column names."""
+    try:
+        frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
+    except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
+        raise InputError(f"cannot read sheet {sheet!r} ({type(exc).__name__}: {str(exc)[:200]})",
+                         source=str(path)) from exc
+    return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2)
+
+
+__all__ = ["sheet_names", "sheet_table", "ZIP_MAGIC", "io"]
