@@ -91,3 +91,21 @@ def test_segments_add_up_to_the_total():
     assert rows[2]["fast_chargers_needed"] == pytest.approx(1800 / (24.94e6 / 267e3))
     data["charging"] = {"vehicles": "ev", "evs_per_fast_charger": 100}
     assert run_scenario(Scenario.model_validate(data))[2]["fast_chargers_needed"] == pytest.approx(18.0)
+
+
+def test_collection_and_second_life_delay_the_recycling_feed(outcome):
+    scenario, rows = outcome
+    reused = scenario.model_copy(update={"recycling": scenario.recycling.model_copy(
+        update={"collection_rate": 0.9, "reuse_fraction": 0.4, "second_life_years": 2})})
+    got = {r["year"]: r for r in run_scenario(reused)}
+    # packs first leave the road in 2036 (bought in 2026); 2037: no reused packs come back yet
+    assert got[2037]["reuse_battery_GWh"] == pytest.approx(0.9 * 0.4 * rows[2037]["eol_battery_GWh"])
+    assert got[2037]["recycling_feed_GWh"] == pytest.approx(0.9 * 0.6 * rows[2037]["eol_battery_GWh"])
+    # 2040: the packs reused in 2038 arrive as well
+    assert got[2040]["recycling_feed_GWh"] == pytest.approx(
+        0.9 * 0.6 * rows[2040]["eol_battery_GWh"] + 0.9 * 0.4 * rows[2038]["eol_battery_GWh"])
+    # metals leaving the road are unchanged; those recovered follow the feed
+    assert got[2040]["eol_Ni_t"] == pytest.approx(rows[2040]["eol_Ni_t"])
+    assert got[2037]["recoverable_Ni_t"] == pytest.approx(0.54 * rows[2037]["recoverable_Ni_t"])
+    # with the defaults everything retired is recycled at once
+    assert rows[2040]["recycling_feed_GWh"] == pytest.approx(rows[2040]["eol_battery_GWh"])

@@ -21,7 +21,7 @@ from cellbench.scenarios.impacts import (
     RecoveryRates, battery_revenue_billion_yen, co2_saved_t_per_vehicle_year, contained_metals_t,
     fast_chargers_needed, metal_content, packaged_recovery_rates, recoverable_metals_t,
 )
-from cellbench.scenarios.spec import CHEMISTRIES, Chemistry, Powertrain, Scenario, Segment
+from cellbench.scenarios.spec import CHEMISTRIES, Chemistry, Powertrain, Recycling, Scenario, Segment
 
 Row = dict[str, float | int | str]
 
@@ -48,9 +48,12 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "eol_batteries": ("packs/yr", "packs leaving the road (vehicles retired)"),
     "assb_eol_batteries": ("packs/yr", "all-solid-state packs leaving the road"),
     "eol_battery_GWh": ("GWh/yr", "pack energy leaving the road"),
+    "reuse_battery_GWh": ("GWh/yr", "collected pack energy entering a second life"),
+    "recycling_feed_GWh": ("GWh/yr", "pack energy reaching recyclers (directly, or after its second life)"),
     "fast_chargers_needed": ("chargers", "fast chargers for the plug-in stock at the report's vehicles per charger"),
 }
-METAL_QUANTITIES = ("eol_{metal}_t", "recoverable_{metal}_t")  # t/yr contained in, and recovered from, EOL packs
+# t/yr contained in packs leaving the road, and recovered from the packs reaching recyclers that year
+METAL_QUANTITIES = ("eol_{metal}_t", "recoverable_{metal}_t")
 
 _KINDS: tuple[tuple[Powertrain, Chemistry], ...] = (("ev", "liquid"), ("phev", "liquid"), ("ev", "assb"),
                                                      ("phev", "assb"))
@@ -101,6 +104,10 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
     retired = {k: retirements(vehicles[k], survival) for k in _KINDS}
     retired_kWh = {k: retirements(energy_kWh[k], survival) for k in _KINDS}
     content = {c: metal_content(scenario.recycling.metal_content[c]) for c in CHEMISTRIES}
+    retired_kWh_by_chemistry = {c: [sum(retired_kWh[k][i] for k in _KINDS if k[1] == c) for i in range(len(years))]
+                                for c in CHEMISTRIES}
+    reuse = {c: second_life_entries(retired_kWh_by_chemistry[c], scenario.recycling) for c in CHEMISTRIES}
+    recycling_feed = {c: recycling_feed_kWh(retired_kWh_by_chemistry[c], scenario.recycling) for c in CHEMISTRIES}
     metals = sorted({m for c in CHEMISTRIES for m in content[c]})
 
     rows = []
@@ -135,6 +142,9 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
         row["assb_eol_batteries"] = total(retired, "assb")
         eol_gwh = {c: total(retired_kWh, c) / 1e6 for c in CHEMISTRIES}
         row["eol_battery_GWh"] = sum(eol_gwh.values())
+        feed_gwh = {c: recycling_feed[c][i] / 1e6 for c in CHEMISTRIES}
+        row["reuse_battery_GWh"] = sum(reuse[c][i] for c in CHEMISTRIES) / 1e6
+        row["recycling_feed_GWh"] = sum(feed_gwh.values())
         charging = scenario.charging
         row["fast_chargers_needed"] = fast_chargers_needed(
             row["ev_stock"] if charging.vehicles == "ev" else row["xev_stock"], charging.evs_per_fast_charger.at(year))
@@ -143,7 +153,7 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
         for c in CHEMISTRIES:
             for m, t in contained_metals_t(eol_gwh[c], content[c]).items():
                 contained[m] += t
-            for m, t in recoverable_metals_t(eol_gwh[c], content[c], rates(c, year)).items():
+            for m, t in recoverable_metals_t(feed_gwh[c], content[c], rates(c, year)).items():
                 recovered[m] += t
         for m in metals:
             row[f"eol_{m}_t"] = contained[m]
@@ -153,6 +163,25 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
         row["assb_share_of_xev"] = _ratio(row["assb_vehicle_sales"], row["xev_sales"])
         rows.append(_ordered(row))
     return rows
+
+
+def second_life_entries(retired_kWh: list[float], recycling: Recycling) -> list[float]:
+    """Pack energy collected and given a second life each year: collection × reuse fraction × retired."""
+    return [recycling.collection_rate * recycling.reuse_fraction * kWh for kWh in retired_kWh]
+
+
+def recycling_feed_kWh(retired_kWh: list[float], recycling: Recycling) -> list[float]:
+    """Pack energy reaching recyclers each year: the collected packs not reused, plus the reused ones
+    ``second_life_years`` later.
+
+    >>> recycling_feed_kWh([10.0, 0.0, 0.0], Recycling(collection_rate=0.9, reuse_fraction=0.5, second_life_years=2))
+    [4.5, 0.0, 4.5]
+    """
+    lag = recycling.second_life_years
+    collected = [recycling.collection_rate * kWh for kWh in retired_kWh]
+    direct = [(1.0 - recycling.reuse_fraction) * kWh for kWh in collected]
+    delayed = [recycling.reuse_fraction * collected[i - lag] if i >= lag else 0.0 for i in range(len(collected))]
+    return [d + r for d, r in zip(direct, delayed)]
 
 
 def _mean_pack_kWh(kWh: list[float], vehicles: list[float], i: int, segment: Segment, powertrain: Powertrain,

@@ -209,11 +209,21 @@ class Segment(_Strict):
 
 
 class Recycling(_Strict):
-    """Metal contents per kWh by chemistry (packaged data set name) and recovery rates per metal."""
+    """What happens to packs leaving the road: the share collected, the share given a second life (for
+    ``second_life_years`` before recycling), metal contents per kWh by chemistry (packaged data set name) and
+    recovery rates per metal."""
 
+    collection_rate: float = Field(default=1.0, ge=0, le=1)
+    reuse_fraction: float = Field(default=0.0, ge=0, le=1)
+    second_life_years: int = Field(default=0, ge=0)
     metal_content: dict[Chemistry, str] = Field(
         default_factory=lambda: {"liquid": "nmc811-graphite-liquid", "assb": "nmc811-graphite-sulfide"})
     recovery_rates: dict[str, float] | str = "gi-fund-targets"
+
+    @field_validator("collection_rate", "reuse_fraction", mode="before")
+    @classmethod
+    def _fraction(cls, value: Any) -> Any:
+        return parse_number(value)
 
     @field_validator("recovery_rates", mode="before")
     @classmethod
