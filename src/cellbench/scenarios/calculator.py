@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 
 from cellbench.scenarios.adoption import purchases
-from cellbench.scenarios.fleet import retirements, stock, survival_curve
+from cellbench.scenarios.fleet import recycling_feed_kWh, retirements, second_life_entries, stock, survival_curve
 from cellbench.scenarios.impacts import (
     RecoveryRates, battery_revenue_billion_yen, co2_saved_t_per_vehicle_year, contained_metals_t,
     fast_chargers_needed, metal_content, packaged_recovery_rates, recoverable_metals_t,
 )
-from cellbench.scenarios.spec import CHEMISTRIES, Chemistry, Powertrain, Recycling, Scenario, Segment
+from cellbench.scenarios.spec import CHEMISTRIES, Chemistry, Powertrain, Scenario, Segment
 
 Row = dict[str, float | int | str]
 
@@ -163,25 +163,6 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
         row["assb_share_of_xev"] = _ratio(row["assb_vehicle_sales"], row["xev_sales"])
         rows.append(_ordered(row))
     return rows
-
-
-def second_life_entries(retired_kWh: list[float], recycling: Recycling) -> list[float]:
-    """Pack energy collected and given a second life each year: collection × reuse fraction × retired."""
-    return [recycling.collection_rate * recycling.reuse_fraction * kWh for kWh in retired_kWh]
-
-
-def recycling_feed_kWh(retired_kWh: list[float], recycling: Recycling) -> list[float]:
-    """Pack energy reaching recyclers each year: the collected packs not reused, plus the reused ones
-    ``second_life_years`` later.
-
-    >>> recycling_feed_kWh([10.0, 0.0, 0.0], Recycling(collection_rate=0.9, reuse_fraction=0.5, second_life_years=2))
-    [4.5, 0.0, 4.5]
-    """
-    lag = recycling.second_life_years
-    collected = [recycling.collection_rate * kWh for kWh in retired_kWh]
-    direct = [(1.0 - recycling.reuse_fraction) * kWh for kWh in collected]
-    delayed = [recycling.reuse_fraction * collected[i - lag] if i >= lag else 0.0 for i in range(len(collected))]
-    return [d + r for d, r in zip(direct, delayed)]
 
 
 def _mean_pack_kWh(kWh: list[float], vehicles: list[float], i: int, segment: Segment, powertrain: Powertrain,

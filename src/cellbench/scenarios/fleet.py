@@ -1,4 +1,4 @@
-"""Stock of vehicles on the road and the packs leaving it, from sales by year and a vehicle life.
+"""Stock of vehicles on the road and the packs leaving it (to a second life or to recyclers), by year.
 
 A vehicle sold in year *s* is still on the road in year *y* with probability ``survival(y - s)``; it
 retires (its pack reaches end of life) in the year its survival drops. With a fixed life of *L* years the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from cellbench.scenarios.spec import VehicleLife
+from cellbench.scenarios.spec import Recycling, VehicleLife
 
 
 def survival_curve(life: VehicleLife, horizon_years: int) -> list[float]:
@@ -43,3 +43,22 @@ def retirements(sales: list[float], survival: list[float]) -> list[float]:
 
     return [float(sum(sales[s] * (still(y - s - 1) - still(y - s)) for s in range(y)))
             for y in range(len(sales))]
+
+
+def second_life_entries(retired_kWh: list[float], recycling: Recycling) -> list[float]:
+    """Pack energy collected and given a second life each year: collection × reuse fraction × retired."""
+    return [recycling.collection_rate * recycling.reuse_fraction * kWh for kWh in retired_kWh]
+
+
+def recycling_feed_kWh(retired_kWh: list[float], recycling: Recycling) -> list[float]:
+    """Pack energy reaching recyclers each year: the collected packs not reused, plus the reused ones
+    ``second_life_years`` later.
+
+    >>> recycling_feed_kWh([10.0, 0.0, 0.0], Recycling(collection_rate=0.9, reuse_fraction=0.5, second_life_years=2))
+    [4.5, 0.0, 4.5]
+    """
+    lag = recycling.second_life_years
+    collected = [recycling.collection_rate * kWh for kWh in retired_kWh]
+    direct = [(1.0 - recycling.reuse_fraction) * kWh for kWh in collected]
+    delayed = [recycling.reuse_fraction * collected[i - lag] if i >= lag else 0.0 for i in range(len(collected))]
+    return [d + r for d, r in zip(direct, delayed)]
