@@ -137,3 +137,9 @@ def test_extends_overrides_the_base_file(tmp_path):
 def test_yaml_syntax_error_names_the_line(tmp_path):
     message = refused(tmp_path, "name: x\nyears: [1, 2\n")
     assert "scenario.yaml" in message and "line" in message
+
+
+def test_geometric_market_needs_positive_sales(tmp_path):
+    text = BASE.replace("  2030: {passenger: 1000, commercial: 100}", "  2030: {passenger: 1000, commercial: 0}")
+    text += "market_interpolation: geometric\n"
+    assert "field 'market.2030': geometric interpolation needs sales above zero" in refused(tmp_path, text)

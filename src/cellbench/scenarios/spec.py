@@ -298,6 +298,8 @@ class Scenario(_Strict):
             negative = [s for s, v in row.items() if v < 0]
             if negative:
                 raise ValueError(f"field 'market.{year}': negative sales for {', '.join(negative)}")
+            if self.market_interpolation == "geometric" and any(v <= 0 for v in row.values()):
+                raise ValueError(f"field 'market.{year}': geometric interpolation needs sales above zero")
         return self
 
     def market_trajectory(self, segment: str) -> Trajectory:
