@@ -143,3 +143,9 @@ def test_geometric_market_needs_positive_sales(tmp_path):
     text = BASE.replace("  2030: {passenger: 1000, commercial: 100}", "  2030: {passenger: 1000, commercial: 0}")
     text += "market_interpolation: geometric\n"
     assert "field 'market.2030': geometric interpolation needs sales above zero" in refused(tmp_path, text)
+
+
+def test_zero_vehicles_per_charger_is_an_input_error(tmp_path):
+    text = BASE + "charging: {evs_per_fast_charger: {2025: 90, 2030: 0}}\n"
+    with pytest.raises(InputError, match="evs_per_fast_charger' is 0; expected above zero"):
+        run_scenario(load_scenario(write(tmp_path, text)))

@@ -104,7 +104,10 @@ def electric_range_km(alternative: Alternative, segment: Segment, year: int) -> 
     if alternative.electric_range_km is not None:
         return alternative.electric_range_km.at(year)
     energy = pack_kWh(alternative, alternative.powertrain, segment, year)
-    return energy * 1000.0 / alternative.consumption_Wh_per_km.at(year)
+    consumption = alternative.consumption_Wh_per_km.at(year)
+    if consumption <= 0:
+        raise InputError(f"field 'consumption_Wh_per_km' is {consumption:g} in {year}; expected above zero")
+    return energy * 1000.0 / consumption
 
 
 def attribute_levels(alternative: Alternative, segment: Segment, model: ConjointAdoption, year: int) -> AttributeLevels:
@@ -126,6 +129,8 @@ def conjoint_shares(model: ConjointAdoption, segment: Segment, year: int) -> dic
     on_sale = {name: alt for name, alt in model.alternatives.items()
                if alt.available_from is None or year >= alt.available_from}
     on_sale = {name: alt for name, alt in on_sale.items() if alt.availability.at(year) > 0}
+    if not on_sale:
+        return {}
     levels = {name: attribute_levels(alt, segment, model, year) for name, alt in on_sale.items()}
     log_availability = {name: math.log(alt.availability.at(year)) for name, alt in on_sale.items()}
     plug_ins = {name for name, alt in on_sale.items() if alt.powertrain != "petrol"}

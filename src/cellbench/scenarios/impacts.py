@@ -70,6 +70,8 @@ def contained_metals_t(eol_battery_GWh: float, content_kg_per_kWh: Mapping[str, 
 
 def fast_chargers_needed(ev_stock: float, evs_per_fast_charger: float) -> float:
     """Fast chargers for a given EV stock at the report's ratio (267 thousand for 24.94 million EVs)."""
+    if evs_per_fast_charger <= 0:
+        raise InputError(f"field 'charging.evs_per_fast_charger' is {evs_per_fast_charger:g}; expected above zero")
     return ev_stock / evs_per_fast_charger
 
 
