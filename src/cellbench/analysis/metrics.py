@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
+from cellbench.analysis import resistance
+from cellbench.analysis.steps import step_table
 from cellbench.errors import InputError
 from cellbench.measurements import Measurement
 from cellbench.measurements import schema as S
@@ -34,28 +36,13 @@ class MetricValue:
 
 
 def step_segments(m: Measurement) -> pl.DataFrame:
-    """One row per step: segment number, step index, kind, start/end row, duration, capacity, energy, voltages."""
-    d = m.data
-    if S.STEP in d.columns:
-        change = (pl.col(S.STEP) != pl.col(S.STEP).shift(1)).fill_null(True)
-    else:
-        sign = pl.col(S.CURRENT).sign()
-        change = (sign != sign.shift(1)).fill_null(True)
-    d = d.with_row_index("row").with_columns(change.cast(pl.Int64).cum_sum().alias("segment"))
-    seg = d.group_by("segment", maintain_order=True).agg(
-        pl.col("row").first().alias("first_row"), pl.col("row").last().alias("last_row"),
-        (pl.col(S.STEP).first() if S.STEP in d.columns else pl.col("segment").first()).alias("step"),
-        pl.col(S.TIME).first().alias("start_s"), pl.col(S.TIME).last().alias("end_s"),
-        pl.col(S.CURRENT).mean().alias("mean_current_A"),
-        (pl.col(S.CHARGE_CAPACITY).last() - pl.col(S.CHARGE_CAPACITY).first()).alias("charge_Ah"),
-        (pl.col(S.DISCHARGE_CAPACITY).last() - pl.col(S.DISCHARGE_CAPACITY).first()).alias("discharge_Ah"),
-        (pl.col(S.CHARGE_ENERGY).last() - pl.col(S.CHARGE_ENERGY).first()).alias("charge_Wh"),
-        (pl.col(S.DISCHARGE_ENERGY).last() - pl.col(S.DISCHARGE_ENERGY).first()).alias("discharge_Wh"),
-        pl.col(S.VOLTAGE).first().alias("start_V"), pl.col(S.VOLTAGE).last().alias("end_V"),
-    )
-    kind = (pl.when(pl.col("mean_current_A") > REST_CURRENT_A).then(pl.lit("charge"))
-            .when(pl.col("mean_current_A") < -REST_CURRENT_A).then(pl.lit("discharge")).otherwise(pl.lit("rest")))
-    return seg.with_columns(kind.alias("kind"), (pl.col("end_s") - pl.col("start_s")).alias("duration_s"))
+    """The shared step table (:func:`cellbench.analysis.steps.step_table`) with a coarse `kind`:
+    charge (a CV hold counts as charge or discharge by its current), discharge or rest."""
+    table = step_table(m)
+    kind = (pl.when(pl.col("step_type") == "cv-hold")
+            .then(pl.when(pl.col("mean_current_A") >= 0).then(pl.lit("charge")).otherwise(pl.lit("discharge")))
+            .otherwise(pl.col("step_type")))
+    return table.with_columns(kind.alias("kind"))
 
 
 def _last(m: Measurement, kind: str) -> dict:
@@ -67,7 +54,7 @@ def _last(m: Measurement, kind: str) -> dict:
 
 def discharge_capacity(m: Measurement, **conditions) -> MetricValue:
     """Capacity delivered by the last discharge step, in Ah."""
-    return MetricValue("discharge_capacity", _last(m, "discharge")["discharge_Ah"], "Ah", conditions)
+    return MetricValue("discharge_capacity", _last(m, "discharge")["discharge_capacity_Ah"], "Ah", conditions)
 
 
 def charge_capacity(m: Measurement, **conditions) -> MetricValue:
@@ -80,19 +67,20 @@ def charge_capacity(m: Measurement, **conditions) -> MetricValue:
     start = end
     while start > 0 and kinds[start - 1] == "charge":
         start -= 1
-    return MetricValue("charge_capacity", float(seg["charge_Ah"][start:end + 1].sum()), "Ah", conditions)
+    return MetricValue("charge_capacity", float(seg["charge_capacity_Ah"][start:end + 1].sum()), "Ah", conditions)
 
 
 def discharge_energy(m: Measurement, **conditions) -> MetricValue:
-    return MetricValue("discharge_energy", _last(m, "discharge")["discharge_Wh"], "Wh", conditions)
+    return MetricValue("discharge_energy", _last(m, "discharge")["discharge_energy_Wh"], "Wh", conditions)
 
 
 def mean_discharge_voltage(m: Measurement, **conditions) -> MetricValue:
     """Energy ÷ capacity of the last discharge step, in V."""
     step = _last(m, "discharge")
-    if step["discharge_Ah"] <= 0:
+    if step["discharge_capacity_Ah"] <= 0:
         raise InputError("the last discharge step delivered no capacity")
-    return MetricValue("mean_discharge_voltage", step["discharge_Wh"] / step["discharge_Ah"], "V", conditions)
+    return MetricValue("mean_discharge_voltage", step["discharge_energy_Wh"] / step["discharge_capacity_Ah"], "V",
+                       conditions)
 
 
 def energy_efficiency(m: Measurement, **conditions) -> MetricValue:
@@ -105,49 +93,28 @@ def energy_efficiency(m: Measurement, **conditions) -> MetricValue:
     return MetricValue("energy_efficiency", 100.0 * discharged / charged, "%", conditions)
 
 
+def _pulse(m: Measurement, pulse_s: float, kind: str, occurrence: int) -> dict:
+    pulses = resistance.pulse_resistance(m, after_s=pulse_s).filter(pl.col("direction") == kind)
+    if not -pulses.height <= occurrence < pulses.height:
+        raise InputError(f"pulse number {occurrence} asked for, but the measurement has {pulses.height} {kind} "
+                         f"pulse(s) of at least {pulse_s:g} s after another step")
+    return pulses.row(occurrence, named=True)
+
+
 def pulse_resistance(m: Measurement, *, pulse_s: float = 10.0, kind: str = "discharge", occurrence: int = -1,
                      **conditions) -> MetricValue:
-    """DC resistance of a current pulse: (V before − V at `pulse_s` into the pulse) ÷ (I before − I in the pulse), in Ω.
-
-    The `occurrence`-th pulse step of the given kind (default: the last) is used; the reference is the last point of
-    the step before it (a rest).
-    """
-    seg = step_segments(m)
-    pulses = [i for i, k in enumerate(seg["kind"].to_list()) if k == kind and i > 0]
-    if not pulses or not -len(pulses) <= occurrence < len(pulses):
-        raise InputError(f"pulse number {occurrence} asked for, but the measurement has {len(pulses)} {kind} pulse(s) "
-                         "after a rest")
-    i = pulses[occurrence]
-    row = seg.row(i, named=True)
-    before = seg.row(i - 1, named=True)
-    d = m.data
-    t = d[S.TIME].to_numpy()[row["first_row"]:row["last_row"] + 1]
-    v = d[S.VOLTAGE].to_numpy()[row["first_row"]:row["last_row"] + 1]
-    c = d[S.CURRENT].to_numpy()[row["first_row"]:row["last_row"] + 1]
-    target = t[0] + pulse_s
-    if t[-1] < target - 1e-6:
-        raise InputError(f"the pulse lasts {t[-1] - t[0]:.3g} s, shorter than the {pulse_s:g} s asked for")
-    v_at = float(np.interp(target, t, v))
-    i_at = float(np.interp(target, t, c))
-    v0 = float(d[S.VOLTAGE][before["last_row"]])
-    i0 = float(d[S.CURRENT][before["last_row"]])
-    if abs(i_at - i0) < REST_CURRENT_A:
-        raise InputError("the pulse has the same current as the step before it")
-    return MetricValue("pulse_resistance", (v_at - v0) / (i_at - i0), "Ohm", {"pulse_s": pulse_s, "kind": kind, **conditions})
+    """DC resistance of the `occurrence`-th pulse of a kind (default: the last), `pulse_s` into it, in Ω
+    (:func:`cellbench.analysis.resistance.pulse_resistance`: ΔV/ΔI against the end of the step before)."""
+    row = _pulse(m, pulse_s, kind, occurrence)
+    return MetricValue("pulse_resistance", row["resistance_ohm"], "Ohm", {"pulse_s": pulse_s, "kind": kind, **conditions})
 
 
 def pulse_power(m: Measurement, *, pulse_s: float = 10.0, kind: str = "discharge", occurrence: int = -1,
                 **conditions) -> MetricValue:
-    """Power at `pulse_s` into a pulse (|V·I|), in W."""
-    seg = step_segments(m)
-    pulses = [i for i, k in enumerate(seg["kind"].to_list()) if k == kind and i > 0]
-    if not pulses or not -len(pulses) <= occurrence < len(pulses):
-        raise InputError(f"pulse number {occurrence} asked for, but the measurement has {len(pulses)} {kind} pulse(s)")
-    row = seg.row(pulses[occurrence], named=True)
-    d = m.data.slice(row["first_row"], row["last_row"] - row["first_row"] + 1)
-    t = d[S.TIME].to_numpy()
-    p = np.abs(d[S.VOLTAGE].to_numpy() * d[S.CURRENT].to_numpy())
-    return MetricValue("pulse_power", float(np.interp(t[0] + pulse_s, t, p)), "W", {"pulse_s": pulse_s, "kind": kind, **conditions})
+    """Power delivered `pulse_s` into the pulse (|V·I| at that moment), in W."""
+    row = _pulse(m, pulse_s, kind, occurrence)
+    return MetricValue("pulse_power", abs(row["voltage_V"] * row["current_A"]), "W",
+                       {"pulse_s": pulse_s, "kind": kind, **conditions})
 
 
 def charge_time_to(m: Measurement, *, capacity_Ah: float, fraction: float = 0.8, start_fraction: float = 0.0,
@@ -163,8 +130,16 @@ def charge_time_to(m: Measurement, *, capacity_Ah: float, fraction: float = 0.8,
     need = (fraction - start_fraction) * capacity_Ah
     q = d[S.CHARGE_CAPACITY].to_numpy() - q0
     t = d[S.TIME].to_numpy()
-    reached = np.nonzero(q >= need)[0]
-    value = float(t[reached[0]] - t0) if len(reached) else float("inf")
+    reached = np.nonzero(q >= need * (1 - 1e-6))[0]  # tolerance for the trapezoid at the step's first sample
+    if not len(reached):
+        value = float("inf")
+    else:
+        k = reached[0]
+        # interpolate the crossing between the samples around it
+        if k > 0 and q[k] > q[k - 1]:
+            value = float(t[k - 1] + (min(need, q[k]) - q[k - 1]) * (t[k] - t[k - 1]) / (q[k] - q[k - 1]) - t0)
+        else:
+            value = float(t[k] - t0)
     return MetricValue("charge_time", value, "s", {"to_soc_pct": fraction * 100, **conditions})
 
 

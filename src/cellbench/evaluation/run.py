@@ -158,51 +158,23 @@ def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: 
     return out
 
 
-def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None) -> list:
-    """Simulate every job on the virtual cycler in parallel processes; failures come back as CellbenchError."""
-    import cellbench.simulate as sim
+def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None,
+             chunk: int = 8) -> list:
+    """Simulate every job on the virtual cycler (parallel processes); failures come back as CellbenchError objects.
+
+    Jobs go in chunks so a progress bar can move; the simulator keeps its built models between chunks.
+    """
+    from cellbench.simulate import simulate_many
 
     batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
              for job in jobs]
-    if hasattr(sim, "simulate_many"):
-        return sim.simulate_many(batch, workers=workers, timeout_s=timeout_s, progress=progress)
-    return _simulate_in_processes(batch, workers=workers, timeout_s=timeout_s, progress=progress)
-
-
-def _simulate_one(design, protocol, options):
-    from cellbench.simulate.design_to_pybamm import to_pybamm
-    from cellbench.simulate.runner import run_protocol
-
-    try:
-        return run_protocol(to_pybamm(design), protocol, time_limit_s=options.pop("timeout_s", None), **options)
-    except CellbenchError as exc:
-        return exc
-
-
-def _simulate_in_processes(batch, *, workers: int, timeout_s: float, progress=None) -> list:
-    from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing as mp
-
-    results: list = [None] * len(batch)
-    done = 0
+    results: list = []
     if progress:
         progress(0, len(batch))
-    # group jobs by design so each worker process reuses its built model
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        futures = {pool.submit(_simulate_one, d, p, {**o, "timeout_s": timeout_s}): i for i, (d, p, o) in enumerate(batch)}
-        from concurrent.futures import as_completed
-
-        for fut in as_completed(futures):
-            i = futures[fut]
-            try:
-                results[i] = fut.result()
-            except Exception as exc:  # a crashed worker is a failed simulation, not a failed evaluation
-                from cellbench.errors import SimulationError
-
-                results[i] = SimulationError(f"simulation process failed: {exc}")
-            done += 1
-            if progress:
-                progress(done, len(batch))
+    for start in range(0, len(batch), chunk):
+        results += simulate_many(batch[start:start + chunk], workers=workers, timeout_s=timeout_s)
+        if progress:
+            progress(len(results), len(batch))
     return results
 
 
