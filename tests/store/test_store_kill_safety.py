@@ -13,7 +13,7 @@ import pytest
 
 from cellbench.store import Store, Watcher
 
-CHILD = Path(__file__).with_name("killable_ingest.py")
+CHILD = Path(__file__).with_name("store_killable_ingest.py")
 
 
 def run_until(point: str, url: str, data_dir: Path, path: Path) -> None:
@@ -77,3 +77,16 @@ def test_killed_watcher_does_not_ingest_twice_after_restart(database_url, data_d
         assert len(store.tests()) == 1
         # Noted now: a further restart handles nothing.
         assert Watcher(store, big_file.parent).run(0.01, once=True) == []
+
+
+def test_concurrent_ingests_of_one_file_make_one_record(database_url, data_dir, big_file):
+    """Two processes ingest the same file at once: one stores it, the other finds it already stored."""
+    with Store.open(database_url, data_dir=data_dir):
+        pass
+    children = [subprocess.Popen([sys.executable, str(CHILD), database_url, str(data_dir), str(big_file), "none"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [child.communicate(timeout=120) for child in children]
+    statuses = sorted(out.strip() for out, _err in outputs)
+    assert statuses == ["already stored", "stored"], [err for _out, err in outputs]
+    with Store.open(database_url, data_dir=data_dir) as store:
+        assert len(store.tests()) == 1 and store.orphan_blobs() == []
