@@ -1,6 +1,6 @@
 """Run one ingest (or one watcher pass) in a child process that stops at a named point, to be SIGKILLed there.
 
-Usage: python killable_ingest.py DATABASE_URL DATA_DIR PATH POINT
+Usage: python store_killable_ingest.py DATABASE_URL DATA_DIR PATH POINT
 POINT is where the child prints "AT <POINT>" and sleeps until killed:
   writing-blob   the Parquet bytes are in a temporary file, not yet renamed into place
   blob-in-place  the blob is complete, the metadata row not yet inserted
