@@ -52,6 +52,8 @@ def test_different_content_gives_different_records(store, discharge):
     b = store.add_measurement(discharge(1.5))
     assert a.test_id != b.test_id and a.content_hash != b.content_hash
     assert [t.id for t in store.tests()] == [a.test_id, b.test_id]
+    assert [t.id for t in store.tests(limit=1)] == [a.test_id]
+    assert [t.id for t in store.tests(limit=5, offset=1)] == [b.test_id]
 
 
 def test_bad_file_stores_nothing_but_an_ingest_failure(store, tmp_path):

@@ -254,8 +254,8 @@ class Store:
 
     # -- queries -----------------------------------------------------------------------------------------
     def tests(self, *, outcome: Outcome | None = None, cell_id: str | None = None,
-              organisation: str | None = None) -> list[TestRecord]:
-        """Stored tests, oldest first, optionally filtered."""
+              organisation: str | None = None, limit: int | None = None, offset: int = 0) -> list[TestRecord]:
+        """Stored tests, oldest first, optionally filtered; ``limit``/``offset`` page through many."""
         query = select(Test, Organisation.name).join(Organisation, Test.owner_organisation_id == Organisation.id)
         if outcome is not None:
             query = query.where(Test.outcome == outcome)
@@ -264,7 +264,8 @@ class Store:
         if organisation is not None:
             query = query.where(Organisation.name == organisation)
         with self.session() as session:
-            return [_record(row, org) for row, org in session.execute(query.order_by(Test.id))]
+            query = query.order_by(Test.id).offset(offset).limit(limit)
+            return [_record(row, org) for row, org in session.execute(query)]
 
     def test(self, test_id: int) -> TestRecord:
         with self.session() as session:
