@@ -38,7 +38,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import decode, head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited, read_bytes
 
 FORMAT = "generic"
 
@@ -118,7 +118,6 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     values, units = extract(table, fields, allow_missing=optional)
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     header = _header_block(lines[: int(header_line) - 1], separator)
-    assumed = [f.out for f in fields if f.out in values.columns and f.default_unit is None]
     extra: dict[str, Any] = {"header": header} if header else {}
     if not mapping.get("columns"):
         extra["assumptions"] = ["no column map and no units in the header: s, V, A, Ah, Wh and degC assumed"]
@@ -127,7 +126,6 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
         channel=mapping.get("channel") or header.get("channel") or header.get("instrument"),
         cell_id=mapping.get("cell_id") or header.get("cell"), procedure=mapping.get("procedure") or header.get("schedule"),
         units_as_recorded=units, extra=extra)
-    del assumed
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
     return C.to_measurement(values, metadata, restarts)
@@ -176,4 +174,4 @@ def _header_block(lines: list[str], separator: str) -> dict[str, str]:
     return info
 
 
-__all__ = ["FORMAT", "sniff", "read", "decode"]
+__all__ = ["FORMAT", "sniff", "read"]

@@ -35,7 +35,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import DelimitedTable, decode, head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited, read_bytes
 
 FORMAT = "maccor"
 
@@ -251,4 +251,4 @@ def _pauses(values: pl.DataFrame) -> list[dict]:
             for r in gaps.iter_rows(named=True)]
 
 
-__all__ = ["FORMAT", "sniff", "read", "decode"]
+__all__ = ["FORMAT", "sniff", "read"]

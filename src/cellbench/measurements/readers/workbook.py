@@ -10,7 +10,6 @@ True
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -45,4 +44,4 @@ def sheet_table(path: Path, sheet: str) -> DelimitedTable:
     return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2)
 
 
-__all__ = ["sheet_names", "sheet_table", "ZIP_MAGIC", "io"]
+__all__ = ["sheet_names", "sheet_table", "ZIP_MAGIC"]
