@@ -20,6 +20,7 @@ materials. All-solid-state cells (docs/simulation.md) use the same DFN equations
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,17 @@ DEFAULT_ELECTRONIC_CONDUCTIVITY_S_CM = 1.0
 DEFAULT_HEAT_TRANSFER_W_M2K = 10.0
 DEFAULT_SPECIFIC_HEAT_J_KGK = 1000.0
 REFERENCE_ELECTROLYTE_CONCENTRATION = 1000.0  # mol/m3; for a solid electrolyte only a reference
+
+
+def with_overrides(cell: PybammCell, overrides: dict[str, float]) -> PybammCell:
+    """A copy of `cell` with overrides applied (the original is left alone)."""
+    from dataclasses import replace
+
+    if not overrides:
+        return cell
+    copy = replace(cell, parameter_values=cell.parameter_values.copy())
+    apply_design_overrides(copy, overrides)
+    return copy
 
 
 def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, calibrated: bool = True) -> PybammCell:
@@ -114,16 +126,16 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
     if calibrated:
         calibration = load_calibration(design.id)
         if calibration is not None:
-            apply_design_overrides(cell, design, calibration.overrides)
+            apply_design_overrides(cell, calibration.overrides)
             notes["calibration"] = calibration.model_dump()
     if overrides:
-        apply_design_overrides(cell, design, overrides)
+        apply_design_overrides(cell, overrides)
     return cell
 
 
 # -- design-level overrides -------------------------------------------------------------------------------
 def _bruggeman_for(layer: str):
-    def convert(value: float, cell: PybammCell, design: CellDesign) -> dict[str, float]:
+    def convert(value: float, cell: PybammCell) -> dict[str, float]:
         side = {"cathode": "Positive electrode", "anode": "Negative electrode", "separator": "Separator"}[layer]
         eps = cell.parameter_values[f"{side} porosity"]
         return {f"{side} Bruggeman coefficient (electrolyte)": bruggeman_exponent(eps, value)}
@@ -131,7 +143,7 @@ def _bruggeman_for(layer: str):
 
 
 def _scaled(name: str, factor: float):
-    return lambda value, cell, design: {name: value * factor}
+    return lambda value, cell: {name: value * factor}
 
 
 #: design-level override name -> conversion to PyBaMM parameters (units as a battery engineer writes them)
@@ -155,12 +167,14 @@ OVERRIDES = {
 }
 
 
-def apply_design_overrides(cell: PybammCell, design: CellDesign, overrides: dict[str, float]) -> None:
+def apply_design_overrides(cell: PybammCell, overrides: dict[str, float]) -> None:
     """Apply overrides in place: design-level names (:data:`OVERRIDES`) or PyBaMM parameter names."""
     pv = cell.parameter_values
     for name, value in overrides.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InputError(f"override '{name}': expected a number, got {value!r}", location="overrides")
         if name in OVERRIDES:
-            pv.update(OVERRIDES[name](float(value), cell, design))
+            pv.update(OVERRIDES[name](float(value), cell))
         elif name in pv.keys():
             pv.update({name: value})
         else:
@@ -233,7 +247,7 @@ def _electrode(design: CellDesign, electrode: str, solid: bool) -> dict[str, Any
         f"{side} particle radius [m]": (active.particle_size_d50_um or DEFAULT_PARTICLE_D50_UM) / 2 * 1e-6,
         f"Maximum concentration in {lower} electrode [mol.m-3]": active.max_concentration_mol_m3,
         f"Initial concentration in {lower} electrode [mol.m-3]": 0.5 * active.max_concentration_mol_m3,
-        f"{side} electrode OCP [V]": (f"{active.id} OCP", ((np.asarray(ocp.stoichiometry),), np.asarray(ocp.potential_V))),
+        f"{side} electrode OCP [V]": fn.OcpCurve("ocp_" + re.sub(r"[^A-Za-z0-9]+", "_", active.id).strip("_"), ocp.stoichiometry, ocp.potential_V),
         f"{side} electrode OCP entropic change [V.K-1]": 0.0,
         f"{side} particle diffusivity [m2.s-1]": getattr(fn, f"{lower}_particle_diffusivity"),
         f"{side} particle diffusivity at 25 C [m2.s-1]": (active.diffusivity_cm2_s or DEFAULT_SOLID_DIFFUSIVITY_CM2_S) * 1e-4,

@@ -68,7 +68,7 @@ class BuiltModel:
 
     def get_solver(self) -> pybamm.IDAKLUSolver:
         if self.solver is None:
-            self.solver = pybamm.IDAKLUSolver(rtol=1e-6, atol=1e-8, output_variables=list(OUTPUT_VARIABLES),
+            self.solver = pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6, output_variables=list(OUTPUT_VARIABLES),
                                               options={"max_num_steps": 200_000})
         return self.solver
 

@@ -108,3 +108,28 @@ def liquid_electrolyte_diffusivity(c_e, T):
     c_ref = pybamm.Parameter("Reference electrolyte concentration [mol.m-3]") / 1000
     shape = nyman_diffusivity_shape(c_e / 1000) / nyman_diffusivity_shape(c_ref)
     return reference * shape * arrhenius(energy, T)
+
+
+class OcpCurve:
+    """An OCP table as a smooth (cubic-spline) PyBaMM function of stoichiometry.
+
+    Linear interpolation has a kink at every table point, and the solver has to step carefully over each
+    one (thousands of steps per discharge); a cubic spline through the same points is smooth.
+    Picklable, and its repr names its content, so the model cache can tell two tables apart.
+    """
+
+    def __init__(self, name: str, stoichiometry, potential_V):
+        import numpy as np
+
+        self.name = name
+        self.stoichiometry = np.asarray(stoichiometry, dtype=float)
+        self.potential_V = np.asarray(potential_V, dtype=float)
+
+    def __call__(self, sto):
+        return pybamm.Interpolant(self.stoichiometry, self.potential_V, sto, name=self.name, interpolator="pchip")
+
+    def __repr__(self) -> str:
+        import hashlib
+
+        digest = hashlib.sha256(self.stoichiometry.tobytes() + self.potential_V.tobytes()).hexdigest()[:16]
+        return f"OcpCurve({self.name}, {digest})"

@@ -99,6 +99,8 @@ def parameter_fingerprint(pv: pybamm.ParameterValues, *, skip: set[str] = frozen
             out[name] = repr(float(value))
         elif isinstance(value, tuple):  # interpolant data: (name, (x,), y) or (x, y)
             out[name] = hashlib.sha256(repr(_jsonable(value)).encode()).hexdigest()[:16]
+        elif callable(value) and not hasattr(value, "__qualname__"):  # a callable object: its repr names it
+            out[name] = repr(value)
         elif callable(value):
             # a closure's captured values are part of the function (two materials, two OCPs)
             captured = [c.cell_contents for c in (getattr(value, "__closure__", None) or ())]

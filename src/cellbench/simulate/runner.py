@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -45,18 +45,33 @@ class StepRecord:
 
 
 @dataclass
-class RunResult:
-    measurement: Measurement
-    steps: list[StepRecord] = field(default_factory=list)
+class RawRun:
+    """A run as plain numpy columns and metadata: what a worker process sends back (Polars must not run
+    in a forked worker, so the Measurement is made in the parent by :meth:`to_measurement`)."""
+
+    columns: dict[str, np.ndarray]
+    metadata: dict[str, Any]
+
+    def to_measurement(self) -> Measurement:
+        return Measurement(pl.DataFrame(self.columns), MeasurementMetadata(**self.metadata))
 
 
 def run_protocol(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0, model: str = "dfn",
                  thermal: str = "lumped", overrides: dict[str, float] | None = None,
                  time_limit_s: float | None = 300.0, extra_columns: bool = False) -> Measurement:
     """Simulate `protocol` on `cell`; the Measurement has BDF columns and provenance in its metadata.
+    See :func:`run_raw` for the options."""
+    return run_raw(cell, protocol, temperature_C=temperature_C, model=model, thermal=thermal, overrides=overrides,
+                   time_limit_s=time_limit_s, extra_columns=extra_columns).to_measurement()
 
-    `overrides` sets tunable parameters by their PyBaMM names (no rebuild) — any other parameter name
-    triggers a build of a new model structure.
+
+def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0, model: str = "dfn",
+            thermal: str = "lumped", overrides: dict[str, float] | None = None,
+            time_limit_s: float | None = 300.0, extra_columns: bool = False) -> RawRun:
+    """Simulate `protocol` on `cell` and return numpy columns (BDF names) and metadata.
+
+    `overrides` take design-level names (``cathode_contact_ratio``...) or PyBaMM names; tunable ones reuse
+    the built model, any other parameter builds a new model structure.
 
     >>> cell = PybammCell.from_parameter_set("Chen2020")                            # doctest: +SKIP
     >>> m = run_protocol(cell, Protocol.parse("Discharge at 1C until 2.5 V"))       # doctest: +SKIP
@@ -67,7 +82,9 @@ def run_protocol(cell: PybammCell, protocol: Protocol, *, temperature_C: float =
         raise SimulationError(f"unknown model '{model}': expected one of {', '.join(mb.MODELS)}")
     if thermal not in mb.THERMAL:
         raise SimulationError(f"unknown thermal option '{thermal}': expected lumped or isothermal")
-    cell = apply_overrides(cell, overrides or {})
+    from cellbench.simulate.design_to_pybamm import with_overrides
+
+    cell = with_overrides(cell, overrides or {})
     protocol.check_voltage_window(cell.voltage_min_V, cell.voltage_max_V, cell=cell.name)
     built = mb.build(cell, model=model, thermal=thermal)
     solver = built.get_solver()
@@ -148,33 +165,13 @@ def run_protocol(cell: PybammCell, protocol: Protocol, *, temperature_C: float =
     }
     if extra_columns:
         data["electrolyte_concentration_spread_mol_m3"] = np.concatenate(columns["ce"])
-    metadata = MeasurementMetadata(
+    metadata = dict(
         origin="simulation", vendor="PyBaMM", procedure=protocol.name, cell_id=cell.name,
         provenance=provenance(cell, built, protocol, temperature_C, overrides or {}),
         extra={"steps": [r.__dict__ for r in records], "nominal_capacity_Ah": cell.nominal_capacity_Ah,
                "voltage_window_V": [cell.voltage_min_V, cell.voltage_max_V],
                "wall_time_s": time.perf_counter() - started})
-    return Measurement(pl.DataFrame(data), metadata)
-
-
-def apply_overrides(cell: PybammCell, overrides: dict[str, float]) -> PybammCell:
-    """A copy of `cell` with parameters replaced (by PyBaMM name or by the cell's own alias)."""
-    if not overrides:
-        return cell
-    from dataclasses import replace
-
-    from cellbench.errors import InputError
-
-    pv = cell.parameter_values.copy()
-    aliases = cell.notes.get("aliases", {})
-    for name, value in overrides.items():
-        target = aliases.get(name, name)
-        if target not in pv.keys():
-            known = sorted(set(aliases) | set(cell.tunable))
-            raise InputError(f"unknown parameter '{name}': expected a PyBaMM parameter name or one of "
-                             f"{', '.join(known)}", location="overrides")
-        pv.update({target: value})
-    return replace(cell, parameter_values=pv)
+    return RawRun(data, metadata)
 
 
 def control_inputs(step: Step, cell: PybammCell) -> dict[str, float]:

@@ -1,0 +1,168 @@
+"""Run many simulations in parallel processes, each with a time limit.
+
+The parent translates each design, builds each distinct model structure once and compiles its solver,
+then forks the workers, so every worker starts with the built models in memory. A worker that passes a
+job's time limit is killed and replaced; the job's result is a SimulationError, never a hang.
+
+>>> from cellbench.simulate import simulate_many
+>>> results = simulate_many([("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin", {}),
+...                          ("std-2.1", "Set SOC to 100%; Discharge at 2C until Vmin", {})])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from multiprocessing.connection import wait
+from typing import Any, Iterable
+
+import numpy as np
+
+from cellbench.errors import CellbenchError, SimulationError
+from cellbench.measurements import Measurement
+from cellbench.protocols import Protocol
+from cellbench.simulate import model_build
+from cellbench.simulate.design_to_pybamm import with_overrides
+from cellbench.simulate.pybamm_cell import PybammCell
+from cellbench.simulate.runner import RawRun, run_protocol, run_raw
+from cellbench.simulate.virtual_cycler import as_pybamm_cell
+
+Job = tuple[Any, Any, dict[str, Any]]  # (design, protocol, options for simulate())
+_OPTION_NAMES = {"temperature_C", "model", "thermal", "overrides", "extra_columns"}
+
+
+def simulate_many(jobs: Iterable[Job], *, workers: int = 2, timeout_s: float = 120.0) -> list[Measurement | CellbenchError]:
+    """Simulate every (design, protocol, options) job; results in job order, an error object in place of a
+    failed job. Options are simulate()'s keywords: temperature_C, model, thermal, overrides, extra_columns."""
+    prepared = [_prepare(job) for job in jobs]
+    runnable = [p for p in prepared if not isinstance(p, CellbenchError)]
+    _warm_up(runnable)
+    if workers <= 1 or len(runnable) <= 1 or not _fork_available():
+        results = [p if isinstance(p, CellbenchError) else _run(p, timeout_s) for p in prepared]
+    else:
+        results = list(prepared)
+        pending = [i for i, p in enumerate(prepared) if not isinstance(p, CellbenchError)]
+        _run_in_workers(prepared, pending, results, workers, timeout_s)
+    return [r.to_measurement() if isinstance(r, RawRun) else r for r in results]
+
+
+# -- preparation in the parent ----------------------------------------------------------------------------
+class _Prepared:
+    __slots__ = ("cell", "protocol", "options")
+
+    def __init__(self, cell: PybammCell, protocol: Protocol, options: dict[str, Any]):
+        self.cell, self.protocol, self.options = cell, protocol, options
+
+
+def _prepare(job: Job) -> "_Prepared | CellbenchError":
+    try:
+        design, protocol, options = job
+        options = dict(options or {})
+        unknown = set(options) - _OPTION_NAMES
+        if unknown:
+            raise SimulationError(f"unknown option(s) {', '.join(sorted(unknown))}: expected {', '.join(sorted(_OPTION_NAMES))}")
+        cell = with_overrides(as_pybamm_cell(design), options.pop("overrides", None) or {})
+        return _Prepared(cell, Protocol.from_any(protocol), options)
+    except CellbenchError as exc:
+        return exc
+
+
+def _warm_up(prepared: list[_Prepared]) -> None:
+    """Build each model structure once and compile its solver with a one-second rest."""
+    seen = set()
+    for p in prepared:
+        key = (p.cell.structure_key(p.options.get("model", "dfn"), p.options.get("thermal", "lumped")))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            run_protocol(p.cell, Protocol.parse("Rest for 1 s"), model=p.options.get("model", "dfn"),
+                         thermal=p.options.get("thermal", "lumped"), time_limit_s=None)
+        except CellbenchError:
+            pass  # the job itself will report it
+
+
+def _run(p: _Prepared, timeout_s: float | None) -> RawRun | CellbenchError:
+    try:
+        return run_raw(p.cell, p.protocol, time_limit_s=timeout_s, **p.options)
+    except CellbenchError as exc:
+        return exc
+    except Exception as exc:  # a solver crash must not take the batch down
+        return SimulationError(f"{p.cell.name}, protocol '{p.protocol.name}': unexpected failure "
+                               f"({type(exc).__name__}: {exc})")
+
+
+def _fork_available() -> bool:
+    return "fork" in mp.get_all_start_methods()
+
+
+# -- workers -------------------------------------------------------------------------------------------
+def _worker(conn, prepared: list[_Prepared]) -> None:
+    # BLAS threads would fight over the two cores with the other worker.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    while True:
+        index = conn.recv()
+        if index is None:
+            return
+        conn.send((index, _run(prepared[index], None)))
+
+
+def _run_in_workers(prepared, pending: list[int], results: list, workers: int, timeout_s: float) -> None:
+    ctx = mp.get_context("fork")
+    pool: dict[Any, dict[str, Any]] = {}
+
+    def start_worker():
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, prepared), daemon=True)
+        proc.start()
+        pool[parent] = {"proc": proc, "job": None, "started": 0.0}
+
+    for _ in range(min(workers, len(pending))):
+        start_worker()
+    queue = list(pending)
+    try:
+        while queue or any(w["job"] is not None for w in pool.values()):
+            for conn, w in pool.items():
+                if w["job"] is None and queue:
+                    w["job"], w["started"] = queue.pop(0), time.monotonic()
+                    conn.send(w["job"])
+            busy = [c for c, w in pool.items() if w["job"] is not None]
+            deadline = min(pool[c]["started"] + timeout_s for c in busy)
+            ready = wait(busy, timeout=max(0.0, deadline - time.monotonic()))
+            for conn in ready:
+                try:
+                    index, result = conn.recv()
+                except EOFError:  # the worker died (segfault, out of memory)
+                    index = pool[conn]["job"]
+                    result = SimulationError(f"job {index} ({prepared[index].cell.name}): the worker process died")
+                    _replace(pool, conn, start_worker)
+                    results[index] = result
+                    continue
+                results[index] = result
+                pool[conn]["job"] = None
+            now = time.monotonic()
+            for conn in [c for c, w in pool.items() if w["job"] is not None and now - w["started"] > timeout_s]:
+                index = pool[conn]["job"]
+                p = prepared[index]
+                results[index] = SimulationError(
+                    f"{p.cell.name}, protocol '{p.protocol.name}': no result within the time limit of {timeout_s:g} s; "
+                    "likely cause: a stiff state or a very long protocol (raise timeout_s or shorten the protocol)")
+                _replace(pool, conn, start_worker)
+    finally:
+        for conn, w in pool.items():
+            try:
+                conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+            w["proc"].join(timeout=1.0)
+            if w["proc"].is_alive():
+                w["proc"].kill()
+
+
+def _replace(pool: dict, conn, start_worker) -> None:
+    proc = pool.pop(conn)["proc"]
+    proc.kill()
+    proc.join(timeout=1.0)
+    conn.close()
+    start_worker()
