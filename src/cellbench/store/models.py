@@ -22,7 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 DEFAULT_ORGANISATION = "local"
 OUTCOMES = ("ok", "failed", "negative")
-ACCESS_TIERS = ("private", "consortium", "public")
+ACCESS_TIERS = ("private", "named", "consortium", "public")
 
 
 def utc_now() -> datetime:
@@ -67,6 +67,10 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    # Added by migration 0002 for the web platform (cellbench.store.platform).
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
 
 
 class Test(Base):
@@ -77,7 +81,7 @@ class Test(Base):
         # The same canonical content is one record per organisation: re-ingest is a no-op.
         UniqueConstraint("owner_organisation_id", "content_hash", name="uq_tests_owner_content"),
         CheckConstraint("outcome IN ('ok', 'failed', 'negative')", name="ck_tests_outcome"),
-        CheckConstraint("access_tier IN ('private', 'consortium', 'public')", name="ck_tests_access_tier"),
+        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')", name="ck_tests_access_tier"),
     )
     __test__ = False  # not a pytest test class
 
@@ -129,3 +133,7 @@ class WatchedFile(Base):
     test_id: Mapped[int | None] = mapped_column(ForeignKey("tests.id"))
     failure_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_failures.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
+
+
+# The platform's tables (identity, sharing, audit, samples, evaluations) share this metadata.
+from cellbench.store import platform as _platform  # noqa: E402,F401
