@@ -10,7 +10,7 @@ POROSITIES = (0.05, 0.20, 0.35)
 
 
 def test_conductivity_falls_as_porosity_rises_for_every_se_share():
-    points = ms.porosity_sweep(ms.PROGRAMME_SE_SHARES, POROSITIES, shape=(32, 32, 32), method="conduction")
+    points = ms.porosity_sweep(ms.PROGRAMME_SE_SHARES, POROSITIES, shape=(24, 24, 24), method="conduction")
     by_share: dict[float, list[float]] = {}
     for p in points:
         by_share.setdefault(p.se_share_of_solids, []).append(p.effective_conductivity_ratio)

@@ -12,7 +12,7 @@ import cellbench.microstructure as ms
 
 
 def test_straight_channels_give_tau_one_within_one_percent(straight_channels):
-    estimate = ms.random_walk_tau(straight_channels, axis=0, steps=200, target_rel_stderr=0.003,
+    estimate = ms.random_walk_tau(straight_channels, axis=0, steps=64, target_rel_stderr=0.003,
                                   max_walkers=1_000_000, seed=1)
     assert estimate.percolates
     assert estimate.tau_stderr < 0.004
@@ -60,16 +60,17 @@ def test_same_seed_same_tau_whatever_the_thread_count():
 @pytest.mark.parametrize("kind", ["random_blocks", "sphere_packing"])
 def test_random_walk_agrees_with_conduction_within_five_percent(kind):
     if kind == "random_blocks":
-        volume = ms.random_blocks((32, 32, 32), voxel_size_um=0.5, grain_um=1.0, seed=11,
+        volume = ms.random_blocks((24, 24, 24), voxel_size_um=0.5, grain_um=1.0, seed=11,
                                   fractions={"active_material": 0.35, "solid_electrolyte": 0.5, "void": 0.15})
     else:
-        volume = ms.sphere_packing((32, 32, 32), voxel_size_um=0.5, seed=11,
+        volume = ms.sphere_packing((24, 24, 24), voxel_size_um=0.5, seed=11,
                                    fractions={"active_material": 0.5, "solid_electrolyte": 0.35, "void": 0.15},
                                    radius_um={"active_material": 2.0, "void": 1.0})
-    result = ms.tortuosity(volume, phase="solid_electrolyte", axis="x", target_rel_stderr=0.01, seed=3,
+    # 1.5 % standard error: the 5 % bound is over 3σ away
+    result = ms.tortuosity(volume, phase="solid_electrolyte", axis="x", target_rel_stderr=0.015, seed=3,
                            reference=True)
     assert result.percolates
-    assert result.tau > 1.3  # a real detour, not a trivially open structure
+    assert result.reference_tau > 2  # a real detour, not a trivially open structure
     assert abs(result.tau / result.reference_tau - 1) < 0.05
     assert result.effective_conductivity_ratio == pytest.approx(result.phase_fraction / result.tau)
 
