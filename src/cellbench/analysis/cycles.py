@@ -58,24 +58,27 @@ def _detected_cycle(data: pl.DataFrame, rest_current_A: float | None) -> pl.Expr
 
 
 def cycle_table(measurement: Measurement, *, rest_current_A: float | None = None) -> pl.DataFrame:
+    """One row per cycle (see the module docstring for the columns)."""
     data = add_cumulative_columns(measurement.data)
     cycle = pl.col(S.CYCLE) if S.CYCLE in data.columns else _detected_cycle(data, rest_current_A)
-    t = pl.col(S.TIME)
     temperature = pl.col(S.CELL_TEMPERATURE) if S.CELL_TEMPERATURE in data.columns else pl.lit(None, pl.Float64)
-
-    def inc(c: str) -> pl.Expr:
-        return (pl.col(c) - pl.col(c).shift(1)).fill_null(pl.col(c).first())
-
-    rows = data.select(cycle.alias("cycle"), t.alias("_t"), (t - t.shift(1)).fill_null(0.0).alias("_dt"),
-                       inc(S.CHARGE_CAPACITY).alias("_qc"), inc(S.DISCHARGE_CAPACITY).alias("_qd"),
-                       inc(S.CHARGE_ENERGY).alias("_ec"), inc(S.DISCHARGE_ENERGY).alias("_ed"),
-                       temperature.alias("_temp"))
-    table = rows.group_by("cycle").agg(
-        pl.col("_t").min().alias("first_time_s"), pl.col("_t").max().alias("end_time_s"),
-        pl.col("_dt").sum().alias("duration_s"),
-        pl.col("_qc").sum().alias("charge_capacity_Ah"), pl.col("_qd").sum().alias("discharge_capacity_Ah"),
-        pl.col("_ec").sum().alias("charge_energy_Wh"), pl.col("_ed").sum().alias("discharge_energy_Wh"),
-        pl.col("_temp").max().alias("max_temperature_C"),
+    counters = {S.TIME: "duration_s", S.CHARGE_CAPACITY: "charge_capacity_Ah",
+                S.DISCHARGE_CAPACITY: "discharge_capacity_Ah", S.CHARGE_ENERGY: "charge_energy_Wh",
+                S.DISCHARGE_ENERGY: "discharge_energy_Wh"}
+    # Runs of consecutive rows with one cycle number: the only full-length work is the run id; each
+    # run's share of a cumulative counter is its last value minus the previous run's last value (the
+    # first run starts from the counter's first value, time from the first sample).
+    run = (cycle != cycle.shift(1)).fill_null(True).cast(pl.UInt32).cum_sum().alias("_run")
+    runs = (data.select(cycle.alias("cycle"), run, *[pl.col(c) for c in counters], temperature.alias("_temp"))
+            .group_by("_run", maintain_order=True)
+            .agg(pl.col("cycle").first(), pl.col(S.TIME).first().alias("_t0"),
+                 *[pl.col(c).last() for c in counters], pl.col("_temp").max()))
+    first_values = data.select(pl.col(S.TIME).first(), *[pl.lit(0.0).alias(c) for c in counters if c != S.TIME])
+    runs = runs.with_columns(
+        (pl.col(c) - pl.col(c).shift(1).fill_null(first_values[c][0])).alias(out) for c, out in counters.items())
+    table = runs.group_by("cycle").agg(
+        pl.col("_t0").min().alias("first_time_s"), pl.col(S.TIME).max().alias("end_time_s"),
+        *[pl.col(out).sum() for out in counters.values()], pl.col("_temp").max().alias("max_temperature_C"),
     ).sort("cycle")
     qc, qd = pl.col("charge_capacity_Ah"), pl.col("discharge_capacity_Ah")
     table = table.with_columns(
