@@ -106,18 +106,18 @@ def random_walk_tau(phase: np.ndarray, axis: int, *, steps: int | None = None, t
     steps = int(steps)
     if steps < 4:
         raise InputError(f"a walk needs at least 4 steps, got {steps}", location="steps")
-    n_walkers = BATCH_WALKERS * len(slopes)
-    batch = len(slopes)
     while True:
-        slopes.append(batch_slopes(batch, steps))
-        n_walkers += BATCH_WALKERS
-        batch += 1
+        if not slopes or sum(len(x) for x in slopes) < min_walkers:
+            slopes.append(batch_slopes(len(slopes), steps))
+            continue
         samples = np.concatenate(slopes)
         mean = float(samples.mean())
         stderr = float(samples.std(ddof=1) / np.sqrt(samples.size))
         rel = stderr / mean if mean > 0 else np.inf
-        if n_walkers >= min_walkers and (rel <= target_rel_stderr or n_walkers >= max_walkers):
+        if rel <= target_rel_stderr or samples.size >= max_walkers:
             break
+        slopes.append(batch_slopes(len(slopes), steps))
+    n_walkers = int(samples.size)
     spanning_fraction = n_cluster / phase.size
     tau_cluster = 1.0 / (3.0 * mean)
     scale = phase_fraction / spanning_fraction
