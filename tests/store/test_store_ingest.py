@@ -164,3 +164,12 @@ def test_missing_blob_is_a_clear_error(store, discharge):
     store.blobs.path_for(result.content_hash).unlink()
     with pytest.raises(Exception, match="missing from the data folder"):
         store.load(result.test_id)
+
+
+def test_reingest_puts_back_a_blob_that_went_missing(store, discharge):
+    m = discharge()
+    first = store.add_measurement(m)
+    store.blobs.path_for(first.content_hash).unlink()
+    again = store.add_measurement(m)
+    assert again.status == "already stored" and again.test_id == first.test_id
+    assert store.load(first.test_id).data.equals(m.data)
