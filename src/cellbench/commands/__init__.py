@@ -8,6 +8,7 @@ import typer
 
 # module name in this package -> how it attaches (each module defines `register(app)`)
 MODULES = [
+    "simulate",
     "labdata",
     "scenarios",
     "microstructure",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
 
     columns: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "V", "I", "T", "amb", "step", "cycle", "type", "ce")}
     records: list[StepRecord] = []
+    notes: set[str] = set()
     previous: pybamm.Solution | None = None
     time_offset_s = 0.0
     last_time_s = 0.0
@@ -124,8 +126,13 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         duration_s = step_duration_s(step, cell)
         t0 = time.perf_counter()
         try:
-            solution = solver.step(previous, built.model, duration_s, t_eval=np.array([0.0, duration_s]),
-                                   inputs=inputs, save=False)
+            # PyBaMM warns when an OCP table is extrapolated; keep that in the run's metadata, not on stderr.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                solution = solver.step(previous, built.model, duration_s, t_eval=np.array([0.0, duration_s]),
+                                       inputs=inputs, save=False)
+            for w in caught:
+                notes.add(f"step {planned.step_index}: {str(w.message).splitlines()[0][:200]}")
         except pybamm.SolverError as exc:
             raise SimulationError(_failure_message(planned, cell, previous, inputs, str(exc), soc_note)) from exc
         solve_time = time.perf_counter() - t0
@@ -170,7 +177,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         provenance=provenance(cell, built, protocol, temperature_C, overrides or {}),
         extra={"steps": [r.__dict__ for r in records], "nominal_capacity_Ah": cell.nominal_capacity_Ah,
                "voltage_window_V": [cell.voltage_min_V, cell.voltage_max_V],
-               "wall_time_s": time.perf_counter() - started})
+               "wall_time_s": time.perf_counter() - started, "solver_warnings": sorted(notes)[:20]})
     return RawRun(data, metadata)
 
 

@@ -1,0 +1,68 @@
+"""`cellbench simulate` (the virtual cycler) and `cellbench export-bpx`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+
+def register(app: typer.Typer) -> None:
+    from cellbench.cli import console, print_json
+
+    @app.command("simulate")
+    def simulate_command(
+        cell: str = typer.Option(..., "--cell", help="catalogue id, cell YAML file or BPX JSON file"),
+        protocol: str = typer.Option(..., "--protocol",
+                                     help="protocol YAML file, bundled protocol name, or steps \"STEP; STEP\""),
+        temperature: float = typer.Option(25.0, "--temperature", help="ambient temperature in °C"),
+        model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
+        thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
+        out: Path = typer.Option(None, "--out", help="write the time series to this Parquet file"),
+        time_limit: float = typer.Option(300.0, "--time-limit", help="seconds before the run is stopped"),
+        json: bool = typer.Option(False, "--json", help="print the per-step summary as JSON"),
+    ) -> None:
+        """Simulate a cell under a protocol with PyBaMM and write a canonical (BDF) time series."""
+        from cellbench.simulate import simulate
+        from cellbench.simulate.summary import step_summary
+
+        measurement = simulate(cell, protocol, temperature_C=temperature, model=model, thermal=thermal,
+                               time_limit_s=time_limit)
+        if out is not None:
+            measurement.to_parquet(out)
+        rows = step_summary(measurement)
+        if json:
+            print_json({"cell": measurement.metadata.cell_id, "protocol": measurement.metadata.provenance["protocol"],
+                        "out": str(out) if out else None, "rows": measurement.data.height,
+                        "provenance": measurement.metadata.provenance, "steps": rows})
+            return
+        table = Table(title=f"{measurement.metadata.cell_id}: {measurement.metadata.provenance['protocol']}")
+        for col in ("cycle", "step", "type", "time s", "charge mAh", "discharge mAh", "energy mWh", "end V", "max °C",
+                    "ended by"):
+            table.add_column(col, justify="left" if col in ("step", "type", "ended by") else "right")
+        for r in rows:
+            energy = r["discharge_energy_Wh"] - r["charge_energy_Wh"]
+            table.add_row(str(r["cycle"]), r["step"], r["step_type"], f"{r['duration_s']:.0f}",
+                          f"{r['charge_capacity_Ah'] * 1000:.4g}", f"{r['discharge_capacity_Ah'] * 1000:.4g}",
+                          f"{energy * 1000:.4g}", f"{r['end_voltage_V']:.3f}", f"{r['max_temperature_C']:.1f}",
+                          r["ended_by"])
+        console.print(table)
+        if out is not None:
+            console.print(f"wrote {measurement.data.height} rows to {out}")
+
+    @app.command("export-bpx")
+    def export_bpx_command(
+        cell: str = typer.Option(..., "--cell", help="catalogue id or cell YAML file"),
+        out: Path = typer.Option(..., "--out", help="BPX JSON file to write"),
+        json: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """Export a cell as a Battery Parameter eXchange (BPX) file that PyBaMM and other tools read."""
+        from cellbench.simulate.bpx_io import write_bpx
+        from cellbench.simulate.virtual_cycler import as_pybamm_cell
+
+        path = write_bpx(as_pybamm_cell(cell), out)
+        if json:
+            print_json({"cell": cell, "out": str(path)})
+        else:
+            console.print(f"wrote {path}")
