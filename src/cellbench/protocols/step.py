@@ -75,10 +75,10 @@ class Step(BaseModel):
         if self.kind in ("charge", "discharge"):
             if len(setpoints) != 1 or setpoints[0] == "voltage_V":
                 raise ValueError(f"a {self.kind} step needs exactly one of c_rate, current_A or power_W")
-            if not ({"duration_s", "until_voltage_V"} & set(ends)):
-                raise ValueError(f"a {self.kind} step needs a duration or an 'until' voltage")
             if {"until_current_A", "until_c_rate"} & set(ends):
                 raise ValueError("'until' a current is only for hold steps")
+            if not ({"duration_s", "until_voltage_V"} & set(ends)):
+                raise ValueError(f"a {self.kind} step needs a duration or an 'until' voltage")
         elif self.kind == "hold":
             if setpoints != ["voltage_V"]:
                 raise ValueError("a hold step needs a voltage (and nothing else) as its set-point")
