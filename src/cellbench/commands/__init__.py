@@ -16,6 +16,7 @@ MODULES = [
     "evaluate",
     "store",
     "safety",
+    "web",
 ]
 
 

@@ -1,0 +1,98 @@
+"""`cellbench serve` (the web app and API) and `cellbench admin ...` (organisations, users, tokens, consortia)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    admin = typer.Typer(help="Create organisations, users, API tokens and consortia for the web platform.",
+                        no_args_is_help=True)
+    admin.command("organisation")(admin_organisation)
+    admin.command("user")(admin_user)
+    admin.command("token")(admin_token)
+    admin.command("consortium")(admin_consortium)
+    app.add_typer(admin, name="admin")
+
+
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
+          port: int = typer.Option(8000, "--port", min=1, max=65535),
+          max_upload_mb: float = typer.Option(200.0, "--max-upload-mb", min=0.001, help="Largest upload accepted."),
+          secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS.")
+          ) -> None:
+    """Serve the web pages and /api/v1 (OpenAPI at /docs) over the store ($CELLBENCH_DATABASE_URL)."""
+    import uvicorn
+
+    from cellbench.web import WebSettings, create_app
+
+    app = create_app(WebSettings(max_upload_mb=max_upload_mb, secure_cookies=secure_cookies))
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _store():
+    from cellbench.store import Store
+
+    return Store.open()
+
+
+def admin_organisation(name: str = typer.Argument(..., help="Organisation name, as users will see it."),
+                       as_json: bool = typer.Option(False, "--json")) -> None:
+    """Create an organisation."""
+    from cellbench.cli import console, print_json
+    from cellbench.web.identity import create_organisation
+
+    with _store() as store, store.session() as db:
+        org = create_organisation(db, name)
+        result = {"id": org.id, "organisation": org.name}
+    print_json(result) if as_json else console.print(f"organisation {result['id']}: {result['organisation']}")
+
+
+def admin_user(email: str = typer.Argument(...),
+               organisation: str = typer.Option(..., "--organisation", help="The user's organisation."),
+               role: str = typer.Option("member", "--role", help="member, org_admin, evaluator or site_admin."),
+               name: Optional[str] = typer.Option(None, "--name"),
+               password: str = typer.Option(..., "--password", prompt=True, hide_input=True,
+                                            confirmation_prompt=True, envvar="CELLBENCH_NEW_PASSWORD",
+                                            help="Prompted for when not given (or $CELLBENCH_NEW_PASSWORD)."),
+               as_json: bool = typer.Option(False, "--json")) -> None:
+    """Create a user who logs in with e-mail and password (stored as an argon2 hash)."""
+    from cellbench.cli import console, print_json
+    from cellbench.web.identity import create_user
+
+    with _store() as store, store.session() as db:
+        user = create_user(db, email, password, organisation, role=role, name=name)
+        result = {"id": user.id, "email": user.email, "organisation": organisation, "role": user.role}
+    if as_json:
+        print_json(result)
+    else:
+        console.print(f"user {result['id']}: {result['email']} ({result['role']} of {organisation})", highlight=False)
+
+
+def admin_token(email: str = typer.Argument(...), name: str = typer.Option("script", "--name", help="What it is for."),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """Create an API token for a user (printed once; send it as `Authorization: Bearer TOKEN`)."""
+    from cellbench.cli import console, print_json
+    from cellbench.web.identity import create_token
+
+    with _store() as store, store.session() as db:
+        token = create_token(db, email, name)
+    if as_json:
+        print_json({"email": email, "name": name, "token": token})
+    else:
+        console.print(token, highlight=False)
+
+
+def admin_consortium(name: str = typer.Argument(...),
+                     member: list[str] = typer.Option(..., "--member", help="A member organisation (repeat)."),
+                     as_json: bool = typer.Option(False, "--json")) -> None:
+    """Create a pre-competitive consortium of organisations (for the consortium access tier)."""
+    from cellbench.cli import console, print_json
+    from cellbench.web.identity import create_consortium
+
+    with _store() as store, store.session() as db:
+        consortium = create_consortium(db, name, member)
+        result = {"id": consortium.id, "consortium": consortium.name, "members": member}
+    print_json(result) if as_json else console.print(f"consortium {result['id']}: {name} ({', '.join(member)})")

@@ -1,0 +1,365 @@
+"""The REST API, ``/api/v1`` (OpenAPI at ``/docs``). Every route but ``/health`` needs a token or a session.
+
+Records the caller may not see answer ``404`` exactly like ids that do not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cellbench.errors import InputError, NotFound
+from cellbench.store.models import Organisation, Test
+from cellbench.store.platform import Attachment, EvaluationRun, PlatformMaterial, Sample
+from cellbench.web import access, evaluations, samples, uploads
+from cellbench.web.auth import current_principal
+from cellbench.web.identity import Principal
+
+router = APIRouter(prefix="/api/v1")
+Tier = Literal["private", "named", "consortium", "public"]
+
+
+# -- bodies --------------------------------------------------------------------------------------------------
+class AccessChange(BaseModel):
+    tier: Tier
+    organisations: list[str] = Field(default_factory=list, description="for the named tier")
+    consortia: list[str] = Field(default_factory=list, description="for the consortium tier")
+
+
+class MaterialIn(BaseModel):
+    provider: str = Field("", max_length=200)
+    datasheet: dict[str, Any] = Field(description="a cellbench material record (fields of a material YAML file)")
+
+
+class SampleIn(BaseModel):
+    material_id: int
+    lot: str = Field(max_length=200)
+    quantity_g: float | None = Field(None, ge=0)
+    notes: str = Field("", max_length=10000)
+    submit_to: str | None = Field(None, description="evaluation-centre organisation to submit the sample to")
+
+
+class EvaluationIn(BaseModel):
+    sample_id: int
+    cell_id: str = Field("std-2.1", max_length=200)
+
+
+# -- shared views ----------------------------------------------------------------------------------------------
+def db_session(request: Request):
+    with request.app.state.store.session() as db:
+        yield db
+
+
+def org_names(db: Session) -> dict[int, str]:
+    return dict(db.execute(select(Organisation.id, Organisation.name)).all())
+
+
+def test_view(row: Test, orgs: dict[int, str]) -> dict[str, Any]:
+    return {"id": row.id, "content_hash": row.content_hash, "source_file": row.source_file, "vendor": row.vendor,
+            "file_format": row.file_format, "cell_id": row.cell_id, "channel": row.channel,
+            "start_time": row.start_time, "row_count": row.row_count, "duration_s": row.duration_s,
+            "outcome": row.outcome, "outcome_reason": row.outcome_reason, "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+test_view.__test__ = False
+
+
+def material_view(row: PlatformMaterial, orgs: dict[int, str]) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "role": row.role, "provider": row.provider,
+            "datasheet": json.loads(row.datasheet_json), "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+def sample_view(row: Sample, orgs: dict[int, str]) -> dict[str, Any]:
+    return {"id": row.id, "material_id": row.material_id, "lot": row.lot, "quantity_g": row.quantity_g,
+            "notes": row.notes, "submitted_to": orgs.get(row.submitted_to_organisation_id),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "created_at": row.created_at}
+
+
+def evaluation_view(row: EvaluationRun, orgs: dict[int, str]) -> dict[str, Any]:
+    return {"id": row.id, "sample_id": row.sample_id, "cell_id": row.cell_id, "suite": row.suite,
+            "status": row.status, "progress_done": row.progress_done, "progress_total": row.progress_total,
+            "error": row.error, "has_report": row.status == "done" and bool(row.report_path),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "created_at": row.created_at, "finished_at": row.finished_at}
+
+
+VIEWS = {"test": test_view, "material": material_view, "sample": sample_view, "evaluation": evaluation_view}
+
+
+def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int) -> dict[str, Any]:
+    model = access.MODELS[kind]
+    where = [access.visible(kind, principal), *filters]
+    total = db.scalar(select(func.count()).select_from(model).where(*where))
+    rows = db.scalars(select(model).where(*where).order_by(model.id.desc()).limit(limit).offset(offset)).all()
+    orgs = org_names(db)
+    return {"total": total, "limit": limit, "offset": offset, "items": [VIEWS[kind](r, orgs) for r in rows]}
+
+
+Limit = Query(50, ge=1, le=500)
+Offset = Query(0, ge=0, le=10_000_000)
+
+
+# -- health and identity ---------------------------------------------------------------------------------------
+@router.get("/health", tags=["platform"])
+def health() -> dict[str, str]:
+    """Liveness check (no sign-in needed)."""
+    return {"status": "ok"}
+
+
+@router.get("/me", tags=["platform"])
+def me(principal: Principal = Depends(current_principal)) -> dict[str, Any]:
+    return {"email": principal.email, "name": principal.name, "role": principal.role,
+            "organisation": principal.organisation}
+
+
+@router.get("/audit", tags=["platform"])
+def audit(limit: int = Limit, principal: Principal = Depends(current_principal),
+          db: Session = Depends(db_session)) -> dict[str, Any]:
+    """Reads of your organisation's non-public records (organisation admins)."""
+    return {"entries": access.audit_log(db, principal, limit=limit)}
+
+
+# -- tests ---------------------------------------------------------------------------------------------------------
+@router.get("/tests", tags=["tests"])
+def list_tests(cell_id: str | None = Query(None, max_length=200), outcome: Literal["ok", "failed", "negative"] | None = None,
+               vendor: str | None = Query(None, max_length=100), limit: int = Limit, offset: int = Offset,
+               principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    filters = [c for c in (Test.cell_id == cell_id if cell_id else None,
+                           Test.outcome == outcome if outcome else None,
+                           Test.vendor == vendor if vendor else None) if c is not None]
+    return listing(db, "test", principal, filters=filters, limit=limit, offset=offset)
+
+
+@router.get("/tests/{test_id}", tags=["tests"])
+def get_test(test_id: int, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    row = access.fetch(db, "test", test_id, principal, via="api")
+    return {**test_view(row, org_names(db)), **access.grants(db, "test", test_id)}
+
+
+@router.get("/tests/{test_id}/cycles", tags=["tests"])
+def test_cycles(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+                db: Session = Depends(db_session)):
+    """Per-cycle summary (capacities, energies, efficiency) of a stored test."""
+    from cellbench.analysis.cycles import summarize
+
+    row = access.fetch(db, "test", test_id, principal, via="api", action="read cycles")
+    return summarize(request.app.state.store.load(row.id)).to_json()
+
+
+@router.get("/tests/{test_id}/figures", tags=["tests"])
+def test_figures(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+                 db: Session = Depends(db_session)):
+    """Plotly figures: voltage–capacity per cycle, capacity fade, dQ/dV."""
+    from cellbench.web.plots import test_figures as figures
+
+    row = access.fetch(db, "test", test_id, principal, via="api", action="read figures")
+    return figures(request.app.state.store.load(row.id))
+
+
+@router.get("/tests/{test_id}/download", tags=["tests"], response_class=FileResponse)
+def download_test(test_id: int, request: Request, format: Literal["parquet", "bdf-csv"] = "parquet",  # noqa: A002
+                  principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    """The time series as Parquet (metadata in the key-value metadata) or Battery Data Format CSV."""
+    row = access.fetch(db, "test", test_id, principal, via="api", action=f"download {format}")
+    measurement = request.app.state.store.load(row.id)
+    stem = Path(row.source_file or f"test-{row.id}").stem
+    folder = Path(tempfile.mkdtemp(prefix="cellbench-download-"))
+    if format == "parquet":
+        path = measurement.to_parquet(folder / f"{stem}.parquet")
+        return FileResponse(path, filename=path.name, media_type="application/vnd.apache.parquet")
+    path = measurement.to_csv(folder / f"{stem}.bdf.csv", header_style="human")
+    return FileResponse(path, filename=path.name, media_type="text/csv")
+
+
+@router.post("/tests", tags=["tests"], status_code=201)
+def upload_test(request: Request, file: UploadFile = File(...), principal: Principal = Depends(current_principal)):
+    """Upload a cycler file; it goes through the same ingest as `cellbench ingest`."""
+    result = uploads.ingest_upload(request.app.state.store, file.file, file.filename, principal.organisation,
+                                   max_bytes=request.app.state.settings.max_upload_bytes)
+    if result.status == "failed":
+        raise InputError(result.error or "the file could not be read", location="file")
+    return result.model_dump(exclude={"source"})
+
+
+@router.put("/tests/{test_id}/access", tags=["tests"])
+def change_test_access(test_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+                       db: Session = Depends(db_session)):
+    access.set_access(db, "test", test_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
+    return {"id": test_id, "tier": change.tier, **access.grants(db, "test", test_id)}
+
+
+# -- cells (the public standard-cell catalogue) ------------------------------------------------------------------
+@router.get("/cells", tags=["cells"])
+def list_cells(principal: Principal = Depends(current_principal)):
+    from cellbench import cells
+
+    return {"items": [{"id": c.id, "version": c.version, "name": c.name, "electrolyte_type": c.electrolyte_type,
+                       "versions": cells.versions(c.id)} for c in cells.list_cells()]}
+
+
+@router.get("/cells/{cell_id}", tags=["cells"])
+def get_cell(cell_id: str, principal: Principal = Depends(current_principal)):
+    from cellbench import cells
+    from cellbench.cells.report import cell_summary
+
+    known = {c.id for c in cells.list_cells()}
+    base = cell_id.split("@")[0]
+    if base not in known:
+        raise NotFound(f"no standard cell '{cell_id}'; known: {', '.join(sorted(known))}")
+    return {**cell_summary(cells.load(cell_id)), "versions": cells.versions(base)}
+
+
+# -- materials and samples -------------------------------------------------------------------------------------
+@router.get("/materials", tags=["materials"])
+def list_materials(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+                   db: Session = Depends(db_session)):
+    return listing(db, "material", principal, limit=limit, offset=offset)
+
+
+@router.post("/materials", tags=["materials"], status_code=201)
+def create_material(body: MaterialIn, principal: Principal = Depends(current_principal),
+                    db: Session = Depends(db_session)):
+    row = samples.create_material(db, principal, provider=body.provider, datasheet=body.datasheet)
+    return material_view(row, org_names(db))
+
+
+@router.get("/materials/{material_id}", tags=["materials"])
+def get_material(material_id: int, principal: Principal = Depends(current_principal),
+                 db: Session = Depends(db_session)):
+    row = access.fetch(db, "material", material_id, principal, via="api")
+    return {**material_view(row, org_names(db)), **access.grants(db, "material", material_id),
+            "attachments": [attachment_view(a) for a in samples.attachments(db, "material", material_id)]}
+
+
+@router.put("/materials/{material_id}/access", tags=["materials"])
+def change_material_access(material_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+                           db: Session = Depends(db_session)):
+    access.set_access(db, "material", material_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
+    return {"id": material_id, "tier": change.tier, **access.grants(db, "material", material_id)}
+
+
+@router.get("/samples", tags=["materials"])
+def list_samples(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+                 db: Session = Depends(db_session)):
+    return listing(db, "sample", principal, limit=limit, offset=offset)
+
+
+@router.post("/samples", tags=["materials"], status_code=201)
+def create_sample(body: SampleIn, principal: Principal = Depends(current_principal),
+                  db: Session = Depends(db_session)):
+    row = samples.create_sample(db, principal, material_id=body.material_id, lot=body.lot,
+                                quantity_g=body.quantity_g, notes=body.notes, submit_to=body.submit_to)
+    return sample_view(row, org_names(db))
+
+
+@router.get("/samples/{sample_id}", tags=["materials"])
+def get_sample(sample_id: int, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    row = access.fetch(db, "sample", sample_id, principal, via="api")
+    return {**sample_view(row, org_names(db)), **access.grants(db, "sample", sample_id),
+            "attachments": [attachment_view(a) for a in samples.attachments(db, "sample", sample_id)]}
+
+
+@router.put("/samples/{sample_id}/access", tags=["materials"])
+def change_sample_access(sample_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+                         db: Session = Depends(db_session)):
+    access.set_access(db, "sample", sample_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
+    return {"id": sample_id, "tier": change.tier, **access.grants(db, "sample", sample_id)}
+
+
+def attachment_view(row: Attachment) -> dict[str, Any]:
+    return {"id": row.id, "filename": row.filename, "size_bytes": row.size_bytes, "media_type": row.media_type,
+            "sha256": row.content_sha256}
+
+
+@router.post("/{kind}s/{record_id}/attachments", tags=["materials"], status_code=201)
+def add_attachment(kind: Literal["material", "sample"], record_id: int, request: Request,
+                   file: UploadFile = File(...), principal: Principal = Depends(current_principal),
+                   db: Session = Depends(db_session)):
+    """Attach a file (datasheet PDF, XRD pattern...) to your material or sample."""
+    row = access.fetch(db, kind, record_id, principal, via="api", action="attach")
+    if row.owner_organisation_id != principal.organisation_id:
+        raise NotFound(f"no {kind} with id {record_id} of yours")
+    name, size, sha = uploads.save_attachment(request.app.state.store, file.file, file.filename,
+                                              max_bytes=request.app.state.settings.max_upload_bytes)
+    return attachment_view(samples.attach(db, kind, record_id, name, size, sha, file.content_type or ""))
+
+
+@router.get("/{kind}s/{record_id}/attachments/{attachment_id}", tags=["materials"], response_class=FileResponse)
+def get_attachment(kind: Literal["material", "sample"], record_id: int, attachment_id: int, request: Request,
+                   principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    access.fetch(db, kind, record_id, principal, via="api", action="download attachment")
+    row = db.get(Attachment, attachment_id)
+    if row is None or row.record_kind != kind or row.record_id != record_id:
+        raise NotFound(f"no attachment {attachment_id} on {kind} {record_id}")
+    return FileResponse(request.app.state.store.data_dir / "attachments" / row.content_sha256,
+                        filename=row.filename, media_type=row.media_type)
+
+
+# -- evaluations -------------------------------------------------------------------------------------------------
+@router.get("/evaluations", tags=["evaluations"])
+def list_evaluations(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+                     db: Session = Depends(db_session)):
+    return listing(db, "evaluation", principal, limit=limit, offset=offset)
+
+
+@router.post("/evaluations", tags=["evaluations"], status_code=202)
+def start_evaluation(body: EvaluationIn, request: Request, principal: Principal = Depends(current_principal),
+                     db: Session = Depends(db_session)):
+    """Queue a standard evaluation of a sample in a standard cell; poll GET /evaluations/{id} for progress."""
+    run = request_evaluation(db, principal, body.sample_id, body.cell_id, request)
+    return evaluation_view(run, org_names(db))
+
+
+def request_evaluation(db: Session, principal: Principal, sample_id: int, cell_id: str, request: Request):
+    worker = request.app.state.worker
+    run = evaluations.request_evaluation(db, principal, sample_id=sample_id, cell_id=cell_id,
+                                         suite=worker.options.suite)
+    worker.submit(run.id)
+    return run
+
+
+@router.get("/evaluations/{evaluation_id}", tags=["evaluations"])
+def get_evaluation(evaluation_id: int, principal: Principal = Depends(current_principal),
+                   db: Session = Depends(db_session)):
+    row = access.fetch(db, "evaluation", evaluation_id, principal, via="api")
+    return {**evaluation_view(row, org_names(db)), **access.grants(db, "evaluation", evaluation_id)}
+
+
+@router.get("/evaluations/{evaluation_id}/results", tags=["evaluations"])
+def evaluation_results(evaluation_id: int, principal: Principal = Depends(current_principal),
+                       db: Session = Depends(db_session)):
+    """results.json of a finished evaluation."""
+    row = access.fetch(db, "evaluation", evaluation_id, principal, via="api", action="read results")
+    if not row.results_json:
+        raise InputError(f"evaluation {evaluation_id} has no results yet (status: {row.status})")
+    return json.loads(row.results_json)
+
+
+@router.get("/evaluations/{evaluation_id}/report", tags=["evaluations"], response_class=HTMLResponse)
+def evaluation_report(evaluation_id: int, principal: Principal = Depends(current_principal),
+                      db: Session = Depends(db_session)):
+    """The HTML report of a finished evaluation."""
+    row = access.fetch(db, "evaluation", evaluation_id, principal, via="api", action="read report")
+    return FileResponse(evaluations.report_file(row), media_type="text/html")
+
+
+@router.put("/evaluations/{evaluation_id}/access", tags=["evaluations"])
+def change_evaluation_access(evaluation_id: int, change: AccessChange,
+                             principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+    access.set_access(db, "evaluation", evaluation_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
+    return {"id": evaluation_id, "tier": change.tier, **access.grants(db, "evaluation", evaluation_id)}

@@ -1,0 +1,117 @@
+"""The FastAPI application: ``/api/v1`` (OpenAPI at ``/docs``), server-rendered pages, static files.
+
+>>> from cellbench.web import create_app, WebSettings
+>>> import tempfile; folder = tempfile.mkdtemp()
+>>> app = create_app(WebSettings(database_url=f"sqlite:///{folder}/cb.db", data_dir=folder))
+>>> sorted({r.path for r in app.routes} & {"/api/v1/health", "/login", "/docs"})
+['/api/v1/health', '/docs', '/login']
+"""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from cellbench import __version__
+from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
+from cellbench.store import Store
+from cellbench.web import api, pages
+from cellbench.web.auth import NotSignedIn
+from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
+from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Where the store is and how the server behaves; ``None`` means the store's own defaults (environment)."""
+
+    database_url: str | None = None
+    data_dir: str | Path | None = None
+    max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
+    evaluation: EvaluationOptions = field(default_factory=EvaluationOptions)
+    secure_cookies: bool = False  # set behind HTTPS so the session cookie never travels in clear
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1e6)
+
+
+def _plotly_js() -> Path:
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def create_app(settings: WebSettings | None = None, *, store: Store | None = None,
+               worker: EvaluationWorker | None = None) -> FastAPI:
+    """The app over a store (opened from ``settings`` unless given); evaluations run in ``worker``."""
+    settings = settings or WebSettings()
+    store = store or Store.open(settings.database_url, data_dir=settings.data_dir)
+    worker = worker or EvaluationWorker(store, settings.evaluation)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        worker.resume()
+        yield
+        worker.shutdown()
+
+    app = FastAPI(title="cellbench", version=__version__, lifespan=lifespan,
+                  description="Open evaluation bench for battery materials and cells: stored tests, materials, "
+                              "samples and evaluations, with access tiers per record.")
+    app.state.store, app.state.settings, app.state.worker = store, settings, worker
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/static-vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js():
+        return FileResponse(_plotly_js(), media_type="text/javascript")
+
+    _error_handlers(app)
+    return app
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def _error_handlers(app: FastAPI) -> None:
+    def answer(request: Request, status: int, message: str):
+        if _wants_html(request):
+            return pages.error_page(request, status, message)
+        return JSONResponse({"detail": message}, status_code=status)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn):
+        if _wants_html(request):
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return answer(request, 404, str(exc))
+
+    @app.exception_handler(AccessDenied)
+    async def denied(request: Request, exc: AccessDenied):
+        return answer(request, 403, str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError):
+        return answer(request, 422, str(exc))
+
+    @app.exception_handler(CellbenchError)
+    async def failed(request: Request, exc: CellbenchError):
+        return answer(request, 500, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return answer(request, 422, problems or "invalid request")

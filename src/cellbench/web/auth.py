@@ -1,0 +1,55 @@
+"""Request authentication for the API and the pages: bearer API tokens or a session cookie with CSRF checks.
+
+- ``Authorization: Bearer cbt_...`` (scripts): no cookie, so no CSRF risk and no CSRF token needed.
+- The ``cellbench_session`` cookie (browsers; HttpOnly, SameSite=Lax): every state-changing request must carry
+  the session's CSRF token, in the ``csrf_token`` form field or the ``X-CSRF-Token`` header (htmx sends it).
+
+Anything else is refused: ``401`` on the API, a redirect to ``/login`` on pages.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cellbench.errors import AccessDenied
+from cellbench.web.identity import Principal, principal_from_session, principal_from_token
+
+SESSION_COOKIE = "cellbench_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+bearer = HTTPBearer(auto_error=False, description="An API token from `cellbench admin token`.")
+
+
+class NotSignedIn(Exception):
+    """No valid token or session: 401 for the API, a redirect to the login page for pages."""
+
+
+async def current_principal(request: Request,
+                            credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    store = request.app.state.store
+    with store.session() as db:
+        if credentials is not None:
+            found = principal_from_token(db, credentials.credentials)
+            if found is None:
+                raise NotSignedIn("the API token is not valid (revoked or mistyped)")
+            return found
+        cookie = request.cookies.get(SESSION_COOKIE)
+        found = principal_from_session(db, cookie) if cookie else None
+    if found is None:
+        raise NotSignedIn("sign in first: an API token (Authorization: Bearer) or a browser session")
+    if request.method not in SAFE_METHODS:
+        await check_csrf(request, found)
+    return found
+
+
+async def check_csrf(request: Request, principal: Principal) -> None:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        sent = (await request.form()).get("csrf_token")
+    if not isinstance(sent, str) or not secrets.compare_digest(sent, principal.csrf_token or ""):
+        raise AccessDenied("the form's CSRF token is missing or stale; reload the page and try again")

@@ -1,0 +1,264 @@
+"""Server-rendered pages (Jinja2 + htmx): log in, dashboard, materials and samples, cells, tests, evaluations, audit.
+
+Pages call the same functions as the API (:mod:`cellbench.web.access`, ``samples``, ``uploads``,
+``evaluations``), so a rule holds in both or in neither. Forms carry the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cellbench.errors import InputError, NotFound
+from cellbench.store.models import Organisation, Test
+from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
+from cellbench.web import access, api, samples, uploads
+from cellbench.web.auth import SESSION_COOKIE, current_principal
+from cellbench.web.identity import Principal, check_password, close_session, open_session
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+router = APIRouter(include_in_schema=False)
+EXAMPLE_DATASHEET = (Path(__file__).resolve().parent / "example_datasheet.yaml")
+
+
+def render(request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any):
+    return TEMPLATES.TemplateResponse(request, template, {"me": principal, **context}, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str):
+    return TEMPLATES.TemplateResponse(request, "error.html", {"me": None, "status": status, "message": message},
+                                      status_code=status)
+
+
+def see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# -- sign in ---------------------------------------------------------------------------------------------------
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/"):  # noqa: A002
+    return render(request, "login.html", None, next=next if next.startswith("/") else "/")
+
+
+@router.post("/login")
+def login(request: Request, email: str = Form(...), password: str = Form(...), next: str = Form("/")):  # noqa: A002
+    store = request.app.state.store
+    with store.session() as db:
+        user = check_password(db, email, password)
+        if user is None:
+            return render(request, "login.html", None, status=401, next=next, email=email,
+                          error="Wrong e-mail or password.")
+        cookie, _ = open_session(db, user)
+    response = see(next if next.startswith("/") and not next.startswith("//") else "/")
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
+                        secure=request.app.state.settings.secure_cookies, max_age=12 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: Principal = Depends(current_principal)):
+    with request.app.state.store.session() as db:
+        close_session(db, request.cookies.get(SESSION_COOKIE, ""))
+    response = see("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- dashboard -------------------------------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, principal: Principal = Depends(current_principal),
+              db: Session = Depends(api.db_session)):
+    tests = api.listing(db, "test", principal, limit=10, offset=0)
+    runs = api.listing(db, "evaluation", principal, limit=10, offset=0)
+    return render(request, "dashboard.html", principal, tests=tests, runs=runs)
+
+
+# -- materials and samples -----------------------------------------------------------------------------------
+@router.get("/materials", response_class=HTMLResponse)
+def materials_page(request: Request, principal: Principal = Depends(current_principal),
+                   db: Session = Depends(api.db_session)):
+    return render(request, "materials.html", principal,
+                  materials=api.listing(db, "material", principal, limit=200, offset=0),
+                  samples=api.listing(db, "sample", principal, limit=200, offset=0),
+                  example=EXAMPLE_DATASHEET.read_text())
+
+
+@router.post("/materials")
+def materials_submit(request: Request, provider: str = Form(""), datasheet: str = Form(...),
+                     files: list[UploadFile] | None = None, principal: Principal = Depends(current_principal),
+                     db: Session = Depends(api.db_session)):
+    try:
+        fields = yaml.safe_load(datasheet)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(f"the datasheet is not valid YAML ({getattr(exc, 'problem', exc)})", source="datasheet",
+                         location=where) from None
+    row = samples.create_material(db, principal, provider=provider, datasheet=fields)
+    _attach_all(request, db, "material", row.id, files)
+    return see(f"/materials/{row.id}")
+
+
+def _attach_all(request: Request, db: Session, kind: str, record_id: int, files: list[UploadFile] | None) -> None:
+    for upload in files or []:
+        if not upload.filename:
+            continue  # an empty file input in the form
+        name, size, sha = uploads.save_attachment(request.app.state.store, upload.file, upload.filename,
+                                                  max_bytes=request.app.state.settings.max_upload_bytes)
+        samples.attach(db, kind, record_id, name, size, sha, upload.content_type or "")
+
+
+@router.get("/materials/{material_id}", response_class=HTMLResponse)
+def material_page(material_id: int, request: Request, principal: Principal = Depends(current_principal),
+                  db: Session = Depends(api.db_session)):
+    row = access.fetch(db, "material", material_id, principal, via="web")
+    orgs = api.org_names(db)
+    own_samples = db.scalars(select(Sample).where(Sample.material_id == row.id, access.visible("sample", principal))
+                             .order_by(Sample.id)).all()
+    return render(request, "material.html", principal, material=api.material_view(row, orgs),
+                  datasheet_yaml=yaml.safe_dump(json.loads(row.datasheet_json), sort_keys=False, allow_unicode=True),
+                  samples=[api.sample_view(s, orgs) for s in own_samples], kind="material", record_id=row.id,
+                  grants=access.grants(db, "material", row.id), owner=row.owner_organisation_id == principal.organisation_id,
+                  attachments=samples.attachments(db, "material", row.id),
+                  centres=_other_organisations(db, principal))
+
+
+def _other_organisations(db: Session, principal: Principal) -> list[str]:
+    return [n for n in db.scalars(select(Organisation.name).order_by(Organisation.name)) if n != principal.organisation]
+
+
+@router.post("/samples")
+def samples_submit(request: Request, material_id: int = Form(...), lot: str = Form(...), quantity_g: str = Form(""),
+                   notes: str = Form(""), submit_to: str = Form(""), files: list[UploadFile] | None = None,
+                   principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+    try:
+        quantity = float(quantity_g) if quantity_g.strip() else None
+    except ValueError:
+        raise InputError(f"'{quantity_g}' is not a number of grams", location="quantity_g") from None
+    row = samples.create_sample(db, principal, material_id=material_id, lot=lot, quantity_g=quantity, notes=notes,
+                                submit_to=submit_to or None)
+    _attach_all(request, db, "sample", row.id, files)
+    return see(f"/samples/{row.id}")
+
+
+@router.get("/samples/{sample_id}", response_class=HTMLResponse)
+def sample_page(sample_id: int, request: Request, principal: Principal = Depends(current_principal),
+                db: Session = Depends(api.db_session)):
+    from cellbench import cells
+
+    row = access.fetch(db, "sample", sample_id, principal, via="web")
+    orgs = api.org_names(db)
+    material = db.get(PlatformMaterial, row.material_id)
+    runs = db.scalars(select(EvaluationRun).where(EvaluationRun.sample_id == row.id,
+                                                  access.visible("evaluation", principal))
+                      .order_by(EvaluationRun.id.desc())).all()
+    return render(request, "sample.html", principal, sample=api.sample_view(row, orgs), material=material,
+                  runs=[api.evaluation_view(r, orgs) for r in runs], cells=cells.list_cells(), kind="sample",
+                  record_id=row.id, grants=access.grants(db, "sample", row.id),
+                  owner=row.owner_organisation_id == principal.organisation_id,
+                  attachments=samples.attachments(db, "sample", row.id))
+
+
+# -- cells -----------------------------------------------------------------------------------------------------------
+@router.get("/cells", response_class=HTMLResponse)
+def cells_page(request: Request, principal: Principal = Depends(current_principal)):
+    return render(request, "cells.html", principal, cells=api.list_cells(principal)["items"])
+
+
+@router.get("/cells/{cell_id}", response_class=HTMLResponse)
+def cell_page(cell_id: str, request: Request, principal: Principal = Depends(current_principal)):
+    return render(request, "cell.html", principal, cell=api.get_cell(cell_id, principal))
+
+
+# -- tests ---------------------------------------------------------------------------------------------------------
+@router.get("/tests", response_class=HTMLResponse)
+def tests_page(request: Request, cell_id: str = "", vendor: str = "", outcome: str = "", page: int = 0,
+               principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+    filters = [c for c in (Test.cell_id == cell_id if cell_id else None, Test.vendor == vendor if vendor else None,
+                           Test.outcome == outcome if outcome else None) if c is not None]
+    listing = api.listing(db, "test", principal, filters=filters, limit=50, offset=max(page, 0) * 50)
+    return render(request, "tests.html", principal, tests=listing, cell_id=cell_id, vendor=vendor, outcome=outcome,
+                  page=max(page, 0), max_upload_mb=request.app.state.settings.max_upload_mb,
+                  accepted=", ".join(uploads.CYCLER_SUFFIXES) + ", Maccor .001…")
+
+
+@router.post("/tests/upload")
+def tests_upload(request: Request, file: UploadFile, principal: Principal = Depends(current_principal)):
+    result = uploads.ingest_upload(request.app.state.store, file.file, file.filename, principal.organisation,
+                                   max_bytes=request.app.state.settings.max_upload_bytes)
+    if result.status == "failed":
+        raise InputError(result.error or "the file could not be read", location="file")
+    return see(f"/tests/{result.test_id}")
+
+
+@router.get("/tests/{test_id}", response_class=HTMLResponse)
+def test_page(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+              db: Session = Depends(api.db_session)):
+    from cellbench.analysis.cycles import summarize
+
+    row = access.fetch(db, "test", test_id, principal, via="web")
+    summary = summarize(request.app.state.store.load(row.id))
+    return render(request, "test.html", principal, test=api.test_view(row, api.org_names(db)),
+                  cycles=summary.cycles.head(200).to_dicts(), cycle_count=summary.cycles.height,
+                  warnings=summary.warnings, kind="test", record_id=row.id, grants=access.grants(db, "test", row.id),
+                  owner=row.owner_organisation_id == principal.organisation_id)
+
+
+# -- evaluations -------------------------------------------------------------------------------------------------
+@router.get("/evaluations", response_class=HTMLResponse)
+def evaluations_page(request: Request, principal: Principal = Depends(current_principal),
+                     db: Session = Depends(api.db_session)):
+    return render(request, "evaluations.html", principal,
+                  runs=api.listing(db, "evaluation", principal, limit=200, offset=0))
+
+
+@router.post("/evaluations")
+def evaluations_start(request: Request, sample_id: int = Form(...), cell_id: str = Form(...),
+                      principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+    run = api.request_evaluation(db, principal, sample_id, cell_id, request)
+    return see(f"/evaluations/{run.id}")
+
+
+@router.get("/evaluations/{evaluation_id}", response_class=HTMLResponse)
+def evaluation_page(evaluation_id: int, request: Request, principal: Principal = Depends(current_principal),
+                    db: Session = Depends(api.db_session)):
+    row = access.fetch(db, "evaluation", evaluation_id, principal, via="web")
+    return render(request, "evaluation.html", principal, run=api.evaluation_view(row, api.org_names(db)),
+                  kind="evaluation", record_id=row.id, grants=access.grants(db, "evaluation", row.id),
+                  owner=row.owner_organisation_id == principal.organisation_id,
+                  results=json.loads(row.results_json) if row.results_json else None)
+
+
+@router.get("/evaluations/{evaluation_id}/progress", response_class=HTMLResponse)
+def evaluation_progress(evaluation_id: int, request: Request, principal: Principal = Depends(current_principal),
+                        db: Session = Depends(api.db_session)):
+    """The progress fragment htmx polls; it stops polling once the run has finished."""
+    row = access.fetch(db, "evaluation", evaluation_id, principal, via="web", action="read progress")
+    return render(request, "_progress.html", principal, run=api.evaluation_view(row, api.org_names(db)))
+
+
+# -- access tiers and audit ------------------------------------------------------------------------------------
+@router.post("/{kind}s/{record_id}/access")
+def access_submit(kind: str, record_id: int, tier: str = Form(...), organisations: str = Form(""),
+                  consortia: str = Form(""), principal: Principal = Depends(current_principal),
+                  db: Session = Depends(api.db_session)):
+    if kind not in access.MODELS:
+        raise NotFound(f"no page for {kind}s")
+    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
+    access.set_access(db, kind, record_id, principal, tier, organisations=names(organisations),
+                      consortia=names(consortia))
+    return see(f"/{kind}s/{record_id}")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, principal: Principal = Depends(current_principal),
+               db: Session = Depends(api.db_session)):
+    return render(request, "audit.html", principal, entries=access.audit_log(db, principal, limit=500))
