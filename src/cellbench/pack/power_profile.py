@@ -29,6 +29,7 @@ from cellbench.simulate.model_build import MODELS
 from cellbench.simulate.pybamm_cell import PybammCell
 
 KELVIN = 273.15
+UPPER_MARGIN_V = 0.2
 HEAT_TRANSFER = "Total heat transfer coefficient [W.m-2.K-1]"
 _CACHE_SIZE = 4
 _CACHE: dict[str, tuple[pybamm.BaseModel, pybamm.IDAKLUSolver]] = {}
@@ -165,6 +166,8 @@ def _built(cell: PybammCell, t: np.ndarray, p: np.ndarray, model_name: str):
         return _CACHE[key]
     model = MODELS[model_name]({"operating mode": "power", "thermal": "lumped"} | dict(cell.model_options))
     pv = cell.parameter_values.copy()
+    # Regeneration may lift the voltage above Vmax for a moment (a BMS would cap it); stop only well above it.
+    pv.update({"Upper voltage cut-off [V]": cell.voltage_max_V + UPPER_MARGIN_V})
     # The power function of time: PyBaMM's sign is + on discharge, like the profile's.
     pv.update({"Power function [W]": lambda time: pybamm.Interpolant(t, p, time, interpolator="cubic")},
               check_already_exists=False)
