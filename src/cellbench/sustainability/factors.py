@@ -89,3 +89,22 @@ def recycled_content_preset(name: str) -> dict[str, float]:
     if name not in presets:
         raise InputError(f"no recycled-content preset '{name}'; known: {', '.join(presets)}")
     return dict(presets[name]["shares"])
+
+
+def parse_recycled_content(text: str) -> dict[str, float]:
+    """``eu-2031`` (a preset) or ``Ni=0.2,Co=0.16,Li=0.06`` (shares 0..1) → element → share.
+
+    >>> parse_recycled_content("Ni=0.2,Co=0.16")
+    {'Ni': 0.2, 'Co': 0.16}
+    """
+    if "=" not in text:
+        return recycled_content_preset(text)
+    shares: dict[str, float] = {}
+    for part in text.split(","):
+        element, _, value = part.partition("=")
+        try:
+            shares[element.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"recycled content '{part}' is not ELEMENT=SHARE (e.g. Ni=0.2)",
+                             location="option '--recycled'") from None
+    return shares
