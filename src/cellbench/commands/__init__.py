@@ -17,6 +17,7 @@ MODULES = [
     "store",
     "safety",
     "web",
+    "sustainability",
 ]
 
 
