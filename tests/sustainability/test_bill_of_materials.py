@@ -55,3 +55,15 @@ def test_pack_bill_scales_cells_and_adds_parts():
 def test_material_without_composition_is_named():
     with pytest.raises(NotFound, match="unobtainium"):
         element_fractions("unobtainium")
+
+
+def test_pack_design_file_from_the_pack_package(tmp_path):
+    from cellbench.pack.design import PackSpec as PackDesign
+    from cellbench.pack.design import design_pack, pack_figures
+
+    path = design_pack("lg-m50", energy_kWh=55, voltage_V=400).save(tmp_path / "pack.yaml")
+    bill = bill_of_materials_for_pack(path)
+    figures = pack_figures(PackDesign.load(path))
+    assert bill.energy_kWh == pytest.approx(figures.energy_kWh)
+    assert bill.mass_kg == pytest.approx(figures.mass_kg)
+    assert bill.materials_kg["pack-aluminium"] > 0

@@ -5,8 +5,9 @@ pores of liquid cells (electrodes and separator); foils, the separator or solid-
 packaging follow ``cells.mass_breakdown_g``, so the bill sums to ``cells.figures(design).mass_g``. Pouch tabs are
 the pseudo-material ``cell-tabs`` and a cylindrical can (with its header) ``cylindrical-can``.
 
-A pack (until the pack package's ``pack.yaml`` lands) is a small YAML file: a catalogue cell id × a count plus
-the pack's own parts in kg (``data/packs/demo-55kwh.yaml``).
+A pack is either a ``cellbench pack design`` file (``cellbench.pack``: large-format cell, series × parallel, overheads
+as mass fractions, split into materials by ``data/pack_overhead_split.yaml``) or this package's small YAML: a
+catalogue cell id × a count plus the pack's own parts in kg (``data/packs/demo-55kwh.yaml``).
 
 >>> from cellbench import cells
 >>> bill = bill_of_materials(cells.load("liquid-ref"))
@@ -23,9 +24,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cellbench import cells
 from cellbench.cells import CellDesign, CylindricalPackaging, LithiumFoil, PouchPackaging
-from cellbench.documents import load_model
+from cellbench.documents import load_model, read_yaml
 from cellbench.errors import InputError
-from cellbench.sustainability.data_files import DATA_DIR
+from cellbench.sustainability.data_files import DATA_DIR, packaged
 
 PACKS_DIR = DATA_DIR / "packs"
 TABS = "cell-tabs"
@@ -125,19 +126,41 @@ def load_pack(ref: str | Path) -> PackSpec:
     return load_model(PackSpec, path)
 
 
-def bill_of_materials_for_pack(pack: PackSpec | str | Path) -> Bill:
+def _is_pack_design(path: Path) -> bool:
+    body = read_yaml(path)
+    return isinstance(body, dict) and "series" in body and "parallel" in body
+
+
+def bill_of_materials_for_pack(pack) -> Bill:
     """kg of each material in a pack: the cell's bill × the cell count, plus the pack's own parts.
 
-    This is the one place that reads a pack; when ``cellbench.pack`` designs land, it switches here.
+    ``pack``: a :class:`PackSpec` (cell id × count + parts), a ``cellbench.pack`` pack design, a path to either,
+    or a packaged pack id (``demo-55kwh``). This is the one place that reads a pack.
     """
-    spec = pack if isinstance(pack, PackSpec) else load_pack(pack)
-    design = cells.load(spec.cell)
-    per_cell = bill_of_materials(design)
-    n = spec.cell_count
+    from cellbench.pack.design import PackSpec as PackDesign
+
+    if isinstance(pack, (str, Path)) and Path(pack).exists() and _is_pack_design(Path(pack)):
+        pack = PackDesign.load(pack)
+    if isinstance(pack, PackDesign):
+        design = pack.cell_design()
+        n = pack.cell_count
+        o = pack.overheads
+        per_cell = bill_of_materials(design)
+        cells_kg = sum(per_cell.values()) * n
+        overhead_kg = cells_kg * (1.0 / (o.module_mass_fraction * o.pack_mass_fraction) - 1.0)
+        parts = {m: share * overhead_kg for m, share in packaged("pack_overhead_split.yaml")["shares"].items()}
+        label = f"pack {pack.name}"
+    else:
+        spec = pack if isinstance(pack, PackSpec) else load_pack(pack)
+        design = cells.load(spec.cell)
+        n = spec.cell_count
+        per_cell = bill_of_materials(design)
+        parts = dict(spec.parts_kg)
+        label = f"pack {spec.id}"
     materials = {m: kg * n for m, kg in per_cell.items()}
-    for material, kg in spec.parts_kg.items():
+    for material, kg in parts.items():
         materials[material] = materials.get(material, 0.0) + kg
     energy_kWh = cells.figures(design).energy_Wh * n / 1000.0
-    return Bill(label=f"pack {spec.id}", materials_kg=materials, energy_kWh=energy_kWh,
+    return Bill(label=label, materials_kg=materials, energy_kWh=energy_kWh,
                 electrolyte_type=design.electrolyte_type, cell_count=n,
                 cell_materials_kg={m: kg * n for m, kg in per_cell.items()})
