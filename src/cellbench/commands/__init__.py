@@ -18,6 +18,7 @@ MODULES = [
     "safety",
     "web",
     "sustainability",
+    "pack",
 ]
 
 
