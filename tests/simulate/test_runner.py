@@ -1,0 +1,100 @@
+"""The runner: canonical columns, sign convention, control modes, SOC setting, errors and provenance."""
+
+import numpy as np
+import pytest
+
+from cellbench import cells
+from cellbench.errors import SimulationError
+from cellbench.measurements import Measurement
+from cellbench.measurements import schema as S
+from cellbench.protocols import Protocol
+from cellbench.simulate import run_protocol, simulate
+from cellbench.simulate.summary import step_summary
+
+
+@pytest.fixture(scope="module")
+def cycle_run(std21):
+    protocol = Protocol.parse("Set SOC to 100%; Discharge at 1C for 1800 s; Rest for 10 minutes; "
+                              "Charge at 1C until Vmax; Hold at Vmax until C/20; Discharge at 20 mW for 60 s at 45 °C")
+    return run_protocol(std21, protocol)
+
+
+def test_canonical_columns_and_sign_convention(cycle_run, std21):
+    data = cycle_run.data
+    for column in (S.TIME, S.VOLTAGE, S.CURRENT, S.STEP, S.CYCLE, S.STEP_TYPE, S.CELL_TEMPERATURE,
+                   S.AMBIENT_TEMPERATURE, S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY):
+        assert column in data.columns
+    first = data.filter(data[S.STEP] == 2)
+    assert first[S.CURRENT].to_numpy() == pytest.approx(-std21.nominal_capacity_Ah, rel=1e-6)  # discharge < 0
+    assert set(first[S.STEP_TYPE].to_list()) == {"discharge"}
+    assert np.all(np.diff(data[S.TIME].to_numpy()) > 0)
+
+
+def test_half_an_hour_at_1c_moves_half_the_capacity(cycle_run, std21):
+    rows = step_summary(cycle_run)
+    assert rows[0]["discharge_capacity_Ah"] == pytest.approx(0.5 * std21.nominal_capacity_Ah, rel=1e-4)
+    assert rows[0]["ended_by"] == "duration"
+    assert rows[1]["step_type"] == "rest" and rows[1]["charge_capacity_Ah"] == 0.0
+
+
+def test_cc_cv_ends_at_the_current_limit(cycle_run, std21):
+    rows = step_summary(cycle_run)
+    assert rows[2]["ended_by"] == "upper voltage cut-off"
+    assert rows[2]["end_voltage_V"] == pytest.approx(4.2, abs=1e-6)
+    hold = cycle_run.data.filter(cycle_run.data[S.STEP] == 5)
+    assert hold[S.VOLTAGE].to_numpy() == pytest.approx(4.2, abs=1e-6)
+    assert hold[S.CURRENT][-1] == pytest.approx(std21.nominal_capacity_Ah / 20, rel=1e-3)
+    assert rows[3]["step_type"] == "cv-hold" and rows[3]["ended_by"] == "current cut-off"
+
+
+def test_power_step_holds_power_and_its_own_ambient(cycle_run):
+    power = cycle_run.data.filter(cycle_run.data[S.STEP] == 6)
+    assert (power[S.CURRENT] * power[S.VOLTAGE]).to_numpy() == pytest.approx(-0.020, rel=1e-4)
+    assert power[S.AMBIENT_TEMPERATURE].to_numpy() == pytest.approx(45.0)
+
+
+def test_set_soc_starts_from_the_design_ocv(std21, std21_design):
+    m = run_protocol(std21, Protocol.parse("Set SOC to 50%; Rest for 10 s"), thermal="isothermal")
+    soc, ocv = cells.ocv_curve(std21_design)
+    assert m.data[S.VOLTAGE][0] == pytest.approx(float(np.interp(0.5, soc, ocv)), abs=0.005)
+
+
+def test_isothermal_stays_at_ambient_and_lumped_heats(lgm50):
+    iso = run_protocol(lgm50, Protocol.parse("Discharge at 1C for 600 s"), thermal="isothermal", temperature_C=10)
+    assert iso.data[S.CELL_TEMPERATURE].to_numpy() == pytest.approx(10.0)
+    lumped = run_protocol(lgm50, Protocol.parse("Discharge at 1C for 600 s"), temperature_C=10)
+    assert lumped.data[S.CELL_TEMPERATURE].max() > 11.0  # a 5 Ah cell at 5 A warms by more than a kelvin
+
+
+def test_a_cut_off_reached_at_once_names_step_state_and_cause(std21):
+    with pytest.raises(SimulationError) as info:
+        run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; Discharge at 1C until Vmin"))
+    message = str(info.value)
+    assert "step 3 'Discharge at 1C until Vmin'" in message
+    assert "2.500 V" in message
+    assert "cut-off reached at once" in message
+
+
+def test_time_limit_stops_a_run(std21):
+    with pytest.raises(SimulationError, match="time limit"):
+        run_protocol(std21, Protocol.parse("(Discharge at 1C for 60 s; Charge at 1C for 60 s) x 50"),
+                     time_limit_s=1e-3)
+
+
+def test_parquet_round_trip_keeps_provenance(tmp_path, std21):
+    m = run_protocol(std21, Protocol.parse("Discharge at 1C for 60 s"), overrides={"cathode_contact_ratio": 0.8})
+    back = Measurement.from_parquet(m.to_parquet(tmp_path / "run.parquet"))
+    prov = back.metadata.provenance
+    assert back.metadata.origin == "simulation"
+    assert prov["pybamm_version"] and prov["cellbench_version"]
+    assert prov["design_hash"] == std21.design_hash
+    assert prov["overrides"] == {"cathode_contact_ratio": 0.8}
+    assert prov["tunable_parameters"]["Positive electrode contact ratio"] == 0.8
+    assert back.data.equals(m.data)
+
+
+def test_simulate_takes_catalogue_ids_and_bundled_protocols():
+    m = simulate("std-2.1", "capacity-1c", model="spme", thermal="isothermal")
+    assert m.metadata.provenance["model"] == "spme"
+    assert m.metadata.cell_id == "std-2.1"
+    assert m.data[S.DISCHARGE_CAPACITY][-1] * 1000 == pytest.approx(7.9, abs=0.3)
