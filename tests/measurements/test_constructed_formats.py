@@ -210,3 +210,33 @@ def test_neware_xlsx_record_sheet_and_bad_cell_row(tmp_path):
                                [2, 1, 1, "CC Chg", "2:00:00", 500, "n/a", 1000, 0]]})
     with pytest.raises(InputError, match=r"sheet record.*line 3 \('n/a'\)"):
         read(bad)
+
+
+def _large_bdf(rows: int, newline: str = "\r\n") -> str:
+    lines = ["test_time_second,voltage_volt,current_ampere"]
+    lines += [f"{k}.0,{3.0 + k * 1e-5:.5f},1.0" for k in range(rows)]
+    return newline.join(lines) + newline
+
+
+def test_large_file_parsed_from_disk_crlf_and_trailing_blank_lines(tmp_path):
+    path = tmp_path / "large.csv"
+    path.write_bytes((_large_bdf(30_000) + "\r\n\r\n").encode())
+    assert path.stat().st_size > 4 * 65536          # the on-disk path, not the in-memory one
+    m = read(path)
+    assert len(m) == 30_000
+    assert m.data[S.TIME][-1] == 29_999.0
+    assert m.data[S.CHARGE_CAPACITY][-1] == pytest.approx(29_999 / 3600)
+
+
+def test_large_file_truncated_and_bad_value_lines(tmp_path):
+    text = _large_bdf(30_000, "\n")
+    path = tmp_path / "cut.csv"
+    path.write_bytes(text[: text.rindex(",")].encode())   # the last row loses its last field
+    with pytest.raises(InputError, match=r"line 30001: truncated last line"):
+        read(path)
+    lines = text.splitlines()
+    lines[12_345] = "12344.0,inf,1.0"
+    bad = tmp_path / "inf.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match=r"line 12346 \('inf'\)"):
+        read(bad)

@@ -25,7 +25,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import decode, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import decode, parse_delimited_file, read_head
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "arbin-csv"
@@ -62,7 +62,7 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path)
+    raw = read_head(path)
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
         # MITS Pro splits long tests over several "Channel_<unit>-<channel>[_n]" sheets, in order
@@ -74,7 +74,7 @@ def read(path: str | Path) -> Measurement:
         file_format = "arbin-xlsx"
         channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
     else:
-        table = parse_delimited(raw, separator=",", source=source)
+        table = parse_delimited_file(path, separator=",", source=source)
         values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
         file_format, channel = FORMAT, None
     for key in (S.CYCLE, S.STEP):

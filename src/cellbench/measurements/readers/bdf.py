@@ -20,7 +20,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "bdf-csv"
 
@@ -63,12 +63,12 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path)
+    raw = read_head(path)
     lines = head_lines(raw[:4096], 1)
     if not lines:
         raise InputError("empty file", source=source)
     first = lines[0]
-    table = parse_delimited(raw, separator=_separator(first), source=source)
+    table = parse_delimited_file(path, separator=_separator(first), source=source)
     values, units = extract(table, FIELDS, allow_missing=(S.AMBIENT_TEMPERATURE, S.CELL_TEMPERATURE,
                                                           S.INTERNAL_RESISTANCE))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)

@@ -65,8 +65,8 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
              if k in S.COLUMNS or k in _COUNTER_TARGETS}
     metadata = metadata.model_copy(update={"extra": extra, "units_as_recorded": units})
-    frame = frame.drop(counters)
-    ordered = [c for c in S.COLUMNS if c in frame.columns] + [c for c in frame.columns if c not in S.COLUMNS]
+    kept = [c for c in frame.columns if c not in counters]
+    ordered = [c for c in S.COLUMNS if c in kept] + [c for c in kept if c not in S.COLUMNS]
     return Measurement(frame.select(ordered), metadata)
 
 

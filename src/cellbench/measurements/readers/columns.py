@@ -130,9 +130,10 @@ MAX_INDEX = 2**53
 
 def _as_integers(values: pl.DataFrame, columns: list[str], table: DelimitedTable) -> pl.DataFrame:
     """Cycle, step and code columns as Int64; an absurd value raises naming its line."""
-    for column in columns:
-        bad = values[column].abs() > MAX_INDEX
-        if bad.any():
+    extremes = values.select(pl.col(c).abs().max() for c in columns).row(0) if columns else ()
+    for column, extreme in zip(columns, extremes):
+        if extreme is not None and extreme > MAX_INDEX:
+            bad = values[column].abs() > MAX_INDEX
             rows = bad.arg_true().to_list()
             raise InputError(f"{column}: expected a whole-number index, found {values[column][rows[0]]:g} at "
                              + ", ".join(f"line {table.line_of(r)}" for r in rows[:10]), source=table.source)

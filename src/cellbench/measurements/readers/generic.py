@@ -38,7 +38,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "generic"
 
@@ -99,7 +99,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     path = Path(path)
     source = str(path)
     mapping = _load_map(column_map)
-    raw = read_bytes(path)
+    raw = read_head(path)
     lines = head_lines(raw[:65536], 200)
     header_line = mapping.get("header_line")
     separator = mapping.get("separator")
@@ -112,7 +112,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
             header_line = found[0] + 1
         if separator is None:
             separator = found[1] if found else ","
-    table = parse_delimited(raw, separator=separator, source=source, header_line=int(header_line))
+    table = parse_delimited_file(path, separator=separator, source=source, header_line=int(header_line))
     fields = _fields(mapping)
     optional = tuple(f.out for f in fields if not f.required)
     values, units = extract(table, fields, allow_missing=optional)

@@ -35,7 +35,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_head
 
 FORMAT = "maccor"
 
@@ -78,13 +78,13 @@ FIELDS = [
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path)
+    raw = read_head(path)
     lines = head_lines(raw[:65536], 60)
     index = _header_index(lines)
     if index is None:
         raise InputError("no Maccor column header (a line starting 'Rec' or 'Rec#' with a 'Step' column)",
                          source=source)
-    table = parse_delimited(raw, separator="\t", source=source, header_line=index + 1)
+    table = parse_delimited_file(path, separator="\t", source=source, header_line=index + 1)
     values, units = extract(table, FIELDS)
     state = text_column(table, ("State", "Md"))
     if state is None:

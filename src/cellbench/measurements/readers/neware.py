@@ -31,7 +31,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_bytes, read_head
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
@@ -81,7 +81,7 @@ def _is_nested(lines: list[str]) -> bool:
 
 def read(path: str | Path) -> Measurement:
     path = Path(path)
-    raw = read_bytes(path)
+    raw = read_head(path)
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
         sheet = _record_sheet(sheets)
@@ -90,9 +90,9 @@ def read(path: str | Path) -> Measurement:
         return _read_flat(path, sheet_table(path, sheet), "neware-xlsx")
     lines = head_lines(raw[:8192], 3)
     if _is_nested(lines):
-        return _read_nested(path, raw)
+        return _read_nested(path, read_bytes(path))
     separator = "\t" if raw[:2048].count(b"\t") > raw[:2048].count(b",") else ","
-    return _read_flat(path, parse_delimited(raw, separator=separator, source=str(path)), "neware-flat")
+    return _read_flat(path, parse_delimited_file(path, separator=separator, source=str(path)), "neware-flat")
 
 
 def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measurement:

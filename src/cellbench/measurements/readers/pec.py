@@ -29,7 +29,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "pec"
 
@@ -63,7 +63,7 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path)
+    raw = read_head(path)
     lines = head_lines(raw[:65536], 80)
     index = _header_index(lines)
     if index is None:
@@ -73,7 +73,7 @@ def read(path: str | Path) -> Measurement:
         key, _, value = line.lstrip("#").partition(",")
         if value.strip():
             info[key.strip().rstrip(":")] = value.strip().strip(",")
-    table = parse_delimited(raw, separator=",", source=source, header_line=index + 1)
+    table = parse_delimited_file(path, separator=",", source=source, header_line=index + 1)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     cell = table.text("Cell ID").drop_nulls().head(1).to_list() if "Cell ID" in table.names else []
