@@ -53,7 +53,9 @@ def write_bpx(cell: PybammCell, path: str | Path) -> Path:
     }
     electrolyte = _electrolyte_section(pv)
     electrodes = {}
-    user: dict[str, Any] = {}
+    # PyBaMM reads these from User-defined; without them it falls back to the cut-offs and warns.
+    user: dict[str, Any] = {"Open-circuit voltage at 0% SOC [V]": cell.voltage_min_V,
+                            "Open-circuit voltage at 100% SOC [V]": cell.voltage_max_V}
     for side, lower in SIDES:
         x_lo, x_hi = sorted(cell.stoichiometry_0_100[lower])
         c_max = pv[f"Maximum concentration in {lower} electrode [mol.m-3]"]
