@@ -1,7 +1,8 @@
 """Fuzz every text reader: mutated and random inputs either read or raise InputError — nothing else.
 
-Examples per reader come from CELLBENCH_FUZZ_EXAMPLES: 200 by default (1,600 inputs, seconds), and
-``CELLBENCH_FUZZ_EXAMPLES=1300`` for the full fuzz run (8 readers × 1,300 = 10,400 inputs).
+Each reader is fuzzed on both parsing routes (in memory and from disk) with CELLBENCH_FUZZ_EXAMPLES / 2
+inputs each: 120 per reader by default (960 inputs, seconds), and ``CELLBENCH_FUZZ_EXAMPLES=1300``
+for the full fuzz run (8 readers × 1,300 = 10,400 inputs).
 Inputs are small so the whole run stays within seconds per reader.
 """
 
@@ -15,9 +16,9 @@ from hypothesis import strategies as st
 
 from cellbench.errors import InputError
 from cellbench.measurements import Measurement
-from cellbench.measurements.readers import arbin, bdf, biologic_text, generic, maccor, neware, novonix, pec
+from cellbench.measurements.readers import arbin, bdf, biologic_text, generic, maccor, neware, novonix, pec, tabular
 
-EXAMPLES = int(os.environ.get("CELLBENCH_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("CELLBENCH_FUZZ_EXAMPLES", "120"))
 
 SEEDS = {
     arbin: b"Data_Point,Test_Time,DateTime,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,Discharge_Capacity\n"
@@ -73,13 +74,21 @@ def scratch():
         yield Path(folder)
 
 
+@pytest.fixture(params=["in-memory", "from-disk"])
+def route(request, monkeypatch):
+    """Large files are parsed from disk, small ones from bytes: fuzz both routes on small inputs."""
+    if request.param == "from-disk":
+        monkeypatch.setattr(tabular, "FILE_PARSE_MIN_BYTES", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("reader", list(SEEDS), ids=lambda m: m.__name__.rsplit(".", 1)[1])
-def test_reader_raises_only_input_error(reader, scratch):
-    target = scratch / f"fuzz_{reader.__name__.rsplit('.', 1)[1]}.txt"
+def test_reader_raises_only_input_error(reader, scratch, route):
+    target = scratch / f"fuzz_{reader.__name__.rsplit('.', 1)[1]}_{route}.txt"
     seed = SEEDS[reader]
     assert isinstance(reader.read(_write(target, seed)), Measurement), "the seed itself must read"
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+    @settings(max_examples=EXAMPLES // 2, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(st.one_of(edits.map(lambda changes: mutate(seed, changes)), st.binary(max_size=200)))
     def check(content: bytes) -> None:

@@ -196,7 +196,7 @@ def parse_delimited_file(path: str | Path, *, separator: str, source: str, heade
         return parse_delimited(read_bytes(path), separator=separator, source=source, header_line=header_line)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
-        fh.seek(size - HEAD_BYTES)
+        fh.seek(max(size - HEAD_BYTES, 0))
         tail = fh.read()
     start = line_offset(head, header_line - 1)
     header_end = head.find(b"\n", start)
