@@ -18,6 +18,7 @@ fraction of the conducting phase. A phase that does not connect the two faces ha
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -55,6 +56,18 @@ class TortuosityResult(BaseModel):
     def path_resistance_coefficient(self) -> float:
         """The programme's name for τ: the factor that divides ε in σ_eff/σ = ε/τ."""
         return self.tau
+
+    def _repr_html_(self) -> str:
+        rows = [("phase", self.phase), ("axis", self.axis),
+                ("τ (path-resistance coefficient)", f"{self.tau:.4g} ± {self.tau_stderr:.2g}" if self.percolates
+                 else "inf (no path)"),
+                ("σ_eff/σ", f"{self.effective_conductivity_ratio:.4g}"), ("phase fraction ε", f"{self.phase_fraction:.4g}"),
+                ("porosity", "" if self.porosity is None else f"{self.porosity:.4g}"),
+                ("contact ratio", "" if self.contact_ratio is None else f"{self.contact_ratio:.4g}")]
+        if self.reference_tau is not None:
+            rows.append(("τ conduction solve", f"{self.reference_tau:.4g}"))
+        body = "".join(f"<tr><th style='text-align:left'>{k}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        return f"<table>{body}</table><p>{html.escape(self.statement)}</p>"
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values: an infinite τ becomes null (JSON has no infinity; ``percolates`` says why)."""
