@@ -68,3 +68,19 @@ def test_contact_ratio_absent_without_active_material():
     labels = np.full((4, 4, 4), 2, dtype=np.uint8)
     labels[0] = 0
     assert ms.contact_ratio(ms.Volume(labels, voxel_size_um=1.0)) is None
+
+
+def test_contact_ratio_matches_a_face_by_face_count():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, size=(7, 6, 5)).astype(np.uint8)
+    contact = surface = 0
+    for x, y, z in np.ndindex(labels.shape):
+        if labels[x, y, z] != 1:
+            continue
+        for dx, dy, dz in ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1)):
+            nx, ny, nz = x + dx, y + dy, z + dz
+            if not (0 <= nx < 7 and 0 <= ny < 6 and 0 <= nz < 5) or labels[nx, ny, nz] == 1:
+                continue
+            surface += 1
+            contact += labels[nx, ny, nz] == 2
+    assert ms.contact_ratio(ms.Volume(labels, voxel_size_um=1.0)) == pytest.approx(contact / surface)
