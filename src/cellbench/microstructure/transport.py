@@ -61,7 +61,8 @@ class TortuosityResult(BaseModel):
         rows = [("phase", self.phase), ("axis", self.axis),
                 ("τ (path-resistance coefficient)", f"{self.tau:.4g} ± {self.tau_stderr:.2g}" if self.percolates
                  else "inf (no path)"),
-                ("σ_eff/σ", f"{self.effective_conductivity_ratio:.4g}"), ("phase fraction ε", f"{self.phase_fraction:.4g}"),
+                ("σ_eff/σ", f"{self.effective_conductivity_ratio:.4g}"),
+                ("phase fraction ε", f"{self.phase_fraction:.4g}"),
                 ("porosity", "" if self.porosity is None else f"{self.porosity:.4g}"),
                 ("contact ratio", "" if self.contact_ratio is None else f"{self.contact_ratio:.4g}")]
         if self.reference_tau is not None:
