@@ -134,3 +134,15 @@ def test_cli_all_axes_and_missing_voxel_size(tmp_path, channel_volume):
     np.save(tmp_path / "bare.npy", np.zeros((4, 4, 4), dtype=np.uint8))
     run = CliRunner().invoke(app, ["tortuosity", str(tmp_path / "bare.npy")])
     assert run.exit_code != 0 and "voxel size missing" in str(run.exception)
+
+
+def test_imagej_stack_carries_its_voxel_size(tmp_path):
+    labels = np.full((6, 5, 4), 2, dtype=np.uint8)
+    tifffile.imwrite(tmp_path / "ct.tif", labels, imagej=True, resolution=(1 / 0.3, 1 / 0.3),
+                     metadata={"spacing": 0.3, "unit": "um"})
+    assert ms.load_volume(tmp_path / "ct.tif").voxel_size_um == pytest.approx(0.3)
+    tifffile.imwrite(tmp_path / "flat.tif", labels, imagej=True, resolution=(1 / 0.3, 1 / 0.3),
+                     metadata={"spacing": 1.0, "unit": "um"})
+    with pytest.raises(InputError, match="voxels are not cubic"):
+        ms.load_volume(tmp_path / "flat.tif")
+    assert ms.load_volume(tmp_path / "flat.tif", voxel_size_um=0.3).voxel_size_um == 0.3

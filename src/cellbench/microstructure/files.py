@@ -1,7 +1,8 @@
 """Reading and writing segmented volumes: NumPy ``.npy``, multi-page TIFF, and a YAML description.
 
 A volume file holds only labels; the voxel size and the phase map come from the caller or from a YAML
-description beside it (same name, ``.yaml``), which can also be passed on its own::
+description beside it (same name, ``.yaml``), which can also be passed on its own (an ImageJ TIFF stack
+with cubic voxels in µm also carries its voxel size)::
 
     # electrode.yaml
     volume: electrode.npy          # or a .tif/.tiff stack, one page per slice along x
@@ -53,6 +54,8 @@ def load_volume(path: str | Path, *, voxel_size_um: float | None = None,
     labels = _read_array(array_path)
     if voxel_size_um is None:
         voxel_size_um = description.get("voxel_size_um")
+        if voxel_size_um is None and array_path.suffix.lower() in (".tif", ".tiff"):
+            voxel_size_um = _imagej_voxel_size_um(array_path)
         if voxel_size_um is None:
             raise InputError("voxel size missing: pass voxel_size_um (CLI: --voxel-size-um) or write "
                              f"'voxel_size_um:' in {array_path.with_suffix('.yaml').name}", source=str(path),
@@ -131,3 +134,33 @@ def _read_array(path: Path) -> np.ndarray:
     except Exception as exc:  # tifffile raises its own error types for malformed stacks
         raise InputError(f"not a readable TIFF stack ({exc})", source=str(path)) from exc
     raise InputError(f"unknown volume file type {path.suffix!r}: expected .npy, .tif or .tiff", source=str(path))
+
+
+_MICRON_UNITS = {"um", "\u00b5m", "\u03bcm", "micron", "microns", "micrometer", "micrometre"}  # µ: micro sign, Greek mu
+
+
+def _imagej_voxel_size_um(path: Path) -> float | None:
+    """Voxel edge from an ImageJ stack's calibration (pixel size and slice spacing), if it is in µm and cubic."""
+    import tifffile
+
+    try:
+        with tifffile.TiffFile(path) as tif:
+            metadata = tif.imagej_metadata or {}
+            tags = tif.pages[0].tags
+            x_res = tags.get("XResolution")
+            y_res = tags.get("YResolution")
+            if not metadata or x_res is None or y_res is None:
+                return None
+            unit = str(metadata.get("unit", "")).strip().lower()
+            pixel_x = x_res.value[1] / x_res.value[0]
+            pixel_y = y_res.value[1] / y_res.value[0]
+    except Exception:  # a stack we cannot read metadata from is read as labels only; the caller asks for the size
+        return None
+    if unit not in _MICRON_UNITS:
+        return None
+    spacing = float(metadata.get("spacing", pixel_x))
+    sizes = (spacing, pixel_y, pixel_x)
+    if max(sizes) > 1.01 * min(sizes):
+        raise InputError(f"voxels are not cubic ({spacing:g} × {pixel_y:g} × {pixel_x:g} µm): resample the stack "
+                         "or pass voxel_size_um", source=str(path), location="voxel_size_um")
+    return float(pixel_x)
