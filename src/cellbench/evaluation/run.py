@@ -158,23 +158,21 @@ def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: 
     return out
 
 
-def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None,
-             chunk: int = 8) -> list:
+def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None) -> list:
     """Simulate every job on the virtual cycler (parallel processes); failures come back as CellbenchError objects.
 
-    Jobs go in chunks so a progress bar can move; the simulator keeps its built models between chunks.
+    One call for all jobs: the simulator forks its workers once, before this process has used Polars (whose
+    thread pool does not survive a fork).
     """
     from cellbench.simulate import simulate_many
 
     batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
              for job in jobs]
-    results: list = []
     if progress:
         progress(0, len(batch))
-    for start in range(0, len(batch), chunk):
-        results += simulate_many(batch[start:start + chunk], workers=workers, timeout_s=timeout_s)
-        if progress:
-            progress(len(results), len(batch))
+    results = simulate_many(batch, workers=workers, timeout_s=timeout_s)
+    if progress:
+        progress(len(batch), len(batch))
     return results
 
 
