@@ -1,0 +1,87 @@
+"""The chain on the virtual cycler: drive (one solve per profile), shortfall reporting, fast charge, combined run.
+
+Short stretches and SPMe keep these to seconds each."""
+
+import json
+import numpy as np
+import pytest
+
+from cellbench.pack import (DriveCycle, Vehicle, charge_then_drive, constant_speed, design_pack, drive, fast_charge,
+                            load_cycle, pack_figures)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pack55():
+    return design_pack("nextgen-std", energy_kWh=55, voltage_V=400)
+
+
+def _head(cycle: DriveCycle, seconds: int) -> DriveCycle:
+    return DriveCycle(cycle.name, cycle.time_s[: seconds + 1], cycle.speed_km_h[: seconds + 1])
+
+
+def test_drive_delivers_the_vehicle_power(pack55):
+    cycle = _head(load_cycle("wltc3b"), 300)
+    r = drive(pack55, cycle, grade_pct=5)
+    assert r.shortfall is None
+    car = Vehicle(pack_mass_kg=pack_figures(pack55).mass_kg)
+    demanded_kWh = np.trapezoid(car.pack_power_W(cycle.speed_km_h, cycle.acceleration_m_s2(), 5), cycle.time_s) / 3.6e6
+    assert r.energy_kwh == pytest.approx(demanded_kWh, rel=0.01)   # power-controlled: the cell gives what is asked
+    # SOC falls by the charge drawn: energy / (pack capacity x the cells' mean voltage on the way)
+    f = pack_figures(pack55)
+    charge_Ah = r.energy_kwh * 1000 / (f.series * np.mean(r.cell_run.voltage_V))
+    assert r.start_soc - r.final_soc == pytest.approx(charge_Ah / f.capacity_Ah, rel=0.03)
+    assert r.range_km == pytest.approx(f.energy_kWh * 1000 / r.wh_per_km)
+    assert r.max_cell_temperature_C > 25.0
+    keys = {"distance_km", "wh_per_km", "energy_kwh", "range_km", "max_cell_temperature_C", "final_soc"}
+    assert keys <= set(r.summary())
+
+
+def test_power_the_pack_cannot_deliver_is_reported_not_raised():
+    tiny = design_pack("nextgen-std", energy_kWh=1.0, voltage_V=400, parallel=1)
+    r = drive(tiny, constant_speed(130, 120, ramp_s=10), grade_pct=10, start_soc=0.5)
+    assert r.shortfall is not None
+    assert 0 < r.shortfall.time_s < 120
+    assert r.shortfall.shortfall_W > 0
+    assert "cannot deliver" in r.summary()["shortfall"]["message"]
+    assert r.summary()["completed"] is False
+
+
+def test_six_c_fast_charge_and_cooling(pack55):
+    hot = fast_charge(pack55, c_rate=6, cooling="none")
+    cold = fast_charge(pack55, c_rate=6, cooling="liquid")
+    assert hot.reached_soc == pytest.approx(0.80, abs=0.01)
+    assert hot.time_s >= 0.7 / 6 * 3600 - 1          # no faster than the CC alone
+    f = pack_figures(pack55)
+    assert hot.energy_kwh > 0.7 * f.energy_kWh       # losses are charged too
+    assert hot.temperature_rise_K > cold.temperature_rise_K > 0
+    assert hot.cooling_needed == (hot.max_cell_temperature_C > 60.0)
+
+
+def test_multi_stage_charge(pack55):
+    r = fast_charge(pack55, stages=["Charge at 3C until 3.9 V", "Charge at 1C until Vmax"], from_soc=0.2, to_soc=0.6)
+    assert r.reached_soc == pytest.approx(0.6, abs=0.01)
+    assert r.time_s > 0.4 / 3 * 3600
+
+
+def test_cli_chain(tmp_path):
+    from typer.testing import CliRunner
+
+    from cellbench.cli import app
+    from cellbench.errors import InputError
+
+    runner = CliRunner()
+    pack_file = tmp_path / "pack.yaml"
+    design = runner.invoke(app, ["pack", "design", "--cell", "nextgen-std", "--energy-kwh", "55", "--voltage", "400",
+                                 "--json", "-o", str(pack_file)])
+    assert design.exit_code == 0, design.output
+    assert json.loads(design.stdout)["series"] == 114
+    cycle = tmp_path / "short.csv"
+    cycle.write_text("time_s,speed_km_h\n" + "".join(f"{t},{min(t, 60)}\n" for t in range(121)))
+    result = runner.invoke(app, ["drive", "--pack", str(pack_file), "--cycle", str(cycle), "--grade", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert {"distance_km", "wh_per_km", "energy_kwh", "range_km", "max_cell_temperature_C", "final_soc"} <= set(out)
+    bad = runner.invoke(app, ["pack", "design", "--voltage", "1.5"])
+    assert isinstance(bad.exception, InputError) and "cannot be reached with whole cells" in str(bad.exception)
