@@ -19,6 +19,7 @@ MODULES = [
     "web",
     "sustainability",
     "pack",
+    "campaigns",
 ]
 
 
