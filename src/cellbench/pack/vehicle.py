@@ -1,7 +1,7 @@
 """Vehicle model: a speed trace and a road grade → wheel power → pack power (drivetrain efficiency, regenerative
 braking, auxiliary load). Pure numpy; the pack power then goes to the virtual cycler cell by cell.
 
-Road load at each second (SAE J2452-style coast-down terms):
+Road load at each second (inertia, rolling resistance, grade and aerodynamic drag):
     F = m_eff·a + m·g·C_rr·cos θ + m·g·sin θ + ½·ρ·C_d A·v²,   P_wheel = F·v
 Traction: P_pack = P_wheel / η + P_aux.  Braking: P_pack = max(P_wheel·η·f_regen, −P_regen,max) + P_aux, with no
 regeneration below a minimum speed. η is a constant (system average) or an efficiency map η(speed, |P_wheel|).
