@@ -10,7 +10,7 @@ regeneration below a minimum speed. η is a constant (system average) or an effi
 >>> from cellbench.pack.vehicle import Vehicle
 >>> v = Vehicle(auxiliary_W=0.0, pack_mass_kg=250.0)
 >>> round(float(v.wheel_power_W(np.array([100.0]), np.array([0.0]))[0]))    # 100 km/h cruise
-15225
+11897
 """
 
 from __future__ import annotations
