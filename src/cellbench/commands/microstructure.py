@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
                                             help="µm per voxel (else from the .yaml beside the volume)"),
         phases: str = typer.Option(None, "--phases",
                                    help="phase map, e.g. 0=void,1=active_material,2=solid_electrolyte"),
-        stderr: float = typer.Option(0.01, "--stderr", help="target relative standard error of τ"),
+        stderr: float = typer.Option(0.02, "--stderr", help="target relative standard error of τ"),
         seed: int = typer.Option(0, "--seed", help="random seed (same seed, same τ)"),
         reference: bool = typer.Option(False, "--reference", help="also solve steady conduction and show its τ"),
         json: bool = typer.Option(False, "--json", help="machine-readable output"),

@@ -136,7 +136,8 @@ def _read_array(path: Path) -> np.ndarray:
     raise InputError(f"unknown volume file type {path.suffix!r}: expected .npy, .tif or .tiff", source=str(path))
 
 
-_MICRON_UNITS = {"um", "\u00b5m", "\u03bcm", "micron", "microns", "micrometer", "micrometre"}  # µ: micro sign, Greek mu
+# the micro sign and the Greek mu both appear as "µm" in ImageJ files
+_MICRON_UNITS = {"um", "\u00b5m", "\u03bcm", "micron", "microns", "micrometer", "micrometre"}
 
 
 def _imagej_voxel_size_um(path: Path) -> float | None:

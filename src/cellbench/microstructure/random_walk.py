@@ -66,7 +66,7 @@ def default_steps(shape: tuple[int, ...], tau: float = 2.0) -> int:
     return int(6 * max(shape) ** 2 * min(max(tau, 2.0), 50.0))
 
 
-def random_walk_tau(phase: np.ndarray, axis: int, *, steps: int | None = None, target_rel_stderr: float = 0.01,
+def random_walk_tau(phase: np.ndarray, axis: int, *, steps: int | None = None, target_rel_stderr: float = 0.02,
                     max_walkers: int = 200_000, min_walkers: int = BATCH_WALKERS, seed: int = 0
                     ) -> WalkEstimate:
     """τ of ``phase`` (boolean 3-D array) along ``axis`` by random walk; τ = inf if it does not percolate."""

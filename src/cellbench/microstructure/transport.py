@@ -80,7 +80,7 @@ class TortuosityResult(BaseModel):
 
 
 def tortuosity(volume: Volume, *, phase: str | int = SOLID_ELECTROLYTE, axis: str | int = "x",
-               target_rel_stderr: float = 0.01, steps: int | None = None, seed: int = 0,
+               target_rel_stderr: float = 0.02, steps: int | None = None, seed: int = 0,
                reference: bool = False) -> TortuosityResult:
     """τ of ``phase`` along ``axis`` by random walk, with σ_eff/σ, percolation and the contact ratio."""
     label = volume.label_of(phase)
