@@ -98,3 +98,19 @@ def test_simulate_takes_catalogue_ids_and_bundled_protocols():
     assert m.metadata.provenance["model"] == "spme"
     assert m.metadata.cell_id == "std-2.1"
     assert m.data[S.DISCHARGE_CAPACITY][-1] * 1000 == pytest.approx(7.9, abs=0.3)
+
+
+def test_lithium_metal_anode_runs_as_a_half_cell(std21_design):
+    from cellbench.cells import LithiumFoil
+    from cellbench.simulate import to_pybamm
+
+    design = std21_design.model_copy(update={"anode": LithiumFoil(thickness_um=30.0), "id": "std-2.1-li"})
+    cell = to_pybamm(design)
+    assert cell.model_options == {"working electrode": "positive"}
+    assert "negative" not in cell.stoichiometry_0_100
+    m = run_protocol(cell, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; Rest for 10 min; "
+                                          "Charge at 1C until Vmax"), thermal="isothermal")
+    rows = step_summary(m)
+    assert [r["ended_by"] for r in rows] == ["lower voltage cut-off", "duration", "upper voltage cut-off"]
+    # against lithium (0 V) the cathode discharges below the full cell's 0 % SOC before reaching 2.5 V
+    assert rows[0]["discharge_capacity_Ah"] > 0.95 * cell.nominal_capacity_Ah

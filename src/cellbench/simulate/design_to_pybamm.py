@@ -107,12 +107,6 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
         updates.update(_electrode(design, "anode", solid))
     updates.update(_electrolyte(design, solid))
     pv.update(updates, check_already_exists=False)
-    if lithium_metal:
-        for name in [k for k in pv.keys() if k.startswith(("Negative electrode", "Negative particle",
-                                                           "Maximum concentration in negative",
-                                                           "Initial concentration in negative"))]:
-            del pv[name]
-
     tunable = TUNABLE + (SOLID_TUNABLE if solid else LIQUID_TUNABLE)
     if lithium_metal:
         tunable = tuple(t for t in tunable if not t.startswith("Negative")) + (
@@ -285,9 +279,11 @@ def _lithium_metal(design: CellDesign) -> dict[str, Any]:
         "Lithium metal exchange-current density at 25 C [A.m-2]": (active.exchange_current_density_mA_cm2 or 1.0) * 10.0,
         "Lithium metal exchange-current activation energy [J.mol-1]":
             (active.kinetics_activation_energy_kJ_mol or DEFAULT_ACTIVATION_ENERGY_KJ_MOL) * 1000.0,
-        "Lithium counter electrode exchange-current density [A.m-2]": fn.lithium_metal_exchange_current_density,
-        "Lithium counter electrode conductivity [S.m-1]": (active.electronic_conductivity_S_cm or 1e5) * 100.0,
-        "Lithium counter electrode thickness [m]": design.anode.thickness_um * 1e-6,
+        "Lithium metal partial molar volume [m3.mol-1]": 6.94e-3 / (active.density_g_cm3 * 1e3),
+        "Negative electrode thickness [m]": design.anode.thickness_um * 1e-6,
+        "Negative electrode conductivity [S.m-1]": (active.electronic_conductivity_S_cm or 1e5) * 100.0,
+        "Negative electrode OCP [V]": 0.0,
+        "Negative electrode OCP entropic change [V.K-1]": 0.0,
     }
 
 
