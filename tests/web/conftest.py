@@ -6,54 +6,17 @@ organisations, users and tokens; requests go through FastAPI's TestClient (no ne
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 
-from cellbench.measurements import Measurement, MeasurementMetadata
 from cellbench.store import Store
-from cellbench.store.config import normalise_database_url
 from cellbench.web import EvaluationOptions, WebSettings, create_app
 from cellbench.web.evaluations import EvaluationWorker
 from cellbench.web.identity import create_organisation, create_token, create_user
 
-POSTGRES_URL_ENV = "CELLBENCH_TEST_POSTGRES_URL"
-POSTGRES_SKIP_REASON = f"web on PostgreSQL skipped: no server ({POSTGRES_URL_ENV} is not set; .ci/run starts one)"
-REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
-PASSWORD = "correct horse battery staple"
-
-
-def _new_postgres_schema(base: str) -> tuple[str, str]:
-    import psycopg
-
-    schema = f"cb_web_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    sep = "&" if "?" in base else "?"
-    return f"{normalise_database_url(base)}{sep}options=-csearch_path%3D{schema}", schema
-
-
-def _drop_postgres_schema(base: str, schema: str) -> None:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
-def backend_url(backend: str, folder: Path):
-    """(url, cleanup) for a fresh database on ``backend``; skips PostgreSQL without a server."""
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'cellbench.db'}", lambda: None
-    base = os.environ.get(POSTGRES_URL_ENV)
-    if not base:
-        pytest.skip(POSTGRES_SKIP_REASON)
-    url, schema = _new_postgres_schema(base)
-    return url, lambda: _drop_postgres_schema(base, schema)
+from web_helpers import PASSWORD, POSTGRES_SKIP_REASON, backend_url
 
 
 @dataclass
@@ -96,6 +59,20 @@ def csrf_of(client: TestClient) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2's cheapest parameters: the tests check who may log in, not how slow guessing is."""
+    from argon2 import PasswordHasher, profiles
+
+    from cellbench.web import identity
+
+    saved = identity._hasher, identity._DUMMY_HASH
+    identity._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    identity._DUMMY_HASH = identity._hasher.hash("no such user")
+    yield
+    identity._hasher, identity._DUMMY_HASH = saved
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
@@ -124,22 +101,6 @@ def platform_factory(backend, tmp_path):
         platform.client.__exit__(None, None, None)
         platform.store.close()
         cleanup()
-
-
-def two_cycles(capacity_Ah: float = 1.0, *, cell_id: str = "cell-A") -> Measurement:
-    """Charge then discharge twice at 1 A, 13 points a half-cycle: capacity_Ah in each direction."""
-    seconds = capacity_Ah * 3600.0
-    time, voltage, current = [], [], []
-    t0 = 0.0
-    for _ in range(2):
-        for sign, v_from, v_to in ((1.0, 3.0, 4.2), (-1.0, 4.2, 3.0)):
-            for k in range(13):
-                time.append(t0 + seconds * k / 12)
-                voltage.append(v_from + (v_to - v_from) * k / 12)
-                current.append(sign)
-            t0 += seconds + 1.0
-    data = pl.DataFrame({"test_time_second": time, "voltage_volt": voltage, "current_ampere": current})
-    return Measurement(data, MeasurementMetadata(vendor="synthetic", file_format="constructed", cell_id=cell_id))
 
 
 def pytest_terminal_summary(terminalreporter):
