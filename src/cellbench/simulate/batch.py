@@ -17,12 +17,10 @@ import time
 from multiprocessing.connection import wait
 from typing import Any, Iterable
 
-import numpy as np
 
 from cellbench.errors import CellbenchError, SimulationError
 from cellbench.measurements import Measurement
 from cellbench.protocols import Protocol
-from cellbench.simulate import model_build
 from cellbench.simulate.design_to_pybamm import with_overrides
 from cellbench.simulate.pybamm_cell import PybammCell
 from cellbench.simulate.runner import RawRun, run_protocol, run_raw

@@ -18,7 +18,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pybamm
 
 from cellbench.errors import InputError

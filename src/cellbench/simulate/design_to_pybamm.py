@@ -23,11 +23,9 @@ import math
 import re
 from typing import Any
 
-import numpy as np
 import pybamm
 
 from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil, figures
-from cellbench.cells import figures as _figures_module  # noqa: F401  (figures is also a function name)
 from cellbench.cells.figures import areal_capacity_mAh_cm2, mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
 from cellbench.errors import InputError
 from cellbench.materials.records import ActiveMaterial
