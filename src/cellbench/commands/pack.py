@@ -116,6 +116,7 @@ def register(app: typer.Typer) -> None:
               vehicle: Path = typer.Option(None, "--vehicle", help="vehicle YAML (fields of cellbench.pack.Vehicle)"),
               model: str = typer.Option("spme", "--model", help="spme (default), dfn or spm"),
               output: Path = typer.Option(None, "-o", "--output", help="write the cell's time series (Parquet)"),
+              plot: Path = typer.Option(None, "--plot", help="write an interactive plot (HTML) here"),
               json: bool = typer.Option(False, "--json")) -> None:
         """Drive the pack's car through a cycle: distance, Wh/km, energy, range, hottest cell, final SOC."""
         from cellbench import pack
@@ -127,6 +128,10 @@ def register(app: typer.Typer) -> None:
                             start_soc=start_soc, model=model)
         if output:
             result.cell_run.to_measurement(cell_id=spec.cell_design().id, procedure=f"drive {trace.name}").to_parquet(output)
+        if plot:
+            from cellbench.pack.plot import drive_figure, write_html
+
+            write_html(drive_figure(result), plot)
         summary = result.summary()
         if json:
             print_json(summary)
@@ -146,6 +151,7 @@ def register(app: typer.Typer) -> None:
                    then_drive: str = typer.Option(None, "--then-drive", help="a cycle to drive after the charge"),
                    grade: float = typer.Option(5.0, "--grade", help="grade of the drive after the charge, %"),
                    limit: float = typer.Option(None, "--limit", help="temperature limit °C"),
+                   plot: Path = typer.Option(None, "--plot", help="write an interactive plot (HTML) here"),
                    json: bool = typer.Option(False, "--json")) -> None:
         """Fast charge from 10 to 80% SOC (6C CC-CV or stages): time, energy, temperature rise; optionally then drive."""
         from cellbench import pack
@@ -157,6 +163,13 @@ def register(app: typer.Typer) -> None:
         else:
             result = pack.fast_charge(spec, c_rate=c_rate, stages=stage or None, from_soc=from_soc, to_soc=to_soc,
                                       cooling=cooling, temperature_limit=limit)
+        if plot:
+            from cellbench.pack.plot import charge_figure, drive_figure, write_html
+
+            fig = charge_figure(result.charge if then_drive else result)
+            write_html(fig, plot)
+            if then_drive:
+                write_html(drive_figure(result.drive), plot.with_name(plot.stem + "-drive" + plot.suffix))
         summary = result.summary()
         if json:
             print_json(summary)
