@@ -95,3 +95,137 @@ def register(app: typer.Typer) -> None:
             meets = {None: "—", True: "yes", False: "no"}[e["meets_target"]]
             table.add_row(el, f"{e['feed_kg']:.3g}", f"{e['recovered_kg']:.3g}", rate, band, target, meets)
         console.print(table)
+
+    passport_app = typer.Typer(help="Battery passports: show, export to BatteryPass v1.2.0, state of health, due diligence.",
+                               no_args_is_help=True)
+    app.add_typer(passport_app, name="passport")
+    audience_option = typer.Option("public", "--as", help="public, legitimate_interest or authorities (EU access levels)")
+
+    @passport_app.command("list")
+    def passport_list(json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+        """Passports in the store folder, plus the built-in 'demo'."""
+        from cellbench.sustainability.passport import list_passports
+
+        ids = list_passports()
+        if json:
+            print_json(ids)
+            return
+        for battery_id in ids:
+            console.print(battery_id)
+
+    @passport_app.command("show")
+    def passport_show(battery: str = typer.Argument(..., help="battery id (try 'demo')"),
+                      audience: str = audience_option,
+                      json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+        """Specification and individual identification and the state-of-health history, as the audience may see."""
+        from cellbench.sustainability.passport import load_passport, may_read, soh_history
+
+        p = load_passport(battery)
+        rated = p.rated()
+        s, ind = p.specification, p.individual
+        out = {"id": p.id, "access_tier": p.access_tier,
+               "specification": {"model_number": s.model_number, "category": s.category,
+                                 "chemistry": s.chemistry_short_name, "dimensions_mm": s.dimensions_mm,
+                                 "rated_capacity_Ah": rated["capacity_Ah"], "rated_energy_kWh": rated["energy_kWh"],
+                                 "nominal_voltage_V": rated["nominal_voltage_V"]},
+               "individual": {"battery_id": ind.battery_id, "passport": ind.passport_urn, "status": ind.status,
+                              "manufacturing_date": ind.manufacturing_date.isoformat(),
+                              "manufacturing_place": ind.manufacturing_place.model_dump()}}
+        if may_read(audience, "performanceAndDurability.batteryCondition"):
+            out["individual"]["soh_history"] = soh_history(p)
+        if json:
+            print_json(out)
+            return
+        for section in ("specification", "individual"):
+            table = Table(title=f"{section} identification — {p.id}", show_header=False)
+            for k, v in out[section].items():
+                if k != "soh_history":
+                    table.add_row(k, f"{v:.4g}" if isinstance(v, float) else str(v))
+            console.print(table)
+        if "soh_history" in out["individual"]:
+            table = Table(title="state of health")
+            for col in ("date", "capacity Ah", "SoH %", "R increase %", "source"):
+                table.add_column(col)
+            for h in out["individual"]["soh_history"]:
+                r = h["resistance_increase_pct"]
+                table.add_row(h["date"][:10], f"{h['capacity_Ah']:.1f}", f"{h['soh_capacity_pct']:.1f}",
+                              "—" if r is None else f"{r:.1f}", h["source"])
+            console.print(table)
+        else:
+            console.print(f"state of health: visible to legitimate_interest and above, not to {audience}")
+
+    @passport_app.command("export")
+    def passport_export(battery: str = typer.Option(..., "--battery", help="battery id (try 'demo')"),
+                        fmt: str = typer.Option("batterypass", "--format", help="batterypass (v1.2.0 JSON)"),
+                        output: Path = typer.Option(..., "-o", "--output", help="where to write the JSON"),
+                        audience: str = typer.Option(None, "--as", help="write only what this audience may read (default: everything)"),
+                        samples: int = typer.Option(0, "--samples", help="Monte Carlo samples for the footprint band")) -> None:
+        """Export to BatteryPass Data Model v1.2.0 JSON, validated against its schemas before writing."""
+        from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
+        from cellbench.sustainability.passport import load_passport, view
+
+        if fmt != "batterypass":
+            raise InputError(f"unknown format '{fmt}'; cellbench writes: batterypass", location="option '--format'")
+        document = export_batterypass(load_passport(battery), samples=samples)
+        validate_batterypass(document)
+        if audience:
+            document = view(document, audience)
+        output.write_text(jsonlib.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        console.print(f"wrote {output} (BatteryPass v1.2.0, valid against the 7 aspect schemas)")
+
+    @passport_app.command("soh")
+    def passport_soh(battery: str = typer.Option(..., "--battery", help="battery id"),
+                     measurement: Path = typer.Option(None, "--measurement", help="a cycler file of a cell of this battery"),
+                     soh: float = typer.Option(None, "--soh", help="capacity SoH in % (instead of a measurement)"),
+                     resistance_increase: float = typer.Option(None, "--resistance-increase", help="in % against initial"),
+                     source: str = typer.Option(None, "--source", help="where the reading comes from"),
+                     json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+        """Add a state-of-health reading (measured cell data or given numbers) to a passport and save it."""
+        from cellbench.sustainability.passport import add_soh, latest_soh, load_passport, save_passport, update_soh_from_measurement
+
+        p = load_passport(battery)
+        if (measurement is None) == (soh is None):
+            raise InputError("give exactly one of --measurement FILE or --soh PCT")
+        detail = None
+        if measurement is not None:
+            from cellbench.measurements.readers import read
+
+            p, detail = update_soh_from_measurement(p, read(measurement), source=source or f"measured: {measurement.name}")
+        else:
+            p = add_soh(p, soh_capacity_pct=soh, resistance_increase_pct=resistance_increase, source=source or "entered")
+        path = save_passport(p)
+        latest = latest_soh(p)
+        if json:
+            print_json({"passport": str(path), "latest": latest, "measurement": detail})
+            return
+        r = latest["resistance_increase_pct"]
+        console.print(f"{p.id}: SoH {latest['soh_capacity_pct']:.1f}%"
+                      + ("" if r is None else f", resistance +{r:.1f}%") + f" — saved to {path}")
+
+    @passport_app.command("due-diligence")
+    def passport_due_diligence(battery: str = typer.Option(..., "--battery", help="battery id"),
+                               audience: str = audience_option,
+                               json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+        """Due-diligence questionnaire records (mineral origin, smelter, risk flags), if the audience may see them."""
+        from cellbench.sustainability.passport import due_diligence, load_passport
+
+        records = due_diligence(load_passport(battery), audience)
+        if json:
+            print_json([r.model_dump() for r in records])
+            return
+        table = Table(title=f"due diligence — {battery}")
+        for col in ("material", "origin", "smelter / refiner", "risk flags", "assessment"):
+            table.add_column(col)
+        for r in records:
+            table.add_row(r.material, r.mineral_origin, r.smelter_or_refiner, ", ".join(r.risk_flags) or "—", r.assessment)
+        console.print(table)
+
+    @passport_app.command("import")
+    def passport_import(path: Path = typer.Argument(..., help="a passport YAML or JSON file")) -> None:
+        """Check a passport file and store it (replaces a stored passport with the same id)."""
+        from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
+        from cellbench.sustainability.passport import load_passport_file, save_passport
+
+        p = load_passport_file(path)
+        validate_batterypass(export_batterypass(p))
+        console.print(f"stored {p.id} at {save_passport(p)}")

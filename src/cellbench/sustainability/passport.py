@@ -368,3 +368,16 @@ def list_passports() -> list[str]:
     if passport_dir().exists():
         ids |= {f.stem for f in passport_dir().glob("*.json")}
     return sorted(ids)
+
+
+def update_soh_from_measurement(p: Passport, measurement, *, source: str, date: datetime | None = None) -> tuple[Passport, dict]:
+    """Add a SoH reading from a measured cell of this battery: capacity against the cell's rated capacity and
+    10 s DC-IR against the passport's initial cell resistance; the pack record takes the same percentages."""
+    rated = p.rated()
+    cell_rated_Ah = rated["capacity_Ah"] / rated["parallel"]
+    initial_cell_mohm = p.specification.performance.initial_internal_resistance_mohm.get("cell")
+    soh = soh_from_measurement(measurement, rated_capacity_Ah=cell_rated_Ah,
+                               initial_resistance_ohm=initial_cell_mohm / 1000.0 if initial_cell_mohm else None)
+    updated = add_soh(p, soh_capacity_pct=soh["soh_capacity_pct"], resistance_increase_pct=soh["resistance_increase_pct"],
+                      date=date, source=source)
+    return updated, soh
