@@ -51,14 +51,6 @@ class Platform:
         return client
 
 
-def csrf_of(client: TestClient) -> str:
-    """The CSRF token a signed-in page carries (as a browser would read it from the form)."""
-    import re
-
-    page = client.get("/tests").text
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def cheap_password_hashing():
     """Argon2's cheapest parameters: the tests check who may log in, not how slow guessing is."""

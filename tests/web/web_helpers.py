@@ -92,3 +92,11 @@ def two_cycles(capacity_Ah: float = 1.0, *, cell_id: str = "cell-A") -> Measurem
     return Measurement(data, MeasurementMetadata(vendor="synthetic", file_format="constructed", cell_id=cell_id))
 
 
+
+
+def csrf_of(client) -> str:
+    """The CSRF token a signed-in page carries (as a browser would read it from the form)."""
+    import re
+
+    page = client.get("/tests").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
