@@ -67,14 +67,17 @@ class Measurement:
         return self.data.to_pandas()
 
     def content_hash(self) -> str:
-        """SHA-256 of the canonical table (Arrow IPC bytes): the same data gives the same hash."""
+        """SHA-256 of the canonical table: column names, types and values (nulls marked), independent of how
+        Arrow happens to lay the buffers out, so the same data always gives the same hash."""
         h = hashlib.sha256()
-        for batch in self.data.to_arrow().to_batches():
-            for col in batch.columns:
-                for buf in col.buffers():
-                    if buf is not None:
-                        h.update(memoryview(buf))
-        h.update(",".join(self.data.columns).encode())
+        for name in self.data.columns:
+            col = self.data[name]
+            h.update(f"{name}:{col.dtype}:".encode())
+            h.update(col.is_null().to_numpy().tobytes())
+            if col.dtype == pl.Utf8:
+                h.update("\x00".join(col.fill_null("").to_list()).encode())
+            else:
+                h.update(col.fill_null(0).to_numpy().tobytes())
         return h.hexdigest()
 
     # -- files -----------------------------------------------------------------------------------------
