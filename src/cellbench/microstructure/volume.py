@@ -40,7 +40,7 @@ def axis_index(axis: str | int) -> int:
     return AXES.index(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays do not compare to one bool; compare .labels instead
 class Volume:
     """A three-phase (or two-phase) segmented volume.
 
