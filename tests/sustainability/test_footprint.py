@@ -96,3 +96,22 @@ def test_unknown_grid_and_bad_share_are_input_errors():
         carbon_footprint(bill, grid="XX")
     with pytest.raises(InputError, match="between 0 and 1"):
         carbon_footprint(bill, recycled_content={"Ni": 1.5})
+
+
+def test_every_library_material_has_a_factor_and_a_composition():
+    from cellbench import materials
+    from cellbench.sustainability import element_fractions
+
+    for record in materials.list_materials():
+        assert record.id in F.materials_kg_co2e_per_kg, record.id
+        assert sum(element_fractions(record.id).values()) == pytest.approx(1.0, abs=1e-6), record.id
+
+
+@pytest.mark.parametrize("cell_id", [c.id for c in cells.list_cells()])
+def test_every_catalogue_cell_has_a_footprint_and_a_recovery(cell_id):
+    from cellbench.sustainability.recycling import recover
+
+    bill = cell_bill(cells.load(cell_id))
+    r = carbon_footprint(bill, samples=0)
+    assert r.total_kg_co2e_per_kwh > 0 and r.stages["raw_material_acquisition"] > r.stages["distribution"]
+    assert recover(bill, "hydro").elements["Co"]["feed_kg"] >= 0
