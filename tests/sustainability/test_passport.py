@@ -151,3 +151,17 @@ def test_unknown_battery_and_impossible_soh():
         load_passport("nope")
     with pytest.raises(InputError, match="outside 0-120%"):
         add_soh(load_passport("demo"), soh_capacity_pct=250.0, source="typo")
+
+
+def test_store_tiers_decide_who_reads_the_record():
+    from cellbench.sustainability.passport import readable_by
+
+    p = load_passport("demo").model_copy(update={"owner": "maker", "access_tier": "private"})
+    assert readable_by(p, "maker") and not readable_by(p, "recycler")
+    named = p.model_copy(update={"access_tier": "named", "shared_with": {"organisations": ["recycler"]}})
+    assert readable_by(named, "recycler") and not readable_by(named, "rival")
+    club = p.model_copy(update={"access_tier": "consortium", "shared_with": {"consortia": ["abtc"]}})
+    assert readable_by(club, "oem", consortia=("abtc",)) and not readable_by(club, "oem")
+    with pytest.raises(AccessDenied, match="private"):
+        due_diligence(p, "legitimate_interest", organisation="recycler")
+    assert due_diligence(named, "legitimate_interest", organisation="recycler")

@@ -22,14 +22,13 @@ import json
 import os
 import tempfile
 from datetime import datetime, timezone
-from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cellbench import cells
-from cellbench.documents import parse_model, read_yaml, validation_message
+from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import AccessDenied, InputError, NotFound
 from cellbench.sustainability.bill_of_materials import load_pack
 from cellbench.sustainability.data_files import DATA_DIR, packaged
@@ -164,6 +163,8 @@ class Passport(BaseModel):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
     access_tier: StoreTier = "private"
     owner: str | None = Field(None, description="organisation that owns the record (store access control)")
+    shared_with: dict[Literal["organisations", "consortia"], list[str]] = Field(
+        default_factory=dict, description="who may read it on the 'named' (organisations) or 'consortium' tier")
     pack: str | None = Field(None, description="pack file or packaged pack id")
     cell: str | None = Field(None, description="catalogue cell id, for a single-cell passport")
     specification: Specification
@@ -312,8 +313,30 @@ def view(document: dict, audience: str) -> dict:
     return out
 
 
-def due_diligence(p: Passport, audience: str) -> list[DueDiligenceRecord]:
-    """The due-diligence questionnaire records, only for audiences the access table allows."""
+def readable_by(p: Passport, organisation: str, consortia: tuple[str, ...] = ()) -> bool:
+    """Whether an organisation may read the record at all, by the store's tiers (as ``cellbench.web.access``):
+    the owner always; anyone if ``public``; a granted organisation if ``named``; a granted consortium's member
+    if ``consortium``; nobody else if ``private``.
+
+    >>> readable_by(load_passport("demo").model_copy(update={"access_tier": "named", "owner": "maker",
+    ...             "shared_with": {"organisations": ["recycler"]}}), "recycler")
+    True
+    """
+    if organisation == p.owner or p.access_tier == "public":
+        return True
+    if p.access_tier == "named":
+        return organisation in p.shared_with.get("organisations", [])
+    if p.access_tier == "consortium":
+        return bool(set(consortia) & set(p.shared_with.get("consortia", [])))
+    return False
+
+
+def due_diligence(p: Passport, audience: str, *, organisation: str | None = None,
+                  consortia: tuple[str, ...] = ()) -> list[DueDiligenceRecord]:
+    """The due-diligence questionnaire records, only for audiences the access table allows and, when an
+    organisation is named, only if the record's store tier lets it read the passport."""
+    if organisation is not None and not readable_by(p, organisation, consortia):
+        raise AccessDenied(f"passport '{p.id}' is {p.access_tier}; {organisation} may not read it")
     if not may_read(audience, "dueDiligenceQuestionnaire"):
         raise AccessDenied(f"due-diligence records of passport '{p.id}' are visible to "
                            f"{level_of('dueDiligenceQuestionnaire')} and above, not to {audience}")
