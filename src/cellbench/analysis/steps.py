@@ -37,7 +37,7 @@ A charge or discharge step is a ``cv-hold`` when its voltage stays within ``CV_V
 its current magnitude falls by more than ``CV_CURRENT_DROP``.
 
 >>> import polars as pl
->>> from cellbench.measurements import Measurement, add_cumulative_columns
+>>> from cellbench.measurements import Measurement
 >>> m = Measurement(pl.DataFrame({"test_time_second": [0., 10., 20., 30., 40.],
 ...     "voltage_volt": [3.6, 3.6, 3.5, 3.45, 3.55], "current_ampere": [0., 0., -1., -1., 0.]}))
 >>> step_table(m)["step_type"].to_list()
@@ -46,6 +46,7 @@ its current magnitude falls by more than ``CV_CURRENT_DROP``.
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from cellbench.measurements import Measurement, add_cumulative_columns
@@ -73,44 +74,59 @@ def _direction(current: pl.Expr, threshold: float) -> pl.Expr:
 def step_numbers(measurement: Measurement, *, rest_current_A: float | None = None,
                  current_jump: float = 0.05) -> pl.Series:
     """1-based step number of every row (see module doc for how steps are found)."""
-    data = measurement.data
-    return data.select(_step_number_expr(data, rest_current_A, current_jump)).to_series()
+    return _step_numbers(measurement.data, rest_current_A, current_jump)
 
 
-def _step_number_expr(data: pl.DataFrame, rest_current_A: float | None, current_jump: float) -> pl.Expr:
+def _step_numbers(data: pl.DataFrame, rest_current_A: float | None, current_jump: float) -> pl.Series:
     first = pl.int_range(pl.len()) == 0
     if S.STEP in data.columns:
-        keys = [S.STEP] + ([S.CYCLE] if S.CYCLE in data.columns else [])
         new = first
-        for key in keys:
+        for key in [S.STEP] + ([S.CYCLE] if S.CYCLE in data.columns else []):
             new = new | (pl.col(key) != pl.col(key).shift(1)).fill_null(True)
-    else:
-        threshold = rest_threshold_A(data, rest_current_A)
-        i = pl.col(S.CURRENT)
-        direction = _direction(i, threshold)
-        jump = ((i - i.shift(1)).abs() > current_jump * i.shift(1).abs() + threshold) & (direction != 0)
-        new = first | (direction != direction.shift(1)).fill_null(True) | jump.fill_null(False)
-        steps = data.select(pl.col(S.VOLTAGE), pl.col(S.CURRENT), new.cast(pl.Int64).cum_sum().alias("_step"),
-                            pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"))
-        return pl.lit(steps.select(_split_cv_tails(pl.col("_step"))).to_series()).alias("step_number")
-    return new.cast(pl.Int64).cum_sum().alias("step_number")
+        return data.select(new.cast(pl.Int64).cum_sum().alias("step_number")).to_series()
+    threshold = rest_threshold_A(data, rest_current_A)
+    i = pl.col(S.CURRENT)
+    direction = _direction(i, threshold)
+    jump = ((i - i.shift(1)).abs() > current_jump * i.shift(1).abs() + threshold) & (direction != 0)
+    new = first | (direction != direction.shift(1)).fill_null(True) | jump.fill_null(False)
+    provisional = data.select(new.cast(pl.Int64).cum_sum()).to_series().to_numpy()
+    split = _cv_tail_starts(provisional, data[S.VOLTAGE].to_numpy(), data[S.CURRENT].to_numpy())
+    return pl.Series("step_number", provisional + np.cumsum(split))
 
 
-def _split_cv_tails(step: pl.Expr) -> pl.Expr:
-    """A detected charge/discharge step whose tail holds the voltage within the CV band of its last
-    value while the current falls by more than CV_CURRENT_DROP is a CC step followed by a CV hold:
-    split it where the voltage enters the band for good."""
-    row = pl.col("_row")  # a column, not int_range: inside .over() int_range would count within the group
-    v, i = pl.col(S.VOLTAGE), pl.col(S.CURRENT)
-    outside = (v - v.last().over(step)).abs() > CV_VOLTAGE_BAND_V / 2
-    last_outside = pl.when(outside).then(row).otherwise(None).max().over(step)
-    cc_current = pl.when(row == last_outside).then(i.abs()).otherwise(None).max().over(step)
-    # the hold begins where the current first falls below the CC level inside the voltage band
-    tapering = (row > last_outside) & (i.abs() < (1 - CV_TAPER_ONSET) * cc_current)
-    hold_start = pl.when(tapering).then(row).otherwise(None).min().over(step)
-    is_cv_tail = (i.last().over(step).abs() < (1 - CV_CURRENT_DROP) * cc_current) & (i.abs() > 0)
-    split = (row == hold_start) & is_cv_tail.fill_null(False)
-    return (step + split.cast(pl.Int64).cum_sum()).alias("step_number")
+def _cv_tail_starts(step: np.ndarray, v: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """Rows where a CV hold begins inside a detected step (boolean mask).
+
+    A detected charge/discharge step whose tail holds the voltage within the CV band of its last value
+    while the current falls by more than CV_CURRENT_DROP is a CC step followed by a CV hold; the hold
+    begins at the first row, after the voltage has entered the band for good, where the current has
+    fallen below the CC level. Vectorised over all steps at once (steps are numbered 1..K in order).
+    """
+    n = len(step)
+    split = np.zeros(n, dtype=np.int64)
+    if n == 0:
+        return split
+    starts = np.r_[0, np.flatnonzero(step[1:] != step[:-1]) + 1]
+    ends = np.r_[starts[1:] - 1, n - 1]
+    index = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))   # step position of each row
+    outside = np.flatnonzero(np.abs(v - v[ends][index]) > CV_VOLTAGE_BAND_V / 2)
+    # last row of each step still outside the band (sorted indices: search instead of a per-row scan)
+    last_outside = outside[np.maximum(np.searchsorted(outside, ends, side="right") - 1, 0)] if len(outside) \
+        else np.full(len(starts), -1)
+    has_cc = (last_outside >= starts) & (last_outside <= ends)
+    cc_current = np.where(has_cc, np.abs(i[np.clip(last_outside, 0, n - 1)]), np.nan)
+    with np.errstate(invalid="ignore"):
+        below = np.flatnonzero(np.abs(i) < (1 - CV_TAPER_ONSET) * cc_current[index])
+    if len(below) == 0:
+        return split
+    # first row after the last outside row where the current has left the CC level
+    candidate = below[np.minimum(np.searchsorted(below, last_outside + 1, side="left"), len(below) - 1)]
+    with np.errstate(invalid="ignore"):
+        is_cv_tail = (has_cc & (candidate > last_outside) & (candidate <= ends)
+                      & (np.abs(i[ends]) < (1 - CV_CURRENT_DROP) * cc_current))
+    holds = candidate[is_cv_tail]
+    split[holds[np.abs(i[holds]) > 0]] = 1
+    return split
 
 
 def step_table(measurement: Measurement, *, rest_current_A: float | None = None,
@@ -118,19 +134,22 @@ def step_table(measurement: Measurement, *, rest_current_A: float | None = None,
     """One row per step; see the module docstring for the columns."""
     data = add_cumulative_columns(measurement.data)
     threshold = rest_threshold_A(data, rest_current_A)
-    t = pl.col(S.TIME)
     cycle = pl.col(S.CYCLE) if S.CYCLE in data.columns else pl.lit(None, dtype=pl.Int64)
     step_index = pl.col(S.STEP) if S.STEP in data.columns else pl.lit(None, dtype=pl.Int64)
     temperature = (pl.col(S.CELL_TEMPERATURE) if S.CELL_TEMPERATURE in data.columns
                    else pl.lit(None, dtype=pl.Float64))
-    dt = (t - t.shift(1)).fill_null(0.0)
+    counters = {S.CHARGE_CAPACITY: "charge_capacity_Ah", S.DISCHARGE_CAPACITY: "discharge_capacity_Ah",
+                S.CHARGE_ENERGY: "charge_energy_Wh", S.DISCHARGE_ENERGY: "discharge_energy_Wh"}
+    # Aggregate runs directly: a step's share of a cumulative counter is its last value minus the
+    # previous step's last value (the first step counts from zero), so no per-row increments are built.
     rows = data.select(
-        _step_number_expr(data, rest_current_A, current_jump),
+        _step_numbers(data, rest_current_A, current_jump),
         pl.int_range(pl.len(), dtype=pl.Int64).alias("_row"),
-        cycle.alias("cycle"), step_index.alias("step_index"), t.alias("_t"), dt.alias("_dt"),
-        pl.col(S.VOLTAGE).alias("_v"), pl.col(S.CURRENT).alias("_i"),
-        *[_increment(c).alias(f"_d_{c}") for c in (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY,
-                                                    S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)],
+        cycle.alias("cycle"), step_index.alias("step_index"), pl.col(S.TIME).alias("_t"),
+        pl.col(S.VOLTAGE).alias("_v"), pl.col(S.CURRENT).alias("_i"), *[pl.col(c) for c in counters],
+        # current × the time since the previous sample: its sum over a step is the step's charge as the
+        # samples themselves say (a rest after a pulse gets none of the pulse's last interval)
+        (pl.col(S.CURRENT) * (pl.col(S.TIME) - pl.col(S.TIME).shift(1)).fill_null(0.0)).alias("_i_dt"),
         temperature.alias("_temp"),
     )
     steps = rows.group_by("step_number", maintain_order=True).agg(
@@ -139,36 +158,30 @@ def step_table(measurement: Measurement, *, rest_current_A: float | None = None,
         pl.col("_v").first().alias("first_voltage_V"), pl.col("_v").last().alias("end_voltage_V"),
         pl.col("_v").max().alias("_vmax"), pl.col("_v").min().alias("_vmin"),
         pl.col("_i").first().alias("_i_first"), pl.col("_i").last().alias("_i_last"),
-        ((pl.col("_i") * pl.col("_dt")).sum() / pl.col("_dt").sum()).alias("_i_weighted"),
-        pl.col("_i").mean().alias("_i_mean"),
-        pl.col(f"_d_{S.CHARGE_CAPACITY}").sum().alias("charge_capacity_Ah"),
-        pl.col(f"_d_{S.DISCHARGE_CAPACITY}").sum().alias("discharge_capacity_Ah"),
-        pl.col(f"_d_{S.CHARGE_ENERGY}").sum().alias("charge_energy_Wh"),
-        pl.col(f"_d_{S.DISCHARGE_ENERGY}").sum().alias("discharge_energy_Wh"),
+        pl.col("_i").mean().alias("_i_mean"), pl.col("_i_dt").sum().alias("_i_dt"),
+        *[pl.col(c).last() for c in counters],
         pl.col("_temp").max().alias("max_temperature_C"),
         pl.col("_row").first().alias("first_row"), pl.col("_row").last().alias("last_row"),
     )
-    mean_current = pl.when(pl.col("_i_weighted").is_finite()).then(pl.col("_i_weighted")).otherwise(pl.col("_i_mean"))
-    direction = _direction(mean_current, threshold)
-    is_cv = ((pl.col("_vmax") - pl.col("_vmin") <= CV_VOLTAGE_BAND_V)
-             & (pl.col("_i_last").abs() < (1 - CV_CURRENT_DROP) * pl.col("_i_first").abs()))
     steps = steps.with_columns(
-        mean_current.alias("mean_current_A"),
-        pl.when(direction == 0).then(pl.lit("rest")).when(is_cv).then(pl.lit("cv-hold"))
-        .when(direction > 0).then(pl.lit("charge")).otherwise(pl.lit("discharge")).alias("step_type"),
+        *[(pl.col(c) - pl.col(c).shift(1).fill_null(0.0)).alias(out) for c, out in counters.items()],
         pl.col("end_time_s").shift(1).fill_null(pl.col("first_time_s")).alias("start_time_s"),
         pl.col("end_voltage_V").shift(1).fill_null(pl.col("first_voltage_V")).alias("start_voltage_V"),
-        (pl.col("charge_capacity_Ah") - pl.col("discharge_capacity_Ah")).abs().alias("capacity_Ah"),
     ).with_columns((pl.col("end_time_s") - pl.col("start_time_s")).alias("duration_s"))
+    # time-weighted mean current (a one-sample step: its current)
+    mean_current = (pl.when(pl.col("duration_s") > 0).then(pl.col("_i_dt") / pl.col("duration_s"))
+                    .otherwise(pl.col("_i_mean")))
+    direction = _direction(pl.col("mean_current_A"), threshold)
+    is_cv = ((pl.col("_vmax") - pl.col("_vmin") <= CV_VOLTAGE_BAND_V)
+             & (pl.col("_i_last").abs() < (1 - CV_CURRENT_DROP) * pl.col("_i_first").abs()))
+    steps = steps.with_columns(mean_current.alias("mean_current_A")).with_columns(
+        pl.when(direction == 0).then(pl.lit("rest")).when(is_cv).then(pl.lit("cv-hold"))
+        .when(direction > 0).then(pl.lit("charge")).otherwise(pl.lit("discharge")).alias("step_type"),
+        (pl.col("charge_capacity_Ah") - pl.col("discharge_capacity_Ah")).abs().alias("capacity_Ah"),
+    )
     return steps.select(
         "step_number", "cycle", "step_index", "step_type", "start_time_s", "end_time_s", "duration_s",
         "charge_capacity_Ah", "discharge_capacity_Ah", "capacity_Ah", "charge_energy_Wh", "discharge_energy_Wh",
         "start_voltage_V", "end_voltage_V", "first_voltage_V", "mean_current_A", "max_temperature_C",
         "first_row", "last_row",
     )
-
-
-def _increment(column: str) -> pl.Expr:
-    """Per-row increment of a cumulative counter; row 0 carries the counter's starting value."""
-    c = pl.col(column)
-    return (c - c.shift(1)).fill_null(c.first())
