@@ -56,7 +56,8 @@ def test_six_c_fast_charge_and_cooling(pack55):
     f = pack_figures(pack55)
     assert hot.energy_kwh > 0.7 * f.energy_kWh       # losses are charged too
     assert hot.temperature_rise_K > cold.temperature_rise_K > 0
-    assert hot.cooling_needed == (hot.max_cell_temperature_C > 60.0)
+    assert hot.cooling_needed == (hot.max_cell_temperature_C > 60.0)   # the ASSB limit
+    assert cold.cooling_needed is None and cold.within_limit == (cold.max_cell_temperature_C <= 60.0)
 
 
 def test_multi_stage_charge(pack55):

@@ -46,3 +46,16 @@ def test_compact_car_on_wltc3b_is_plausible():
     assert 120 <= wh_per_km <= 200
     steep = car.pack_power_W(cycle.speed_km_h, cycle.acceleration_m_s2(), 5.0)
     assert np.trapezoid(steep, cycle.time_s) > 2 * np.trapezoid(pack, cycle.time_s)  # a 5 % climb dominates
+
+
+def test_example_efficiency_map_vehicle():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "packs" / "vehicle-efficiency-map.yaml"
+    car = Vehicle.from_yaml(path).model_copy(update={"pack_mass_kg": 250})
+    cycle = load_cycle("wltc3b")
+    wheel = car.wheel_power_W(cycle.speed_km_h, cycle.acceleration_m_s2())
+    eta = car.efficiency(cycle.speed_km_h, wheel)
+    assert 0.55 <= eta.min() and eta.max() <= 0.93
+    pack = car.pack_power_W(cycle.speed_km_h, cycle.acceleration_m_s2())
+    assert 120 <= np.trapezoid(pack, cycle.time_s) / 3600 / cycle.distance_km <= 200

@@ -90,8 +90,9 @@ def register(app: typer.Typer) -> None:
             rows.append({"cooling": mode, "max_cell_temperature_C": round(hottest, 2),
                          "temperature_spread_K": round(spread, 2), "temperature_limit_C": lim,
                          "within_limit": hottest <= lim})
+        uncooled = next((r for r in rows if r["cooling"] == "none"), None)
         answer = {"scenario": scenario, "modes": rows,
-                  "cooling_needed": not next((r["within_limit"] for r in rows if r["cooling"] == "none"), True)}
+                  "cooling_needed": None if uncooled is None else not uncooled["within_limit"]}
         if json:
             print_json(answer)
             return
@@ -102,7 +103,8 @@ def register(app: typer.Typer) -> None:
             table.add_row(r["cooling"], f"{r['max_cell_temperature_C']:.1f}", f"{r['temperature_spread_K']:.2f}",
                           f"{r['temperature_limit_C']:g}", "yes" if r["within_limit"] else "no")
         console.print(table)
-        console.print(f"cooling needed: {'yes' if answer['cooling_needed'] else 'no'}")
+        if answer["cooling_needed"] is not None:
+            console.print(f"cooling needed: {'yes' if answer['cooling_needed'] else 'no'}")
 
     @app.command("drive")
     def drive(pack_file: Path = typer.Option(..., "--pack", help="pack YAML from 'pack design'"),
@@ -177,7 +179,7 @@ def register(app: typer.Typer) -> None:
         if then_drive:
             console.print(_table("fast charge", summary["charge"]))
             console.print(_table(f"then {then_drive} on {grade:g}%", summary["drive"]))
-            console.print(f"hottest cell {summary['max_cell_temperature_C']:.1f} °C; cooling needed: "
-                          f"{'yes' if summary['cooling_needed'] else 'no'}")
+            console.print(f"hottest cell {summary['max_cell_temperature_C']:.1f} °C, limit "
+                          f"{summary['temperature_limit_C']:g} °C: {'within' if summary['within_limit'] else 'over'}")
         else:
             console.print(_table("fast charge", summary))

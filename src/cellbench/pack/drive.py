@@ -62,8 +62,13 @@ class DriveResult:
     heat: PackHeat = field(repr=False)
 
     @property
-    def cooling_needed(self) -> bool:
-        return self.max_cell_temperature_C > self.temperature_limit_C
+    def within_limit(self) -> bool:
+        return self.max_cell_temperature_C <= self.temperature_limit_C
+
+    @property
+    def cooling_needed(self) -> bool | None:
+        """Answered only by a run without cooling: does the hottest cell pass the limit? (None for cooled runs.)"""
+        return (not self.within_limit) if self.cooling == "none" else None
 
     def summary(self) -> dict:
         """The JSON face of the result (keys as `cellbench drive --json` prints them)."""
@@ -73,7 +78,8 @@ class DriveResult:
             "wh_per_km": round(self.wh_per_km, 1), "energy_kwh": round(self.energy_kwh, 3),
             "range_km": round(self.range_km, 1), "max_cell_temperature_C": round(self.max_cell_temperature_C, 2),
             "temperature_spread_K": round(self.temperature_spread_K, 2), "final_soc": round(self.final_soc, 4),
-            "temperature_limit_C": self.temperature_limit_C, "cooling_needed": self.cooling_needed,
+            "temperature_limit_C": self.temperature_limit_C, "within_limit": self.within_limit,
+            "cooling_needed": self.cooling_needed,
             "completed": self.shortfall is None,
             "shortfall": None if self.shortfall is None else {
                 "time_s": round(self.shortfall.time_s, 1),

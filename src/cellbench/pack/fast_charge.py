@@ -58,8 +58,13 @@ class ChargeResult:
         return self.max_cell_temperature_C - self.start_temperature_C
 
     @property
-    def cooling_needed(self) -> bool:
-        return self.max_cell_temperature_C > self.temperature_limit_C
+    def within_limit(self) -> bool:
+        return self.max_cell_temperature_C <= self.temperature_limit_C
+
+    @property
+    def cooling_needed(self) -> bool | None:
+        """Answered only by a run without cooling: does the hottest cell pass the limit? (None for cooled runs.)"""
+        return (not self.within_limit) if self.cooling == "none" else None
 
     def summary(self) -> dict:
         return {"stages": self.stages, "from_soc": self.from_soc, "to_soc": self.to_soc,
@@ -67,7 +72,8 @@ class ChargeResult:
                 "energy_kwh": round(self.energy_kwh, 3), "temperature_rise_K": round(self.temperature_rise_K, 2),
                 "max_cell_temperature_C": round(self.max_cell_temperature_C, 2),
                 "temperature_spread_K": round(self.temperature_spread_K, 2), "cooling": self.cooling,
-                "temperature_limit_C": self.temperature_limit_C, "cooling_needed": self.cooling_needed}
+                "temperature_limit_C": self.temperature_limit_C, "within_limit": self.within_limit,
+                "cooling_needed": self.cooling_needed}
 
 
 def fast_charge(spec: PackSpec, *, c_rate: float = 6.0, stages: list[str] | None = None, from_soc: float = 0.10,
@@ -123,13 +129,19 @@ class CombinedResult:
         return max(self.charge.max_cell_temperature_C, self.drive.max_cell_temperature_C)
 
     @property
-    def cooling_needed(self) -> bool:
-        return self.max_cell_temperature_C > self.drive.temperature_limit_C
+    def within_limit(self) -> bool:
+        return self.max_cell_temperature_C <= self.drive.temperature_limit_C
+
+    @property
+    def cooling_needed(self) -> bool | None:
+        """Answered only by a run without cooling (None for cooled runs)."""
+        return (not self.within_limit) if self.drive.cooling == "none" else None
 
     def summary(self) -> dict:
         return {"charge": self.charge.summary(), "drive": self.drive.summary(),
                 "max_cell_temperature_C": round(self.max_cell_temperature_C, 2),
-                "temperature_limit_C": self.drive.temperature_limit_C, "cooling_needed": self.cooling_needed}
+                "temperature_limit_C": self.drive.temperature_limit_C, "within_limit": self.within_limit,
+                "cooling_needed": self.cooling_needed}
 
 
 def charge_then_drive(spec: PackSpec, *, c_rate: float = 6.0, stages: list[str] | None = None, from_soc: float = 0.10,
