@@ -138,7 +138,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         solve_time = time.perf_counter() - t0
         ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
 
-        t = solution.t + (time_offset_s if previous is None else 0.0)
+        t = solution.t + time_offset_s  # the solver counts from 0 after each set state
         n = len(t)
         columns["t"].append(t)
         columns["V"].append(solution["Voltage [V]"].entries)
