@@ -114,3 +114,14 @@ def test_lithium_metal_anode_runs_as_a_half_cell(std21_design):
     assert [r["ended_by"] for r in rows] == ["lower voltage cut-off", "duration", "upper voltage cut-off"]
     # against lithium (0 V) the cathode discharges below the full cell's 0 % SOC before reaching 2.5 V
     assert rows[0]["discharge_capacity_Ah"] > 0.95 * cell.nominal_capacity_Ah
+
+
+def test_set_soc_mid_protocol_keeps_test_time_running(std21):
+    m = run_protocol(std21, Protocol.load("pulse-3soc"), thermal="isothermal")
+    t = m.data[S.TIME].to_numpy()
+    assert np.all(np.diff(t) > 0)
+    rows = step_summary(m)
+    assert len(rows) == 12  # four running steps at each of three SOCs
+    # each 10-s discharge pulse starts from a rested state at a lower SOC: its end voltage falls with SOC
+    pulse_ends = [r["end_voltage_V"] for r in rows if r["step_type"] == "discharge"]
+    assert pulse_ends[0] > pulse_ends[1] > pulse_ends[2]
