@@ -16,6 +16,7 @@ def test_every_factor_has_a_source_and_a_range():
         + list(F.end_of_life_kg_co2e_per_kg.values())
     values += [b.primary for b in F.elements_kg_co2e_per_kg.values()] + [b.recycled for b in F.elements_kg_co2e_per_kg.values()]
     values += [getattr(F.main_production, n) for n in type(F.main_production).model_fields]
+    values += [getattr(F.distribution, n) for n in type(F.distribution).model_fields]
     for v in values:
         assert v.low <= v.value <= v.high and len(v.source) > 10
 
@@ -28,7 +29,7 @@ def test_stages_by_hand_for_a_one_material_bill():
     electricity = mp.process_electricity_kWh_per_kWh.value + mp.dry_room_electricity_kWh_per_kWh.value
     heat = mp.natural_gas_MJ_per_kWh.value * mp.natural_gas_kg_co2e_per_MJ.value
     assert r.stages["main_production"] == pytest.approx(electricity * 0.056 + heat)
-    assert r.stages["distribution"] == pytest.approx(1e-3 * 2000 * 0.06 / 0.5)
+    assert r.stages["distribution"] == pytest.approx(1e-3 * (800 * 0.08 + 5000 * 0.012) / 0.5)
     assert r.stages["end_of_life"] == pytest.approx(0.9 / 0.5)
     assert r.total_kg_co2e_per_kwh == pytest.approx(sum(r.stages[s] for s in STAGES))
 

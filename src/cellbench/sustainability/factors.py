@@ -35,8 +35,10 @@ class MainProduction(BaseModel):
 
 class Distribution(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    distance_km: SourcedValue
-    kg_co2e_per_tonne_km: SourcedValue
+    truck_distance_km: SourcedValue
+    truck_kg_co2e_per_tonne_km: SourcedValue
+    ship_distance_km: SourcedValue
+    ship_kg_co2e_per_tonne_km: SourcedValue
 
 
 class LiteratureRange(BaseModel):

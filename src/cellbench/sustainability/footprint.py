@@ -7,7 +7,7 @@ draft ver. 1.0, April 2023); the use phase is excluded in both:
   (each kg of Ni, Co, Li from recycling carries the recycled burden instead of the primary one);
 - ``main_production``: cell-production electricity (process + dry room; the dry room × a multiplier for
   solid-state cells) × the factory country's grid intensity, plus natural-gas heat;
-- ``distribution``: battery mass × distance × freight factor;
+- ``distribution``: battery mass × distance × freight factor, by truck and by ship;
 - ``end_of_life``: recycling-route process emissions per kg treated (no credit: cut-off approach).
 
 Results are kg CO2e per kWh of rated energy. The central figure uses every factor's central value; the band
@@ -112,7 +112,8 @@ def _stages_kg(bill: Bill, factors: CfpFactors, draw: _Draw, *, grid: SourcedVal
     stages = {
         "raw_material_acquisition": sum(per_material.values()) - swap,
         "main_production": electricity_kWh * draw(grid) + heat,
-        "distribution": bill.mass_kg / 1000.0 * draw(d.distance_km) * draw(d.kg_co2e_per_tonne_km),
+        "distribution": bill.mass_kg / 1000.0 * (draw(d.truck_distance_km) * draw(d.truck_kg_co2e_per_tonne_km)
+                                                 + draw(d.ship_distance_km) * draw(d.ship_kg_co2e_per_tonne_km)),
         "end_of_life": bill.mass_kg * draw(factors.end_of_life(route)),
     }
     return stages, per_material
