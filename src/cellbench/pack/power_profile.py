@@ -133,7 +133,7 @@ def run_power_profile(cell: PybammCell, time_s, power_W, *, start_soc: float = 1
                "start_soc": start_soc, "temperature_C": temperature_C, "heat_transfer_W_m2K": inputs[HEAT_TRANSFER]},
     )
     if solution.termination != "final time":
-        run.shortfall = _shortfall(run, cell)
+        run.shortfall = _shortfall(run, cell, t, p)
     return run
 
 
@@ -142,11 +142,12 @@ def _discharged_Ah(t: np.ndarray, current_A: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(steps)]) / 3600.0
 
 
-def _shortfall(run: ProfileRun, cell: PybammCell) -> PowerShortfall:
-    """At the stop, the demanded power against the most the cell can give at its lower voltage limit, estimated
-    from the cell's apparent resistance just before (P_max ≈ V_min · (V_oc − V_min) / R)."""
+def _shortfall(run: ProfileRun, cell: PybammCell, t: np.ndarray, p: np.ndarray) -> PowerShortfall:
+    """The demand at the next whole second of the profile after the stop, against the most the cell can give at its
+    lower voltage limit, estimated from its apparent resistance just before (P_max ≈ V_min · (V_oc − V_min) / R)."""
     i_end = len(run.time_s) - 1
-    demanded = float(run.power_W[i_end])
+    k_next = min(int(np.searchsorted(t, run.time_s[i_end], side="right")), len(t) - 1)
+    demanded = float(p[k_next])
     v_min = cell.voltage_min_V
     # apparent resistance from the last two points with different current
     i, v = run.current_A, run.voltage_V
@@ -157,7 +158,7 @@ def _shortfall(run: ProfileRun, cell: PybammCell) -> PowerShortfall:
         r = max((v[k] - v[i_end]) / (i[i_end] - i[k]), 1e-9)
         v_oc = v[i_end] + r * i[i_end]
         deliverable = float(v_min * max(v_oc - v_min, 0.0) / r)
-    return PowerShortfall(time_s=float(run.time_s[i_end]), demanded_W=demanded, deliverable_W=min(deliverable, demanded))
+    return PowerShortfall(time_s=float(t[k_next]), demanded_W=demanded, deliverable_W=min(deliverable, demanded))
 
 
 def _built(cell: PybammCell, t: np.ndarray, p: np.ndarray, model_name: str):
