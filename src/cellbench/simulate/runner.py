@@ -139,6 +139,10 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
 
         t = solution.t + time_offset_s  # the solver counts from 0 after each set state
+        if columns["t"] and t[0] <= last_time_s:
+            # the solver starts a step one ulp after the last; the offset can round that away
+            t = t.copy()
+            t[0] = np.nextafter(last_time_s, np.inf)
         n = len(t)
         columns["t"].append(t)
         columns["V"].append(solution["Voltage [V]"].entries)
