@@ -68,7 +68,7 @@ def limiting_parameters(front: list[dict], spec: CampaignSpec, *, edge_fraction:
     out = {}
     for name, b in spec.parameters.items():
         values = [r["params"][name] for r in front if name in r["params"]]
-        if not values:
+        if not values or b.choices:
             continue
         span = b.high - b.low
         at_low = sum(v <= b.low + edge_fraction * span for v in values) / len(values)

@@ -44,8 +44,10 @@ def _variant_id(study_name: str, number: int) -> str:
     return f"{study_name}-t{number:04d}"
 
 
-def _suggest(trial, spec: CampaignSpec) -> dict[str, float]:
-    return {name: trial.suggest_float(name, b.low, b.high, log=b.log) for name, b in spec.parameters.items()}
+def _suggest(trial, spec: CampaignSpec) -> dict[str, float | str]:
+    return {name: (trial.suggest_categorical(name, b.choices) if b.choices else
+                   trial.suggest_float(name, b.low, b.high, log=b.log))
+            for name, b in spec.parameters.items()}
 
 
 def open_client(workers: int, scheduler: str | None):

@@ -33,17 +33,26 @@ class ParameterInfo:
     name: str
     what: str
     unit: str
-    literature_low: float
-    literature_high: float
+    literature_low: float | None
+    literature_high: float | None
     source: str
+    role: str | None = None  # material-choice parameters: the role every choice must have
+
+    @property
+    def is_choice(self) -> bool:
+        return self.role is not None
 
 
 @cache
 def parameter_table() -> dict[str, ParameterInfo]:
     """Every searchable parameter by name (from the data file)."""
     raw = read_yaml(DATA_FILE)
-    return {name: ParameterInfo(name, row["what"], row["unit"], float(row["literature"][0]),
-                                float(row["literature"][1]), row["source"]) for name, row in raw.items()}
+    table = {}
+    for name, row in raw.items():
+        low, high = row.get("literature") or (None, None)
+        table[name] = ParameterInfo(name, row["what"], row.get("unit", "-"), None if low is None else float(low),
+                                    None if high is None else float(high), row["source"], row.get("role"))
+    return table
 
 
 def _layer(design: CellDesign, name: str) -> CompositeLayer:
@@ -103,8 +112,27 @@ def _set_np_ratio(design: CellDesign, value: float) -> CellDesign:
     return _set_layer(design, "anode", thickness_um=design.anode.thickness_um * value / current)
 
 
-# name -> how it changes a design; applied in this order (np_ratio last: it depends on the cathode)
-APPLY: dict[str, Callable[[CellDesign, float], CellDesign]] = {
+def _substitute(role: str):
+    """A material-choice parameter: substitute the library material (layer thicknesses kept) unless already there."""
+    def apply(design: CellDesign, material_id: str) -> CellDesign:
+        if role.endswith("_active"):
+            current = design.active_material("cathode" if role.startswith("cathode") else "anode").id
+        else:
+            current = design.separator.material
+        if current == material_id:
+            return design
+        custom = dict(design._custom)
+        new = design.substitute(material_id, role=role, keep="thickness")
+        new._custom = {**custom, **new._custom}
+        return new
+    return apply
+
+
+# name -> how it changes a design; applied in this order (materials first, np_ratio last: it depends on the cathode)
+APPLY: dict[str, Callable] = {
+    "cathode_active_material": _substitute("cathode_active"),
+    "anode_active_material": _substitute("anode_active"),
+    "solid_electrolyte_material": _substitute("solid_electrolyte"),
     "cathode_thickness_um": lambda d, v: _set_layer(d, "cathode", thickness_um=v),
     "anode_thickness_um": lambda d, v: _set_layer(d, "anode", thickness_um=v),
     "separator_thickness_um": lambda d, v: d.model_copy(update={"separator": d.separator.model_copy(update={"thickness_um": v})}),
@@ -122,7 +150,11 @@ EXCLUSIVE = [("np_ratio", "anode_thickness_um")]
 MATERIAL_PARAMETERS = ("cathode_particle_d50_um", "solid_electrolyte_conductivity_S_cm")
 
 
-def apply_parameters(base: CellDesign, values: dict[str, float], *, variant_id: str | None = None) -> CellDesign:
+def _text(value) -> str:
+    return value if isinstance(value, str) else f"{value:.4g}"
+
+
+def apply_parameters(base: CellDesign, values: dict[str, float | str], *, variant_id: str | None = None) -> CellDesign:
     """A validated variant of `base` with each parameter set to its value (names from :func:`parameter_table`).
 
     The variant's nominal figures are dropped (its capacity is its own), and the whole document is validated
@@ -134,9 +166,10 @@ def apply_parameters(base: CellDesign, values: dict[str, float], *, variant_id: 
     design = base
     for name in APPLY:
         if name in values:
-            design = APPLY[name](design, float(values[name]))
+            value = values[name]
+            design = APPLY[name](design, value if isinstance(value, str) else float(value))
     custom = dict(design._custom)
-    changes = "; ".join(f"{k}={values[k]:.4g}" for k in APPLY if k in values)
+    changes = "; ".join(f"{k}={_text(values[k])}" for k in APPLY if k in values)
     new = design.model_copy(update={"id": variant_id or f"{base.id}-variant", "nominal": None,
                                     "name": f"{base.name} (campaign variant)",
                                     "notes": f"campaign variant of {base.id} {base.version}: {changes}"})

@@ -29,10 +29,13 @@ DEFAULT_PROTOCOL = "Set SOC to 0%; Charge at 6C until Vmax; Hold at Vmax for 20 
 
 
 class Bounds(BaseModel):
+    """A numeric range (low, high, optionally log-scaled) or, for material-choice parameters, a list of choices."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    low: float
-    high: float
+    low: float | None = None
+    high: float | None = None
     log: bool = False
+    choices: list[str] | None = None
 
 
 class Objective(BaseModel):
@@ -85,9 +88,14 @@ class CampaignSpec(BaseModel):
             where = f"parameters.{name}"
             if name not in APPLY:
                 raise InputError(f"unknown parameter '{name}'; searchable: {', '.join(APPLY)}", location=where)
+            info = table[name]
+            if info.is_choice:
+                _check_choices(name, bounds, info.role, where)
+                continue
+            if bounds.choices is not None or bounds.low is None or bounds.high is None:
+                raise InputError(f"'{name}' is numeric: give 'low' and 'high'", location=where)
             if not bounds.low < bounds.high:
                 raise InputError(f"empty bounds [{bounds.low:g}, {bounds.high:g}]: low must be below high", location=where)
-            info = table[name]
             if bounds.low < info.literature_low or bounds.high > info.literature_high:
                 raise InputError(f"bounds [{bounds.low:g}, {bounds.high:g}] {info.unit} leave the literature range "
                                  f"[{info.literature_low:g}, {info.literature_high:g}] ({info.source})", location=where)
@@ -129,6 +137,23 @@ class CampaignSpec(BaseModel):
         return hashlib.sha256(json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _check_choices(name: str, bounds: Bounds, role: str, where: str) -> None:
+    from cellbench import materials
+    from cellbench.errors import NotFound
+
+    if not bounds.choices:
+        raise InputError(f"'{name}' chooses a material: give a non-empty 'choices' list of library ids", location=where)
+    if len(set(bounds.choices)) != len(bounds.choices):
+        raise InputError("a choice appears twice", location=where)
+    for material_id in bounds.choices:
+        try:
+            record = materials.load(material_id)
+        except NotFound as exc:
+            raise InputError(str(exc), location=where) from None
+        if record.role != role:
+            raise InputError(f"'{material_id}' is a {record.role}; '{name}' takes a {role}", location=where)
+
+
 def base_design(spec: CampaignSpec):
     """The campaign's starting design: a catalogue id or a cell YAML file."""
     from cellbench import cells
@@ -144,5 +169,8 @@ def load_campaign(path: str | Path) -> CampaignSpec:
         spec.check()
         base_design(spec)
     except InputError as exc:
-        raise InputError(str(exc), source=str(path)) from None
+        text = str(exc)
+        if exc.location and text.startswith(f"{exc.location}: "):
+            text = text[len(exc.location) + 2:]
+        raise InputError(text, source=str(path), location=exc.location) from None
     return spec

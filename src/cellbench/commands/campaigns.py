@@ -8,6 +8,10 @@ import typer
 from rich.table import Table
 
 
+def _fmt(value) -> str:
+    return "-" if value is None else value if isinstance(value, str) else f"{value:.4g}"
+
+
 def register(app: typer.Typer) -> None:
     from cellbench.cli import console, print_json
 
@@ -61,7 +65,7 @@ def register(app: typer.Typer) -> None:
             table.add_column(name, justify="right")
         for r in data["pareto_front"]:
             table.add_row(str(r["number"]), *[f"{r['values'][m]:.4g}" for m in metrics],
-                          *[f"{r['params'].get(p, float('nan')):.4g}" for p in params])
+                          *[_fmt(r['params'].get(p)) for p in params])
         console.print(table)
 
     def lab_round(study, spec, json: bool, wait: bool, poll: float, designs: Path | None) -> None:
@@ -74,7 +78,7 @@ def register(app: typer.Typer) -> None:
         for c in outcome["collected"]:
             console.print(f"collected {c['sample_id']} (test {c['test_id']}): {c['status']}")
         for p in outcome["proposed"]:
-            console.print(f"proposed {p['sample_id']}: " + ", ".join(f"{k}={v:.4g}" for k, v in p["params"].items())
+            console.print(f"proposed {p['sample_id']}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in p["params"].items())
                           + (f" -> {p['design_file']}" if p.get("design_file") else ""))
         console.print(f"campaign {outcome['campaign_id']}: {outcome['finished']}/{outcome['budget']} finished, "
                       f"{len(outcome['waiting'])} waiting for the lab (ingest results with --cell-id = sample id, "
