@@ -165,3 +165,17 @@ def test_store_tiers_decide_who_reads_the_record():
     with pytest.raises(AccessDenied, match="private"):
         due_diligence(p, "legitimate_interest", organisation="recycler")
     assert due_diligence(named, "legitimate_interest", organisation="recycler")
+
+
+def test_passport_of_a_pack_design_file(tmp_path):
+    from cellbench import cells
+    from cellbench.pack.design import design_pack
+
+    spec = design_pack("lg-m50", energy_kWh=55, voltage_V=400)
+    path = spec.save(tmp_path / "pack.yaml")
+    p = load_passport("demo").model_copy(update={"pack": str(path)})
+    rated = p.rated()
+    cell = spec.cell_design()
+    assert rated["capacity_Ah"] == pytest.approx(cells.figures(cell).capacity_mAh / 1000 * spec.parallel)
+    assert rated["nominal_voltage_V"] == pytest.approx(cells.figures(cell).mean_voltage_V * spec.series)
+    validate_batterypass(export_batterypass(p))

@@ -131,6 +131,27 @@ def _is_pack_design(path: Path) -> bool:
     return isinstance(body, dict) and "series" in body and "parallel" in body
 
 
+def _resolve_pack(pack):
+    """A pack design (``cellbench.pack``) or this package's PackSpec, from an object, a path or a packaged id."""
+    from cellbench.pack.design import PackSpec as PackDesign
+
+    if isinstance(pack, (str, Path)) and Path(pack).exists() and _is_pack_design(Path(pack)):
+        return PackDesign.load(pack)
+    if isinstance(pack, (PackDesign, PackSpec)):
+        return pack
+    return load_pack(pack)
+
+
+def pack_layout(pack) -> tuple[CellDesign, int, int]:
+    """The pack's cell design and its series and parallel counts."""
+    from cellbench.pack.design import PackSpec as PackDesign
+
+    spec = _resolve_pack(pack)
+    if isinstance(spec, PackDesign):
+        return spec.cell_design(), spec.series, spec.parallel
+    return cells.load(spec.cell), spec.cells_in_series, spec.cells_in_parallel
+
+
 def bill_of_materials_for_pack(pack) -> Bill:
     """kg of each material in a pack: the cell's bill × the cell count, plus the pack's own parts.
 
@@ -139,22 +160,17 @@ def bill_of_materials_for_pack(pack) -> Bill:
     """
     from cellbench.pack.design import PackSpec as PackDesign
 
-    if isinstance(pack, (str, Path)) and Path(pack).exists() and _is_pack_design(Path(pack)):
-        pack = PackDesign.load(pack)
-    if isinstance(pack, PackDesign):
-        design = pack.cell_design()
-        n = pack.cell_count
-        o = pack.overheads
-        per_cell = bill_of_materials(design)
+    spec = _resolve_pack(pack)
+    design, series, parallel = pack_layout(spec)
+    n = series * parallel
+    per_cell = bill_of_materials(design)
+    if isinstance(spec, PackDesign):
+        o = spec.overheads
         cells_kg = sum(per_cell.values()) * n
         overhead_kg = cells_kg * (1.0 / (o.module_mass_fraction * o.pack_mass_fraction) - 1.0)
         parts = {m: share * overhead_kg for m, share in packaged("pack_overhead_split.yaml")["shares"].items()}
-        label = f"pack {pack.name}"
+        label = f"pack {spec.name}"
     else:
-        spec = pack if isinstance(pack, PackSpec) else load_pack(pack)
-        design = cells.load(spec.cell)
-        n = spec.cell_count
-        per_cell = bill_of_materials(design)
         parts = dict(spec.parts_kg)
         label = f"pack {spec.id}"
     materials = {m: kg * n for m, kg in per_cell.items()}

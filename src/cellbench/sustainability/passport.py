@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from cellbench import cells
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import AccessDenied, InputError, NotFound
-from cellbench.sustainability.bill_of_materials import load_pack
+from cellbench.sustainability.bill_of_materials import pack_layout
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 
 AccessLevel = Literal["public", "legitimate_interest", "authorities"]
@@ -194,8 +194,7 @@ class Passport(BaseModel):
     def rated(self) -> dict:
         """Rated capacity, energy and voltages from the design (series × parallel for packs)."""
         if self.pack:
-            spec = load_pack(self.pack)
-            design, series, parallel = cells.load(spec.cell), spec.cells_in_series, spec.cells_in_parallel
+            design, series, parallel = pack_layout(self.pack)
         else:
             design, series, parallel = cells.load(self.cell), 1, 1
         f = cells.figures(design)
