@@ -179,3 +179,12 @@ def test_passport_of_a_pack_design_file(tmp_path):
     assert rated["capacity_Ah"] == pytest.approx(cells.figures(cell).capacity_mAh / 1000 * spec.parallel)
     assert rated["nominal_voltage_V"] == pytest.approx(cells.figures(cell).mean_voltage_V * spec.series)
     validate_batterypass(export_batterypass(p))
+
+
+def test_shipped_schemas_carry_their_licence_and_source():
+    from cellbench.documents import read_yaml
+    from cellbench.sustainability.batterypass import SCHEMA_DIR
+
+    source = read_yaml(SCHEMA_DIR / "SOURCE.yaml")
+    assert "CC BY 4.0" in source["licence"] and "Battery Pass Consortium" in source["attribution"]
+    assert set(source["files"]) == set(SECTIONS.values())

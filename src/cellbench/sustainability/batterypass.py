@@ -3,7 +3,7 @@
 The export is one JSON document with the model's seven aspects as sections — ``generalProductInformation``,
 ``carbonFootprint``, ``circularity``, ``materialComposition``, ``performanceAndDurability``,
 ``supplyChainDueDiligence``, ``labels`` — each validated against the published aspect schema shipped in
-``data/batterypass/1.2.0`` (CC BY 4.0, see SOURCE.md), plus ``accessLevels`` (each section's and attribute's EU access
+``data/batterypass/1.2.0`` (CC BY 4.0, see SOURCE.yaml), plus ``accessLevels`` (each section's and attribute's EU access
 level) and ``cellbench`` (provenance and what the schema could not hold).
 
 Conventions where the v1.2.0 schemas leave a choice (docs/sustainability.md):
