@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -25,6 +25,8 @@ from cellbench.web.identity import Principal
 
 router = APIRouter(prefix="/api/v1")
 Tier = Literal["private", "named", "consortium", "public"]
+#: record ids are 32-bit integers in every database; larger numbers are refused as input, not sent to SQL
+RecordId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 
 # -- bodies --------------------------------------------------------------------------------------------------
@@ -40,7 +42,7 @@ class MaterialIn(BaseModel):
 
 
 class SampleIn(BaseModel):
-    material_id: int
+    material_id: int = Field(ge=1, le=2_147_483_647)
     lot: str = Field(max_length=200)
     quantity_g: float | None = Field(None, ge=0)
     notes: str = Field("", max_length=10000)
@@ -48,7 +50,7 @@ class SampleIn(BaseModel):
 
 
 class EvaluationIn(BaseModel):
-    sample_id: int
+    sample_id: int = Field(ge=1, le=2_147_483_647)
     cell_id: str = Field("std-2.1", max_length=200)
 
 
@@ -142,13 +144,13 @@ def list_tests(cell_id: str | None = Query(None, max_length=200), outcome: Liter
 
 
 @router.get("/tests/{test_id}", tags=["tests"])
-def get_test(test_id: int, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+def get_test(test_id: RecordId, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     row = access.fetch(db, "test", test_id, principal, via="api")
     return {**test_view(row, org_names(db)), **access.grants(db, "test", test_id)}
 
 
 @router.get("/tests/{test_id}/cycles", tags=["tests"])
-def test_cycles(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+def test_cycles(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
                 db: Session = Depends(db_session)):
     """Per-cycle summary (capacities, energies, efficiency) of a stored test."""
     from cellbench.analysis.cycles import summarize
@@ -158,7 +160,7 @@ def test_cycles(test_id: int, request: Request, principal: Principal = Depends(c
 
 
 @router.get("/tests/{test_id}/figures", tags=["tests"])
-def test_figures(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+def test_figures(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
     """Plotly figures: voltage–capacity per cycle, capacity fade, dQ/dV."""
     from cellbench.web.plots import test_figures as figures
@@ -168,7 +170,7 @@ def test_figures(test_id: int, request: Request, principal: Principal = Depends(
 
 
 @router.get("/tests/{test_id}/download", tags=["tests"], response_class=FileResponse)
-def download_test(test_id: int, request: Request, format: Literal["parquet", "bdf-csv"] = "parquet",  # noqa: A002
+def download_test(test_id: RecordId, request: Request, format: Literal["parquet", "bdf-csv"] = "parquet",  # noqa: A002
                   principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     """The time series as Parquet (metadata in the key-value metadata) or Battery Data Format CSV."""
     row = access.fetch(db, "test", test_id, principal, via="api", action=f"download {format}")
@@ -193,7 +195,7 @@ def upload_test(request: Request, file: UploadFile = File(...), principal: Princ
 
 
 @router.put("/tests/{test_id}/access", tags=["tests"])
-def change_test_access(test_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+def change_test_access(test_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                        db: Session = Depends(db_session)):
     access.set_access(db, "test", test_id, principal, change.tier, organisations=change.organisations,
                       consortia=change.consortia)
@@ -236,7 +238,7 @@ def create_material(body: MaterialIn, principal: Principal = Depends(current_pri
 
 
 @router.get("/materials/{material_id}", tags=["materials"])
-def get_material(material_id: int, principal: Principal = Depends(current_principal),
+def get_material(material_id: RecordId, principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
     row = access.fetch(db, "material", material_id, principal, via="api")
     return {**material_view(row, org_names(db)), **access.grants(db, "material", material_id),
@@ -244,7 +246,7 @@ def get_material(material_id: int, principal: Principal = Depends(current_princi
 
 
 @router.put("/materials/{material_id}/access", tags=["materials"])
-def change_material_access(material_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+def change_material_access(material_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                            db: Session = Depends(db_session)):
     access.set_access(db, "material", material_id, principal, change.tier, organisations=change.organisations,
                       consortia=change.consortia)
@@ -266,14 +268,14 @@ def create_sample(body: SampleIn, principal: Principal = Depends(current_princip
 
 
 @router.get("/samples/{sample_id}", tags=["materials"])
-def get_sample(sample_id: int, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
+def get_sample(sample_id: RecordId, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     row = access.fetch(db, "sample", sample_id, principal, via="api")
     return {**sample_view(row, org_names(db)), **access.grants(db, "sample", sample_id),
             "attachments": [attachment_view(a) for a in samples.attachments(db, "sample", sample_id)]}
 
 
 @router.put("/samples/{sample_id}/access", tags=["materials"])
-def change_sample_access(sample_id: int, change: AccessChange, principal: Principal = Depends(current_principal),
+def change_sample_access(sample_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                          db: Session = Depends(db_session)):
     access.set_access(db, "sample", sample_id, principal, change.tier, organisations=change.organisations,
                       consortia=change.consortia)
@@ -286,7 +288,7 @@ def attachment_view(row: Attachment) -> dict[str, Any]:
 
 
 @router.post("/{kind}s/{record_id}/attachments", tags=["materials"], status_code=201)
-def add_attachment(kind: Literal["material", "sample"], record_id: int, request: Request,
+def add_attachment(kind: Literal["material", "sample"], record_id: RecordId, request: Request,
                    file: UploadFile = File(...), principal: Principal = Depends(current_principal),
                    db: Session = Depends(db_session)):
     """Attach a file (datasheet PDF, XRD pattern...) to your material or sample."""
@@ -299,7 +301,7 @@ def add_attachment(kind: Literal["material", "sample"], record_id: int, request:
 
 
 @router.get("/{kind}s/{record_id}/attachments/{attachment_id}", tags=["materials"], response_class=FileResponse)
-def get_attachment(kind: Literal["material", "sample"], record_id: int, attachment_id: int, request: Request,
+def get_attachment(kind: Literal["material", "sample"], record_id: RecordId, attachment_id: RecordId, request: Request,
                    principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     access.fetch(db, kind, record_id, principal, via="api", action="download attachment")
     row = db.get(Attachment, attachment_id)
@@ -324,7 +326,7 @@ def start_evaluation(body: EvaluationIn, request: Request, principal: Principal 
     return evaluation_view(run, org_names(db))
 
 
-def request_evaluation(db: Session, principal: Principal, sample_id: int, cell_id: str, request: Request):
+def request_evaluation(db: Session, principal: Principal, sample_id: RecordId, cell_id: str, request: Request):
     worker = request.app.state.worker
     run = evaluations.request_evaluation(db, principal, sample_id=sample_id, cell_id=cell_id,
                                          suite=worker.options.suite)
@@ -333,14 +335,14 @@ def request_evaluation(db: Session, principal: Principal, sample_id: int, cell_i
 
 
 @router.get("/evaluations/{evaluation_id}", tags=["evaluations"])
-def get_evaluation(evaluation_id: int, principal: Principal = Depends(current_principal),
+def get_evaluation(evaluation_id: RecordId, principal: Principal = Depends(current_principal),
                    db: Session = Depends(db_session)):
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="api")
     return {**evaluation_view(row, org_names(db)), **access.grants(db, "evaluation", evaluation_id)}
 
 
 @router.get("/evaluations/{evaluation_id}/results", tags=["evaluations"])
-def evaluation_results(evaluation_id: int, principal: Principal = Depends(current_principal),
+def evaluation_results(evaluation_id: RecordId, principal: Principal = Depends(current_principal),
                        db: Session = Depends(db_session)):
     """results.json of a finished evaluation."""
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="api", action="read results")
@@ -350,7 +352,7 @@ def evaluation_results(evaluation_id: int, principal: Principal = Depends(curren
 
 
 @router.get("/evaluations/{evaluation_id}/report", tags=["evaluations"], response_class=HTMLResponse)
-def evaluation_report(evaluation_id: int, principal: Principal = Depends(current_principal),
+def evaluation_report(evaluation_id: RecordId, principal: Principal = Depends(current_principal),
                       db: Session = Depends(db_session)):
     """The HTML report of a finished evaluation."""
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="api", action="read report")
@@ -358,7 +360,7 @@ def evaluation_report(evaluation_id: int, principal: Principal = Depends(current
 
 
 @router.put("/evaluations/{evaluation_id}/access", tags=["evaluations"])
-def change_evaluation_access(evaluation_id: int, change: AccessChange,
+def change_evaluation_access(evaluation_id: RecordId, change: AccessChange,
                              principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     access.set_access(db, "evaluation", evaluation_id, principal, change.tier, organisations=change.organisations,
                       consortia=change.consortia)

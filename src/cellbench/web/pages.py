@@ -117,7 +117,7 @@ def _attach_all(request: Request, db: Session, kind: str, record_id: int, files:
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-def material_page(material_id: int, request: Request, principal: Principal = Depends(current_principal),
+def material_page(material_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
                   db: Session = Depends(api.db_session)):
     row = access.fetch(db, "material", material_id, principal, via="web")
     orgs = api.org_names(db)
@@ -136,7 +136,7 @@ def _other_organisations(db: Session, principal: Principal) -> list[str]:
 
 
 @router.post("/samples")
-def samples_submit(request: Request, material_id: int = Form(...), lot: str = Form(...), quantity_g: str = Form(""),
+def samples_submit(request: Request, material_id: int = Form(..., ge=1, le=2_147_483_647), lot: str = Form(...), quantity_g: str = Form(""),
                    notes: str = Form(""), submit_to: str = Form(""), files: list[UploadFile] | None = None,
                    principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
     try:
@@ -150,7 +150,7 @@ def samples_submit(request: Request, material_id: int = Form(...), lot: str = Fo
 
 
 @router.get("/samples/{sample_id}", response_class=HTMLResponse)
-def sample_page(sample_id: int, request: Request, principal: Principal = Depends(current_principal),
+def sample_page(sample_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
                 db: Session = Depends(api.db_session)):
     from cellbench import cells
 
@@ -200,7 +200,7 @@ def tests_upload(request: Request, file: UploadFile, principal: Principal = Depe
 
 
 @router.get("/tests/{test_id}", response_class=HTMLResponse)
-def test_page(test_id: int, request: Request, principal: Principal = Depends(current_principal),
+def test_page(test_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
               db: Session = Depends(api.db_session)):
     from cellbench.analysis.cycles import summarize
 
@@ -221,14 +221,14 @@ def evaluations_page(request: Request, principal: Principal = Depends(current_pr
 
 
 @router.post("/evaluations")
-def evaluations_start(request: Request, sample_id: int = Form(...), cell_id: str = Form(...),
+def evaluations_start(request: Request, sample_id: int = Form(..., ge=1, le=2_147_483_647), cell_id: str = Form(...),
                       principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
     run = api.request_evaluation(db, principal, sample_id, cell_id, request)
     return see(f"/evaluations/{run.id}")
 
 
 @router.get("/evaluations/{evaluation_id}", response_class=HTMLResponse)
-def evaluation_page(evaluation_id: int, request: Request, principal: Principal = Depends(current_principal),
+def evaluation_page(evaluation_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
                     db: Session = Depends(api.db_session)):
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="web")
     return render(request, "evaluation.html", principal, run=api.evaluation_view(row, api.org_names(db)),
@@ -238,7 +238,7 @@ def evaluation_page(evaluation_id: int, request: Request, principal: Principal =
 
 
 @router.get("/evaluations/{evaluation_id}/progress", response_class=HTMLResponse)
-def evaluation_progress(evaluation_id: int, request: Request, principal: Principal = Depends(current_principal),
+def evaluation_progress(evaluation_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
                         db: Session = Depends(api.db_session)):
     """The progress fragment htmx polls; it stops polling once the run has finished."""
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="web", action="read progress")
@@ -247,7 +247,7 @@ def evaluation_progress(evaluation_id: int, request: Request, principal: Princip
 
 # -- access tiers and audit ------------------------------------------------------------------------------------
 @router.post("/{kind}s/{record_id}/access")
-def access_submit(kind: str, record_id: int, tier: str = Form(...), organisations: str = Form(""),
+def access_submit(kind: str, record_id: api.RecordId, tier: str = Form(...), organisations: str = Form(""),
                   consortia: str = Form(""), principal: Principal = Depends(current_principal),
                   db: Session = Depends(api.db_session)):
     if kind not in access.MODELS:
