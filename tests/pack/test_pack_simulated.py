@@ -61,6 +61,16 @@ def test_six_c_fast_charge_and_cooling(pack55):
     assert cold.cooling_needed is None and cold.within_limit == (cold.max_cell_temperature_C <= 60.0)
 
 
+def test_combined_scenario_carries_soc_and_temperature(pack55):
+    head = _head(load_cycle("wltc3b"), 120)
+    r = charge_then_drive(pack55, c_rate=6, cycle=head, grade_pct=5, cooling="liquid")
+    assert r.drive.start_soc == pytest.approx(r.charge.reached_soc)
+    assert np.allclose(r.drive.heat.temperature_C[:, 0], r.charge.heat.final_C)
+    assert r.drive.cell_run.temperature_C[0] == pytest.approx(np.mean(r.charge.heat.final_C), abs=0.01)
+    assert r.max_cell_temperature_C == max(r.charge.max_cell_temperature_C, r.drive.max_cell_temperature_C)
+    assert r.cooling_needed is None and "within_limit" in r.summary()
+
+
 def test_multi_stage_charge(pack55):
     r = fast_charge(pack55, stages=["Charge at 3C until 3.9 V", "Charge at 1C until Vmax"], from_soc=0.2, to_soc=0.6)
     assert r.reached_soc == pytest.approx(0.6, abs=0.01)

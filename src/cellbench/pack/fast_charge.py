@@ -22,6 +22,7 @@ from cellbench.measurements import Measurement
 from cellbench.measurements import schema as S
 from cellbench.pack.design import PackSpec
 from cellbench.pack.drive import DriveResult, drive, pybamm_cell
+from cellbench.pack.drive_cycle import DriveCycle
 from cellbench.pack.heat import CellThermal, Cooling, PackHeat, pack_temperatures, temperature_limit_C
 
 
@@ -145,7 +146,7 @@ class CombinedResult:
 
 
 def charge_then_drive(spec: PackSpec, *, c_rate: float = 6.0, stages: list[str] | None = None, from_soc: float = 0.10,
-                      to_soc: float = 0.80, cycle: str = "wltc3b", grade_pct: float = 5.0, repeat: int = 1,
+                      to_soc: float = 0.80, cycle: "str | DriveCycle" = "wltc3b", grade_pct: float = 5.0, repeat: int = 1,
                       cooling: str | Cooling = "none", temperature_limit: float | None = None,
                       model: str = "spme") -> CombinedResult:
     """The SOLiD-EV scenario: a fast charge, then driving straight away (WLTC on a 5% grade by default), starting
