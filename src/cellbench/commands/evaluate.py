@@ -27,7 +27,9 @@ def register(app: typer.Typer) -> None:
         from cellbench import evaluation
 
         with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=json) as bar:
+                      console=console, transient=True, disable=json,
+                      # the simulator forks workers: they must not inherit a redirected, locked stdout/stderr
+                      redirect_stdout=False, redirect_stderr=False) as bar:
             task = bar.add_task("sim", total=None)
 
             def progress(done: int, total: int) -> None:
@@ -41,20 +43,22 @@ def register(app: typer.Typer) -> None:
             print_json(doc)
             return
         table = Table(title=f"{doc['material']['name']} in {doc['cell']['id']} (baseline: standard material)")
-        for col in ("metric", "item", "baseline", "candidate", "unit", "change %", "verdict"):
-            table.add_column(col, justify="right" if col in ("baseline", "candidate", "change %") else "left")
+        for col in ("item", "metric", "baseline", "candidate", "Δ %", "verdict"):
+            table.add_column(col, justify="right" if col in ("baseline", "candidate", "Δ %") else "left",
+                             no_wrap=col == "item")
         style = {"better": "green", "worse": "red"}
-        fmt = lambda v: "—" if v is None else (v if isinstance(v, str) else f"{v:.4g}")
+        fmt = lambda v, unit="": "—" if v is None else (v if isinstance(v, str) else f"{v:.4g} {unit}".strip())
         for r in doc["metrics"]:
-            table.add_row(r["name"], r["item"], fmt(r["baseline"]), fmt(r["candidate"]), r["unit"],
-                          fmt(r["change_pct"]), r["verdict"], style=style.get(r["verdict"]))
+            table.add_row(r["item"], r["name"], fmt(r["baseline"], r["unit"]), fmt(r["candidate"], r["unit"]),
+                          fmt(r["change_pct"] if not isinstance(r["change_pct"], float) else round(r["change_pct"], 2)),
+                          r["verdict"], style=style.get(r["verdict"]))
         console.print(table)
         for line in doc["improvement_directions"]:
-            console.print(f"direction: {line}", highlight=False)
+            console.print(f"direction: {line}", highlight=False, markup=False)
         for n in doc["not_run"]:
-            console.print(f"not run: {n['item']} ({n['needs']})", highlight=False)
+            console.print(f"not run: {n['item']} ({n['needs']})", highlight=False, markup=False)
         if doc["failures"]:
             console.print(f"[yellow]{len(doc['failures'])} simulation or metric failures; see results.json[/]")
         console.print(f"{doc['run']['simulations']} simulations in {doc['run']['seconds']:.1f} s")
-        console.print(f"report: {paths['report'].resolve()}")
-        console.print(f"results: {paths['results'].resolve()}")
+        console.print(f"report: {paths['report'].resolve()}", markup=False)
+        console.print(f"results: {paths['results'].resolve()}", markup=False)

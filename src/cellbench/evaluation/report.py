@@ -17,7 +17,7 @@ from cellbench.measurements import schema as S
 METRIC_TITLES = {
     "discharge_capacity": "discharge capacity", "discharge_energy": "discharge energy",
     "mean_discharge_voltage": "mean discharge voltage", "energy_efficiency": "energy efficiency",
-    "pulse_resistance": "10-s pulse resistance", "pulse_power": "10-s pulse power", "charge_time": "charge time",
+    "pulse_resistance": "10-s pulse resistance", "pulse_power": "10-s pulse power", "charge_time_to": "charge time",
     "charged_fraction": "charged capacity", "max_temperature_rise": "temperature rise",
 }
 
@@ -49,6 +49,8 @@ def compared_metrics(ev: Evaluation) -> list[dict[str, Any]]:
             unit = (b or c).unit if (b or c) else ""
             conditions = {**item.conditions, **((b or c).conditions if (b or c) else {}), **spec.conditions}
             name = METRIC_TITLES.get(spec.fn, spec.fn) + (f" ({spec.label})" if spec.label else "")
+            if spec.fn == "charge_time_to":
+                name += f" to {100 * spec.args.get('fraction', 0.8):g}% SOC"
             rows.append({"name": name, "metric": spec.fn, "item": item.id, "test": item.test, "unit": unit,
                          "conditions": conditions, "baseline": _num(bv), "candidate": _num(cv),
                          "change": _num(cv - bv) if bv is not None and cv is not None and not (math.isinf(bv) or math.isinf(cv)) else None,

@@ -1,0 +1,62 @@
+"""A short suite run end to end: physical sense of the verdicts, the results.json schema, the report's sections."""
+
+import json
+
+import pytest
+import yaml
+
+from cellbench import evaluation
+
+SHORT_SUITE = {
+    "id": "short", "version": "1", "name": "high-rate items only",
+    "items": [
+        {"id": "capacity-5C-25C", "test": "capacity", "conditions": {"rate_C": 5}, "temperature_C": 25,
+         "protocol": "Set SOC to 100%; Discharge at 5C until Vmin",
+         "metrics": [{"fn": "discharge_capacity"}, {"fn": "discharge_energy"}]},
+        {"id": "fast-charge-6C", "test": "fast charge", "conditions": {"rate_C": 6}, "temperature_C": 25,
+         "protocol": "Set SOC to 0%; Charge at 6C until Vmax; Hold at Vmax for 20 minutes or until C/20",
+         "metrics": [{"fn": "charged_fraction", "label": "in 10 min", "args": {"within_s": 600}, "key": True},
+                     {"fn": "charge_time_to", "args": {"fraction": 0.8}}]},
+        {"id": "storage-45C", "test": "storage", "needs": "ageing model"},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def evaluated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("eval")
+    suite = out / "suite.yaml"
+    suite.write_text(yaml.safe_dump(SHORT_SUITE))
+    ev = evaluation.evaluate("std-2.1", "lgps", suite=str(suite), sensitivity=True)
+    return ev, evaluation.write(ev, out / "report")
+
+
+@pytest.mark.slow
+def test_higher_conductivity_electrolyte_is_never_worse_at_high_rate(evaluated):
+    ev, paths = evaluated
+    doc = json.loads(paths["results"].read_text())
+    assert not doc["failures"]
+    rows = [r for r in doc["metrics"] if r["item"] != "design"]
+    assert rows and all(r["verdict"] in ("better", "same") for r in rows), rows
+    # LGPS (12 mS/cm) against Li6PS5Cl (2.5 mS/cm): the 6C charge takes more in 10 minutes
+    fast = next(r for r in rows if r["metric"] == "charged_fraction")
+    assert fast["candidate"] > fast["baseline"]
+
+
+@pytest.mark.slow
+def test_results_schema_and_report_sections(evaluated):
+    ev, paths = evaluated
+    doc = json.loads(paths["results"].read_text())
+    for r in doc["metrics"]:
+        assert {"name", "unit", "conditions", "baseline", "candidate", "change_pct", "verdict"} <= set(r)
+        assert r["verdict"] in ("better", "worse", "same", "n/a")
+    assert doc["not_run"] == [{"item": "storage-45C", "test": "storage", "conditions": {}, "needs": "ageing model"}]
+    assert doc["sensitivity"] and doc["improvement_directions"]
+    assert doc["provenance"]["baseline_design_hash"] != doc["provenance"]["candidate_design_hash"]
+    html = paths["report"].read_text()
+    for section in ('id="summary"', 'id="directions"', 'id="metrics"', 'id="fig-discharge"', 'id="fig-ragone"',
+                    'id="fig-pulse"', 'id="fig-sensitivity"', 'id="not-run"', 'id="provenance"'):
+        assert section in html
+    # works offline: plotly.js is inline (megabytes), no script is fetched from the network
+    assert len(html) > 1_000_000 and '<script src="http' not in html
+    assert (paths["results"].parent / "measurements" / "candidate" / "capacity-5C-25C.parquet").exists()
