@@ -79,11 +79,13 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
     >>> round(m.data["discharging_capacity_ampere_hour"][-1], 2)                    # doctest: +SKIP
     4.75
     """
-    if model not in mb.MODELS:
-        raise SimulationError(f"unknown model '{model}': expected one of {', '.join(mb.MODELS)}")
-    if thermal not in mb.THERMAL:
-        raise SimulationError(f"unknown thermal option '{thermal}': expected lumped or isothermal")
+    from cellbench.errors import InputError
     from cellbench.simulate.design_to_pybamm import with_overrides
+
+    if model not in mb.MODELS:
+        raise InputError(f"unknown model '{model}': expected one of {', '.join(mb.MODELS)}", location="model")
+    if thermal not in mb.THERMAL:
+        raise InputError(f"unknown thermal option '{thermal}': expected lumped or isothermal", location="thermal")
 
     cell = with_overrides(cell, overrides or {})
     protocol.check_voltage_window(cell.voltage_min_V, cell.voltage_max_V, cell=cell.name)
