@@ -73,24 +73,26 @@ def dqdv_traces(measurement: Measurement) -> list[dict[str, Any]]:
     keys = curves.select("cycle", "step_number", "step_type").unique(maintain_order=True).rows()
     for cycle, step, step_type in keys[:2 * MAX_CYCLES_DRAWN]:
         part = _thin(curves.filter((pl.col("cycle") == cycle) & (pl.col("step_number") == step)))
-        traces.append({"type": "scattergl", "mode": "lines", "name": f"cycle {cycle} {step_type}",
+        traces.append({"type": "scattergl", "mode": "lines", "name": f"cycle {cycle} {step_type} (step {step})",
                        "x": part["voltage_V"].to_list(), "y": part["dqdv_Ah_per_V"].to_list()})
     return traces
+
+
+def _layout(title: str, x: str, y: str) -> dict[str, Any]:
+    # plotly.js 3 takes titles as {"text": ...} objects only
+    return {"title": {"text": title}, "xaxis": {"title": {"text": x}}, "yaxis": {"title": {"text": y}}}
 
 
 def test_figures(measurement: Measurement) -> dict[str, dict[str, Any]]:
     """The three figures of the test page, as Plotly JSON (data + layout)."""
     return {
         "voltage_capacity": {"data": voltage_capacity(measurement),
-                             "layout": {"title": "Voltage against capacity, per cycle",
-                                        "xaxis": {"title": "capacity in the step (Ah)"},
-                                        "yaxis": {"title": "voltage (V)"}}},
+                             "layout": _layout("Voltage against capacity, per cycle", "capacity in the step (Ah)",
+                                               "voltage (V)")},
         "capacity_fade": {"data": [capacity_fade(measurement)],
-                          "layout": {"title": "Capacity fade", "xaxis": {"title": "cycle"},
-                                     "yaxis": {"title": "discharge capacity (Ah)"}}},
+                          "layout": _layout("Capacity fade", "cycle", "discharge capacity (Ah)")},
         "dqdv": {"data": dqdv_traces(measurement),
-                 "layout": {"title": "Differential capacity dQ/dV", "xaxis": {"title": "voltage (V)"},
-                            "yaxis": {"title": "dQ/dV (Ah/V)"}}},
+                 "layout": _layout("Differential capacity dQ/dV", "voltage (V)", "dQ/dV (Ah/V)")},
     }
 
 
