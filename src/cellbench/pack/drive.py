@@ -103,6 +103,8 @@ def drive(spec: PackSpec, cycle: str | DriveCycle = "wltc3b", *, grade_pct: floa
     figures = pack_figures(spec)
     design = spec.cell_design()
     cool = cooling if isinstance(cooling, Cooling) else Cooling.of(cooling)
+    if ambient_C is not None and cool.mode == "none":  # without cooling the "coolant" is the air in the pack
+        cool = cool.model_copy(update={"coolant_temperature_C": ambient_C})
     ambient = cool.coolant_temperature_C if ambient_C is None else ambient_C
     trace = (cycle if isinstance(cycle, DriveCycle) else load_cycle(cycle)).repeated(repeat)
     car = (vehicle or Vehicle()).model_copy(update={"pack_mass_kg": figures.mass_kg})

@@ -91,6 +91,8 @@ def fast_charge(spec: PackSpec, *, c_rate: float = 6.0, stages: list[str] | None
         if not text.strip().lower().startswith(("charge", "hold", "rest")):
             raise InputError(f"a charge stage must be a charge, hold or rest step: '{text}'", location="stages")
     cool = cooling if isinstance(cooling, Cooling) else Cooling.of(cooling)
+    if ambient_C is not None and cool.mode == "none":  # without cooling the "coolant" is the air in the pack
+        cool = cool.model_copy(update={"coolant_temperature_C": ambient_C})
     ambient = cool.coolant_temperature_C if ambient_C is None else ambient_C
     cell = pybamm_cell(spec)
     protocol = "; ".join([f"Set SOC to {from_soc * 100:g}%"] + stages)
