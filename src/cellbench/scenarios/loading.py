@@ -4,7 +4,7 @@ A number anywhere in a scenario may instead be taken from a cellbench result fil
 
     pack_Wh_per_L: {from: {file: ../results/pack.json, key: pack.energy_density_Wh_L}}
     battery_cfp_kgCO2_per_kWh:
-      assb: {from: {file: cfp.json, key: total_kgCO2e_per_kWh, scale: 1.0}}
+      assb: {from: {file: cfp.json, key: total_kg_co2e_per_kwh, scale: 1.0}}
 
 ``file`` is relative to the scenario file, ``key`` is a dotted path (list items by index), ``scale``
 multiplies the value (unit conversions). A scenario with ``extends: s2.yaml`` starts from that file's
