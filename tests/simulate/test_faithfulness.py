@@ -86,3 +86,23 @@ def test_gen1_demo_charges_at_6c_to_80_percent_in_10_minutes():
     plain = run_protocol(to_pybamm(design, calibrated=False), Protocol.load("fast-charge-6c"))
     t, q = plain.data[S.TIME].to_numpy(), plain.data[S.CHARGE_CAPACITY].to_numpy()
     assert np.interp(600.0, t, q) / cell.nominal_capacity_Ah < 0.80
+
+
+def test_cathode_film_adds_its_resistance_over_the_contacting_surface(std21):
+    """Hand calculation: a film R_f on the contacting part θ of the cathode's particle surface S = a·L·A adds
+    R_f / (θ S) to the cell's 10-s pulse resistance (uniform reaction; the film dominates the spread)."""
+    pv = std21.parameter_values
+    surface_m2 = (3 * pv["Positive electrode active material volume fraction"] / pv["Positive particle radius [m]"]
+                  * pv["Positive electrode thickness [m]"] * pv["Electrode width [m]"] * pv["Electrode height [m]"])
+
+    def pulse_resistance(film_ohm_cm2, contact):
+        m = run_protocol(std21, Protocol.parse("Set SOC to 50%; Rest for 1 s; Discharge at 1C for 10 s"),
+                         thermal="isothermal",
+                         overrides={"cathode_film_resistance_ohm_cm2": film_ohm_cm2, "cathode_contact_ratio": contact})
+        v_rest = m.data.filter(m.data[S.STEP] == 2)[S.VOLTAGE][-1]
+        pulse = m.data.filter(m.data[S.STEP] == 3)
+        return (v_rest - pulse[S.VOLTAGE][-1]) / -pulse[S.CURRENT][-1]
+
+    for contact in (1.0, 0.5):
+        added = pulse_resistance(21.0, contact) - pulse_resistance(0.0, contact)
+        assert added == pytest.approx(21e-4 / contact / surface_m2, rel=0.02)

@@ -185,5 +185,7 @@ def _restore_cellbench_terms(pv, para, source: str) -> None:
                 electrode.reaction_rate_constant_activation_energy,
             f"{side} electrode contact ratio": contact,
             f"{side} electrode film resistance [Ohm.m2]": float(film),
+            f"{side} electrode film resistance in kinetics [Ohm.m2]":
+                pybamm.Parameter(f"{side} electrode film resistance [Ohm.m2]"),
             "Reference electrolyte concentration [mol.m-3]": pv["Initial concentration in electrolyte [mol.m-3]"],
         }, check_already_exists=False)

@@ -57,6 +57,10 @@ DEFAULT_ELECTRONIC_CONDUCTIVITY_S_CM = 1.0
 DEFAULT_HEAT_TRANSFER_W_M2K = 10.0
 DEFAULT_SPECIFIC_HEAT_J_KGK = 1000.0
 REFERENCE_ELECTROLYTE_CONCENTRATION = 1000.0  # mol/m3; for a solid electrolyte only a reference
+# The cathode film of an all-solid-state cell is solved exactly through PyBaMM's film-overpotential option
+# ("SEI film resistance": "distributed" on a constant positive-electrode film): η_film = j · R_f / θ.
+EXACT_CATHODE_FILM_OPTIONS = {"SEI": ("none", "constant"), "SEI film resistance": "distributed"}
+FILM_THICKNESS_M = 5e-9  # nominal: PyBaMM's film is thickness x resistivity; only the product R_f acts
 
 
 def with_overrides(cell: PybammCell, overrides: dict[str, float]) -> PybammCell:
@@ -104,6 +108,8 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
     else:
         updates.update(_electrode(design, "anode", solid))
     updates.update(_electrolyte(design, solid))
+    exact_film = solid and not lithium_metal
+    updates.update(_film_terms(exact_film))
     pv.update(updates, check_already_exists=False)
     tunable = TUNABLE + (SOLID_TUNABLE if solid else LIQUID_TUNABLE)
     if lithium_metal:
@@ -113,7 +119,8 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
         name=design.id, parameter_values=pv, nominal_capacity_Ah=capacity_Ah,
         voltage_min_V=design.voltage_min_V, voltage_max_V=design.voltage_max_V,
         stoichiometry_0_100=stoichiometry_window(design),
-        model_options={"working electrode": "positive"} if lithium_metal else {},
+        model_options=({"working electrode": "positive"} if lithium_metal
+                       else dict(EXACT_CATHODE_FILM_OPTIONS) if exact_film else {}),
         tunable=tunable, design_hash=design.content_hash()[:16], notes=notes)
     if calibrated:
         calibration = load_calibration(design.id)
@@ -268,6 +275,21 @@ def electrode_conductivity_S_m(design: CellDesign, electrode: str) -> float:
         if sigma and record.role in ("cathode_active", "anode_active", "conductive_additive"):
             total += sigma * 100.0 * phi**1.5
     return total
+
+
+def _film_terms(exact_cathode_film: bool) -> dict[str, Any]:
+    """Where each electrode's film resistance acts: linearised inside j0, or (cathode of a solid cell) as
+    PyBaMM's distributed film overpotential, whose resistivity is R_f / (θ · thickness) — the film sits on
+    the contacting area only, so the current through it is j/θ."""
+    film = {side: pybamm.Parameter(f"{side} electrode film resistance [Ohm.m2]") for side in SIDES.values()}
+    out = {"Negative electrode film resistance in kinetics [Ohm.m2]": film["Negative"],
+           "Positive electrode film resistance in kinetics [Ohm.m2]": film["Positive"]}
+    if exact_cathode_film:
+        out["Positive electrode film resistance in kinetics [Ohm.m2]"] = pybamm.Scalar(0.0)
+        out["Initial SEI thickness [m]"] = FILM_THICKNESS_M
+        out["SEI resistivity [Ohm.m]"] = film["Positive"] / (
+            pybamm.Parameter("Positive electrode contact ratio") * pybamm.Parameter("Initial SEI thickness [m]"))
+    return out
 
 
 def _lithium_metal(design: CellDesign) -> dict[str, Any]:

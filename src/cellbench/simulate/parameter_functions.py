@@ -49,18 +49,18 @@ def negative_particle_diffusivity(sto, T):
 
 
 def _exchange_current_density(side, c_e, c_s_surf, c_s_max, T):
-    """Butler–Volmer j0 of the contacting area, in series with an interfacial film, per apparent area.
+    """Butler–Volmer j0 of the contacting area, per apparent particle area.
 
     j0 = j0_ref · (c_e/c_e,ref)^½ · (x(1−x))^½ / ½ · Arrhenius, with x the surface stoichiometry, so j0_ref is
-    the value at half lithiation. A film of area resistance R_f adds in series with the charge-transfer
-    resistance RT/(F j0) (linearised), and only the contact ratio θ of the surface reacts:
-    j0_eff = θ / (1/j0 + F R_f/(R T)).
+    the value at half lithiation. Only the contact ratio θ of the surface reacts. Where the film is not
+    solved exactly (see design_to_pybamm), a film of area resistance R_f adds in series with the
+    charge-transfer resistance RT/(F j0), linearised: j0_eff = θ / (1/j0 + F R_f/(R T)).
     """
     reference = pybamm.Parameter(f"{side} electrode exchange-current density at 25 C [A.m-2]")
     energy = pybamm.Parameter(f"{side} electrode exchange-current activation energy [J.mol-1]")
     c_e_ref = pybamm.Parameter("Reference electrolyte concentration [mol.m-3]")
     contact = pybamm.Parameter(f"{side} electrode contact ratio")
-    film = pybamm.Parameter(f"{side} electrode film resistance [Ohm.m2]")
+    film = pybamm.Parameter(f"{side} electrode film resistance in kinetics [Ohm.m2]")
     x = c_s_surf / c_s_max
     j0 = reference * (c_e / c_e_ref) ** 0.5 * (x * (1 - x)) ** 0.5 / 0.5 * arrhenius(energy, T)
     return contact * j0 / (1 + j0 * film * FARADAY / (GAS_CONSTANT * T))
