@@ -60,7 +60,7 @@ def naive_run(design, protocol_text: str, temperature_C: float) -> float:
         sentence = step.sentence.replace("Vmin", f"{cell.voltage_min_V} V").replace("Vmax", f"{cell.voltage_max_V} V")
         steps.append(sentence)
     pv.update({"Ambient temperature [K]": temperature_C + 273.15, "Initial temperature [K]": temperature_C + 273.15})
-    model = pybamm.lithium_ion.DFN({"thermal": "lumped"})
+    model = pybamm.lithium_ion.DFN({"thermal": "lumped", **cell.model_options})
     sim = pybamm.Simulation(model, parameter_values=pv, experiment=pybamm.Experiment(steps))
     solution = sim.solve()
     return float(solution["Discharge capacity [A.h]"].entries.max())
