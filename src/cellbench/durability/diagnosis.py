@@ -1,0 +1,169 @@
+"""Diagnosis of an aged cell from its check-up data: which capacity was lost where, how much resistance grew,
+and which mechanisms of the degradation-factor map fit those symptoms.
+
+A check-up needs two kinds of steps, measured or simulated alike:
+
+- a **low-rate discharge** from full charge (C/10 or slower, over at least half the rated capacity): its
+  voltage curve is fitted with the electrodes' OCP tables (:mod:`~cellbench.durability.electrode_balance`),
+  giving loss of lithium inventory (LLI) and loss of active material on each electrode (LAM);
+- **current pulses** (≥ 10 s): their DC-IR (:func:`cellbench.analysis.pulse_resistance`) against the
+  reference gives resistance growth.
+
+The reference (fresh) state is, in order of preference: a reference Measurement's first check-up, the
+aged Measurement's own first check-up (when it holds several), or the design's nominal balance.
+
+>>> d = diagnose(aged_measurement, "std-2.1", reference=fresh_measurement)   # doctest: +SKIP
+>>> d.losses["lli"], d.ranked[0].mechanism.id                               # doctest: +SKIP
+(0.1, 'se-reduction-anode')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from cellbench.analysis import pulse_resistance, step_table
+from cellbench.cells import CellDesign
+from cellbench.durability.degradation_map import DegradationMap, RankedMechanism, load_map, rank
+from cellbench.durability.electrode_balance import BalanceFit, ElectrodeBalance, fit_balance
+from cellbench.errors import InputError
+from cellbench.measurements import Measurement
+from cellbench.measurements import schema as S
+
+#: slowest "low-rate" current, as a C-rate: above it polarisation distorts the OCP features
+LOW_RATE_MAX_C = 0.1
+#: share of the rated capacity a low-rate discharge must cover for the fit to see both electrodes' features
+LOW_RATE_MIN_SHARE = 0.5
+PULSE_AFTER_S = 10.0
+
+
+@dataclass
+class Diagnosis:
+    """What the check-ups show. `losses` are fractions of the reference (0.1 = 10 % lost)."""
+
+    losses: dict[str, float | None]
+    capacity_retention: float | None
+    resistance_growth: float | None
+    reference: str
+    aged_fit: BalanceFit
+    reference_fit: BalanceFit | None
+    ranked: list[RankedMechanism]
+    map_version: str
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        def rounded(x):
+            return None if x is None else round(float(x), 5)
+
+        return {
+            "losses": {k: rounded(v) for k, v in self.losses.items()},
+            "capacity_retention": rounded(self.capacity_retention),
+            "resistance_growth": rounded(self.resistance_growth),
+            "reference": self.reference,
+            "aged_balance": {k: rounded(v) for k, v in self.aged_fit.balance.as_dict().items()},
+            "fit_rms_error_mV": round(self.aged_fit.rms_error_mV, 3),
+            "polarisation_V": round(self.aged_fit.polarisation_V, 5),
+            "mechanisms": [r.as_dict() for r in self.ranked],
+            "degradation_map_version": self.map_version,
+            "notes": self.notes,
+        }
+
+
+def low_rate_discharges(measurement: Measurement, capacity_Ah: float, *,
+                        max_c_rate: float = LOW_RATE_MAX_C) -> pl.DataFrame:
+    """Discharge steps slow enough and long enough for the electrode-balance fit, in test order."""
+    steps = step_table(measurement)
+    return steps.filter((pl.col("step_type") == "discharge")
+                        & (pl.col("mean_current_A").abs() <= max_c_rate * capacity_Ah * 1.02)
+                        & (pl.col("discharge_capacity_Ah") >= LOW_RATE_MIN_SHARE * capacity_Ah))
+
+
+def _curve(measurement: Measurement, step: dict) -> tuple[np.ndarray, np.ndarray]:
+    rows = measurement.data.slice(step["first_row"], step["last_row"] - step["first_row"] + 1)
+    q = rows[S.DISCHARGE_CAPACITY].to_numpy()
+    return q - q[0], rows[S.VOLTAGE].to_numpy()
+
+
+def _pulses(measurement: Measurement) -> pl.DataFrame:
+    return pulse_resistance(measurement, after_s=PULSE_AFTER_S).filter(pl.col("direction") == "discharge")
+
+
+def missing_steps(measurement: Measurement, capacity_Ah: float, *, max_c_rate: float = LOW_RATE_MAX_C,
+                  require_pulses: bool = True) -> list[str]:
+    """What a diagnosis needs that the measurement lacks, each said as the step to add."""
+    missing = []
+    if low_rate_discharges(measurement, capacity_Ah, max_c_rate=max_c_rate).height == 0:
+        missing.append(f"a low-rate discharge from full charge (at most C/{1 / max_c_rate:g} = "
+                       f"{max_c_rate * capacity_Ah:.4g} A, over at least {100 * LOW_RATE_MIN_SHARE:.0f} % of the "
+                       f"rated {capacity_Ah:.4g} Ah), e.g. 'Discharge at C/20 until Vmin'")
+    if require_pulses and _pulses(measurement).height == 0:
+        missing.append(f"a discharge current pulse of at least {PULSE_AFTER_S:g} s after a rest, "
+                       "e.g. 'Rest for 1 hour; Discharge at 1C for 10 seconds'")
+    return missing
+
+
+def _require(measurement: Measurement, capacity_Ah: float, role: str, **options) -> None:
+    missing = missing_steps(measurement, capacity_Ah, **options)
+    if missing:
+        raise InputError(f"the {role} test lacks the steps a diagnosis needs: " + "; ".join(missing),
+                         source=measurement.metadata.source_file)
+
+
+def _mean_pulse_resistance(pulses: pl.DataFrame) -> float:
+    return float(pulses["resistance_ohm"].mean())
+
+
+def diagnose(aged: Measurement, design: CellDesign, *, reference: Measurement | None = None,
+             degradation_map: DegradationMap | None = None, capacity_Ah: float | None = None,
+             max_c_rate: float = LOW_RATE_MAX_C, require_pulses: bool = True) -> Diagnosis:
+    """Diagnose `aged` (a Measurement with at least one check-up) against `reference` or its own first check-up.
+
+    capacity_Ah: the rated capacity that defines C-rates (default: the design's).
+    Raises InputError naming the missing steps when a check-up lacks a low-rate discharge or a pulse.
+    """
+    from cellbench.cells.figures import figures
+
+    degradation_map = degradation_map or load_map()
+    fresh_design = ElectrodeBalance.from_design(design)
+    rated_Ah = capacity_Ah or (design.nominal.capacity_mAh / 1000.0 if design.nominal and design.nominal.capacity_mAh
+                               else figures(design).capacity_mAh / 1000.0)
+    options = {"max_c_rate": max_c_rate, "require_pulses": require_pulses}
+    _require(aged, rated_Ah, "aged", **options)
+    if reference is not None:
+        _require(reference, rated_Ah, "reference", **options)
+    notes = []
+
+    aged_steps = low_rate_discharges(aged, rated_Ah, max_c_rate=max_c_rate)
+    aged_fit = fit_balance(*_curve(aged, aged_steps.row(-1, named=True)), fresh_design)
+    aged_capacity = float(aged_steps["discharge_capacity_Ah"][-1])
+    reference_fit, reference_capacity = None, None
+    if reference is not None:
+        ref_step = low_rate_discharges(reference, rated_Ah, max_c_rate=max_c_rate).row(0, named=True)
+        reference_fit = fit_balance(*_curve(reference, ref_step), fresh_design)
+        reference_capacity, source = ref_step["discharge_capacity_Ah"], "reference measurement"
+    elif aged_steps.height > 1:
+        ref_step = aged_steps.row(0, named=True)
+        reference_fit = fit_balance(*_curve(aged, ref_step), fresh_design)
+        reference_capacity, source = ref_step["discharge_capacity_Ah"], "first check-up of the aged measurement"
+    else:
+        source = "design (nominal electrode balance)"
+        notes.append("no reference check-up: losses are against the design's nominal balance, which includes any "
+                     "difference between the design and the real cell")
+    losses = aged_fit.balance.losses_against(reference_fit.balance if reference_fit else fresh_design)
+    retention = aged_capacity / reference_capacity if reference_capacity else aged_capacity / rated_Ah
+
+    growth = None
+    aged_pulses = _pulses(aged)
+    if reference is not None and aged_pulses.height:
+        growth = _mean_pulse_resistance(aged_pulses) / _mean_pulse_resistance(_pulses(reference)) - 1.0
+    elif aged_pulses.height and aged_pulses["cycle"].n_unique() > 1:
+        first, last = aged_pulses["cycle"].min(), aged_pulses["cycle"].max()
+        growth = (_mean_pulse_resistance(aged_pulses.filter(pl.col("cycle") == last))
+                  / _mean_pulse_resistance(aged_pulses.filter(pl.col("cycle") == first)) - 1.0)
+    else:
+        notes.append("resistance growth not measured: pulses from one check-up only and no reference")
+    observed = dict(losses, resistance_growth=growth)
+    return Diagnosis(losses, retention, growth, source, aged_fit, reference_fit,
+                     rank(degradation_map, observed), degradation_map.version, notes)
