@@ -25,10 +25,12 @@ def trial_rows(study) -> list[dict]:
     rows = []
     for t in study.get_trials(deepcopy=False):
         a = t.user_attrs
+        # studies written before attributes were merged into one `result` keep them one by one
+        result = a.get("result") or {k: a.get(k) for k in st.RESULT_KEYS}
         rows.append({"number": t.number, "state": t.state.name, "status": a.get("status", "running"),
-                     "params": dict(t.params), "values": a.get("values") or {}, "error": a.get("error"),
+                     "params": dict(t.params), "values": result.get("values") or {}, "error": result.get("error"),
                      "sample_id": a.get("sample_id"), "retry_of": a.get("retry_of"),
-                     "wall_time_s": a.get("wall_time_s"), "provenance": a.get("provenance") or {}})
+                     "wall_time_s": result.get("wall_time_s"), "provenance": result.get("provenance") or {}})
     return rows
 
 
