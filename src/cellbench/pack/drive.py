@@ -15,7 +15,8 @@ import numpy as np
 
 from cellbench.pack.design import PackSpec, pack_figures
 from cellbench.pack.drive_cycle import DriveCycle, load_cycle
-from cellbench.pack.heat import CellThermal, Cooling, PackHeat, pack_temperatures, temperature_limit_C
+from cellbench.pack.heat import (CellThermal, Cooling, PackHeat, dissipated_heat_W, pack_temperatures,
+                                 temperature_limit_C)
 from cellbench.pack.power_profile import PowerShortfall, ProfileRun, run_power_profile
 from cellbench.pack.vehicle import Vehicle
 
@@ -114,8 +115,9 @@ def drive(spec: PackSpec, cycle: str | DriveCycle = "wltc3b", *, grade_pct: floa
     run = run_power_profile(pybamm_cell(spec), trace.time_s, pack_power_W / cells, start_soc=start_soc,
                             temperature_C=ambient, initial_temperature_C=start_T,
                             heat_transfer_W_m2K=cool.heat_transfer_W_m2K, model=model)
-    heat = pack_temperatures(run.time_s, np.maximum(run.heat_W, 0.0), CellThermal.of(design), cooling=cool,
-                             ambient_C=ambient, initial_C=initial_temperature_C)
+    heat_W = dissipated_heat_W(run.current_A, run.voltage_V, run.soc, design)
+    heat = pack_temperatures(run.time_s, heat_W, CellThermal.of(design), cooling=cool, ambient_C=ambient,
+                             initial_C=initial_temperature_C)
     speed = np.interp(run.time_s, trace.time_s, trace.speed_km_h)
     distance_km = float(np.trapezoid(speed / 3.6, run.time_s) / 1000.0)
     energy_kWh = float(np.trapezoid(run.voltage_V * run.current_A, run.time_s)) * cells / 3.6e6

@@ -2,8 +2,8 @@
 with the pack heat network for the hottest cell; and the combined scenario (fast charge, then a drive).
 
 The charge runs as a cellbench protocol ("Set SOC to 10%; Charge at 6C for 420 s or until Vmax; Hold at Vmax until
-C/20") and stops where the charged capacity reaches the target SOC. The cell's heat for the network is the
-irreversible heat I·(V − OCV(SOC)) (entropic heat left out: it is small next to the overpotential at 6C).
+C/20") and stops where the charged capacity reaches the target SOC. The cell's heat for the network is
+I·(V − OCV(SOC)) (:func:`cellbench.pack.heat.dissipated_heat_W`; entropic heat left out).
 
 >>> from cellbench.pack import design_pack, fast_charge
 >>> r = fast_charge(design_pack("nextgen-std"), c_rate=6)                      # doctest: +SKIP
@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cellbench import cells
 from cellbench.errors import InputError
 from cellbench.measurements import Measurement
 from cellbench.measurements import schema as S
 from cellbench.pack.design import PackSpec
 from cellbench.pack.drive import DriveResult, drive, pybamm_cell
 from cellbench.pack.drive_cycle import DriveCycle
-from cellbench.pack.heat import CellThermal, Cooling, PackHeat, pack_temperatures, temperature_limit_C
+from cellbench.pack.heat import (CellThermal, Cooling, PackHeat, dissipated_heat_W, pack_temperatures,
+                                 temperature_limit_C)
 
 
 def cc_cv_stages(c_rate: float = 6.0, *, from_soc: float = 0.10, to_soc: float = 0.80) -> list[str]:
@@ -108,8 +108,7 @@ def fast_charge(spec: PackSpec, *, c_rate: float = 6.0, stages: list[str] | None
     current = data[S.CURRENT].to_numpy()[: end + 1]
     voltage = data[S.VOLTAGE].to_numpy()[: end + 1]
     design = spec.cell_design()
-    ocv_soc, ocv = cells.ocv_curve(design)
-    heat_W = np.abs(current * (voltage - np.interp(soc, ocv_soc, ocv)))
+    heat_W = dissipated_heat_W(-current, voltage, soc, design)  # BDF current is + on charge
     grid = np.arange(0.0, t[-1] + 1.0)  # the network steps each second
     heat = pack_temperatures(grid, np.interp(grid, t, heat_W), CellThermal.of(design), cooling=cool, ambient_C=ambient)
     cell_T = data[S.CELL_TEMPERATURE].to_numpy()[: end + 1]

@@ -160,6 +160,23 @@ def pack_temperatures(time_s, heat_W, cell: CellThermal, *, cooling: str | Cooli
     return PackHeat(t, temps, cool)
 
 
+def dissipated_heat_W(current_A, voltage_V, soc, design) -> np.ndarray:
+    """Heat a cell dissipates: I·(OCV(SOC) − V), current + on discharge (so it is positive both ways), from the
+    design's open-circuit voltage. It counts every loss at once, the particles' concentration overpotential (heat
+    of mixing, released as they relax) included, so over a drive or a charge it equals the energy lost; PyBaMM's
+    own lumped heating leaves the heat of mixing out and is lower.
+
+    >>> from cellbench import cells
+    >>> d = cells.load("nextgen-std")
+    >>> float(dissipated_heat_W(np.array([2.0]), np.array([3.3]), np.array([0.5]), d)[0]).__round__(2)  # 2 A × 0.19 V
+    0.38
+    """
+    from cellbench.cells import ocv_curve
+
+    soc_grid, ocv = ocv_curve(design)
+    return np.maximum(np.asarray(current_A) * (np.interp(soc, soc_grid, ocv) - np.asarray(voltage_V)), 0.0)
+
+
 def temperature_limit_C(electrolyte_type: str) -> float:
     """The default "is cooling needed?" limit: 45 °C for liquid-electrolyte cells, 60 °C for all-solid-state
     (reasons in pack_defaults.yaml, temperature_limit_C)."""
