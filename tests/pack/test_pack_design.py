@@ -57,3 +57,15 @@ def test_bad_pack_file_names_the_field(tmp_path):
     with pytest.raises(InputError) as err:
         PackSpec.load(path)
     assert "series" in str(err.value) and "pack.yaml" in str(err.value)
+
+
+def test_pack_heat_refuses_an_unknown_scenario(tmp_path):
+    from typer.testing import CliRunner
+
+    from cellbench.cli import app
+
+    path = design_pack("nextgen-std").save(tmp_path / "pack.yaml")
+    result = CliRunner().invoke(app, ["pack", "heat", "--pack", str(path), "--scenario", "track-day"])
+    assert isinstance(result.exception, InputError) and "combined, charge or drive" in str(result.exception)
+    missing = CliRunner().invoke(app, ["drive", "--pack", str(tmp_path / "none.yaml")])
+    assert isinstance(missing.exception, InputError) and "pack design" in str(missing.exception)

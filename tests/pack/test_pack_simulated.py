@@ -34,6 +34,17 @@ def test_drive_delivers_the_vehicle_power(pack55):
     assert r.start_soc - r.final_soc == pytest.approx(charge_Ah / f.capacity_Ah, rel=0.03)
     assert r.range_km == pytest.approx(f.energy_kWh * 1000 / r.wh_per_km)
     assert r.max_cell_temperature_C > 25.0
+    # the heat the network gets is every loss: chemical energy out (I·OCV) minus terminal energy (I·V)
+    from cellbench.cells import ocv_curve
+    from cellbench.pack.heat import dissipated_heat_W
+
+    run, design = r.cell_run, pack55.cell_design()
+    soc_grid, ocv = ocv_curve(design)
+    chemical_J = np.trapezoid(run.current_A * np.interp(run.soc, soc_grid, ocv), run.time_s)
+    terminal_J = np.trapezoid(run.current_A * run.voltage_V, run.time_s)
+    heat_J = np.trapezoid(dissipated_heat_W(run.current_A, run.voltage_V, run.soc, design), run.time_s)
+    assert heat_J == pytest.approx(chemical_J - terminal_J, rel=0.02)  # equal but for clipping at zero
+    assert heat_J > np.trapezoid(run.heat_W, run.time_s)                # PyBaMM leaves out the heat of mixing
     keys = {"distance_km", "wh_per_km", "energy_kwh", "range_km", "max_cell_temperature_C", "final_soc"}
     assert keys <= set(r.summary())
 
