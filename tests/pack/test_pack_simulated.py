@@ -45,6 +45,11 @@ def test_drive_delivers_the_vehicle_power(pack55):
     heat_J = np.trapezoid(dissipated_heat_W(run.current_A, run.voltage_V, run.soc, design), run.time_s)
     assert heat_J == pytest.approx(chemical_J - terminal_J, rel=0.02)  # equal but for clipping at zero
     assert heat_J > np.trapezoid(run.heat_W, run.time_s)                # PyBaMM leaves out the heat of mixing
+    # as a Measurement the drive keeps BDF's sign: current + on charge, so a net discharge gives discharge Ah
+    from cellbench.measurements import schema as S
+
+    m = run.to_measurement(cell_id=design.id, procedure="drive")
+    assert m.data[S.DISCHARGE_CAPACITY][-1] > m.data[S.CHARGE_CAPACITY][-1] > 0   # regeneration charges a little
     keys = {"distance_km", "wh_per_km", "energy_kwh", "range_km", "max_cell_temperature_C", "final_soc"}
     assert keys <= set(r.summary())
 
