@@ -57,7 +57,7 @@ def open_client(workers: int, scheduler: str | None):
     if scheduler:
         return Client(scheduler), None
     # processes, not threads: PyBaMM's model build holds the GIL; spawned workers also keep Polars' pool intact
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
