@@ -3,8 +3,8 @@
 Each proposed trial gets a sample id (``<prefix>-<study id>-<trial number>``) and waits in the study as
 "waiting-for-lab". The lab builds the cell (the design YAML is exported for it), runs the campaign's protocol and
 ingests the cycler file into the store (``cellbench ingest``). The store's test records have no sample-id field,
-so a result is matched by its **cell id**: the lab sets the cycler file's cell id to the sample id (or passes
-``--cell-id``). :func:`collect` then computes the campaign's metrics from the stored measurement (design
+so a result is matched by its **cell id**: the operator enters the sample id as the cell id on the cycler
+(Maccor name/barcode, Arbin item id, Novonix or PEC cell, ``cell_id`` in a generic CSV column map). :func:`collect` then computes the campaign's metrics from the stored measurement (design
 metrics from the design) and tells the study, which proposes the next batch.
 
 >>> from cellbench.campaigns import lab

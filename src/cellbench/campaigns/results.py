@@ -124,8 +124,9 @@ def export_designs(study, spec: CampaignSpec, folder: str | Path, numbers: list[
         document["version"] = "campaign"
         document["sources"] = list(document.get("sources", [])) + [f"cellbench campaign {study.study_name}, trial {row['number']}"]
         materials = {k: v for k, v in row["params"].items() if k in MATERIAL_PARAMETERS}
-        header = [f"# Campaign {study.study_name}, trial {row['number']} ({row['status']}) from {spec.base_cell}",
-                  "# values: " + ", ".join(f"{k}={v:.4g}" for k, v in row["values"].items())]
+        header = [f"# Campaign {study.study_name}, trial {row['number']} ({row['status']}) from {spec.base_cell}"]
+        if row["values"]:
+            header.append("# values: " + ", ".join(f"{k}={v:.4g}" for k, v in row["values"].items()))
         if materials:
             header.append("# material properties set by the campaign (not design fields): "
                           + ", ".join(f"{k}={v:.4g}" for k, v in materials.items()))

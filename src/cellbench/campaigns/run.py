@@ -136,6 +136,11 @@ def run_campaign(spec: CampaignSpec, *, budget: int | None = None, workers: int 
                  on_result: Callable[[int, dict], None] | None = None) -> RunSummary:
     """Start a new campaign study and run it to its budget (the spec's, or `budget`)."""
     spec.check()
+    if spec.lab is not None:
+        from cellbench.errors import InputError
+
+        raise InputError(f"campaign '{spec.name}' is a lab campaign: it proposes experiments "
+                         "(cellbench.campaigns.lab.run_lab, or 'cellbench campaign run' on the file)", location="lab")
     if budget is not None:
         spec = spec.model_copy(update={"budget": budget})
     study = st.new_study(spec, store_url)

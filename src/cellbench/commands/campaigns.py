@@ -81,8 +81,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"proposed {p['sample_id']}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in p["params"].items())
                           + (f" -> {p['design_file']}" if p.get("design_file") else ""))
         console.print(f"campaign {outcome['campaign_id']}: {outcome['finished']}/{outcome['budget']} finished, "
-                      f"{len(outcome['waiting'])} waiting for the lab (ingest results with --cell-id = sample id, "
-                      "then 'cellbench campaign resume')")
+                      f"{len(outcome['waiting'])} waiting for the lab (ingest each result with its sample id as the "
+                      "cell id, then 'cellbench campaign resume')")
 
     @campaign.command("run")
     def run_command(
