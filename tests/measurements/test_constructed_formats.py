@@ -240,3 +240,11 @@ def test_large_file_truncated_and_bad_value_lines(tmp_path):
     bad.write_text("\n".join(lines) + "\n")
     with pytest.raises(InputError, match=r"line 12346 \('inf'\)"):
         read(bad)
+
+
+def test_eclab_text_with_impossible_header_count(tmp_path):
+    # found by fuzzing: a huge "Nb header lines" once made the reader count lines for ever
+    path = tmp_path / "bad.mpt"
+    path.write_text(ECLAB.replace("Nb header lines : 5", "Nb header lines : 99999999999999999999"), encoding="latin-1")
+    with pytest.raises(InputError, match="Nb header lines"):
+        read(path)

@@ -26,7 +26,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import decode, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import decode, line_offset, parse_delimited, read_bytes
 
 FORMAT = "biologic-text"
 
@@ -57,11 +57,11 @@ def read(path: str | Path) -> Measurement:
     if match is None:
         raise InputError("EC-Lab text without 'Nb header lines : N'", source=source, location="line 2")
     header_line = int(match.group(1))
-    offset = 0
-    for _ in range(header_line):
-        offset = raw.find(b"\n", offset) + 1
-    if offset <= 0:
-        raise InputError(f"the file ends before its {header_line} header lines", source=source)
+    line_count = raw.count(b"\n")
+    if not 1 <= header_line <= line_count:
+        raise InputError(f"'Nb header lines : {header_line}' but the file has {line_count} lines",
+                         source=source, location="line 2")
+    offset = line_offset(raw, header_line)
     sample = raw[offset:offset + 4096]
     if re.search(rb"\d,\d", sample) and b"." not in sample.split(b"\n", 1)[0]:
         raw = raw[:offset] + raw[offset:].replace(b",", b".")

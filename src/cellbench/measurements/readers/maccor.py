@@ -164,7 +164,8 @@ def _header_info(lines: list[str]) -> dict[str, str]:
     for line in lines:
         if line.startswith("Today's Date"):
             keys = r"(?:Date of Test|Filename|Procedure|Comment/Barcode):"
-            for key, value in re.findall(rf"({keys[3:-2]}):\s*(.*?)\s*(?={keys}|$)", line.replace("\t", " ")):
+            # one header line of bounded length: the lazy match below must not meet a megabyte of spaces
+            for key, value in re.findall(rf"({keys[3:-2]}):\s*(.*?)\s*(?={keys}|$)", line[:4096].replace("\t", " ")):
                 info[key] = value.strip()
             continue
         parts = [p.strip() for p in line.split("\t")]
