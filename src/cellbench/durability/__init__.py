@@ -8,12 +8,13 @@
 - :class:`ElectrodeBalance` / :func:`fit_balance` electrode capacities and lithium inventory from a low-rate curve;
 - :func:`diagnose` LLI, LAM per electrode, resistance growth and ranked mechanisms from check-up data;
 - :func:`fit_acceleration` / :func:`plan_tests` Arrhenius (+ SOC, C-rate) stress fits, predictions with a band, plans;
-- :func:`load_laws` / :func:`age` empirical ageing laws per mechanism; :func:`aged_cell` for the virtual cycler;
+- :func:`load_laws` / :func:`age` empirical ageing laws per mechanism; :func:`aged_cell` / :func:`ageing_test` on the
+  virtual cycler;
 - :func:`read_spectrum` / :func:`fit_spectrum` / :func:`track_resistances` impedance spectra and their arcs.
 """
 
 from cellbench.durability.acceleration import AgeingData, fit_acceleration, plan_tests
-from cellbench.durability.ageing import AgeingState, Cycling, Storage, age, load_laws
+from cellbench.durability.ageing import AgeingState, Cycling, Storage, age, aged_cell, ageing_test, load_laws
 from cellbench.durability.degradation_map import DegradationMap, Mechanism, load_map, rank
 from cellbench.durability.diagnosis import Diagnosis, diagnose, missing_steps
 from cellbench.durability.eis import Spectrum, fit_spectrum, read_spectrum, track_resistances
@@ -21,4 +22,4 @@ from cellbench.durability.electrode_balance import ElectrodeBalance, fit_balance
 
 __all__ = ["DegradationMap", "Mechanism", "load_map", "rank", "Diagnosis", "diagnose", "missing_steps",
            "ElectrodeBalance", "fit_balance", "AgeingData", "fit_acceleration", "plan_tests", "AgeingState",
-           "Cycling", "Storage", "age", "load_laws", "Spectrum", "fit_spectrum", "read_spectrum", "track_resistances"]
+           "Cycling", "Storage", "age", "aged_cell", "ageing_test", "load_laws", "Spectrum", "fit_spectrum", "read_spectrum", "track_resistances"]

@@ -63,7 +63,7 @@ class Diagnosis:
             "resistance_growth": rounded(self.resistance_growth),
             "reference": self.reference,
             "aged_balance": {k: rounded(v) for k, v in self.aged_fit.balance.as_dict().items()},
-            "fit_rms_error_mV": round(self.aged_fit.rms_error_mV, 3),
+            "fit_rms_error_mV": round(self.aged_fit.rms_error_mV, 3), "fit_points": self.aged_fit.points,
             "polarisation_V": round(self.aged_fit.polarisation_V, 5),
             "mechanisms": [r.as_dict() for r in self.ranked],
             "degradation_map_version": self.map_version,
@@ -73,15 +73,24 @@ class Diagnosis:
 
 def low_rate_discharges(measurement: Measurement, capacity_Ah: float, *,
                         max_c_rate: float = LOW_RATE_MAX_C) -> pl.DataFrame:
-    """Discharge steps slow enough and long enough for the electrode-balance fit, in test order."""
+    """Discharges slow enough and long enough for the electrode-balance fit, in test order. Consecutive
+    discharge steps at the same current with nothing between them count as one (a low-rate discharge
+    logged in segments)."""
     steps = step_table(measurement)
-    return steps.filter((pl.col("step_type") == "discharge")
-                        & (pl.col("mean_current_A").abs() <= max_c_rate * capacity_Ah * 1.02)
-                        & (pl.col("discharge_capacity_Ah") >= LOW_RATE_MIN_SHARE * capacity_Ah))
+    slow = ((pl.col("step_type") == "discharge") & (pl.col("mean_current_A").abs() <= max_c_rate * capacity_Ah * 1.02))
+    steps = steps.with_columns(slow.alias("_slow"))
+    same_run = (pl.col("_slow") & pl.col("_slow").shift(1).fill_null(False)
+                & ((pl.col("mean_current_A") / pl.col("mean_current_A").shift(1) - 1.0).abs() < 0.02))
+    runs = (steps.with_columns((~same_run).cum_sum().alias("_run")).filter(pl.col("_slow"))
+            .group_by("_run", maintain_order=True)
+            .agg(pl.col("step_number").first(), pl.col("cycle").first(), pl.col("first_row").first(),
+                 pl.col("last_row").last(), pl.col("discharge_capacity_Ah").sum(), pl.col("mean_current_A").mean()))
+    return runs.filter(pl.col("discharge_capacity_Ah") >= LOW_RATE_MIN_SHARE * capacity_Ah).drop("_run")
 
 
 def _curve(measurement: Measurement, step: dict) -> tuple[np.ndarray, np.ndarray]:
     rows = measurement.data.slice(step["first_row"], step["last_row"] - step["first_row"] + 1)
+    rows = rows.filter(pl.col(S.CURRENT) < 0)  # a segmented discharge: drop any sample between the segments
     q = rows[S.DISCHARGE_CAPACITY].to_numpy()
     return q - q[0], rows[S.VOLTAGE].to_numpy()
 

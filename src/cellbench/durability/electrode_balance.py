@@ -29,9 +29,6 @@ from cellbench.cells import CellDesign
 from cellbench.cells.figures import areal_capacity_mAh_cm2
 from cellbench.errors import InputError
 
-FIT_POINTS = 400
-
-
 @dataclass(frozen=True)
 class Electrodes:
     """The two OCP functions of a design (stoichiometry → V vs Li/Li+); `anode` is None for lithium metal."""
@@ -160,9 +157,13 @@ def fit_balance(discharged_Ah: np.ndarray, voltage_V: np.ndarray, start: Electro
     if len(q) < 20:
         raise InputError(f"a low-rate curve of {len(q)} samples is too short for an electrode-balance fit "
                          "(need at least 20)")
-    order = np.argsort(q)
-    grid = np.linspace(q[order][0], q[order][-1], FIT_POINTS)
-    v_grid = np.interp(grid, q[order], v[order])
+    # fit the samples themselves (a simulator's adaptive output is sparse where the curve is smooth, and
+    # interpolating between sparse samples would invent a curve); weight each by the capacity it stands for so
+    # that densely logged stretches do not outweigh the rest
+    order = np.argsort(q, kind="stable")
+    grid, v_grid = q[order], v[order]
+    spacing = np.gradient(grid) if len(grid) > 1 else np.ones(1)
+    weight = np.sqrt(np.clip(spacing, 0.0, None) / max(float(np.mean(spacing)), 1e-15))
     anode = start.anode_Ah is not None
 
     def unpack(p):
@@ -172,7 +173,7 @@ def fit_balance(discharged_Ah: np.ndarray, voltage_V: np.ndarray, start: Electro
 
     def residual(p):
         balance, polarisation = unpack(p)
-        return balance.ocv(grid) - polarisation - v_grid
+        return weight * (balance.ocv(grid) - polarisation - v_grid)
 
     lower = [0.3 * start.cathode_Ah, 0.0] + ([0.3 * start.anode_Ah, 0.0] if anode else []) + [-0.2]
     upper = [3.0 * start.cathode_Ah, 1.0] + ([3.0 * start.anode_Ah, 1.0] if anode else []) + [0.3]
@@ -185,5 +186,6 @@ def fit_balance(discharged_Ah: np.ndarray, voltage_V: np.ndarray, start: Electro
         if best is None or result.cost < best.cost:
             best = result
     balance, polarisation = unpack(best.x)
-    rms = float(np.sqrt(np.mean(best.fun ** 2)) * 1000.0)
-    return BalanceFit(balance, float(polarisation), rms, FIT_POINTS)
+    plain = balance.ocv(grid) - polarisation - v_grid
+    rms = float(np.sqrt(np.sum(weight ** 2 * plain ** 2) / np.sum(weight ** 2)) * 1000.0)
+    return BalanceFit(balance, float(polarisation), rms, len(grid))
