@@ -5,8 +5,8 @@ fast-charge run (one simulation of the campaign's protocol per trial). The regis
 a metric with :func:`register_metric`; the carbon footprint per kWh registers itself when
 :mod:`cellbench.sustainability` can compute it.
 
->>> sorted(METRICS)[:3]
-['capacity_mAh', 'cfp_kg_co2e_per_kwh', 'fast_charge_max_temperature_rise_K']
+>>> METRICS["wh_per_l_stack"].needs_simulation, METRICS["fast_charge_soc_10min_pct"].needs_simulation
+(False, True)
 """
 
 from __future__ import annotations
@@ -49,8 +49,16 @@ for _name, _unit, _what in [
     ("np_ratio", "-", "anode/cathode areal capacity ratio"),
     ("capacity_mAh", "mAh", "design capacity"),
     ("cathode_areal_capacity_mAh_cm2", "mAh/cm2", "cathode loading"),
+    ("stack_thickness_um", "um", "thickness of the electrode stack"),
 ]:
     register_metric(_figure(_name, _unit, _what))
+
+# Layer thicknesses as metrics: a thickness that follows from another parameter (np_ratio sizes the anode) can
+# then be held inside its literature range by a constraint.
+for _layer in ("cathode", "anode", "separator"):
+    register_metric(Metric(f"{_layer}_thickness_um", "um", False,
+                           lambda d, f, m, _layer=_layer: float(getattr(d, _layer).thickness_um),
+                           f"{_layer} layer thickness of the variant"))
 
 
 def _capacity_Ah(design_figures) -> float:

@@ -65,16 +65,21 @@ def summary(study, spec: CampaignSpec) -> dict:
             "pareto_front": front, "trials": rows, "spec": spec.model_dump(mode="json")}
 
 
-def limiting_parameters(front: list[dict], spec: CampaignSpec, *, edge_fraction: float = 0.02) -> dict[str, str]:
-    """Parameters that sit on a bound of their range across most of the front: what limits the trade-off."""
+def limiting_parameters(front: list[dict], spec: CampaignSpec, *, edge_fraction: float = 0.1) -> dict[str, str]:
+    """Parameters that sit near a bound of their range (within `edge_fraction` of it, in log space for log
+    parameters) across most of the front: what would have to move for the front to move."""
+    import math
+
     out = {}
     for name, b in spec.parameters.items():
         values = [r["params"][name] for r in front if name in r["params"]]
         if not values or b.choices:
             continue
-        span = b.high - b.low
-        at_low = sum(v <= b.low + edge_fraction * span for v in values) / len(values)
-        at_high = sum(v >= b.high - edge_fraction * span for v in values) / len(values)
+        scale = math.log if b.log else (lambda x: x)
+        low, high = scale(b.low), scale(b.high)
+        span = high - low
+        at_low = sum(scale(v) <= low + edge_fraction * span for v in values) / len(values)
+        at_high = sum(scale(v) >= high - edge_fraction * span for v in values) / len(values)
         if at_low >= 0.6:
             out[name] = f"at its lower bound {b.low:g} in {at_low:.0%} of the front"
         elif at_high >= 0.6:
