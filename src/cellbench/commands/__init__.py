@@ -20,6 +20,7 @@ MODULES = [
     "sustainability",
     "pack",
     "campaigns",
+    "durability",
 ]
 
 

@@ -198,9 +198,10 @@ class CircuitFit:
     resistances_ohm: dict[str, float]
     rms_error_ohm: float
     points: int
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"circuit": self.circuit, "parameters": {k: float(f"{v:.6g}") for k, v in self.parameters.items()},
+        return {"warnings": self.warnings, "circuit": self.circuit, "parameters": {k: float(f"{v:.6g}") for k, v in self.parameters.items()},
                 "resistances_ohm": {k: float(f"{v:.6g}") for k, v in self.resistances_ohm.items()},
                 "rms_error_ohm": float(f"{self.rms_error_ohm:.4g}"), "points": self.points}
 
@@ -263,7 +264,14 @@ def fit_spectrum(spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT, *, electrod
     values = dict(zip(names, (float(v) for v in model.parameters_)))
     fitted = model.predict(f)
     rms = float(np.sqrt(np.mean(np.abs(fitted - z) ** 2)))
-    return CircuitFit(circuit, values, _name_resistances(circuit, values), rms, len(f))
+    resistances = _name_resistances(circuit, values)
+    span = float(np.ptp(z.real))
+    # an arc whose resistance dwarfs the measured span did not close within the measured frequencies: the fit
+    # extrapolates it (a diffusion tail fitted as an arc); say so rather than report the number bare
+    notes = [f"{name} = {value:.3g} Ω is more than 10× the measured real-axis span ({span:.3g} Ω): the arc does not "
+             "close within the measured frequencies; add a Warburg element (e.g. '-W1') or lower frequencies"
+             for name, value in resistances.items() if name != "R_ohmic" and value > 10 * span]
+    return CircuitFit(circuit, values, resistances, rms, len(f), notes)
 
 
 def _name_resistances(circuit: str, values: dict[str, float]) -> dict[str, float]:
