@@ -20,7 +20,8 @@ def design_only_spec(**update) -> dict:
         "name": "design-only",
         "base_cell": "std-1",
         "parameters": {"separator_thickness_um": {"low": 20, "high": 170},
-                       "cathode_thickness_um": {"low": 30, "high": 120}},
+                       "cathode_thickness_um": {"low": 30, "high": 120},
+                       "np_ratio": {"low": 1.0, "high": 1.3}},  # about a third of the draws break N/P >= 1.1
         "objectives": [{"metric": "wh_per_l_stack", "direction": "maximize"},
                        {"metric": "cathode_areal_capacity_mAh_cm2", "direction": "minimize"}],
         "constraints": [{"metric": "np_ratio", "min": 1.1}],
