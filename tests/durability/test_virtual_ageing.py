@@ -29,3 +29,16 @@ def test_storage_at_45C_loses_capacity_and_gains_resistance_on_the_virtual_cycle
     # 42 days at 45 °C, SOC 100 %: the laws give 3.4 % lithium lost, which the 1/3C check-up sees as 3-7 %
     assert 0.93 < rows[-1]["capacity_retention"] < 0.97
     assert rows[-1]["resistance_growth"] > 0.0
+
+
+@pytest.mark.slow
+def test_storage_item_ages_faster_at_full_charge_and_cycle_item_reports_cycles():
+    from cellbench.durability.evaluation_items import cycle_item, storage_item
+
+    storage = storage_item(DESIGN, {"temperature_C": 45, "soc_pct": [50, 100], "days": 14})
+    m = storage["metrics"]
+    assert m["capacity_retention_soc100"] < m["capacity_retention_soc50"] < 1.0
+    assert m["resistance_growth_soc100"] > m["resistance_growth_soc50"] > 0.0
+    cycle = cycle_item(DESIGN, {"temperature_C": 45, "days": 14})
+    assert cycle["metrics"]["equivalent_full_cycles"] == pytest.approx(14 * 11.0)
+    assert cycle["metrics"]["capacity_retention"] < 1.0
