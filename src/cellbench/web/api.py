@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -99,6 +99,18 @@ def evaluation_view(row: EvaluationRun, orgs: dict[int, str]) -> dict[str, Any]:
 VIEWS = {"test": test_view, "material": material_view, "sample": sample_view, "evaluation": evaluation_view}
 
 
+class FastJSON(JSONResponse):
+    """JSON straight from plain data (dates as ISO strings): skips FastAPI's generic encoder, which costs more than
+    the database query on a 50-row list."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, default=_iso, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int) -> dict[str, Any]:
     model = access.MODELS[kind]
     where = [access.visible(kind, principal), *filters]
@@ -140,13 +152,13 @@ def list_tests(cell_id: str | None = Query(None, max_length=200), outcome: Liter
     filters = [c for c in (Test.cell_id == cell_id if cell_id else None,
                            Test.outcome == outcome if outcome else None,
                            Test.vendor == vendor if vendor else None) if c is not None]
-    return listing(db, "test", principal, filters=filters, limit=limit, offset=offset)
+    return FastJSON(listing(db, "test", principal, filters=filters, limit=limit, offset=offset))
 
 
 @router.get("/tests/{test_id}", tags=["tests"])
 def get_test(test_id: RecordId, principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     row = access.fetch(db, "test", test_id, principal, via="api")
-    return {**test_view(row, org_names(db)), **access.grants(db, "test", test_id)}
+    return FastJSON({**test_view(row, org_names(db)), **access.grants(db, "test", test_id)})
 
 
 @router.get("/tests/{test_id}/cycles", tags=["tests"])
@@ -227,7 +239,7 @@ def get_cell(cell_id: str, principal: Principal = Depends(current_principal)):
 @router.get("/materials", tags=["materials"])
 def list_materials(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
                    db: Session = Depends(db_session)):
-    return listing(db, "material", principal, limit=limit, offset=offset)
+    return FastJSON(listing(db, "material", principal, limit=limit, offset=offset))
 
 
 @router.post("/materials", tags=["materials"], status_code=201)
@@ -256,7 +268,7 @@ def change_material_access(material_id: RecordId, change: AccessChange, principa
 @router.get("/samples", tags=["materials"])
 def list_samples(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
-    return listing(db, "sample", principal, limit=limit, offset=offset)
+    return FastJSON(listing(db, "sample", principal, limit=limit, offset=offset))
 
 
 @router.post("/samples", tags=["materials"], status_code=201)
@@ -315,7 +327,7 @@ def get_attachment(kind: Literal["material", "sample"], record_id: RecordId, att
 @router.get("/evaluations", tags=["evaluations"])
 def list_evaluations(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
                      db: Session = Depends(db_session)):
-    return listing(db, "evaluation", principal, limit=limit, offset=offset)
+    return FastJSON(listing(db, "evaluation", principal, limit=limit, offset=offset))
 
 
 @router.post("/evaluations", tags=["evaluations"], status_code=202)

@@ -10,12 +10,14 @@ Anything else is refused: ``401`` on the API, a redirect to ``/login`` on pages.
 from __future__ import annotations
 
 import secrets
+import time
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from cellbench.errors import AccessDenied
-from cellbench.web.identity import Principal, principal_from_session, principal_from_token
+from cellbench.web.identity import Principal, digest, principal_from_session, principal_from_token
 
 SESSION_COOKIE = "cellbench_session"
 CSRF_HEADER = "x-csrf-token"
@@ -28,17 +30,39 @@ class NotSignedIn(Exception):
     """No valid token or session: 401 for the API, a redirect to the login page for pages."""
 
 
+#: how long a looked-up API token is trusted without asking the database again (a revoked token stops working
+#: within this time); sessions are always looked up, so logging out takes effect at once
+TOKEN_CACHE_SECONDS = 5.0
+_token_cache: dict[tuple[int, str], tuple[float, Principal]] = {}
+
+
+def _lookup(store, token: str | None, cookie: str | None) -> Principal | None:
+    if token is not None:
+        key = (id(store), digest(token))
+        cached = _token_cache.get(key)
+        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
+            return cached[1]
+    with store.session() as db:
+        if token is None:
+            return principal_from_session(db, cookie) if cookie else None
+        found = principal_from_token(db, token)
+    if found is not None:
+        if len(_token_cache) > 10_000:
+            _token_cache.clear()
+        _token_cache[key] = (time.monotonic(), found)
+    return found
+
+
 async def current_principal(request: Request,
                             credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-    store = request.app.state.store
-    with store.session() as db:
-        if credentials is not None:
-            found = principal_from_token(db, credentials.credentials)
-            if found is None:
-                raise NotSignedIn("the API token is not valid (revoked or mistyped)")
-            return found
-        cookie = request.cookies.get(SESSION_COOKIE)
-        found = principal_from_session(db, cookie) if cookie else None
+    # The database lookup runs in the thread pool: blocking the event loop here would stall every request,
+    # including the ones that must finish to give their pooled connection back.
+    token = credentials.credentials if credentials is not None else None
+    found = await run_in_threadpool(_lookup, request.app.state.store, token, request.cookies.get(SESSION_COOKIE))
+    if token is not None and found is None:
+        raise NotSignedIn("the API token is not valid (revoked or mistyped)")
+    if token is not None:
+        return found
     if found is None:
         raise NotSignedIn("sign in first: an API token (Authorization: Bearer) or a browser session")
     if request.method not in SAFE_METHODS:

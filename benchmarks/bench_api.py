@@ -1,0 +1,185 @@
+"""API load on loopback: list and detail endpoints over a store of 10,000 tests (issue 6's target: p99 < 100 ms at
+100 requests/s on 2 cores).
+
+`cellbench serve` runs in its own process (Uvicorn, one worker, SQLite) over a store holding 10,000 test records
+from five organisations on mixed tiers. An open-loop generator sends requests at a fixed rate and times each from
+its scheduled start (so a slow server cannot hide queueing). The anchor is the same server's health check, which
+touches neither the database nor the access rules: the ratio is what sign-in, access filtering, audit and JSON cost.
+
+    .venv/bin/python benchmarks/bench_api.py [--rate 100] [--seconds 20] [--tests 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert
+
+ORGANISATIONS = ["Anode Works", "Binder Co", "Cathode Ltd", "Dry Room Inc", "Electrolyte AG"]
+TIERS = ["private", "private", "private", "public", "named"]
+
+
+def seed(folder: Path, count: int) -> tuple[str, str]:
+    """A store with ``count`` tests; returns (database URL, API token of a user of the first organisation)."""
+    from argon2 import PasswordHasher, profiles
+
+    from cellbench.store import Store
+    from cellbench.store.models import Organisation, Test
+    from cellbench.store.platform import RecordGrant
+    from cellbench.web import identity
+
+    identity._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)  # seeding speed only
+    url = f"sqlite:///{folder / 'cellbench.db'}"
+    with Store.open(url, data_dir=folder) as store, store.session() as db:
+        for name in ORGANISATIONS:
+            identity.create_organisation(db, name)
+        org_ids = {o.name: o.id for o in db.query(Organisation)}
+        now = datetime.now(timezone.utc)
+        rows = []
+        for k in range(count):
+            owner = ORGANISATIONS[k % len(ORGANISATIONS)]
+            rows.append({"content_hash": f"{k:064x}", "source_file": f"cell-{k:05d}.csv", "vendor": "Arbin",
+                         "file_format": "arbin-csv", "cell_id": f"cell-{k % 500:03d}", "channel": str(k % 16),
+                         "start_time": now, "row_count": 50_000 + k, "duration_s": 3.6e5, "outcome": "ok",
+                         "access_tier": TIERS[k % len(TIERS)], "owner_organisation_id": org_ids[owner],
+                         "created_at": now})
+        db.execute(insert(Test), rows)
+        db.commit()
+        named = [t for t in db.query(Test).filter(Test.access_tier == "named")]
+        db.execute(insert(RecordGrant), [{"record_kind": "test", "record_id": t.id,
+                                          "organisation_id": org_ids[ORGANISATIONS[0]]} for t in named])
+        db.commit()
+        identity.create_user(db, "bench@anode.example", "benchmark password", ORGANISATIONS[0])
+        token = identity.create_token(db, "bench@anode.example", "bench")
+    return url, token
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, folder: Path, port: int) -> subprocess.Popen:
+    env = {**os.environ, "CELLBENCH_DATABASE_URL": url, "CELLBENCH_DATA_DIR": str(folder)}
+    process = subprocess.Popen([sys.executable, "-m", "uvicorn", "cellbench.web.app:create_app", "--factory",
+                                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                                "--no-access-log", "--timeout-keep-alive", "120"], env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the server did not start")
+
+
+async def open_loop(client: httpx.AsyncClient, paths, rate: float, seconds: float, headers) -> dict:
+    """Send at a fixed rate; latency counts from each request's scheduled time."""
+    latencies: list[float] = []
+    errors = 0
+    start = time.perf_counter()
+    total = int(rate * seconds)
+
+    async def one(k: int) -> None:
+        nonlocal errors
+        scheduled = start + k / rate
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        try:
+            response = await client.get(paths(k), headers=headers)
+            ok = response.status_code == 200
+        except httpx.TransportError:
+            ok = False
+        latencies.append(time.perf_counter() - scheduled)
+        errors += not ok
+
+    await asyncio.gather(*(one(k) for k in range(total)))
+    elapsed = time.perf_counter() - start
+    ordered = sorted(latencies)
+    return {"requests": total, "errors": errors, "rate": total / elapsed,
+            "p50_ms": 1000 * statistics.median(ordered), "p99_ms": 1000 * ordered[int(0.99 * (len(ordered) - 1))]}
+
+
+async def closed_loop(client: httpx.AsyncClient, paths, seconds: float, headers, concurrency: int = 8) -> float:
+    """Requests per second with ``concurrency`` clients back to back (the server's ceiling)."""
+    done = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker(w: int) -> None:
+        nonlocal done
+        k = w
+        while time.perf_counter() < stop:
+            await client.get(paths(k), headers=headers)
+            done += 1
+            k += concurrency
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(w) for w in range(concurrency)))
+    return done / (time.perf_counter() - start)
+
+
+async def measure(port: int, token: str, rate: float, seconds: float, tests: int) -> dict:
+    auth = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(7)
+    visible = [k + 1 for k in range(tests) if k % len(ORGANISATIONS) == 0 or TIERS[k % len(TIERS)] != "private"]
+    offsets = [rng.randrange(0, 2000) for _ in range(100_000)]
+    ids = [rng.choice(visible) for _ in range(100_000)]
+    workloads = {
+        "health (anchor)": (lambda k: "/api/v1/health", {}),
+        "GET /tests?limit=50": (lambda k: f"/api/v1/tests?limit=50&offset={offsets[k % len(offsets)]}", auth),
+        "GET /tests/{id}": (lambda k: f"/api/v1/tests/{ids[k % len(ids)]}", auth),
+    }
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    results = {}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
+        for name, (paths, headers) in workloads.items():
+            await open_loop(client, paths, rate, 2.0, headers)  # warm-up
+            results[name] = await open_loop(client, paths, rate, seconds, headers)
+            results[name]["max_rps"] = await closed_loop(client, paths, 5.0, headers)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=100.0, help="requests per second (open loop)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measurement time per endpoint")
+    parser.add_argument("--tests", type=int, default=10_000, help="tests in the store")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cellbench-bench-api-") as tmp:
+        folder = Path(tmp)
+        url, token = seed(folder, args.tests)
+        port = free_port()
+        server = start_server(url, folder, port)
+        try:
+            results = asyncio.run(measure(port, token, args.rate, args.seconds, args.tests))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    anchor = results["health (anchor)"]
+    print(f"cellbench API on loopback: {args.tests} tests in SQLite, open loop at {args.rate:g} req/s for "
+          f"{args.seconds:g} s per endpoint, {os.cpu_count()} CPUs")
+    print(f"{'endpoint':<22} {'p50 ms':>8} {'p99 ms':>8} {'rate/s':>8} {'errors':>7} {'max req/s':>10} "
+          f"{'p99 / anchor':>13}")
+    for name, r in results.items():
+        print(f"{name:<22} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} {r['rate']:8.1f} {r['errors']:7d} "
+              f"{r['max_rps']:10.0f} {r['p99_ms'] / anchor['p99_ms']:13.1f}")
+    worst = max(r["p99_ms"] for name, r in results.items() if name != "health (anchor)")
+    print(f"target p99 < 100 ms at {args.rate:g} req/s: {'met' if worst < 100 else 'NOT met'} (worst p99 {worst:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
