@@ -72,7 +72,7 @@ def dqdv_traces(measurement: Measurement) -> list[dict[str, Any]]:
     traces = []
     keys = curves.select("cycle", "step_number", "step_type").unique(maintain_order=True).rows()
     for cycle, step, step_type in keys[:2 * MAX_CYCLES_DRAWN]:
-        part = _thin(curves.filter((pl.col("cycle") == cycle) & (pl.col("step_number") == step)))
+        part = _thin(curves.filter(pl.col("cycle").eq_missing(cycle) & pl.col("step_number").eq_missing(step)))
         traces.append({"type": "scattergl", "mode": "lines", "name": f"cycle {cycle} {step_type} (step {step})",
                        "x": part["voltage_V"].to_list(), "y": part["dqdv_Ah_per_V"].to_list()})
     return traces
