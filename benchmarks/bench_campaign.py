@@ -91,6 +91,11 @@ def main() -> None:
     print(f"1 worker  (anchor):    {one:.3f} evaluations/s  (mean evaluation {eval_1:.2f} s in the worker)")
     print(f"2 workers (cellbench): {two:.3f} evaluations/s  (mean evaluation {eval_2:.2f} s in the worker)")
     print(f"ratio 2 workers / 1 worker: {two / one:.2f}x  (target >= 1.7x)")
+    # How busy Dask kept the workers: evaluations/s x seconds per evaluation / workers. Near 1 means the loop
+    # and scheduler add little; a ratio below 2 with busy workers means the evaluations themselves slowed down
+    # (the mean evaluation time rose: the cores were shared with other work).
+    print(f"worker utilisation: 1 worker {one * eval_1:.0%}, 2 workers {two * eval_2 / 2:.0%}; "
+          f"evaluation slowdown with 2 workers {eval_2 / eval_1:.2f}x (1.00x on two free cores)")
     dispatch = max(0.0, 1.0 / one - eval_1)  # what 1 worker spends per evaluation beyond evaluating
     per_eval = eval_1 + dispatch
     cluster_limit = 100 / per_eval
