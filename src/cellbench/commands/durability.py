@@ -137,6 +137,25 @@ def register(app: typer.Typer) -> None:
                           f"{100 * r['cathode_contact_loss']:.2f}")
         console.print(table)
 
+    @ageing_app.command("early-life")
+    def early_life(test: Path = typer.Argument(..., help="cycling test: cycler file or Parquet"),
+                   early: int = typer.Option(10, "--early", help="early cycle"),
+                   late: int = typer.Option(100, "--late", help="late cycle"),
+                   json: bool = typer.Option(False, "--json")) -> None:
+        """ΔQ(V) features between an early and a late cycle (Severson et al. 2019): var, min, mean of ΔQ."""
+        from cellbench.durability import delta_q_features
+        from cellbench.measurements import read
+
+        features = delta_q_features(read(test), early_cycle=early, late_cycle=late)
+        if json:
+            print_json({k: (None if isinstance(v, float) and v == float("-inf") else v) for k, v in features.items()})
+            return
+        if features["identical_curves"]:
+            console.print(f"cycles {early} and {late} have identical discharge curves (ΔQ = 0): nothing to predict from")
+            return
+        console.print(f"log10 var ΔQ = {features['log10_var_delta_q']:.3f}; min ΔQ = "
+                      f"{1000 * features['min_delta_q_Ah']:.3f} mAh; mean ΔQ = {1000 * features['mean_delta_q_Ah']:.3f} mAh")
+
     @app.command("diagnose")
     def diagnose(test: Path = typer.Argument(..., help="aged test: cycler file or Parquet with check-ups"),
                  cell: str = typer.Option(None, "--cell", help="cell id or YAML (default: the simulated test's cell)"),

@@ -10,16 +10,19 @@
 - :func:`fit_acceleration` / :func:`plan_tests` Arrhenius (+ SOC, C-rate) stress fits, predictions with a band, plans;
 - :func:`load_laws` / :func:`age` empirical ageing laws per mechanism; :func:`aged_cell` / :func:`ageing_test` on the
   virtual cycler;
-- :func:`read_spectrum` / :func:`fit_spectrum` / :func:`track_resistances` impedance spectra and their arcs.
+- :func:`read_spectrum` / :func:`fit_spectrum` / :func:`track_resistances` impedance spectra and their arcs;
+- :func:`delta_q_features` / :class:`EarlyLifeModel` / :func:`simulated_cohort` early-life prediction (ΔQ(V)).
 """
 
 from cellbench.durability.acceleration import AgeingData, fit_acceleration, plan_tests
 from cellbench.durability.ageing import AgeingState, Cycling, Storage, age, aged_cell, ageing_test, load_laws
 from cellbench.durability.degradation_map import DegradationMap, Mechanism, load_map, rank
 from cellbench.durability.diagnosis import Diagnosis, diagnose, missing_steps
+from cellbench.durability.early_life import EarlyLifeModel, delta_q_features, simulated_cohort
 from cellbench.durability.eis import Spectrum, fit_spectrum, read_spectrum, track_resistances
 from cellbench.durability.electrode_balance import ElectrodeBalance, fit_balance
 
 __all__ = ["DegradationMap", "Mechanism", "load_map", "rank", "Diagnosis", "diagnose", "missing_steps",
            "ElectrodeBalance", "fit_balance", "AgeingData", "fit_acceleration", "plan_tests", "AgeingState",
-           "Cycling", "Storage", "age", "aged_cell", "ageing_test", "load_laws", "Spectrum", "fit_spectrum", "read_spectrum", "track_resistances"]
+           "Cycling", "Storage", "age", "aged_cell", "ageing_test", "load_laws", "Spectrum", "fit_spectrum", "read_spectrum", "track_resistances",
+           "EarlyLifeModel", "delta_q_features", "simulated_cohort"]
