@@ -20,3 +20,16 @@ def test_three_pulses_at_three_socs():
     # OCV is lower at low SOC, so the voltage under the same current is too
     power = [metrics.pulse_power(m, occurrence=k).value for k in range(3)]
     assert power[0] > power[1] > power[2]
+
+
+@pytest.mark.slow
+def test_simulate_many_reports_progress_in_order():
+    from cellbench.simulate import simulate_many
+
+    seen = []
+    jobs = [(cells.load("std-2.1"), f"Set SOC to 100%; Discharge at {c}C for 30 s", {"thermal": "isothermal"})
+            for c in (1, 2, 3)]
+    results = simulate_many(jobs, workers=2, progress=lambda done, total: seen.append((done, total)))
+    assert len(results) == 3 and all(hasattr(r, "data") for r in results)
+    assert seen[-1] == (3, 3)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

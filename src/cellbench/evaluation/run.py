@@ -168,12 +168,7 @@ def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, time
 
     batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
              for job in jobs]
-    if progress:
-        progress(0, len(batch))
-    results = simulate_many(batch, workers=workers, timeout_s=timeout_s)
-    if progress:
-        progress(len(batch), len(batch))
-    return results
+    return simulate_many(batch, workers=workers, timeout_s=timeout_s, progress=progress)
 
 
 def metric_key(item_id: str, spec: MetricSpec) -> str:

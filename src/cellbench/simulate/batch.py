@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import time
 from multiprocessing.connection import wait
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 from cellbench.errors import CellbenchError, SimulationError
@@ -30,18 +30,27 @@ Job = tuple[Any, Any, dict[str, Any]]  # (design, protocol, options for simulate
 _OPTION_NAMES = {"temperature_C", "model", "thermal", "overrides", "extra_columns"}
 
 
-def simulate_many(jobs: Iterable[Job], *, workers: int = 2, timeout_s: float = 120.0) -> list[Measurement | CellbenchError]:
+def simulate_many(jobs: Iterable[Job], *, workers: int = 2, timeout_s: float = 120.0,
+                  progress: Callable[[int, int], None] | None = None) -> list[Measurement | CellbenchError]:
     """Simulate every (design, protocol, options) job; results in job order, an error object in place of a
-    failed job. Options are simulate()'s keywords: temperature_C, model, thermal, overrides, extra_columns."""
+    failed job. Options are simulate()'s keywords: temperature_C, model, thermal, overrides, extra_columns.
+    `progress(done, total)` is called in this process as jobs finish (for a progress bar)."""
     prepared = [_prepare(job) for job in jobs]
     runnable = [p for p in prepared if not isinstance(p, CellbenchError)]
+    total = len(prepared)
+    report = progress or (lambda done, total: None)
+    report(total - len(runnable), total)
     _warm_up(runnable)
     if workers <= 1 or len(runnable) <= 1 or not _fork_available():
-        results = [p if isinstance(p, CellbenchError) else _run(p, timeout_s) for p in prepared]
+        results = []
+        for p in prepared:
+            results.append(p if isinstance(p, CellbenchError) else _run(p, timeout_s))
+            report(len(results), total)
     else:
         results = list(prepared)
         pending = [i for i, p in enumerate(prepared) if not isinstance(p, CellbenchError)]
-        _run_in_workers(prepared, pending, results, workers, timeout_s)
+        _run_in_workers(prepared, pending, results, workers, timeout_s,
+                        on_done=lambda finished: report(total - len(runnable) + finished, total))
     return [r.to_measurement() if isinstance(r, RawRun) else r for r in results]
 
 
@@ -106,7 +115,8 @@ def _worker(conn, prepared: list[_Prepared]) -> None:
         conn.send((index, _run(prepared[index], None)))
 
 
-def _run_in_workers(prepared, pending: list[int], results: list, workers: int, timeout_s: float) -> None:
+def _run_in_workers(prepared, pending: list[int], results: list, workers: int, timeout_s: float,
+                    on_done: Callable[[int], None] = lambda finished: None) -> None:
     ctx = mp.get_context("fork")
     pool: dict[Any, dict[str, Any]] = {}
 
@@ -119,6 +129,14 @@ def _run_in_workers(prepared, pending: list[int], results: list, workers: int, t
     for _ in range(min(workers, len(pending))):
         start_worker()
     queue = list(pending)
+    finished = 0
+
+    def done(index: int, result) -> None:
+        nonlocal finished
+        results[index] = result
+        finished += 1
+        on_done(finished)
+
     try:
         while queue or any(w["job"] is not None for w in pool.values()):
             for conn, w in pool.items():
@@ -135,17 +153,17 @@ def _run_in_workers(prepared, pending: list[int], results: list, workers: int, t
                     index = pool[conn]["job"]
                     result = SimulationError(f"job {index} ({prepared[index].cell.name}): the worker process died")
                     _replace(pool, conn, start_worker)
-                    results[index] = result
+                    done(index, result)
                     continue
-                results[index] = result
+                done(index, result)
                 pool[conn]["job"] = None
             now = time.monotonic()
             for conn in [c for c, w in pool.items() if w["job"] is not None and now - w["started"] > timeout_s]:
                 index = pool[conn]["job"]
                 p = prepared[index]
-                results[index] = SimulationError(
+                done(index, SimulationError(
                     f"{p.cell.name}, protocol '{p.protocol.name}': no result within the time limit of {timeout_s:g} s; "
-                    "likely cause: a stiff state or a very long protocol (raise timeout_s or shorten the protocol)")
+                    "likely cause: a stiff state or a very long protocol (raise timeout_s or shorten the protocol)"))
                 _replace(pool, conn, start_worker)
     finally:
         for conn, w in pool.items():
