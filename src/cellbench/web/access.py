@@ -30,6 +30,7 @@ from cellbench.errors import AccessDenied, InputError, NotFound
 from cellbench.store.models import ACCESS_TIERS, Organisation, Test
 from cellbench.store.platform import (AuditEntry, Consortium, EvaluationRun, PlatformMaterial, RecordGrant,
                                       Sample)
+from cellbench.web.audit import writer_for
 from cellbench.web.identity import Principal
 
 MODELS: dict[str, Any] = {"material": PlatformMaterial, "sample": Sample, "test": Test,
@@ -63,10 +64,9 @@ def fetch(db: Session, kind: str, record_id: int, principal: Principal, *, via: 
     if row is None:
         raise NotFound(f"no {kind} with id {record_id}")
     if row.access_tier != "public":
-        db.add(AuditEntry(user_id=principal.user_id, reader_organisation_id=principal.organisation_id,
-                          owner_organisation_id=row.owner_organisation_id, record_kind=kind, record_id=row.id,
-                          action=action, via=via))
-        db.commit()
+        writer_for(db.get_bind()).record(user_id=principal.user_id, reader_organisation_id=principal.organisation_id,
+                                         owner_organisation_id=row.owner_organisation_id, record_kind=kind,
+                                         record_id=row.id, action=action, via=via)
     return row
 
 

@@ -1,0 +1,89 @@
+"""Audit entries written by one writer thread per database, in group commits.
+
+Every read of a non-public record must be in the audit log before the record is served. Written by each request
+in its own transaction, these writes contend for the database's write lock (on SQLite, waiting writers sleep in
+the busy handler), which capped detail reads at a few dozen a second. Here a request hands its entry to the
+database's writer thread and waits until the batch holding it has committed: still nothing is served unaudited,
+but one transaction carries every entry that arrived meanwhile.
+
+>>> from sqlalchemy import create_engine
+>>> writer_for(create_engine("sqlite://")) is not None
+True
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Any
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session
+
+from cellbench.errors import CellbenchError
+from cellbench.store.models import utc_now
+from cellbench.store.platform import AuditEntry
+
+log = logging.getLogger("cellbench.web.audit")
+MAX_BATCH = 500
+WAIT_SECONDS = 30.0
+
+
+class _Pending:
+    __slots__ = ("entry", "done", "error")
+
+    def __init__(self, entry: dict[str, Any]):
+        self.entry, self.done, self.error = entry, threading.Event(), None
+
+
+class AuditWriter:
+    """The writer thread of one engine (started on first use)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._queue: queue.Queue[_Pending] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="cellbench-audit", daemon=True)
+        self._thread.start()
+
+    def record(self, **entry: Any) -> None:
+        """Write one entry; returns once it is committed (raises if it could not be)."""
+        pending = _Pending({"at": utc_now(), **entry})
+        self._queue.put(pending)
+        if not pending.done.wait(WAIT_SECONDS):
+            raise CellbenchError("the audit log did not answer in time; the record is not served unaudited")
+        if pending.error is not None:
+            raise CellbenchError(f"the audit log could not be written ({pending.error}); "
+                                 "the record is not served unaudited")
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < MAX_BATCH:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            error = None
+            try:
+                with Session(self.engine) as db:
+                    db.execute(insert(AuditEntry), [p.entry for p in batch])
+                    db.commit()
+            except Exception as exc:  # the waiting requests turn this into an error answer
+                log.exception("audit batch of %d entries failed", len(batch))
+                error = exc
+            for pending in batch:
+                pending.error = error
+                pending.done.set()
+
+
+_writers: dict[int, AuditWriter] = {}
+_lock = threading.Lock()
+
+
+def writer_for(engine: Engine) -> AuditWriter:
+    with _lock:
+        writer = _writers.get(id(engine))
+        if writer is None or writer.engine is not engine:
+            writer = _writers[id(engine)] = AuditWriter(engine)
+        return writer
