@@ -82,3 +82,14 @@ def test_user_map_with_unknown_indicator_is_an_input_error(tmp_path):
                    " indicators: {colour: 1}}\n")
     with pytest.raises(InputError, match="colour"):
         load_map(bad)
+
+
+def test_a_curve_the_design_cannot_describe_is_flagged_not_ranked(fresh):
+    # drop the low-rate curve by 0.4 V from mid-discharge on: a step no pair of the design's OCP tables can follow
+    frame = checkup(fresh, resistance_ohm=5.0, rated_Ah=RATED_AH, noise_mV=0.2)
+    bent = frame.with_columns(pl.when((pl.col("test_time_second") > 40000) & (pl.col("current_ampere") < 0)
+                                      & (pl.col("current_ampere") > -0.001))
+                              .then(pl.col("voltage_volt") - 0.4).otherwise(pl.col("voltage_volt")).alias("voltage_volt"))
+    d = diagnose(Measurement(bent), DESIGN, require_pulses=False)
+    assert not d.reliable and d.ranked == []
+    assert d.notes[0].startswith("UNRELIABLE")

@@ -177,19 +177,21 @@ def register(app: typer.Typer) -> None:
             print_json(result.as_dict())
             return
         fmt = lambda x: "—" if x is None else f"{100 * x:.1f} %"  # noqa: E731
+        for note in result.notes:
+            console.print(f"note: {note}")
         console.print(f"against: {result.reference}; fit {result.aged_fit.rms_error_mV:.1f} mV rms")
         console.print(f"lithium inventory lost {fmt(result.losses['lli'])}, cathode active material lost "
                       f"{fmt(result.losses['lam_cathode'])}, anode {fmt(result.losses['lam_anode'])}, "
                       f"capacity retention {fmt(result.capacity_retention)}, resistance growth "
                       f"{fmt(result.resistance_growth)}")
+        if not result.ranked:
+            return
         table = Table(title=f"mechanisms (degradation-factor map {result.map_version})")
         for col in ("mechanism", "match", "evidence"):
             table.add_column(col)
         for r in result.ranked:
             table.add_row(r.mechanism.name, f"{r.score:.2f}", "; ".join(r.evidence) or "—")
         console.print(table)
-        for note in result.notes:
-            console.print(f"note: {note}")
 
     @app.command("eis")
     def eis(file: Path = typer.Argument(..., help="BioLogic .mpr/.mpt, Maccor EIS export or CSV spectrum"),

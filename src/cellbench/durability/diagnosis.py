@@ -37,6 +37,9 @@ LOW_RATE_MAX_C = 0.1
 #: share of the rated capacity a low-rate discharge must cover for the fit to see both electrodes' features
 LOW_RATE_MIN_SHARE = 0.5
 PULSE_AFTER_S = 10.0
+#: above this rms misfit the design's OCP tables do not describe the cell's curve, and the losses mean nothing
+#: (a good fit of a clean low-rate curve is a few mV: polarisation is fitted as a constant)
+FIT_RMS_LIMIT_MV = 15.0
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Diagnosis:
     ranked: list[RankedMechanism]
     map_version: str
     notes: list[str] = field(default_factory=list)
+    reliable: bool = True
 
     def as_dict(self) -> dict:
         def rounded(x):
@@ -62,6 +66,7 @@ class Diagnosis:
             "capacity_retention": rounded(self.capacity_retention),
             "resistance_growth": rounded(self.resistance_growth),
             "reference": self.reference,
+            "reliable": self.reliable,
             "aged_balance": {k: rounded(v) for k, v in self.aged_fit.balance.as_dict().items()},
             "fit_rms_error_mV": round(self.aged_fit.rms_error_mV, 3), "fit_points": self.aged_fit.points,
             "polarisation_V": round(self.aged_fit.polarisation_V, 5),
@@ -173,6 +178,13 @@ def diagnose(aged: Measurement, design: CellDesign, *, reference: Measurement | 
                   / _mean_pulse_resistance(aged_pulses.filter(pl.col("cycle") == first)) - 1.0)
     else:
         notes.append("resistance growth not measured: pulses from one check-up only and no reference")
+    misfits = [f"{name} fit {fit.rms_error_mV:.0f} mV rms" for name, fit in (("aged", aged_fit),
+               ("reference", reference_fit)) if fit is not None and fit.rms_error_mV > FIT_RMS_LIMIT_MV]
+    if misfits:
+        notes.insert(0, f"UNRELIABLE: {', '.join(misfits)} (limit {FIT_RMS_LIMIT_MV:g} mV): the design's OCP tables do "
+                        "not describe this cell's low-rate curve (another chemistry, or not a near-equilibrium "
+                        "curve), so the losses and the ranking are not meaningful; mechanisms are not ranked")
     observed = dict(losses, resistance_growth=growth)
     return Diagnosis(losses, retention, growth, source, aged_fit, reference_fit,
-                     rank(degradation_map, observed), degradation_map.version, notes)
+                     [] if misfits else rank(degradation_map, observed), degradation_map.version, notes,
+                     reliable=not misfits)
