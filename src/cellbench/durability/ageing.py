@@ -187,13 +187,13 @@ def aged_cell(design, state: AgeingState, overrides: dict[str, float] | None = N
     contact = float(pv["Positive electrode contact ratio"]) if "Positive electrode contact ratio" in pv.keys() else 1.0
     cell = with_overrides(fresh, {"cathode_film_resistance_ohm_cm2": film,
                                   "cathode_contact_ratio": contact * (1.0 - state.cathode_contact_loss)})
-    if "negative" not in fresh.stoichiometry_0_100:  # lithium metal: only the cathode's lithium and material
-        y0, y100 = fresh.stoichiometry_0_100["positive"]
+    if "negative" not in fresh.stoichiometry_0_100:
+        # lithium-metal anode: the metal's excess supplies the lithium lost, so only cathode material is lost
         pv = cell.parameter_values
         pv.update({"Positive electrode active material volume fraction":
                    pv["Positive electrode active material volume fraction"] * (1.0 - state.lam_cathode)})
-        return replace(cell, stoichiometry_0_100={"positive": (min(y0, 1.0), y100)})
-    (x0, x100), (y0, y100) = fresh.stoichiometry_0_100["negative"], fresh.stoichiometry_0_100["positive"]
+        return cell
+    (_, x100), (y0, y100) = fresh.stoichiometry_0_100["negative"], fresh.stoichiometry_0_100["positive"]
     balance = ElectrodeBalance(Electrodes.of(design), _electrode_Ah_per_stoichiometry(pv, "Positive"), y100,
                                _electrode_Ah_per_stoichiometry(pv, "Negative"), x100, 0.0, 0.0)
     balance = replace(balance, voltage_top_V=float(balance.ocv(0.0)),
