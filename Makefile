@@ -20,8 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# Benchmarks need their anchors (TauFactor, cellpy: the `bench` extra). Install the CPU build of torch first on a
+# machine where pip would otherwise pick a CUDA build.
 bench: $(STAMP)
-	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info
