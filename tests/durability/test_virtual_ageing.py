@@ -42,3 +42,26 @@ def test_storage_item_ages_faster_at_full_charge_and_cycle_item_reports_cycles()
     cycle = cycle_item(DESIGN, {"temperature_C": 45, "days": 14})
     assert cycle["metrics"]["equivalent_full_cycles"] == pytest.approx(14 * 11.0)
     assert cycle["metrics"]["capacity_retention"] < 1.0
+
+
+@pytest.mark.slow
+def test_28_day_virtual_cycler_storage_at_45_and_60C_predicts_10_years_at_25C_within_its_band():
+    import numpy as np
+
+    from cellbench.durability.acceleration import AgeingData, fit_acceleration
+
+    laws = load_laws()
+    rows = [(T, r["days"], r["capacity_retention"]) for T in (45.0, 60.0)
+            for r in ageing_test(DESIGN, laws, kind="storage", temperature_C=T, soc=1.0, checkpoints=[0, 7, 14, 21, 28])]
+    truth = ageing_test(DESIGN, laws, kind="storage", temperature_C=25.0, soc=1.0, checkpoints=[0, 3650])[-1]
+    T, days, retention = (np.array(c, float) for c in zip(*rows))
+    # noise-free: the fit lands on the simulated 10-year retention to 0.1 points
+    assert fit_acceleration(AgeingData(T, days, retention)).predict(25.0, 3650.0, soc=1.0).retention == pytest.approx(
+        truth["capacity_retention"], abs=1e-3)
+    # with 0.2 % check-up noise the 95 % band must hold the truth in most repeats (40 repeats: at least 34)
+    inside = 0
+    for seed in range(40):
+        noisy = retention + np.random.default_rng(seed).normal(0.0, 0.002, len(retention))
+        p = fit_acceleration(AgeingData(T, days, noisy)).predict(25.0, 3650.0, soc=1.0)
+        inside += p.retention_low <= truth["capacity_retention"] <= p.retention_high
+    assert inside >= 34
