@@ -3,8 +3,8 @@
 >>> from cellbench.web import create_app, WebSettings
 >>> import tempfile; folder = tempfile.mkdtemp()
 >>> app = create_app(WebSettings(database_url=f"sqlite:///{folder}/cb.db", data_dir=folder))
->>> sorted({r.path for r in app.routes} & {"/api/v1/health", "/login", "/docs"})
-['/api/v1/health', '/docs', '/login']
+>>> [path for path in app.openapi()["paths"] if "health" in path]
+['/api/v1/health']
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import anyio.to_thread
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,11 +24,13 @@ from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.store import Store
 from cellbench.web import api, pages
+from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
 from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+REQUEST_THREADS = 12  # the store's pool holds 5 + 10 connections; the audit writer keeps one
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,13 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Fewer request threads than pooled database connections: a request never waits for a connection that
+        # only another waiting request could give back.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         worker.resume()
         yield
         worker.shutdown()
+        close_writer(store.engine)
 
     app = FastAPI(title="cellbench", version=__version__, lifespan=lifespan,
                   description="Open evaluation bench for battery materials and cells: stored tests, materials, "

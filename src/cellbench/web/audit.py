@@ -42,7 +42,7 @@ class AuditWriter:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        self._queue: queue.Queue[_Pending] = queue.Queue()
+        self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="cellbench-audit", daemon=True)
         self._thread.start()
 
@@ -57,26 +57,50 @@ class AuditWriter:
                                  "the record is not served unaudited")
 
     def _run(self) -> None:
+        # The writer keeps its own connection: if it had to take one from the pool it could wait behind the very
+        # requests that are waiting for it.
+        connection = None
         while True:
-            batch = [self._queue.get()]
+            first = self._queue.get()
+            if first is _STOP:
+                if connection is not None:
+                    connection.close()
+                return
+            batch = [first]
             while len(batch) < MAX_BATCH:
                 try:
-                    batch.append(self._queue.get_nowait())
+                    item = self._queue.get_nowait()
                 except queue.Empty:
                     break
+                if item is _STOP:
+                    self._queue.put(item)  # after this batch
+                    break
+                batch.append(item)
             error = None
             try:
-                with Session(self.engine) as db:
+                if connection is None:
+                    connection = self.engine.connect()
+                with Session(bind=connection) as db:
                     db.execute(insert(AuditEntry), [p.entry for p in batch])
                     db.commit()
             except Exception as exc:  # the waiting requests turn this into an error answer
                 log.exception("audit batch of %d entries failed", len(batch))
                 error = exc
+                if connection is not None:
+                    connection.close()
+                    connection = None
             for pending in batch:
                 pending.error = error
                 pending.done.set()
 
 
+    def stop(self) -> None:
+        """Finish what is queued, close the connection, end the thread."""
+        self._queue.put(_STOP)
+        self._thread.join(timeout=WAIT_SECONDS)
+
+
+_STOP = object()
 _writers: dict[int, AuditWriter] = {}
 _lock = threading.Lock()
 
@@ -87,3 +111,11 @@ def writer_for(engine: Engine) -> AuditWriter:
         if writer is None or writer.engine is not engine:
             writer = _writers[id(engine)] = AuditWriter(engine)
         return writer
+
+
+def close_writer(engine: Engine) -> None:
+    """Stop the engine's writer, if it has one (the server's shutdown)."""
+    with _lock:
+        writer = _writers.pop(id(engine), None)
+    if writer is not None and writer.engine is engine:
+        writer.stop()
