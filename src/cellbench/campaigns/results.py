@@ -18,6 +18,7 @@ import yaml
 from cellbench.campaigns import study as st
 from cellbench.campaigns.search_space import MATERIAL_PARAMETERS, apply_parameters
 from cellbench.campaigns.spec import CampaignSpec, base_design
+from cellbench.errors import InputError
 
 
 def trial_rows(study) -> list[dict]:
@@ -88,12 +89,14 @@ def limiting_parameters(front: list[dict], spec: CampaignSpec, *, edge_fraction:
 
 
 def plot_front(data: dict, path: str | Path) -> Path:
-    """An HTML scatter (Plotly, offline) of every trial on the first two objectives, the front highlighted."""
+    """An HTML scatter (Plotly, offline) of every trial on two metrics, the feasible front highlighted."""
     import plotly.graph_objects as go
 
-    metrics = [o["metric"] for o in data["objectives"]][:2]
+    # the first two objectives; with one objective, the first constraint's metric is the other axis
+    names = [o["metric"] for o in data["objectives"]] + [c["metric"] for c in data["constraints"]]
+    metrics = list(dict.fromkeys(names))[:2]
     if len(metrics) < 2:
-        metrics = metrics + ["wall_time_s"]
+        raise InputError("a plot needs two metrics: give the campaign a second objective or a constraint")
     fig = go.Figure()
     for status, colour in (("complete", "#1f77b4"), ("infeasible", "#bbbbbb")):
         rows = [r for r in data["trials"] if r["status"] == status and all(m in r["values"] for m in metrics)]
