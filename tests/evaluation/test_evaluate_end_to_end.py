@@ -17,7 +17,10 @@ SHORT_SUITE = {
          "protocol": "Set SOC to 0%; Charge at 6C until Vmax; Hold at Vmax for 20 minutes or until C/20",
          "metrics": [{"fn": "charged_fraction", "label": "in 10 min", "args": {"within_s": 600}, "key": True},
                      {"fn": "charge_time_to", "args": {"fraction": 0.8}}]},
-        {"id": "storage-45C", "test": "storage", "needs": "ageing model"},
+        {"id": "cycle-life-45C", "test": "cycle life", "runner": "ageing", "conditions": {"temperature_C": 45, "days": 14},
+         "metrics": [{"fn": "capacity_retention", "args": {"key": "capacity_retention"}},
+                     {"fn": "resistance_growth", "args": {"key": "resistance_growth"}}]},
+        {"id": "vibration", "test": "vibration", "needs": "a mechanical model"},
     ],
 }
 
@@ -50,7 +53,10 @@ def test_results_schema_and_report_sections(evaluated):
     for r in doc["metrics"]:
         assert {"name", "unit", "conditions", "baseline", "candidate", "change_pct", "verdict"} <= set(r)
         assert r["verdict"] in ("better", "worse", "same", "n/a")
-    assert doc["not_run"] == [{"item": "storage-45C", "test": "storage", "conditions": {}, "needs": "ageing model"}]
+    assert doc["not_run"] == [{"item": "vibration", "test": "vibration", "conditions": {}, "needs": "a mechanical model"}]
+    retention = next(r for r in doc["metrics"] if r["metric"] == "capacity_retention")
+    assert retention["unit"] == "%" and 80 < retention["baseline"] < 100
+    assert doc["ageing"]["baseline"]["cycle-life-45C"]["rows"]
     assert doc["sensitivity"] and doc["improvement_directions"]
     assert doc["provenance"]["baseline_design_hash"] != doc["provenance"]["candidate_design_hash"]
     html = paths["report"].read_text()

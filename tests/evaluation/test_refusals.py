@@ -55,11 +55,21 @@ def test_unknown_metric_in_a_user_suite(tmp_path):
         evaluation.load_suite(str(path))
 
 
-def test_default_suite_lists_ageing_items_without_numbers():
+def test_default_suite_runs_storage_and_cycle_life_on_the_ageing_model():
     suite = evaluation.load_suite()
-    pending = {i.id: i.needs for i in suite.items if not i.runnable}
-    assert pending == {"storage-45C": "ageing model", "cycle-life-45C": "ageing model"}
-    assert all(item.id in suite.protocols() for item in suite.items if item.runnable)
+    ageing = {i.id: i.test for i in suite.items if i.runner == "ageing"}
+    assert ageing == {"storage-45C": "storage", "cycle-life-45C": "cycle life"}
+    assert all(i.runnable for i in suite.items)
+    assert all(item.id in suite.protocols() for item in suite.items if item.runner == "protocol")
+
+
+def test_ageing_runner_only_for_storage_and_cycle_life(tmp_path):
+    suite = {"id": "mine", "version": "1", "name": "mine", "items": [
+        {"id": "x", "test": "capacity", "runner": "ageing", "metrics": [{"fn": "capacity_retention"}]}]}
+    path = tmp_path / "suite.yaml"
+    path.write_text(yaml.safe_dump(suite))
+    with pytest.raises(InputError, match="the ageing runner runs 'storage' or 'cycle life' tests, not 'capacity'"):
+        evaluation.load_suite(str(path))
 
 
 def test_plans_cover_every_material_type():

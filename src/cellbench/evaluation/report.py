@@ -19,6 +19,7 @@ METRIC_TITLES = {
     "mean_discharge_voltage": "mean discharge voltage", "energy_efficiency": "energy efficiency",
     "pulse_resistance": "10-s pulse resistance", "pulse_power": "10-s pulse power", "charge_time_to": "charge time",
     "charged_fraction": "charged capacity", "max_temperature_rise": "temperature rise",
+    "capacity_retention": "capacity retention", "resistance_growth": "DC-IR growth",
 }
 
 
@@ -109,6 +110,8 @@ def results_document(ev: Evaluation) -> dict[str, Any]:
         "failures": ev.failures,
         "sensitivity": [{k: _num(v) if isinstance(v, float) else v for k, v in r.items()} for r in ev.sensitivity],
         "improvement_directions": improvement_directions(ev),
+        "ageing": {variant: {item: {"rows": rec["rows"], "laws_version": rec.get("laws_version"), "note": rec.get("note")}
+                             for item, rec in items.items()} for variant, items in ev.ageing.items()},
         "run": {"simulations": ev.simulations, "seconds": ev.seconds},
         "provenance": {"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
                        "baseline_design_hash": ev.baseline.content_hash(),

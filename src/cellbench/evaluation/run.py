@@ -46,6 +46,7 @@ class Evaluation:
     measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # variant -> item -> Measurement
     failures: list[dict] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
+    ageing: dict[str, dict] = field(default_factory=dict)  # variant -> item -> the ageing runner's record
     simulations: int = 0
     seconds: float = 0.0
 
@@ -106,8 +107,9 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
     protocols = the_suite.protocols()                    # refuses a bad protocol before simulating
 
     jobs: list[Job] = []
+    simulated = [item for item in the_suite.items if item.runnable and item.runner == "protocol"]
     for variant, design in (("baseline", baseline), ("candidate", candidate)):
-        jobs += [Job(variant, item, design) for item in the_suite.items if item.runnable]
+        jobs += [Job(variant, item, design) for item in simulated]
     varied: list[tuple[str, str, float]] = []
     if sensitivity:
         step_pct, targets = sensitivity_targets(role)
@@ -122,12 +124,11 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
                 if t["target"].endswith("contact_ratio") and design == candidate:
                     continue  # already at the bound
                 varied.append((label, t["name"], sign * step_pct))
-                jobs += [Job(label, item, design) for item in the_suite.items if item.runnable and item.has_key_metric]
+                jobs += [Job(label, item, design) for item in simulated if item.has_key_metric]
 
     result = Evaluation(baseline=baseline, candidate=candidate, role=role, suite=the_suite)
     t0 = time.perf_counter()
     outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress)
-    result.seconds = time.perf_counter() - t0
     result.simulations = len(jobs)
     for job, outcome in zip(jobs, outcomes):
         per_item = result.metrics.setdefault(job.variant, {})
@@ -138,9 +139,46 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
         if job.variant in ("baseline", "candidate"):
             result.measurements.setdefault(job.variant, {})[job.item.id] = outcome
         per_item[job.item.id] = compute_metrics(job.item, outcome, job.design, result.failures, job.variant)
+    # storage and cycle life: check-ups on an ageing cell, in this process (after the forked simulations)
+    for item in (i for i in the_suite.items if i.runnable and i.runner == "ageing"):
+        for variant, design in (("baseline", baseline), ("candidate", candidate)):
+            per_item = result.metrics.setdefault(variant, {})
+            try:
+                record = run_ageing_item(item, design)
+            except CellbenchError as exc:
+                result.failures.append({"variant": variant, "item": item.id, "error": str(exc)})
+                per_item[item.id] = [(spec, None) for spec in item.metrics]
+                continue
+            result.ageing.setdefault(variant, {})[item.id] = record
+            per_item[item.id] = ageing_metrics(item, record, result.failures, variant)
+    result.seconds = time.perf_counter() - t0
     if sensitivity:
         result.sensitivity = sensitivity_table(result, varied)
     return result
+
+
+def run_ageing_item(item: SuiteItem, design: CellDesign) -> dict:
+    from cellbench.durability.evaluation_items import RUNNERS
+
+    return RUNNERS[item.test](design, item.conditions)
+
+
+def ageing_metrics(item: SuiteItem, record: dict, failures: list, variant: str) -> list:
+    """Metrics of an ageing item: `args.key` names the runner's figure (a fraction), reported in %."""
+    from cellbench.analysis.metrics import MetricValue
+    from cellbench.evaluation.suite import RUNNER_METRICS
+
+    out = []
+    for spec in item.metrics:
+        key = spec.args.get("key", spec.fn)
+        if key not in record["metrics"]:
+            failures.append({"variant": variant, "item": item.id, "metric": spec.fn,
+                             "error": f"the ageing runner reports no '{key}'; it reports {', '.join(record['metrics'])}"})
+            out.append((spec, None))
+            continue
+        out.append((spec, MetricValue(spec.fn, 100.0 * float(record["metrics"][key]), RUNNER_METRICS[spec.fn],
+                                      {"days": record.get("days"), **spec.conditions})))
+    return out
 
 
 def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: list, variant: str) -> list:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -21,7 +21,11 @@ DIRECTION = {
     "mean_discharge_voltage": "higher", "energy_efficiency": "higher", "pulse_resistance": "lower",
     "pulse_power": "higher", "charge_time": "lower", "charge_time_to": "lower", "charged_fraction": "higher",
     "max_temperature_rise": "lower",
+    # from the ageing runner (cellbench.durability.evaluation_items)
+    "capacity_retention": "higher", "resistance_growth": "lower",
 }
+#: metrics that come from an item's runner rather than from a function of cellbench.analysis.metrics
+RUNNER_METRICS = {"capacity_retention": "%", "resistance_growth": "%"}
 
 
 class MetricSpec(BaseModel):
@@ -34,7 +38,7 @@ class MetricSpec(BaseModel):
 
     @model_validator(mode="after")
     def _known(self) -> "MetricSpec":
-        if self.fn not in DIRECTION or not hasattr(metric_functions, self.fn):
+        if self.fn not in DIRECTION or not (hasattr(metric_functions, self.fn) or self.fn in RUNNER_METRICS):
             raise ValueError(f"unknown metric '{self.fn}'; known: {', '.join(sorted(DIRECTION))}")
         return self
 
@@ -51,6 +55,8 @@ class SuiteItem(BaseModel):
     id: str
     test: str
     conditions: dict[str, Any] = Field(default_factory=dict)
+    runner: Literal["protocol", "ageing"] = Field("protocol", description="'ageing': a storage or cycle-life "
+                                                   "series of check-ups on an ageing cell (cellbench.durability)")
     protocol: str | None = None
     temperature_C: float = 25.0
     metrics: list[MetricSpec] = Field(default_factory=list)
@@ -58,8 +64,12 @@ class SuiteItem(BaseModel):
 
     @model_validator(mode="after")
     def _runnable_or_declared(self) -> "SuiteItem":
-        if self.needs is None and (not self.protocol or not self.metrics):
-            raise ValueError(f"item '{self.id}' needs a protocol and metrics, or a 'needs' statement")
+        if self.needs is None and not self.metrics:
+            raise ValueError(f"item '{self.id}' needs metrics, or a 'needs' statement")
+        if self.needs is None and self.runner == "protocol" and not self.protocol:
+            raise ValueError(f"item '{self.id}' needs a protocol (or runner: ageing)")
+        if self.runner == "ageing" and self.test not in ("storage", "cycle life"):
+            raise ValueError(f"item '{self.id}': the ageing runner runs 'storage' or 'cycle life' tests, not '{self.test}'")
         return self
 
     @property
@@ -92,7 +102,7 @@ class Suite(BaseModel):
 
         parsed = {}
         for item in self.items:
-            if item.runnable:
+            if item.runnable and item.runner == "protocol":
                 try:
                     parsed[item.id] = Protocol.parse(item.protocol)
                 except InputError as exc:
