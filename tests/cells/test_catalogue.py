@@ -23,7 +23,7 @@ def test_published_figures_within_3_percent(cell_id):
     if n.capacity_mAh:
         assert f.capacity_mAh == pytest.approx(n.capacity_mAh, rel=0.03)
         checked += 1
-    if n.wh_per_l:
+    if n.wh_per_l and not n.rated_discharge_C:  # rated energies are checked against a simulated discharge
         derived = f.wh_per_l_stack if n.wh_per_l_basis == "stack" else f.wh_per_l_outline
         assert derived == pytest.approx(n.wh_per_l, rel=0.03)
         checked += 1

@@ -75,3 +75,18 @@ def test_lithium_foil_anode(hand_design_dict):
     assert f.anode_areal_capacity_mAh_cm2 == pytest.approx(20e-4 * 0.534 * 3860.0)
     # Li metal at 0 V: the full-cell OCV is the cathode OCP itself
     assert f.mean_voltage_V > 3.7
+
+
+def test_anode_limited_balance_keeps_the_spare_cathode_at_its_discharged_end(hand_design_dict):
+    hand_design_dict["anode"]["thickness_um"] = 30.0  # N/P below 1
+    design = make(hand_design_dict)
+    f = cells.figures(design)
+    assert f.np_ratio < 1
+    nmc, graphite = design.active_material("cathode"), design.active_material("anode")
+    soc, ocv = cells.ocv_curve(design)
+    # at 100% SOC both electrodes are at their charged ends; at 0% the anode is empty, the cathode is not full
+    top = nmc.ocp(nmc.stoichiometry_at_100_soc) - graphite.ocp(graphite.stoichiometry_at_100_soc)
+    assert ocv[-1] == pytest.approx(float(top), abs=1e-9)
+    spare = 1 - f.np_ratio
+    x0 = nmc.stoichiometry_at_0_soc + spare * (nmc.stoichiometry_at_100_soc - nmc.stoichiometry_at_0_soc)
+    assert ocv[0] == pytest.approx(float(nmc.ocp(x0) - graphite.ocp(graphite.stoichiometry_at_0_soc)), abs=1e-9)

@@ -136,6 +136,9 @@ class Nominal(BaseModel):
     wh_per_l_basis: Literal["stack", "outline"] = "stack"
     wh_per_kg: float | None = Field(None, gt=0)
     voltage_V: float | None = Field(None, gt=0)
+    rated_discharge_C: float | None = Field(None, gt=0, description="set when the published energy was measured in a "
+                                            "discharge at this rate (a datasheet's rated energy), not from open-circuit "
+                                            "voltages: compare it with a simulated discharge, not with the design's OCV energy")
     source: str
 
 

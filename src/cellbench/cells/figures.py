@@ -3,8 +3,10 @@
 Conventions (docs/cells.md):
 - areal capacity of a layer = thickness × active volume fraction × active density × specific capacity;
 - design capacity = the limiting electrode's areal capacity × electrode area × unit cells;
-- at 0% SOC both electrodes sit at their 0-SOC stoichiometry; charging Q moves each through Q / its capacity
-  of its window, so the full-cell OCV(SOC) = U_cathode − U_anode and the mean voltage is its average over SOC;
+- electrode balance (:func:`window_fractions`): the limiting electrode spans its whole window; the cathode's charged
+  end and the anode's discharged end are where the voltage limits put them, so a cathode with spare capacity keeps it
+  at its discharged end and an anode with spare capacity keeps it at its charged end (unfilled, against plating).
+  The full-cell OCV(SOC) = U_cathode − U_anode and the mean voltage is its average over SOC;
 - stack volume = electrode area × (unit cells × (cathode + separator + anode) + collector foils);
 - outline volume = the packaging's outer box (pouch) or cylinder (can);
 - mass = every solid layer, pore liquid (liquid cells only; ASSB voids are empty), foils and packaging.
@@ -40,14 +42,36 @@ def capacity_mAh(design: CellDesign) -> float:
     return areal * design.area_cm2 * design.stack.unit_cells
 
 
-def ocv_curve(design: CellDesign, points: int = SOC_POINTS) -> tuple[np.ndarray, np.ndarray]:
-    """Full-cell open-circuit voltage against SOC (0..1) from the two electrodes' OCP tables."""
-    soc = np.linspace(0.0, 1.0, points)
+def window_fractions(design: CellDesign) -> dict[str, tuple[float, float]]:
+    """Where each electrode sits in its own window (0 = its 0-SOC end, 1 = its 100-SOC end) at cell 0% and 100% SOC.
+
+    >>> # cathode-limited (N/P 1.25): cathode 0 -> 1, anode 0 -> 0.8; anode-limited (N/P 0.8): cathode 0.2 -> 1
+    """
     q_c = areal_capacity_mAh_cm2(design, "cathode")
     q_a = areal_capacity_mAh_cm2(design, "anode")
     q = min(q_c, q_a)
-    u_c = design.active_material("cathode").potential_at_fraction(soc * q / q_c)
-    u_a = design.active_material("anode").potential_at_fraction(soc * q / q_a)
+    cathode_start = 1.0 - q / q_c  # 0 when the cathode limits
+    return {"cathode": (cathode_start, 1.0), "anode": (0.0, q / q_a)}
+
+
+def stoichiometry_window(design: CellDesign) -> dict[str, tuple[float, float]]:
+    """Lithium stoichiometry of each intercalation electrode at cell 0% and 100% SOC (lithium metal is left out)."""
+    out = {}
+    for electrode, (f0, f100) in window_fractions(design).items():
+        active = design.active_material(electrode)
+        if active.kind == "lithium_metal":
+            continue
+        s0, s100 = active.stoichiometry_at_0_soc, active.stoichiometry_at_100_soc
+        out[electrode] = (s0 + f0 * (s100 - s0), s0 + f100 * (s100 - s0))
+    return out
+
+
+def ocv_curve(design: CellDesign, points: int = SOC_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Full-cell open-circuit voltage against SOC (0..1) from the two electrodes' OCP tables."""
+    soc = np.linspace(0.0, 1.0, points)
+    w = window_fractions(design)
+    u_c = design.active_material("cathode").potential_at_fraction(w["cathode"][0] + soc * (w["cathode"][1] - w["cathode"][0]))
+    u_a = design.active_material("anode").potential_at_fraction(w["anode"][0] + soc * (w["anode"][1] - w["anode"][0]))
     return soc, u_c - u_a
 
 

@@ -27,6 +27,7 @@ import pybamm
 
 from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil, figures
 from cellbench.cells.figures import areal_capacity_mAh_cm2, mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
+from cellbench.cells.figures import stoichiometry_window as figures_stoichiometry_window
 from cellbench.errors import InputError
 from cellbench.materials.records import ActiveMaterial
 from cellbench.simulate import parameter_functions as fn
@@ -201,20 +202,10 @@ def bruggeman_exponent(volume_fraction: float, path_resistance_coefficient: floa
 
 
 def stoichiometry_window(design: CellDesign) -> dict[str, tuple[float, float]]:
-    """Stoichiometries at 0 % and 100 % SOC, the design's convention (cells.figures): both electrodes sit at
-    their 0-SOC stoichiometry when empty, and the limiting electrode's capacity moves each through the same
-    charge."""
-    q_c = areal_capacity_mAh_cm2(design, "cathode")
-    q_a = areal_capacity_mAh_cm2(design, "anode")
-    q = min(q_c, q_a)
-    out = {}
-    for electrode, q_e, key in (("cathode", q_c, "positive"), ("anode", q_a, "negative")):
-        active = design.active_material(electrode)
-        if active.kind == "lithium_metal":
-            continue
-        s0, s100 = active.stoichiometry_at_0_soc, active.stoichiometry_at_100_soc
-        out[key] = (s0, s0 + q / q_e * (s100 - s0))
-    return out
+    """Stoichiometries at 0 % and 100 % SOC by PyBaMM electrode name, from the design's balance convention
+    (:func:`cellbench.cells.figures.stoichiometry_window`)."""
+    names = {"cathode": "positive", "anode": "negative"}
+    return {names[k]: v for k, v in figures_stoichiometry_window(design).items()}
 
 
 def _electrolyte_fraction(design: CellDesign, electrode: str, solid: bool) -> float:
