@@ -1,0 +1,42 @@
+"""Owners change a record's tier from its page; the change takes effect for the named organisation at once."""
+
+from __future__ import annotations
+
+from web_helpers import csrf_of, two_cycles
+
+
+def test_owner_shares_a_test_with_a_named_organisation_from_the_page(platform_factory):
+    platform = platform_factory()
+    for org in ("Owner", "Partner", "Other"):
+        platform.organisation(org)
+    platform.user("o@owner.example", "Owner")
+    partner = platform.user("p@partner.example", "Partner")
+    other = platform.user("x@other.example", "Other")
+    test_id = platform.store.add_measurement(two_cycles(), organisation="Owner").test_id
+    assert platform.client.get(f"/api/v1/tests/{test_id}", headers=partner).status_code == 404
+
+    owner = platform.browser("o@owner.example")
+    changed = owner.post(f"/tests/{test_id}/access", data={"csrf_token": csrf_of(owner), "tier": "named",
+                                                         "organisations": "Partner"}, follow_redirects=False)
+    assert changed.status_code == 303
+    assert "shared with Partner" in owner.get(f"/tests/{test_id}").text
+    assert platform.client.get(f"/api/v1/tests/{test_id}", headers=partner).json()["access_tier"] == "named"
+    assert platform.client.get(f"/api/v1/tests/{test_id}", headers=other).status_code == 404
+
+    # The partner may read but not re-share; the form is not even shown to them.
+    partner_browser = platform.browser("p@partner.example")
+    page = partner_browser.get(f"/tests/{test_id}").text
+    assert "Change access" not in page
+    refused = partner_browser.post(f"/tests/{test_id}/access", data={"csrf_token": csrf_of(partner_browser),
+                                                                    "tier": "public"}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert platform.client.get(f"/api/v1/tests/{test_id}", headers=other).status_code == 404
+
+    # Named without a name, or an unknown organisation, is refused with the field named.
+    empty = owner.post(f"/tests/{test_id}/access", data={"csrf_token": csrf_of(owner), "tier": "named"})
+    assert empty.status_code == 422 and "at least one organisation" in empty.text
+    unknown = platform.client.put(f"/api/v1/tests/{test_id}/access", json={"tier": "named", "organisations": ["Nobody"]},
+                                  headers=platform.auth("o@owner.example"))
+    assert unknown.status_code == 404 and "Nobody" in unknown.json()["detail"]
+    # The failed change left the earlier grant in place.
+    assert platform.client.get(f"/api/v1/tests/{test_id}", headers=partner).status_code == 200
