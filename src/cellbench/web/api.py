@@ -111,16 +111,23 @@ def _iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int) -> dict[str, Any]:
+def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int,
+            with_total: bool = False) -> dict[str, Any]:
+    """A page of the records the principal may read, newest first. ``next_offset`` is None on the last page;
+    ``total`` (a count over every readable record, the costliest part of a list) only when asked for."""
     model = access.MODELS[kind]
     where = [access.visible(kind, principal), *filters]
-    total = db.scalar(select(func.count()).select_from(model).where(*where))
-    rows = db.scalars(select(model).where(*where).order_by(model.id.desc()).limit(limit).offset(offset)).all()
+    rows = db.scalars(select(model).where(*where).order_by(model.id.desc()).limit(limit + 1).offset(offset)).all()
     orgs = org_names(db)
-    return {"total": total, "limit": limit, "offset": offset, "items": [VIEWS[kind](r, orgs) for r in rows]}
+    page = {"limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None,
+            "items": [VIEWS[kind](r, orgs) for r in rows[:limit]]}
+    if with_total:
+        page["total"] = db.scalar(select(func.count()).select_from(model).where(*where))
+    return page
 
 
 Limit = Query(50, ge=1, le=500)
+WithTotal = Query(False, description="also count every record you may read (slower on large stores)")
 Offset = Query(0, ge=0, le=10_000_000)
 
 
@@ -148,11 +155,13 @@ def audit(limit: int = Limit, principal: Principal = Depends(current_principal),
 @router.get("/tests", tags=["tests"])
 def list_tests(cell_id: str | None = Query(None, max_length=200), outcome: Literal["ok", "failed", "negative"] | None = None,
                vendor: str | None = Query(None, max_length=100), limit: int = Limit, offset: int = Offset,
+               with_total: bool = WithTotal,
                principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     filters = [c for c in (Test.cell_id == cell_id if cell_id else None,
                            Test.outcome == outcome if outcome else None,
                            Test.vendor == vendor if vendor else None) if c is not None]
-    return FastJSON(listing(db, "test", principal, filters=filters, limit=limit, offset=offset))
+    return FastJSON(listing(db, "test", principal, filters=filters, limit=limit, offset=offset,
+                            with_total=with_total))
 
 
 @router.get("/tests/{test_id}", tags=["tests"])
@@ -237,9 +246,10 @@ def get_cell(cell_id: str, principal: Principal = Depends(current_principal)):
 
 # -- materials and samples -------------------------------------------------------------------------------------
 @router.get("/materials", tags=["materials"])
-def list_materials(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+def list_materials(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+                   principal: Principal = Depends(current_principal),
                    db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "material", principal, limit=limit, offset=offset))
+    return FastJSON(listing(db, "material", principal, limit=limit, offset=offset, with_total=with_total))
 
 
 @router.post("/materials", tags=["materials"], status_code=201)
@@ -266,9 +276,10 @@ def change_material_access(material_id: RecordId, change: AccessChange, principa
 
 
 @router.get("/samples", tags=["materials"])
-def list_samples(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+def list_samples(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+                 principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "sample", principal, limit=limit, offset=offset))
+    return FastJSON(listing(db, "sample", principal, limit=limit, offset=offset, with_total=with_total))
 
 
 @router.post("/samples", tags=["materials"], status_code=201)
@@ -325,9 +336,10 @@ def get_attachment(kind: Literal["material", "sample"], record_id: RecordId, att
 
 # -- evaluations -------------------------------------------------------------------------------------------------
 @router.get("/evaluations", tags=["evaluations"])
-def list_evaluations(limit: int = Limit, offset: int = Offset, principal: Principal = Depends(current_principal),
+def list_evaluations(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+                     principal: Principal = Depends(current_principal),
                      db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "evaluation", principal, limit=limit, offset=offset))
+    return FastJSON(listing(db, "evaluation", principal, limit=limit, offset=offset, with_total=with_total))
 
 
 @router.post("/evaluations", tags=["evaluations"], status_code=202)

@@ -76,7 +76,7 @@ def logout(request: Request, principal: Principal = Depends(current_principal)):
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, principal: Principal = Depends(current_principal),
               db: Session = Depends(api.db_session)):
-    tests = api.listing(db, "test", principal, limit=10, offset=0)
+    tests = api.listing(db, "test", principal, limit=10, offset=0, with_total=True)
     runs = api.listing(db, "evaluation", principal, limit=10, offset=0)
     return render(request, "dashboard.html", principal, tests=tests, runs=runs)
 
@@ -184,7 +184,8 @@ def tests_page(request: Request, cell_id: str = "", vendor: str = "", outcome: s
                principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
     filters = [c for c in (Test.cell_id == cell_id if cell_id else None, Test.vendor == vendor if vendor else None,
                            Test.outcome == outcome if outcome else None) if c is not None]
-    listing = api.listing(db, "test", principal, filters=filters, limit=50, offset=max(page, 0) * 50)
+    listing = api.listing(db, "test", principal, filters=filters, limit=50, offset=max(page, 0) * 50,
+                          with_total=True)
     return render(request, "tests.html", principal, tests=listing, cell_id=cell_id, vendor=vendor, outcome=outcome,
                   page=max(page, 0), max_upload_mb=request.app.state.settings.max_upload_mb,
                   accepted=", ".join(uploads.CYCLER_SUFFIXES) + ", Maccor .001…")
