@@ -77,7 +77,7 @@ class CampaignSpec(BaseModel):
     thermal: Literal["lumped", "isothermal"] = "lumped"
     temperature_C: float = 25.0
     time_limit_s: float = Field(120.0, gt=0)
-    sampler: Literal["tpe", "nsga2", "random"] = "tpe"
+    sampler: Literal["tpe", "gp", "nsga2", "random"] = "tpe"
     seed: int = 0
     lab: LabSettings | None = None
 

@@ -54,6 +54,16 @@ def _sqlite_normal_sync(dbapi_connection, _record) -> None:
 def sampler_for(spec: CampaignSpec) -> optuna.samplers.BaseSampler:
     if spec.sampler == "random":
         return optuna.samplers.RandomSampler(seed=spec.seed)
+    if spec.sampler == "gp":
+        # Gaussian-process Bayesian optimisation: few evaluations, pushes parameters to their bounds when that
+        # pays; needs PyTorch (the `bench` extra), so it is opt-in
+        try:
+            import torch  # noqa: F401
+        except ImportError:
+            raise InputError("sampler 'gp' needs PyTorch: pip install torch (or use sampler 'tpe')",
+                             location="sampler") from None
+        return optuna.samplers.GPSampler(seed=spec.seed, deterministic_objective=True,
+                                         n_startup_trials=max(4, min(20, spec.budget // 10)))
     if spec.sampler == "nsga2":
         return optuna.samplers.NSGAIISampler(seed=spec.seed, population_size=max(8, min(50, spec.budget // 4)))
     return optuna.samplers.TPESampler(seed=spec.seed, multivariate=True,
