@@ -40,3 +40,22 @@ def test_owner_shares_a_test_with_a_named_organisation_from_the_page(platform_fa
     assert unknown.status_code == 404 and "Nobody" in unknown.json()["detail"]
     # The failed change left the earlier grant in place.
     assert platform.client.get(f"/api/v1/tests/{test_id}", headers=partner).status_code == 200
+
+
+def test_attachments_are_served_by_their_name_s_type_never_the_uploader_s(platform_factory):
+    platform = platform_factory()
+    platform.organisation("Owner")
+    headers = platform.user("o@owner.example", "Owner")
+    material = platform.client.post("/api/v1/materials", headers=headers, json={"datasheet": {
+        "name": "binder", "role": "binder", "density_g_cm3": 1.77, "sources": {"default": "sheet"}}}).json()
+    attached = platform.client.post(f"/api/v1/materials/{material['id']}/attachments", headers=headers,
+                                    files={"file": ("notes.txt", b"<script>alert(1)</script>", "text/html")})
+    assert attached.json()["media_type"] == "text/plain"
+    served = platform.client.get(f"/api/v1/materials/{material['id']}/attachments/{attached.json()['id']}",
+                                 headers=headers)
+    assert served.headers["content-type"].startswith("text/plain")
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert served.headers["content-disposition"].startswith("attachment")
+    page = platform.client.post(f"/api/v1/materials/{material['id']}/attachments", headers=headers,
+                                files={"file": ("page.html", b"<html></html>", "text/html")})
+    assert page.status_code == 422 and "cannot be attached" in page.json()["detail"]

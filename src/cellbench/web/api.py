@@ -6,6 +6,7 @@ Records the caller may not see answer ``404`` exactly like ids that do not exist
 from __future__ import annotations
 
 import json
+import mimetypes
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -127,6 +128,7 @@ def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: 
 
 
 Limit = Query(50, ge=1, le=500)
+NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
 WithTotal = Query(False, description="also count every record you may read (slower on large stores)")
 Offset = Query(0, ge=0, le=10_000_000)
 
@@ -320,7 +322,10 @@ def add_attachment(kind: Literal["material", "sample"], record_id: RecordId, req
         raise NotFound(f"no {kind} with id {record_id} of yours")
     name, size, sha = uploads.save_attachment(request.app.state.store, file.file, file.filename,
                                               max_bytes=request.app.state.settings.max_upload_bytes)
-    return attachment_view(samples.attach(db, kind, record_id, name, size, sha, file.content_type or ""))
+    # The type comes from the (checked) name, never from the uploader: a .txt declared as text/html must not
+    # be served back as a page on this site.
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return attachment_view(samples.attach(db, kind, record_id, name, size, sha, media_type))
 
 
 @router.get("/{kind}s/{record_id}/attachments/{attachment_id}", tags=["materials"], response_class=FileResponse)
@@ -331,7 +336,7 @@ def get_attachment(kind: Literal["material", "sample"], record_id: RecordId, att
     if row is None or row.record_kind != kind or row.record_id != record_id:
         raise NotFound(f"no attachment {attachment_id} on {kind} {record_id}")
     return FileResponse(request.app.state.store.data_dir / "attachments" / row.content_sha256,
-                        filename=row.filename, media_type=row.media_type)
+                        filename=row.filename, media_type=row.media_type, headers=NO_SNIFF)
 
 
 # -- evaluations -------------------------------------------------------------------------------------------------
@@ -380,7 +385,9 @@ def evaluation_report(evaluation_id: RecordId, principal: Principal = Depends(cu
                       db: Session = Depends(db_session)):
     """The HTML report of a finished evaluation."""
     row = access.fetch(db, "evaluation", evaluation_id, principal, via="api", action="read report")
-    return FileResponse(evaluations.report_file(row), media_type="text/html")
+    # The report carries its own scripts (Plotly); sandboxed, they run without this site's origin.
+    return FileResponse(evaluations.report_file(row), media_type="text/html",
+                        headers={**NO_SNIFF, "Content-Security-Policy": "sandbox allow-scripts"})
 
 
 @router.put("/evaluations/{evaluation_id}/access", tags=["evaluations"])

@@ -7,6 +7,7 @@ Pages call the same functions as the API (:mod:`cellbench.web.access`, ``samples
 from __future__ import annotations
 
 import json
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ def _attach_all(request: Request, db: Session, kind: str, record_id: int, files:
             continue  # an empty file input in the form
         name, size, sha = uploads.save_attachment(request.app.state.store, upload.file, upload.filename,
                                                   max_bytes=request.app.state.settings.max_upload_bytes)
-        samples.attach(db, kind, record_id, name, size, sha, upload.content_type or "")
+        samples.attach(db, kind, record_id, name, size, sha, mimetypes.guess_type(name)[0] or "application/octet-stream")
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
