@@ -78,3 +78,16 @@ def test_example_campaigns_pass_the_checks():
     assert len(examples) >= 2
     for path in examples:
         assert load_campaign(path).budget >= 1
+
+
+def test_each_sampler_name_builds_its_optuna_sampler():
+    import optuna
+
+    from cellbench.campaigns.study import sampler_for
+
+    expected = {"tpe": optuna.samplers.TPESampler, "nsga2": optuna.samplers.NSGAIISampler,
+                "random": optuna.samplers.RandomSampler}
+    for name, kind in expected.items():
+        assert isinstance(sampler_for(check(sampler=name)), kind)
+    with pytest.raises(ValueError):
+        check(sampler="annealing")
