@@ -59,3 +59,18 @@ def test_attachments_are_served_by_their_name_s_type_never_the_uploader_s(platfo
     page = platform.client.post(f"/api/v1/materials/{material['id']}/attachments", headers=headers,
                                 files={"file": ("page.html", b"<html></html>", "text/html")})
     assert page.status_code == 422 and "cannot be attached" in page.json()["detail"]
+
+
+def test_a_standard_cell_downloads_as_bpx_and_paths_are_refused(platform_factory):
+    import json
+
+    platform = platform_factory()
+    platform.organisation("Lab")
+    headers = platform.user("l@lab.example", "Lab")
+    bpx = platform.client.get("/api/v1/cells/std-2.1/bpx", headers=headers)
+    assert bpx.status_code == 200
+    document = json.loads(bpx.content)
+    assert {"Header", "Parameterisation"} <= set(document)
+    assert 'href="/api/v1/cells/std-2.1/bpx"' in platform.client.get("/cells/std-2.1", headers=headers).text
+    assert platform.client.get("/api/v1/cells/..%2F..%2Fetc%2Fpasswd.yaml/bpx", headers=headers).status_code == 404
+    assert platform.client.get("/api/v1/cells/nope/bpx", headers=headers).status_code == 404

@@ -246,6 +246,18 @@ def get_cell(cell_id: str, principal: Principal = Depends(current_principal)):
     return {**cell_summary(cells.load(cell_id)), "versions": cells.versions(base)}
 
 
+@router.get("/cells/{cell_id}/bpx", tags=["cells"], response_class=FileResponse)
+def cell_bpx(cell_id: str, principal: Principal = Depends(current_principal)):
+    """The standard cell as a Battery Parameter eXchange (BPX) JSON file, as `cellbench export-bpx` writes it."""
+    from cellbench.simulate.bpx_io import write_bpx
+    from cellbench.simulate.virtual_cycler import as_pybamm_cell
+
+    get_cell(cell_id, principal)  # catalogue ids only: refuses file paths and unknown cells
+    folder = Path(tempfile.mkdtemp(prefix="cellbench-bpx-"))
+    path = write_bpx(as_pybamm_cell(cell_id), folder / f"{cell_id.replace('@', '-')}.bpx.json")
+    return FileResponse(path, filename=path.name, media_type="application/json")
+
+
 # -- materials and samples -------------------------------------------------------------------------------------
 @router.get("/materials", tags=["materials"])
 def list_materials(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
