@@ -62,8 +62,13 @@ def sampler_for(spec: CampaignSpec) -> optuna.samplers.BaseSampler:
         except ImportError:
             raise InputError("sampler 'gp' needs PyTorch: pip install torch (or use sampler 'tpe')",
                              location="sampler") from None
-        return optuna.samplers.GPSampler(seed=spec.seed, deterministic_objective=True,
-                                         n_startup_trials=max(4, min(20, spec.budget // 10)))
+        import warnings
+
+        with warnings.catch_warnings():
+            # a simulation is deterministic; Optuna marks that argument experimental
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            return optuna.samplers.GPSampler(seed=spec.seed, deterministic_objective=True,
+                                             n_startup_trials=max(4, min(20, spec.budget // 10)))
     if spec.sampler == "nsga2":
         return optuna.samplers.NSGAIISampler(seed=spec.seed, population_size=max(8, min(50, spec.budget // 4)))
     return optuna.samplers.TPESampler(seed=spec.seed, multivariate=True,
