@@ -118,7 +118,9 @@ def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: 
     ``total`` (a count over every readable record, the costliest part of a list) only when asked for."""
     model = access.MODELS[kind]
     where = [access.visible(kind, principal), *filters]
-    rows = db.scalars(select(model).where(*where).order_by(model.id.desc()).limit(limit + 1).offset(offset)).all()
+    # plain column rows, not ORM objects: the views read attributes only, and a page is built several times faster
+    rows = db.execute(select(*model.__table__.columns).where(*where).order_by(model.id.desc())
+                      .limit(limit + 1).offset(offset)).all()
     orgs = org_names(db)
     page = {"limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None,
             "items": [VIEWS[kind](r, orgs) for r in rows[:limit]]}
