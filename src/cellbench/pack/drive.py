@@ -15,7 +15,7 @@ import numpy as np
 
 from cellbench.pack.design import PackSpec, pack_figures
 from cellbench.pack.drive_cycle import DriveCycle, load_cycle
-from cellbench.pack.heat import (CellThermal, Cooling, PackHeat, dissipated_heat_W, pack_temperatures,
+from cellbench.pack.heat import (CellThermal, Cooling, CoolingVerdict, PackHeat, dissipated_heat_W, pack_temperatures,
                                  temperature_limit_C)
 from cellbench.pack.power_profile import PowerShortfall, ProfileRun, run_power_profile
 from cellbench.pack.vehicle import Vehicle
@@ -39,7 +39,7 @@ def pybamm_cell(spec: PackSpec):
 
 
 @dataclass
-class DriveResult:
+class DriveResult(CoolingVerdict):
     cycle: str
     grade_pct: float
     repeat: int
@@ -61,15 +61,6 @@ class DriveResult:
     soc: np.ndarray = field(repr=False)
     cell_run: ProfileRun = field(repr=False)
     heat: PackHeat = field(repr=False)
-
-    @property
-    def within_limit(self) -> bool:
-        return self.max_cell_temperature_C <= self.temperature_limit_C
-
-    @property
-    def cooling_needed(self) -> bool | None:
-        """Answered only by a run without cooling: does the hottest cell pass the limit? (None for cooled runs.)"""
-        return (not self.within_limit) if self.cooling == "none" else None
 
     def summary(self) -> dict:
         """The JSON face of the result (keys as `cellbench drive --json` prints them)."""

@@ -22,7 +22,7 @@ from cellbench.measurements import schema as S
 from cellbench.pack.design import PackSpec
 from cellbench.pack.drive import DriveResult, drive, pybamm_cell
 from cellbench.pack.drive_cycle import DriveCycle
-from cellbench.pack.heat import (CellThermal, Cooling, PackHeat, dissipated_heat_W, pack_temperatures,
+from cellbench.pack.heat import (CellThermal, Cooling, CoolingVerdict, PackHeat, dissipated_heat_W, pack_temperatures,
                                  temperature_limit_C)
 
 
@@ -39,7 +39,7 @@ def cc_cv_stages(c_rate: float = 6.0, *, from_soc: float = 0.10, to_soc: float =
 
 
 @dataclass
-class ChargeResult:
+class ChargeResult(CoolingVerdict):
     stages: list[str]
     from_soc: float
     to_soc: float
@@ -57,15 +57,6 @@ class ChargeResult:
     @property
     def temperature_rise_K(self) -> float:
         return self.max_cell_temperature_C - self.start_temperature_C
-
-    @property
-    def within_limit(self) -> bool:
-        return self.max_cell_temperature_C <= self.temperature_limit_C
-
-    @property
-    def cooling_needed(self) -> bool | None:
-        """Answered only by a run without cooling: does the hottest cell pass the limit? (None for cooled runs.)"""
-        return (not self.within_limit) if self.cooling == "none" else None
 
     def summary(self) -> dict:
         return {"stages": self.stages, "from_soc": self.from_soc, "to_soc": self.to_soc,

@@ -51,6 +51,20 @@ class Cooling(BaseModel):
         return cls(mode=mode, **values)
 
 
+class CoolingVerdict:
+    """For results that carry `max_cell_temperature_C`, `temperature_limit_C` and `cooling`: the limit check and
+    the answer to "is cooling needed?"."""
+
+    @property
+    def within_limit(self) -> bool:
+        return self.max_cell_temperature_C <= self.temperature_limit_C
+
+    @property
+    def cooling_needed(self) -> bool | None:
+        """Answered only by a run without cooling: does the hottest cell pass the limit? (None for cooled runs.)"""
+        return (not self.within_limit) if self.cooling == "none" else None
+
+
 @dataclass(frozen=True)
 class CellThermal:
     """What the heat balance needs of one cell."""
