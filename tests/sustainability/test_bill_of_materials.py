@@ -45,7 +45,7 @@ def test_pack_bill_scales_cells_and_adds_parts():
     cell = cells.load("lg-m50")
     assert bill.cell_count == 96 * 31
     assert bill.energy_kWh == pytest.approx(cells.figures(cell).energy_Wh * 2976 / 1000)
-    assert 54.0 < bill.energy_kWh < 56.0
+    assert 54.0 < bill.energy_kWh < 57.0  # open-circuit design energy of 2976 LG M50 cells (about 4% above rated)
     assert bill.mass_kg == pytest.approx(cells.figures(cell).mass_g * 2976 / 1000 + 87.0)
     # Ni per kWh of an NMC811 pack: published ~0.6-0.75 kg/kWh (scenario data uses 0.669)
     ni = element_masses_kg(bill.materials_kg)["Ni"] / bill.energy_kWh

@@ -81,7 +81,10 @@ def test_passport_soh_from_a_measured_cell_file(tmp_path, data_dir):
 
     rated_cell_Ah = cells.figures(cells.load("lg-m50")).capacity_mAh / 1000
     assert result["latest"]["soh_capacity_pct"] == pytest.approx(100 * 4.6 / rated_cell_Ah, rel=2e-3)
-    assert (data_dir / "passports" / "demo.json").exists()
+    assert (data_dir / "cellbench.db").exists()  # the passport went into the store in the data folder
+    from cellbench.sustainability.passport import latest_soh, load_passport
+
+    assert latest_soh(load_passport("demo"))["soh_capacity_pct"] == pytest.approx(result["latest"]["soh_capacity_pct"])
 
 
 def test_errors_name_what_was_expected():

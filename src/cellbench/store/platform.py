@@ -166,3 +166,21 @@ class EvaluationRun(Base):
     requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class PassportRecord(Base):
+    """A battery passport (cellbench.sustainability.passport) kept under the same tiers as every record: the
+    document is the passport's JSON; owner and tier are columns so the store can filter on them."""
+
+    __tablename__ = "passports"
+    __table_args__ = (
+        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')", name="ck_passports_access_tier"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    battery_id: Mapped[str] = mapped_column(String(200), unique=True)
+    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    access_tier: Mapped[str] = mapped_column(String(20), default="private")
+    document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)

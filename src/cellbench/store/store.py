@@ -139,6 +139,11 @@ class Store:
                                  f"{detail}") from exc
         return cls(engine, folder)
 
+    @property
+    def url(self) -> str:
+        """The database URL without its password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -188,7 +193,7 @@ class Store:
         with self.session() as session:
             # Fast path for re-ingest: usually the series hashes the same before and after its Parquet round
             # trip, and then a record with this hash is this very content; no blob needs writing.
-            org_id = self._organisation_id(session, organisation)
+            org_id = self.organisation_id(session, organisation)
             existing = _find_by_hash(session, org_id, measurement.content_hash())
             if existing is not None and self.blobs.exists(existing.content_hash):
                 return self._already_stored(session, existing, source, file_sha256, outcome, reason)
@@ -224,7 +229,7 @@ class Store:
 
     def _record_failure(self, source: str, digest: str, error: str, organisation: str | None) -> IngestResult:
         with self.session() as session:
-            org_id = self._organisation_id(session, organisation)
+            org_id = self.organisation_id(session, organisation)
             row = session.scalar(select(IngestFailure).where(IngestFailure.owner_organisation_id == org_id,
                                                              IngestFailure.file_sha256 == digest))
             now = utc_now()
@@ -324,7 +329,8 @@ class Store:
         return orphans + self.blobs.leftovers()
 
     # -- organisations -----------------------------------------------------------------------------------
-    def _organisation_id(self, session: Session, name: str | None) -> int:
+    def organisation_id(self, session: Session, name: str | None) -> int:
+        """The id of an organisation by name, created when new (None: the default local organisation)."""
         name = name or DEFAULT_ORGANISATION
         org_id = session.scalar(select(Organisation.id).where(Organisation.name == name))
         if org_id is not None:

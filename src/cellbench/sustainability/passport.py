@@ -19,15 +19,16 @@ True
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sqlalchemy import select
+
 from cellbench import cells
+
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import AccessDenied, InputError, NotFound
 from cellbench.sustainability.bill_of_materials import pack_layout
@@ -344,28 +345,24 @@ def due_diligence(p: Passport, audience: str, *, organisation: str | None = None
 
 # -- storage (JSON files) -----------------------------------------------------------------------------------------
 
-def passport_dir() -> Path:
-    from cellbench.store.config import data_dir
-
-    return data_dir() / "passports"
-
-
 def _parse(data, source: str) -> Passport:
     return parse_model(Passport, data, source=source)
 
 
 def load_passport(battery_id: str) -> Passport:
-    """A stored passport by id; ``demo`` comes from the package until a changed copy is saved."""
-    stored = passport_dir() / f"{battery_id}.json"
-    if stored.exists():
-        try:
-            return _parse(json.loads(stored.read_text(encoding="utf-8")), str(stored))
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg})", source=str(stored), location=f"line {exc.lineno}") from None
+    """A passport kept in the store by battery id; ``demo`` comes from the package until a changed copy is saved."""
+    from cellbench.store import Store
+    from cellbench.store.platform import PassportRecord
+
+    with Store.open() as store, store.session() as session:
+        document = session.scalar(select(PassportRecord.document).where(PassportRecord.battery_id == battery_id))
+        origin = store.url
+    if document is not None:
+        return _parse(json.loads(document), f"{origin}, passport '{battery_id}'")
     packaged_file = PACKAGED_PASSPORTS / f"{battery_id}.yaml"
     if packaged_file.exists():
         return _parse(read_yaml(packaged_file), str(packaged_file))
-    raise NotFound(f"no passport for battery '{battery_id}' (stored in {passport_dir()}; try 'demo')")
+    raise NotFound(f"no passport for battery '{battery_id}' (in the store at {origin}; try 'demo')")
 
 
 def load_passport_file(path: str | Path) -> Passport:
@@ -373,22 +370,34 @@ def load_passport_file(path: str | Path) -> Passport:
     return _parse(read_yaml(path), str(path))
 
 
-def save_passport(p: Passport) -> Path:
-    """Write atomically (temporary file, then rename), so a reader never sees half a passport."""
-    folder = passport_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{p.id}.json"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{p.id}.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(p.model_dump_json(indent=2))
-    os.replace(tmp, target)
-    return target
+def save_passport(p: Passport) -> str:
+    """Keep the passport in the store (one transaction: a reader never sees half a passport), under its owner
+    organisation and access tier; a passport with the same battery id is replaced. Returns where it went."""
+    from cellbench.store import Store
+    from cellbench.store.models import utc_now
+    from cellbench.store.platform import PassportRecord
+
+    with Store.open() as store, store.session() as session:
+        owner_id = store.organisation_id(session, p.owner)
+        row = session.scalar(select(PassportRecord).where(PassportRecord.battery_id == p.id))
+        if row is None:
+            row = PassportRecord(battery_id=p.id)
+            session.add(row)
+        row.owner_organisation_id = owner_id
+        row.access_tier = p.access_tier
+        row.document = p.model_dump_json()
+        row.updated_at = utc_now()
+        session.commit()
+        return f"passport '{p.id}' in {store.url}"
 
 
 def list_passports() -> list[str]:
+    from cellbench.store import Store
+    from cellbench.store.platform import PassportRecord
+
     ids = {f.stem for f in PACKAGED_PASSPORTS.glob("*.yaml")}
-    if passport_dir().exists():
-        ids |= {f.stem for f in passport_dir().glob("*.json")}
+    with Store.open() as store, store.session() as session:
+        ids |= set(session.scalars(select(PassportRecord.battery_id)).all())
     return sorted(ids)
 
 
