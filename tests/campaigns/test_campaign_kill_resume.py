@@ -53,13 +53,18 @@ def test_sigkill_during_a_simulation_then_resume(store_env, tmp_path):
                                         {"metric": "fast_charge_time_to_80_s", "direction": "minimize"}])
     path = tmp_path / "killed.yaml"
     path.write_text(yaml.safe_dump(spec))
+    # stderr to a file, not a pipe nobody reads: a chatty child would block on a full pipe and never progress
+    log = (tmp_path / "child.stderr").open("w")
     child = subprocess.Popen([sys.executable, "-m", "cellbench.cli", "campaign", "run", str(path), "--workers", "0"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
+                             stdout=subprocess.DEVNULL, stderr=log, env=dict(os.environ))
     try:
         study = None
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             time.sleep(0.5)
+            if child.poll() is not None:
+                pytest.fail(f"the campaign exited early ({child.returncode}): "
+                            f"{(tmp_path / 'child.stderr').read_text()[-2000:]}")
             try:
                 study, _ = open_study("killed-1")
             except Exception:
@@ -68,12 +73,14 @@ def test_sigkill_during_a_simulation_then_resume(store_env, tmp_path):
             if states.count(TrialState.COMPLETE) >= 1 and TrialState.RUNNING in states:
                 break
         else:
-            pytest.fail("the campaign did not reach its second trial")
+            pytest.fail("the campaign did not reach its second trial; its stderr ends: "
+                        f"{(tmp_path / 'child.stderr').read_text()[-2000:]}")
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
     finally:
         if child.poll() is None:
             child.kill()
+        log.close()
     before = {t.number: (t.state, t.params) for t in study.get_trials(deepcopy=False)}
     done_before = {n for n, (s, _) in before.items() if s == TrialState.COMPLETE}
     running = [n for n, (s, _) in before.items() if s == TrialState.RUNNING]
