@@ -129,6 +129,13 @@ def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: 
     return page
 
 
+def change_access(db: Session, kind: str, record_id: int, principal: Principal, change: "AccessChange") -> dict[str, Any]:
+    """Set a record's tier and grants (owners only) and answer with who may now read it."""
+    access.set_access(db, kind, record_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
+    return {"id": record_id, "tier": change.tier, **access.grants(db, kind, record_id)}
+
+
 Limit = Query(50, ge=1, le=500)
 NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
 WithTotal = Query(False, description="also count every record you may read (slower on large stores)")
@@ -222,9 +229,7 @@ def upload_test(request: Request, file: UploadFile = File(...), principal: Princ
 @router.put("/tests/{test_id}/access", tags=["tests"])
 def change_test_access(test_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                        db: Session = Depends(db_session)):
-    access.set_access(db, "test", test_id, principal, change.tier, organisations=change.organisations,
-                      consortia=change.consortia)
-    return {"id": test_id, "tier": change.tier, **access.grants(db, "test", test_id)}
+    return change_access(db, "test", test_id, principal, change)
 
 
 # -- cells (the public standard-cell catalogue) ------------------------------------------------------------------
@@ -286,9 +291,7 @@ def get_material(material_id: RecordId, principal: Principal = Depends(current_p
 @router.put("/materials/{material_id}/access", tags=["materials"])
 def change_material_access(material_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                            db: Session = Depends(db_session)):
-    access.set_access(db, "material", material_id, principal, change.tier, organisations=change.organisations,
-                      consortia=change.consortia)
-    return {"id": material_id, "tier": change.tier, **access.grants(db, "material", material_id)}
+    return change_access(db, "material", material_id, principal, change)
 
 
 @router.get("/samples", tags=["materials"])
@@ -316,9 +319,7 @@ def get_sample(sample_id: RecordId, principal: Principal = Depends(current_princ
 @router.put("/samples/{sample_id}/access", tags=["materials"])
 def change_sample_access(sample_id: RecordId, change: AccessChange, principal: Principal = Depends(current_principal),
                          db: Session = Depends(db_session)):
-    access.set_access(db, "sample", sample_id, principal, change.tier, organisations=change.organisations,
-                      consortia=change.consortia)
-    return {"id": sample_id, "tier": change.tier, **access.grants(db, "sample", sample_id)}
+    return change_access(db, "sample", sample_id, principal, change)
 
 
 def attachment_view(row: Attachment) -> dict[str, Any]:
@@ -407,6 +408,4 @@ def evaluation_report(evaluation_id: RecordId, principal: Principal = Depends(cu
 @router.put("/evaluations/{evaluation_id}/access", tags=["evaluations"])
 def change_evaluation_access(evaluation_id: RecordId, change: AccessChange,
                              principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
-    access.set_access(db, "evaluation", evaluation_id, principal, change.tier, organisations=change.organisations,
-                      consortia=change.consortia)
-    return {"id": evaluation_id, "tier": change.tier, **access.grants(db, "evaluation", evaluation_id)}
+    return change_access(db, "evaluation", evaluation_id, principal, change)
