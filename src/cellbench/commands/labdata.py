@@ -53,32 +53,32 @@ def summarize(file: Path = typer.Argument(..., help="cycler export, canonical Pa
     print_summary(summary, console)
 
 
-def print_summary(summary, console) -> None:
-    """Rich tables for a :class:`cellbench.analysis.Summary` (shared with the store's summarize)."""
+def _table(title: str, frame, columns):
+    """A Rich table of a Polars frame: columns as (key, label, format); missing values as a dash."""
     from rich.table import Table
 
-    table = Table(title="cycles")
-    columns = [("cycle", "cycle", "{}"), ("charge_capacity_Ah", "Q chg / Ah", "{:.6g}"),
-               ("discharge_capacity_Ah", "Q dis / Ah", "{:.6g}"), ("charge_energy_Wh", "E chg / Wh", "{:.6g}"),
-               ("discharge_energy_Wh", "E dis / Wh", "{:.6g}"), ("coulombic_efficiency", "CE", "{:.4f}"),
-               ("mean_charge_voltage_V", "V̄ chg / V", "{:.4f}"), ("mean_discharge_voltage_V", "V̄ dis / V", "{:.4f}"),
-               ("max_temperature_C", "T max / °C", "{:.1f}"), ("duration_s", "duration / s", "{:.0f}")]
+    table = Table(title=title)
     for _, label, _ in columns:
         table.add_column(label, justify="right")
-    for row in summary.cycles.iter_rows(named=True):
+    for row in frame.iter_rows(named=True):
         table.add_row(*["–" if row[key] is None else fmt.format(row[key]) for key, _, fmt in columns])
-    console.print(table)
+    return table
+
+
+def print_summary(summary, console) -> None:
+    """Rich tables for a :class:`cellbench.analysis.Summary` (shared with the store's summarize)."""
+    console.print(_table("cycles", summary.cycles, [
+        ("cycle", "cycle", "{}"), ("charge_capacity_Ah", "Q chg / Ah", "{:.6g}"),
+        ("discharge_capacity_Ah", "Q dis / Ah", "{:.6g}"), ("charge_energy_Wh", "E chg / Wh", "{:.6g}"),
+        ("discharge_energy_Wh", "E dis / Wh", "{:.6g}"), ("coulombic_efficiency", "CE", "{:.4f}"),
+        ("mean_charge_voltage_V", "V̄ chg / V", "{:.4f}"), ("mean_discharge_voltage_V", "V̄ dis / V", "{:.4f}"),
+        ("max_temperature_C", "T max / °C", "{:.1f}"), ("duration_s", "duration / s", "{:.0f}")]))
     if summary.steps is not None:
-        steps = Table(title="steps")
-        step_columns = [("step_number", "#", "{}"), ("cycle", "cycle", "{}"), ("step_type", "type", "{}"),
-                        ("duration_s", "duration / s", "{:.0f}"), ("charge_capacity_Ah", "Q chg / Ah", "{:.6g}"),
-                        ("discharge_capacity_Ah", "Q dis / Ah", "{:.6g}"), ("start_voltage_V", "V start", "{:.4f}"),
-                        ("end_voltage_V", "V end", "{:.4f}"), ("mean_current_A", "I mean / A", "{:.5g}")]
-        for _, label, _ in step_columns:
-            steps.add_column(label, justify="right")
-        for row in summary.steps.iter_rows(named=True):
-            steps.add_row(*["–" if row[key] is None else fmt.format(row[key]) for key, _, fmt in step_columns])
-        console.print(steps)
+        console.print(_table("steps", summary.steps, [
+            ("step_number", "#", "{}"), ("cycle", "cycle", "{}"), ("step_type", "type", "{}"),
+            ("duration_s", "duration / s", "{:.0f}"), ("charge_capacity_Ah", "Q chg / Ah", "{:.6g}"),
+            ("discharge_capacity_Ah", "Q dis / Ah", "{:.6g}"), ("start_voltage_V", "V start", "{:.4f}"),
+            ("end_voltage_V", "V end", "{:.4f}"), ("mean_current_A", "I mean / A", "{:.5g}")]))
     for warning in summary.warnings:
         console.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
 
