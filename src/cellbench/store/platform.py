@@ -7,9 +7,10 @@ Created by migration ``0002_platform``; :mod:`cellbench.store.models` imports th
 - ``api_tokens`` and ``web_sessions``: only SHA-256 digests of the secrets are kept, never the secrets.
 - ``consortia`` and ``consortium_members``: named pre-competitive groups of organisations.
 - ``record_grants``: who else may read a record on the ``named`` tier (an organisation) or the ``consortium``
-  tier (a consortium). A record is any of: material, sample, test, evaluation.
+  tier (a consortium). A record is any of: material, sample, test, evaluation, safety (a safety test record).
 - ``audit_log``: every read of a non-public record by anyone, kept for the record owner's admins.
 - ``platform_materials``, ``samples``, ``attachments``, ``evaluations``: the evaluation-centre flow.
+- ``safety_records`` (migration 0004): judged safety test records (IEC 62660-2/-3, Ni-nail, user tests).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cellbench.store.models import Base, UtcDateTime, utc_now
 
 ROLES = ("member", "org_admin", "evaluator", "site_admin")
-RECORD_KINDS = ("material", "sample", "test", "evaluation")
+RECORD_KINDS = ("material", "sample", "test", "evaluation", "safety")
 EVALUATION_STATES = ("queued", "running", "done", "failed")
 
 
@@ -184,3 +185,34 @@ class PassportRecord(Base):
     document: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class SafetyRecordRow(Base):
+    """A safety test record (cellbench.safety.records) with its judgement, kept under the same tiers as every
+    record. ``record_json`` is the record as submitted, ``verdict_json`` the judgement made when it was stored
+    (against the definition version it names), ``arc_json`` the ARC analysis of an attached heat-wait-search run.
+    The same record submitted twice by one organisation is one row (``record_sha256``)."""
+
+    __tablename__ = "safety_records"
+    __table_args__ = (
+        CheckConstraint("status IN ('pass', 'fail', 'incomplete')", name="ck_safety_records_status"),
+        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')",
+                        name="ck_safety_records_access_tier"),
+        UniqueConstraint("owner_organisation_id", "record_sha256", name="uq_safety_records_owner_record"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_sha256: Mapped[str] = mapped_column(String(64))
+    test: Mapped[str] = mapped_column(String(100))
+    test_version: Mapped[int] = mapped_column(Integer)
+    sample_label: Mapped[str] = mapped_column(String(200))
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("samples.id"), index=True)
+    cell_kind: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    record_json: Mapped[str] = mapped_column(Text)
+    verdict_json: Mapped[str] = mapped_column(Text)
+    arc_json: Mapped[str | None] = mapped_column(Text)
+    access_tier: Mapped[str] = mapped_column(String(20), default="private", server_default="private")
+    owner_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
