@@ -109,5 +109,5 @@ def test_report_section_lists_each_verdict_escaped(catalogue):
                 judge(SafetyTestRecord(test="vibration", sample="A2", observations=ALL_CLEAR), catalogue)]
     section = safety_section(verdicts)
     assert [r["status"] for r in section["records"]] == ["fail", "pass"]
-    page = safety_section_html(verdicts)
+    page = safety_section_html(section)
     assert "&lt;A1&gt;" in page and "<A1>" not in page and page.count("<tr>") == 3

@@ -22,10 +22,14 @@ def register(app: typer.Typer) -> None:
         workers: int = typer.Option(2, "--workers", min=1),
         sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity"),
         json: bool = typer.Option(False, "--json", help="print results.json instead of the table"),
+        safety_records: list[Path] = typer.Option(None, "--safety", help="safety test record YAML of the candidate's "
+                                                  "cells, judged into the report (repeatable)"),
     ) -> None:
         """Put MATERIAL into CELL in place of the standard material, run the suite on both, compare and report."""
         from cellbench import evaluation
+        from cellbench.safety import section_from_record_files
 
+        safety = section_from_record_files(safety_records) if safety_records else None  # bad files refused first
         with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True, disable=json,
                       # the simulator forks workers: they must not inherit a redirected, locked stdout/stderr
@@ -37,6 +41,8 @@ def register(app: typer.Typer) -> None:
 
             ev = evaluation.evaluate(cell, str(material) if material.exists() else material.name, role=role,
                                      suite=suite, sensitivity=sensitivity, workers=workers, progress=progress)
+        if safety is not None:
+            ev.safety = safety
         paths = evaluation.write(ev, out)
         doc = evaluation.results_document(ev)
         if json:
@@ -57,6 +63,9 @@ def register(app: typer.Typer) -> None:
             console.print(f"direction: {line}", highlight=False, markup=False)
         for n in doc["not_run"]:
             console.print(f"not run: {n['item']} ({n['needs']})", highlight=False, markup=False)
+        for r in doc["safety"]["records"]:
+            console.print(f"safety: {r['test']} v{r['test_version']} · {r['sample']}: {r['status']}", highlight=False,
+                          markup=False)
         if doc["failures"]:
             console.print(f"[yellow]{len(doc['failures'])} simulation or metric failures; see results.json[/]")
         console.print(f"{doc['run']['simulations']} simulations in {doc['run']['seconds']:.1f} s")

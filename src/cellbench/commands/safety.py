@@ -125,6 +125,82 @@ def register(app: typer.Typer) -> None:
         if any(v.status != "pass" for v in verdicts):
             raise typer.Exit(1)
 
+    @safety_app.command("store")
+    def store_cmd(records: list[Path] = typer.Argument(..., help="safety test record YAML files"),
+                  organisation: str = typer.Option(None, "--organisation", help="owner (default: local)"),
+                  tier: str = typer.Option("private", "--tier", help="private or public (share with named "
+                                           "organisations or a consortium in the web app or API)"),
+                  sample_id: int = typer.Option(None, "--sample-id", min=1,
+                                                help="link to a platform sample (its evaluation reports list it)"),
+                  json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
+        """Judge records and keep them in the store ($CELLBENCH_DATABASE_URL); storing one again is a no-op."""
+        from cellbench.safety.stored import store_record
+        from cellbench.store import Store
+
+        if tier not in ("private", "public"):
+            raise InputError(f"--tier must be private or public here, got '{tier}' (named and consortium need "
+                             "grants: set them in the web app or with PUT /api/v1/safety-records/ID/access)")
+        catalogue = safety.load_catalogue(definitions or [])
+        # read and judge every file before storing any, so one bad file stores nothing
+        prepared = []
+        for path in records:
+            record = safety.load_record(path)
+            arc = safety.arc_from_traces(record, path.parent)
+            prepared.append((path, record, None if arc is None else arc.to_dict() | {"file": Path(arc.source).name}))
+        results = []
+        with Store.open() as store, store.session() as db:
+            owner = store.organisation_id(db, organisation)
+            for path, record, arc in prepared:
+                row, created = store_record(db, record, owner_organisation_id=owner, catalogue=catalogue, arc=arc,
+                                            sample_id=sample_id, access_tier=tier)
+                results.append({"record": str(path), "id": row.id, "test": row.test, "test_version": row.test_version,
+                                "sample": row.sample_label, "status": row.status, "created": created,
+                                "access_tier": row.access_tier})
+            db.commit()  # all records or none
+        if json:
+            print_json(results)
+            return
+        for r in results:
+            state = "stored" if r["created"] else "already stored"
+            console.print(f"{state}: safety record {r['id']} · {r['test']} v{r['test_version']} · {r['sample']} · "
+                          f"{r['status']} ({r['record']})", highlight=False, markup=False)
+
+    @safety_app.command("records")
+    def records_cmd(sample: str = typer.Option(None, "--sample", help="only this cell or sample identifier"),
+                    status: str = typer.Option(None, "--status", help="pass, fail or incomplete"),
+                    json: bool = typer.Option(False, "--json")) -> None:
+        """Safety records kept in the store, newest first (every organisation's: this is the store's own view)."""
+        from sqlalchemy import select
+
+        from cellbench.store import Store
+        from cellbench.store.models import Organisation
+        from cellbench.store.platform import SafetyRecordRow
+
+        if status not in (None, "pass", "fail", "incomplete"):
+            raise InputError(f"--status must be pass, fail or incomplete, got '{status}'")
+        query = (select(SafetyRecordRow, Organisation.name)
+                 .join(Organisation, Organisation.id == SafetyRecordRow.owner_organisation_id)
+                 .order_by(SafetyRecordRow.id.desc()))
+        if sample:
+            query = query.where(SafetyRecordRow.sample_label == sample)
+        if status:
+            query = query.where(SafetyRecordRow.status == status)
+        with Store.open() as store, store.session() as db:
+            rows = [{"id": r.id, "test": r.test, "test_version": r.test_version, "sample": r.sample_label,
+                     "status": r.status, "organisation": org, "access_tier": r.access_tier,
+                     "has_arc": r.arc_json is not None, "created_at": r.created_at.isoformat()}
+                    for r, org in db.execute(query)]
+        if json:
+            print_json(rows)
+            return
+        table = Table(title="Stored safety records")
+        for col in ("id", "test", "sample", "result", "organisation", "tier", "ARC"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(str(r["id"]), f"{r['test']} v{r['test_version']}", r["sample"], r["status"],
+                          r["organisation"], r["access_tier"], "yes" if r["has_arc"] else "")
+        console.print(table)
+
     @safety_app.command("heat")
     def heat(chemistry: str = typer.Option("liquid_lco_graphite", "--chemistry",
                                            help=f"reaction set: {', '.join(safety.list_chemistries())} or a YAML path"),

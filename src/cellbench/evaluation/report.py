@@ -13,6 +13,7 @@ from cellbench.cells.report import cell_summary
 from cellbench.evaluation.run import Evaluation, change_pct, verdict
 from cellbench.evaluation.suite import DIRECTION
 from cellbench.measurements import schema as S
+from cellbench.safety.report import safety_section_html
 
 METRIC_TITLES = {
     "discharge_capacity": "discharge capacity", "discharge_energy": "discharge energy",
@@ -112,6 +113,7 @@ def results_document(ev: Evaluation) -> dict[str, Any]:
         "improvement_directions": improvement_directions(ev),
         "ageing": {variant: {item: {"rows": rec["rows"], "laws_version": rec.get("laws_version"), "note": rec.get("note")}
                              for item, rec in items.items()} for variant, items in ev.ageing.items()},
+        "safety": ev.safety,
         "run": {"simulations": ev.simulations, "seconds": ev.seconds},
         "provenance": {"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
                        "baseline_design_hash": ev.baseline.content_hash(),
@@ -223,6 +225,7 @@ def render_html(ev: Evaluation, doc: dict) -> str:
     lists = lambda xs: "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in xs) + "</ul>" if xs else "<p>none</p>"
     not_run = "".join(f"<li>{esc(n['item'])} ({esc(n['test'])}): needs {esc(n['needs'])}; no number reported</li>" for n in doc["not_run"])
     failures = "".join(f"<li>{esc(f['variant'])} / {esc(f['item'])}: {esc(f['error'])}</li>" for f in doc["failures"])
+    safety_html = safety_section_html(doc["safety"])
     prov = esc(json.dumps(doc["provenance"], indent=2, default=str, ensure_ascii=False))
     m = doc["material"]
     return f"""<!DOCTYPE html>
@@ -245,6 +248,7 @@ pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}
 {''.join(rows)}</table>
 <h2 id="figures">Figures</h2>
 {''.join(parts)}
+{safety_html}
 <h2 id="not-run">Items not run</h2><ul>{not_run or '<li>none</li>'}</ul>
 <h2 id="failures">Failures</h2><ul>{failures or '<li>none</li>'}</ul>
 <h2 id="provenance">Provenance</h2><pre>{prov}</pre>

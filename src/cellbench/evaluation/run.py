@@ -47,6 +47,8 @@ class Evaluation:
     failures: list[dict] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
     ageing: dict[str, dict] = field(default_factory=dict)  # variant -> item -> the ageing runner's record
+    # measured safety tests of the candidate's cells or sample: cellbench.safety's report section (records, arc)
+    safety: dict[str, list] = field(default_factory=lambda: {"records": [], "arc": []})
     simulations: int = 0
     seconds: float = 0.0
 

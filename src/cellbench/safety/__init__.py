@@ -13,16 +13,17 @@ from cellbench.safety.definitions import (
 )
 from cellbench.safety.heat_wait_search import HeatWaitSearchRun, HeatWaitSearchSettings, simulate_heat_wait_search
 from cellbench.safety.reactions import Chemistry, Reaction, list_chemistries, load_chemistry
-from cellbench.safety.records import SafetyTestRecord, Verdict, judge, judge_against, load_record
-from cellbench.safety.report import safety_rows, safety_section, safety_section_html
+from cellbench.safety.records import (ARC_QUANTITY, SafetyTestRecord, Verdict, arc_from_traces, judge, judge_against,
+                                      load_record)
+from cellbench.safety.report import safety_rows, safety_section, safety_section_html, section_from_record_files
 
 __all__ = [
     "SafetyTestDefinition", "SafetyCatalogue", "Check", "PassCriterion", "load_catalogue", "load_definition",
     "BUILTIN_DIR", "EXAMPLES_DIR",
-    "SafetyTestRecord", "Verdict", "judge", "judge_against", "load_record",
+    "SafetyTestRecord", "Verdict", "judge", "judge_against", "load_record", "arc_from_traces", "ARC_QUANTITY",
     "ArcTrace", "ArcResult", "read_arc_csv", "trace_from_columns", "analyse_arc",
     "Chemistry", "Reaction", "load_chemistry", "list_chemistries",
     "ThermalCell", "OvenResult", "simulate_oven", "critical_oven_temperature_C",
     "HeatWaitSearchSettings", "HeatWaitSearchRun", "simulate_heat_wait_search",
-    "safety_rows", "safety_section", "safety_section_html",
+    "safety_rows", "safety_section", "safety_section_html", "section_from_record_files",
 ]

@@ -167,11 +167,16 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     path = Path(path)
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
     except FileNotFoundError as exc:
         raise InputError("file not found", source=source) from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise InputError(f"cannot read as text ({exc})", source=source) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # ARC control software on Windows (THT ES-ARC .txt exports) writes '°C' as the single Latin-1 byte 0xB0.
+        text = raw.decode("latin-1")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise InputError("empty file; expected a header line with time and temperature columns", source=source)

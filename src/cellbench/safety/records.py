@@ -5,7 +5,8 @@ venting, fire, rupture, explosion; numbers where a criterion needs one), with op
 :func:`judge` returns ``pass``, ``fail`` or ``incomplete`` with a reason for each criterion: a record that lacks an
 observation a criterion needs is never judged ``pass``.
 
-Records are YAML files for now; they move into the SQL store (``cellbench.store``) in a later step.
+Records are YAML files; a trace with ``quantity: arc`` is a heat-wait-search ARC export beside the record and is
+analysed with it (:func:`arc_from_traces`). :mod:`cellbench.safety.stored` keeps judged records in the SQL store.
 
 >>> from cellbench.safety import SafetyTestRecord, judge, load_catalogue
 >>> record = SafetyTestRecord(test="heating", sample="ASSB-001", observations={"fire": False, "explosion": False})
@@ -22,9 +23,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from cellbench.documents import load_model
+from cellbench.errors import InputError
+from cellbench.safety.arc import ArcResult, analyse_arc, read_arc_csv
 from cellbench.safety.definitions import Check, SafetyCatalogue, SafetyTestDefinition
 
 Status = Literal["pass", "fail", "incomplete"]
+#: a trace with this quantity is a heat-wait-search ARC export (CSV), analysed with the record
+ARC_QUANTITY = "arc"
 
 
 class MeasuredTrace(BaseModel):
@@ -134,3 +139,17 @@ def judge(record: SafetyTestRecord, catalogue: SafetyCatalogue) -> Verdict:
 def load_record(path: str | Path) -> SafetyTestRecord:
     """Read a record YAML file; errors name the file and the field."""
     return load_model(SafetyTestRecord, path)
+
+
+def arc_from_traces(record: SafetyTestRecord, folder: str | Path) -> ArcResult | None:
+    """Analyse the record's ARC trace (``quantity: arc``, a CSV in ``folder``); None if the record has none."""
+    arc_traces = [t for t in record.traces if t.quantity.strip().lower() == ARC_QUANTITY]
+    if not arc_traces:
+        return None
+    if len(arc_traces) > 1:
+        raise InputError(f"a record carries at most one ARC trace, found {len(arc_traces)}", location="traces")
+    path = Path(folder) / arc_traces[0].path
+    if not path.is_file():
+        raise InputError(f"ARC trace '{arc_traces[0].path}' not found next to the record (looked for {path})",
+                         location="traces")
+    return analyse_arc(read_arc_csv(path))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cellbench.errors import InputError, NotFound
 from cellbench.store.models import Organisation, Test
-from cellbench.store.platform import Attachment, EvaluationRun, PlatformMaterial, Sample
+from cellbench.store.platform import Attachment, EvaluationRun, PlatformMaterial, SafetyRecordRow, Sample
 from cellbench.web import access, evaluations, samples, uploads
 from cellbench.web.auth import current_principal
 from cellbench.web.identity import Principal
@@ -97,7 +97,16 @@ def evaluation_view(row: EvaluationRun, orgs: dict[int, str]) -> dict[str, Any]:
             "created_at": row.created_at, "finished_at": row.finished_at}
 
 
-VIEWS = {"test": test_view, "material": material_view, "sample": sample_view, "evaluation": evaluation_view}
+def safety_view(row: SafetyRecordRow, orgs: dict[int, str]) -> dict[str, Any]:
+    """A stored safety test record as listed: what was tested, on what, the result, who owns it."""
+    return {"id": row.id, "test": row.test, "test_version": row.test_version, "sample": row.sample_label,
+            "sample_id": row.sample_id, "cell_kind": row.cell_kind, "status": row.status,
+            "has_arc": row.arc_json is not None, "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+VIEWS = {"test": test_view, "material": material_view, "sample": sample_view, "evaluation": evaluation_view,
+         "safety": safety_view}
 
 
 class FastJSON(JSONResponse):

@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.store import Store
-from cellbench.web import api, pages
+from cellbench.web import api, pages, safety
 from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
@@ -84,6 +84,8 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
                               "samples and evaluations, with access tiers per record.")
     app.state.store, app.state.settings, app.state.worker = store, settings, worker
     app.include_router(api.router)
+    app.include_router(safety.api_router)
+    app.include_router(safety.page_router)  # before pages' catch-all /{kind}s/{id}/access
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -90,6 +90,10 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
     try:
         result = evaluation.evaluate(cell_id, record, suite=suite, sensitivity=options.sensitivity,
                                      workers=options.simulation_workers, progress=progress)
+        with store.session() as db:  # measured safety tests of the sample, as the report's readers may see them
+            from cellbench.web.safety import evaluation_safety_section
+
+            result.safety = evaluation_safety_section(db, db.get(EvaluationRun, run_id))
         out_dir = store.data_dir / "evaluations" / str(run_id)
         paths = evaluation.write(result, out_dir)
         document = evaluation.results_document(result)

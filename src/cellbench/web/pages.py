@@ -24,6 +24,7 @@ from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
 from cellbench.web import access, api, samples, uploads
 from cellbench.web.auth import SESSION_COOKIE, current_principal
 from cellbench.web.identity import Principal, check_password, close_session, open_session
+from cellbench.web.safety import sample_safety_rows
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -165,7 +166,8 @@ def sample_page(sample_id: api.RecordId, request: Request, principal: Principal 
                   runs=[api.evaluation_view(r, orgs) for r in runs], cells=cells.list_cells(), kind="sample",
                   record_id=row.id, grants=access.grants(db, "sample", row.id),
                   owner=row.owner_organisation_id == principal.organisation_id,
-                  attachments=samples.attachments(db, "sample", row.id))
+                  attachments=samples.attachments(db, "sample", row.id),
+                  safety_records=sample_safety_rows(db, row.id, principal))
 
 
 # -- cells -----------------------------------------------------------------------------------------------------------
