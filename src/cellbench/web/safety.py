@@ -181,7 +181,7 @@ def safety_records_page(request: Request, status: str = "", page: int = 0,
     listing = api.listing(db, "safety", principal, filters=filters, limit=50, offset=max(page, 0) * 50,
                           with_total=True)
     sample_rows = api.listing(db, "sample", principal, limit=200, offset=0)["items"]
-    return render(request, "safety_records.html", principal, records=listing, status=status, page=max(page, 0),
+    return render(request, "safety_records.html", principal, records=listing, status_filter=status, page=max(page, 0),
                   samples=sample_rows, tests=safety.load_catalogue().latest())
 
 
