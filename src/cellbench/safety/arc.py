@@ -175,7 +175,7 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # ARC control software on Windows (THT ES-ARC .txt exports) writes '°C' as the single Latin-1 byte 0xB0.
+        # Instrument software on Windows writes '°C' as the single Latin-1 byte 0xB0 (the KIT 21700 exports do).
         text = raw.decode("latin-1")
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
