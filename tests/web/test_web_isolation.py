@@ -37,7 +37,13 @@ ENDPOINTS = {
     "sample": ["/api/v1/samples/{id}", "/api/v1/samples/{id}/attachments/{attachment}", "page:/samples/{id}"],
     "evaluation": ["/api/v1/evaluations/{id}", "/api/v1/evaluations/{id}/results", "/api/v1/evaluations/{id}/report",
                    "page:/evaluations/{id}", "page:/evaluations/{id}/progress"],
+    "safety": ["/api/v1/safety-records/{id}", "/api/v1/safety-records/{id}/arc.csv", "page:/safety-records/{id}"],
 }
+#: where each kind lives under /api/v1 (the plural of its name, except safety test records)
+COLLECTION = {"test": "tests", "material": "materials", "sample": "samples", "evaluation": "evaluations",
+              "safety": "safety-records"}
+#: a safety record with a small heat-wait-search log: 40 °C plus 0.5 °C/min
+ARC_CSV = ("time_min,temperature_C\n" + "".join(f"{t},{40 + 0.5 * t:.3f}\n" for t in range(120))).encode()
 
 
 @dataclass
@@ -104,7 +110,7 @@ def build_world(url: str, folder) -> World:
 
     def share(r: Record, tier: str, *, named=(), consortium=None):
         body = {"tier": tier, "organisations": list(named), "consortia": [consortium] if consortium else []}
-        response = api.put(f"/api/v1/{r.kind}s/{r.id}/access", json=body, headers=tokens[r.owner])
+        response = api.put(f"/api/v1/{COLLECTION[r.kind]}/{r.id}/access", json=body, headers=tokens[r.owner])
         assert response.status_code == 200, response.text
         r.tier, r.named, r.consortium = tier, list(named), consortium
 
@@ -115,6 +121,18 @@ def build_world(url: str, folder) -> World:
             stored = store.add_measurement(two_cycles(1.0 + 0.1 * i + 0.01 * k, cell_id=f"{org}-{k}"),
                                            organisation=org)
             r = Record("test", stored.test_id, org)
+            records.append(r)
+            if tier != "private":
+                share(r, tier, named=[neighbour] if tier == "named" else (),
+                      consortium=consortium if tier == "consortium" else None)
+        for k, tier in enumerate(["private", "named", "consortium", "public"]):
+            record = {"test": "heating", "sample": f"{org}-cell-{k}", "observations": {"fire": False, "explosion": k == 1},
+                      "traces": [{"path": "arc.csv", "quantity": "arc"}]}
+            made = api.post("/api/v1/safety-records", headers=tokens[org],
+                            files={"record": ("record.yaml", json.dumps(record).encode(), "application/yaml"),
+                                   "arc": ("arc.csv", ARC_CSV, "text/csv")})
+            assert made.status_code == 201, made.text
+            r = Record("safety", made.json()["id"], org)
             records.append(r)
             if tier != "private":
                 share(r, tier, named=[neighbour] if tier == "named" else (),
@@ -205,10 +223,10 @@ def test_private_records_answer_404_like_missing_ones_on_every_endpoint(world):
     assert world.requests - start >= 1000, world.requests - start
 
 
-@pytest.mark.parametrize("kind", ["test", "material", "sample", "evaluation"])
+@pytest.mark.parametrize("kind", ["test", "material", "sample", "evaluation", "safety"])
 def test_lists_hold_exactly_the_records_each_organisation_may_read(world, kind):
     for reader in ORGS:
-        response = world.api.get(f"/api/v1/{kind}s?limit=500&with_total=true", headers=world.tokens[reader])
+        response = world.api.get(f"/api/v1/{COLLECTION[kind]}?limit=500&with_total=true", headers=world.tokens[reader])
         world.requests += 1
         listed = {item["id"] for item in response.json()["items"]}
         expected = {r.id for r in world.records if r.kind == kind and may_read(reader, r)}
@@ -218,7 +236,7 @@ def test_lists_hold_exactly_the_records_each_organisation_may_read(world, kind):
 
 def check_writes(world: World, reader: str, record: Record, allowed: bool) -> None:
     """Someone else's record: changing its tier is 404 when hidden, 403 when only shared; attaching is 404."""
-    response = world.api.put(f"/api/v1/{record.kind}s/{record.id}/access", json={"tier": "public"},
+    response = world.api.put(f"/api/v1/{COLLECTION[record.kind]}/{record.id}/access", json={"tier": "public"},
                              headers=world.tokens[reader])
     world.requests += 1
     assert response.status_code == (403 if allowed else 404), (reader, record, response.status_code)
