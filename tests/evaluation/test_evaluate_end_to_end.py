@@ -66,3 +66,26 @@ def test_results_schema_and_report_sections(evaluated):
     # works offline: plotly.js is inline (megabytes), no script is fetched from the network
     assert len(html) > 1_000_000 and '<script src="http' not in html
     assert (paths["results"].parent / "measurements" / "candidate" / "capacity-5C-25C.parquet").exists()
+
+
+@pytest.mark.slow
+def test_safety_records_appear_in_results_and_report(evaluated, tmp_path):
+    import copy
+
+    from cellbench.safety import EXAMPLES_DIR, section_from_record_files
+
+    ev, _ = evaluated
+    failing = tmp_path / "heating.yaml"
+    failing.write_text(yaml.safe_dump({"test": "heating", "sample": "<cell 3>", "observations": {"fire": True,
+                                                                                                 "explosion": False}}))
+    with_safety = copy.copy(ev)
+    with_safety.safety = section_from_record_files([EXAMPLES_DIR / "records" / "record_ni_nail_assb.yaml", failing])
+    paths = evaluation.write(with_safety, tmp_path / "report")
+    doc = json.loads(paths["results"].read_text())
+    assert [(r["test"], r["status"]) for r in doc["safety"]["records"]] == [("ni_nail", "pass"), ("heating", "fail")]
+    html = paths["report"].read_text()
+    safety_html = html[html.index("id='safety'"):html.index('id="not-run"')]
+    assert "ni_nail v1" in safety_html and "&lt;cell 3&gt;" in safety_html and "violates" in safety_html
+    # an evaluation without records says so rather than leaving the section out
+    plain = json.loads((evaluated[1]["results"]).read_text())
+    assert plain["safety"] == {"records": [], "arc": []}
