@@ -1,6 +1,7 @@
 """A real browser (Debian's chromium driven by Playwright) against a real server on loopback: log in, upload a real
-cycler file, see its capacity plot, register a material and a sample, start an evaluation (PyBaMM, one-item suite),
-watch its progress and open its report. Screenshots go to build/test-artifacts/web/ (or $CELLBENCH_TEST_ARTIFACTS).
+cycler file, see its capacity plot, register a material and a sample, submit a safety test record with its ARC run
+for that sample, start an evaluation (PyBaMM, one-item suite), watch its progress and open its report, which lists
+the safety record. Screenshots go to build/test-artifacts/web/ (or $CELLBENCH_TEST_ARTIFACTS).
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def page():
 
 
 @pytest.mark.slow
-def test_log_in_upload_plot_evaluate_and_read_the_report(server, page):
+def test_log_in_upload_plot_evaluate_and_read_the_report(server, page, tmp_path):
     page.goto(f"{server}/tests")
     assert page.url.startswith(f"{server}/login")  # signed out: sent to the login page
     page.fill("input[name=email]", "maker@example.com")
@@ -108,14 +109,38 @@ def test_log_in_upload_plot_evaluate_and_read_the_report(server, page):
     page.fill("#sample-intake input[name=lot]", "L-0007")
     page.click("#sample-intake button[type=submit]")
     page.wait_for_url(f"{server}/samples/*")
+    sample_url = page.url
+    sample_id = sample_url.rsplit("/", 1)[1]
+
+    # a heating test on a cell of this sample, with its ARC run (simulated sulfide cell: runaway near 253 °C)
+    from cellbench.safety import load_chemistry, simulate_heat_wait_search
+
+    simulate_heat_wait_search(load_chemistry("sulfide_assb_ncm_graphite"), start_C=110.0).to_csv(tmp_path / "arc.csv")
+    (tmp_path / "heating.yaml").write_text(
+        "test: heating\nsample: L-0007 cell 3\ncell_kind: all_solid_state\n"
+        "observations: {fire: false, explosion: false}\ntraces:\n  - {path: arc.csv, quantity: arc}\n")
+    page.goto(f"{server}/safety-records")
+    page.set_input_files("#submit-safety input[name=record]", str(tmp_path / "heating.yaml"))
+    page.set_input_files("#submit-safety input[name=arc]", str(tmp_path / "arc.csv"))
+    page.select_option("#submit-safety select[name=sample_id]", sample_id)
+    page.click("#submit-safety button[type=submit]")
+    page.wait_for_url(f"{server}/safety-records/*")
+    assert page.inner_text("#verdict").startswith("PASS")
+    page.wait_for_selector("#arc-figure .scatterlayer .trace")  # Plotly drew the self-heating rate
+    page.screenshot(path=str(ARTIFACTS / "2-safety-record.png"), full_page=True)
+
+    page.goto(sample_url)
+    assert "heating v1" in page.inner_text("#sample-safety")
     page.select_option("#start-evaluation select[name=cell_id]", "std-2.1")
     page.click("#start-evaluation button[type=submit]")
     page.wait_for_url(f"{server}/evaluations/*")
-    page.screenshot(path=str(ARTIFACTS / "2-evaluation-progress.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "3-evaluation-progress.png"), full_page=True)
 
     page.wait_for_selector("#report-link", timeout=240_000)  # htmx polls the progress until the run is done
     assert page.inner_text("#progress .status") == "done"
     page.click("#report-link")
     page.wait_for_load_state()
     assert "std-2.1" in page.content()
-    page.screenshot(path=str(ARTIFACTS / "3-evaluation-report.png"), full_page=True)
+    safety = page.inner_text("#safety")
+    assert "heating v1" in safety and "L-0007 cell 3" in safety and "pass" in safety
+    page.screenshot(path=str(ARTIFACTS / "4-evaluation-report.png"), full_page=True)
