@@ -256,10 +256,17 @@ def access_submit(kind: str, record_id: api.RecordId, tier: str = Form(...), org
                   db: Session = Depends(api.db_session)):
     if kind not in access.MODELS:
         raise NotFound(f"no page for {kind}s")
+    return change_access_from_form(db, kind, record_id, principal, tier, organisations, consortia,
+                                   back_to=f"/{kind}s/{record_id}")
+
+
+def change_access_from_form(db: Session, kind: str, record_id: int, principal: Principal, tier: str,
+                            organisations: str, consortia: str, *, back_to: str) -> RedirectResponse:
+    """The access form's fields (comma-separated names) applied to a record; back to its page."""
     names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
     access.set_access(db, kind, record_id, principal, tier, organisations=names(organisations),
                       consortia=names(consortia))
-    return see(f"/{kind}s/{record_id}")
+    return see(back_to)
 
 
 @router.get("/audit", response_class=HTMLResponse)

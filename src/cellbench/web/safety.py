@@ -217,12 +217,10 @@ def safety_record_page(record_id: api.RecordId, request: Request, principal: Pri
 def safety_record_access_submit(record_id: api.RecordId, tier: str = Form(...), organisations: str = Form(""),
                                 consortia: str = Form(""), principal: Principal = Depends(current_principal),
                                 db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import see
+    from cellbench.web.pages import change_access_from_form
 
-    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
-    access.set_access(db, "safety", record_id, principal, tier, organisations=names(organisations),
-                      consortia=names(consortia))
-    return see(f"/safety-records/{record_id}")
+    return change_access_from_form(db, "safety", record_id, principal, tier, organisations, consortia,
+                                   back_to=f"/safety-records/{record_id}")
 
 
 def _arc_figure_html(request: Request, db: Session, record_id: int) -> str | None:
