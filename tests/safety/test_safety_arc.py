@@ -181,3 +181,109 @@ def test_settings_block_before_the_header_is_skipped_and_lines_still_count(tmp_p
                     "0.5,40.2\n")
     with pytest.raises(InputError, match=r"line 8, column 1 \(Time \(min\)\): time goes backwards"):
         read_arc_csv(path)
+
+
+# ---------------------------------------------------------------------------------------------- exotherm-only logs
+
+def _exotherm_log(path, rows):
+    """Write a hand-made exotherm-only export (the KIT layout: tab-separated, the instrument's rate per row).
+
+    ``rows`` are (temperature °C, instrument rate °C/min or None, minutes since the row before); the time
+    column is their running sum.
+    """
+    lines, t_min = ["time / min\ttemperature / °C\ttemperature rate / ( °C/min)"], 100.0
+    for T, rate, gap_min in rows:
+        t_min += gap_min
+        lines.append(f"{t_min:.3f}\t{T:.3f}\t{'' if rate is None else f'{rate:.4f}'}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _tracked(T_from, T_to, rate_at):
+    """Rows one degree apart, each with the rate over the degree before it, as the instrument logs them."""
+    rows = []
+    for T in np.arange(T_from, T_to + 0.5, 1.0):
+        rate = rate_at(T)
+        rows.append((T, rate, 1.0 / rate))
+    return rows
+
+
+def _runaway_rate(T):
+    # 0.03 °C/min at 105 °C, ten-fold every 8 ln(10) = 18.4 °C: 1 °C/min at 105 + 8 ln(1/0.03) = 133.05 °C.
+    return 0.03 * math.exp((T - 105.0) / 8.0)
+
+
+def test_exotherm_log_detects_after_unlogged_heat_wait_seek(tmp_path):
+    # An exotherm found at 95 °C dies out (0.015 °C/min logged at 97 °C); the instrument heats, waits and seeks
+    # without logging, finds 0.03 °C/min at 105 °C two hours later (8 °C warmer: at most 0.03 x 120 = 3.6 °C of
+    # that is self-heating) and tracks that one into runaway. One row in it has a blank rate.
+    rows = [(95.0, 0.025, 0.0), (96.0, 0.022, 45.0), (97.0, 0.015, 66.0), (105.0, 0.03, 120.0)]
+    rows += _tracked(106.0, 160.0, _runaway_rate)
+    rows[10] = (rows[10][0], None, rows[10][2])  # a blank rate neither ends nor confirms an episode
+    trace = read_arc_csv(_exotherm_log(tmp_path / "exotherm.txt", rows))
+    assert trace.instrument_rate_C_per_min[:4].tolist() == [0.025, 0.022, 0.015, 0.03]
+    assert math.isnan(trace.instrument_rate_C_per_min[10])
+    result = analyse_arc(trace)
+    assert result.modes_from == "instrument rate"
+    assert result.exotherm_segments == 2  # 95-97 °C and 105 °C to the end
+    assert result.self_heating_detected_C == 105.0
+    # The searches that found nothing between 97 and 105 °C are not in the file: no sub-step estimate below 105.
+    assert result.self_heating_onset_C == 105.0
+    # Least-squares rates over three rows sit within a degree of the logged rates' 1 °C/min crossing.
+    assert result.runaway_onset_C == pytest.approx(105.0 + 8.0 * math.log(1 / 0.03), abs=1.0)
+    assert _runaway_rate(159.0) < result.max_self_heating_rate_C_per_min <= _runaway_rate(160.0)
+    assert result.max_temperature_C == 160.0
+    # Bridging the gap (as an analysis without the rate column does) would find self-heating at 95 °C.
+    bridged = analyse_arc(trace, exotherm_log=False)
+    assert bridged.modes_from == "inferred" and bridged.self_heating_detected_C == 95.0
+
+
+def test_exotherm_log_interpolates_a_lapse_the_instrument_tracked_across(tmp_path):
+    # The instrument keeps tracking through a lapse: 0.016 °C/min logged at 117 °C, then 0.04 °C/min over the
+    # next degree (25 min, no heat added). The 0.02 crossing lies between the two rows, interpolated in log(rate):
+    # 117 + ln(0.02/0.016) / ln(0.04/0.016) = 117 + 0.2231/0.9163 = 117.24 °C.
+    rows = [(115.0, 0.03, 0.0), (116.0, 0.025, 40.0), (117.0, 0.016, 62.5), (118.0, 0.04, 25.0)]
+    rows += _tracked(119.0, 140.0, lambda T: 0.04 * math.exp((T - 118.0) / 6.0))
+    result = analyse_arc(read_arc_csv(_exotherm_log(tmp_path / "lapse.txt", rows)))
+    assert result.exotherm_segments == 2
+    assert result.self_heating_detected_C == 118.0
+    assert result.self_heating_onset_C == pytest.approx(117.2435, abs=1e-3)
+
+
+def test_exotherm_log_that_ends_on_a_lapse_has_no_sustained_self_heating(tmp_path):
+    rows = [(100.0, 0.03, 0.0), (101.0, 0.03, 33.3), (102.0, 0.025, 40.0), (103.0, 0.018, 55.6)]
+    result = analyse_arc(read_arc_csv(_exotherm_log(tmp_path / "dies.txt", rows)))
+    assert result.modes_from == "instrument rate" and result.exotherm_segments == 1
+    assert result.self_heating_detected_C is None and result.self_heating_onset_C is None
+    assert result.runaway_onset_C is None
+    assert result.max_self_heating_rate_C_per_min == pytest.approx(0.025, abs=0.01)  # tracked, though it died
+
+
+def test_full_heat_wait_search_log_with_a_rate_column_is_not_exotherm_only(liquid_arc_run):
+    # A full log also has the instrument's rate, but its heat steps are in the file: the analysis stays the one
+    # that drops heat steps and waits, and still finds the true onsets.
+    t = liquid_arc_run.trace["time_s"].to_numpy()
+    T = liquid_arc_run.trace["temperature_C"].to_numpy()
+    result = analyse_arc(trace_from_columns(t, T, instrument_rate_C_per_min=np.gradient(T, t) * 60.0))
+    assert result.modes_from == "inferred"
+    assert result.self_heating_onset_C == pytest.approx(liquid_arc_run.true_self_heating_onset_C, abs=1.0)
+    assert result.runaway_onset_C == pytest.approx(liquid_arc_run.true_runaway_onset_C, abs=1.0)
+
+
+def test_rate_column_is_never_taken_for_the_temperature(tmp_path):
+    path = tmp_path / "rate_first.csv"
+    path.write_text("dT/dt (K/s),Time (min),Sample temperature (°C),Pressure rate (bar/min),Pressure (bar)\n"
+                    "0.001,0,100,0.0,1.0\n,1,100.06,0.0,1.1\n0.002,2,100.18,0.0,1.2\n")
+    trace = read_arc_csv(path)
+    assert trace.temperature_C.tolist() == [100.0, 100.06, 100.18]
+    assert trace.instrument_rate_C_per_min[[0, 2]] == pytest.approx([0.06, 0.12])  # per second -> per minute
+    assert math.isnan(trace.instrument_rate_C_per_min[1])  # a blank cell
+    assert trace.pressure.tolist() == [1.0, 1.1, 1.2] and trace.pressure_unit == "bar"
+
+
+def test_non_number_rate_names_line_and_column(tmp_path):
+    path = tmp_path / "bad_rate.csv"
+    path.write_text("time_min,temperature_C,self-heating rate (°C/min)\n0,100,0.03\n1,101,fast\n2,102,0.04\n")
+    with pytest.raises(InputError,
+                       match=r"line 3, column 3 \(self-heating rate \(°C/min\)\): 'fast' is not a number"):
+        read_arc_csv(path)

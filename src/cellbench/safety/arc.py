@@ -18,6 +18,27 @@ How each figure is found:
 - maximum temperature (whole run) and maximum self-heating rate (exotherm tracking only; None without an
   exotherm).
 
+Exotherm-only logs. Some calorimeters export only the rows logged while they tracked an exotherm, with their own
+rate column (``temperature rate / (°C/min)``) and no mode: the heat-wait-seek between exotherms is missing, so
+the file jumps in time and temperature wherever the instrument heated the cell. Such a log (instrument rate, no
+mode column, median instrument rate at or above the threshold, no heat step among its rows) is split with the
+instrument's rate instead of inferred modes (``modes_from`` = 'instrument rate'):
+
+- an episode ends at a lapse (a row whose instrument rate is below the self-heating threshold, followed by one
+  that is not) or before unlogged heat-wait-seek (the temperature rose between two rows more than ``heat_gap_C``
+  beyond what self-heating at the larger of their two rates explains: only the heater does that, and only after an
+  exotherm lapsed); ``exotherm_segments`` counts these episodes, a blank rate is neither a lapse nor a
+  confirmation;
+- self-heating detected: the first row of the last episode, if no rate in it is below the threshold (the exotherm
+  the instrument then tracked to the end); None when the log ends on a lapse;
+- self-heating onset: when the detection row continues a lapse row (the instrument tracked across, no heat added),
+  the threshold crossing between the two rows interpolated in log(rate); otherwise the detection itself, because
+  the searches that found no self-heating below it are not in the file;
+- runaway onset and maximum rate: the least-squares rates above, computed within episodes only (never across an
+  unlogged gap). They are kept rather than the instrument's column so that every export is measured alike; on the
+  KIT files they agree with the instrument's to within a degree for the runaway, and the maximum never exceeds the
+  steepest logged step.
+
 >>> from cellbench.safety import analyse_arc, load_chemistry, simulate_heat_wait_search, trace_from_columns
 >>> run = simulate_heat_wait_search(load_chemistry("liquid_lco_graphite"), start_C=70.0)
 >>> trace = trace_from_columns(run.trace["time_s"], run.trace["temperature_C"])
@@ -53,23 +74,28 @@ _MODE_WORDS = {
 
 @dataclass
 class ArcTrace:
-    """One ARC run: time (s), sample temperature (°C), and pressure and instrument mode where the file has them."""
+    """One ARC run: time (s), sample temperature (°C), and pressure, mode and rate where the instrument logs them."""
 
     time_s: np.ndarray
     temperature_C: np.ndarray
     pressure: np.ndarray | None = None
     pressure_unit: str | None = None
     mode: np.ndarray | None = None  # 'heat' | 'wait' | 'search' | 'exotherm' | 'other'
+    # The calorimeter's own self-heating rate where the export has it (NaN where a row leaves it blank).
+    instrument_rate_C_per_min: np.ndarray | None = None
     source: str = "<memory>"
     first_data_line: int = 2  # file line of the first sample, to name rows in messages
 
 
-def trace_from_columns(time_s, temperature_C, *, mode=None, pressure=None, source: str = "<memory>") -> ArcTrace:
+def trace_from_columns(time_s, temperature_C, *, mode=None, pressure=None, instrument_rate_C_per_min=None,
+                       source: str = "<memory>") -> ArcTrace:
     """An :class:`ArcTrace` from arrays (or Polars columns), checked like a file would be."""
     trace = ArcTrace(time_s=np.asarray(time_s, dtype=float), temperature_C=np.asarray(temperature_C, dtype=float),
                      pressure=None if pressure is None else np.asarray(pressure, dtype=float),
                      mode=None if mode is None else np.array([_MODE_WORDS.get(str(m).strip().lower(), "other")
                                                               for m in mode]),
+                     instrument_rate_C_per_min=None if instrument_rate_C_per_min is None
+                     else np.asarray(instrument_rate_C_per_min, dtype=float),
                      source=source, first_data_line=1)
     _check_trace(trace, row_name="row")
     return trace
@@ -88,7 +114,7 @@ class ArcResult:
     max_pressure: float | None = None
     pressure_unit: str | None = None
     exotherm_segments: int = 0
-    modes_from: str = "inferred"  # 'file' when the export had a mode column
+    modes_from: str = "inferred"  # 'file' (a mode column), 'inferred' or 'instrument rate' (exotherm-only log)
     rate_temperature_C: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     rate_C_per_min: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
     trace: ArcTrace | None = field(default=None, repr=False)
@@ -128,9 +154,46 @@ def _is_time_header(name: str) -> bool:
     return key.split(" ")[0] in ("time", "elapsed", "test") and "temp" not in key
 
 
+_TIME_UNIT_WORDS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hr": 3600.0,
+                     "hour": 3600.0}
+
+
+def _rate_time_unit(words: list[str]) -> str | None:
+    """The time word of a 'temperature unit per time unit' pair ('°C/min' -> 'min'), if the header has one."""
+    words = [w for w in words if w != "per"]
+    return next((b for a, b in zip(words, words[1:]) if a in ("°c", "c", "k", "degc") and b in _TIME_UNIT_WORDS), None)
+
+
+def _is_rate_header(name: str) -> bool:
+    """A temperature-rate column ('temperature rate / (°C/min)', 'dT/dt (K/min)', 'self heating rate C/s').
+
+    A header with a temperature unit per time ('°C/min') counts too, so such a column is never taken for the
+    temperature. Pressure rates (dP/dt) do not.
+    """
+    words = _header_key(name).split()
+    if any(w.startswith("press") for w in words):
+        return False
+    return "rate" in words or words[:2] == ["dt", "dt"] or "dtdt" in words or _rate_time_unit(words) is not None
+
+
+def _pick_instrument_rate(headers: list[str]) -> int | None:
+    """The sample's rate column: the first rate header that is not the jacket's, heater's or a set point."""
+    keys = [_header_key(h) for h in headers]
+    rates = [i for i, h in enumerate(headers) if _is_rate_header(h)
+             and not any(w in keys[i] for w in ("jacket", "heater", "bomb", "set", "ambient"))]
+    return rates[0] if rates else None
+
+
+def _rate_factor(header: str) -> float:
+    """Factor to °C/min from the header's unit; ARC instruments state rates per minute, so that is the default."""
+    unit = _rate_time_unit(_header_key(header).split())
+    return 1.0 if unit is None else 60.0 / _TIME_UNIT_WORDS[unit]
+
+
 def _pick_temperature(headers: list[str]) -> int | None:
     keys = [_header_key(h) for h in headers]
-    candidates = [i for i, k in enumerate(keys) if "temp" in k or k.split(" ")[0] == "t"]
+    candidates = [i for i, k in enumerate(keys) if ("temp" in k or k.split(" ")[0] == "t")
+                  and not _is_rate_header(headers[i])]
     # ARC exports often log the jacket/heater too; the sample (cell) temperature is the one we analyse.
     preferred = [i for i in candidates if any(w in keys[i] for w in ("sample", "cell", "surface"))]
     others = [i for i in candidates if not any(w in keys[i] for w in ("jacket", "heater", "bomb", "set", "ambient"))]
@@ -159,10 +222,13 @@ def _time_factor(header: str, time_unit: str | None) -> float:
 
 
 def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_column: str | None = None) -> ArcTrace:
-    """Read an ARC export (CSV with a header: time, temperature, optional pressure and mode columns).
+    """Read an ARC export (CSV with a header: time, temperature, optional pressure, mode and rate columns).
 
     The time unit comes from the header (``time_min``, ``Time (s)``) unless given; temperatures in °C (a header
-    saying K or kelvin is converted). Errors name the file, the line and the column.
+    saying K or kelvin is converted). A temperature-rate column (``temperature rate / (°C/min)``, ``dT/dt (K/s)``)
+    is the instrument's own self-heating rate, kept as ``instrument_rate_C_per_min`` (per minute unless the header
+    says otherwise; a blank cell is NaN) and never taken for the temperature. Errors name the file, the line and
+    the column.
     """
     path = Path(path)
     source = str(path)
@@ -205,14 +271,16 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
     if temp_index is None:
         raise InputError(f"no temperature column; expected a header like 'temperature_C' or 'Sample temperature "
                          f"(°C)', found: {', '.join(headers)}", source=source, location=header_line)
-    pressure_index = next((i for i, h in enumerate(headers) if "press" in _header_key(h)), None)
+    pressure_index = next((i for i, h in enumerate(headers)
+                           if "press" in _header_key(h) and "rate" not in _header_key(h).split()), None)
+    rate_index = _pick_instrument_rate(headers)
     mode_index = next((i for i, h in enumerate(headers)
                        if _header_key(h) in ("mode", "state", "phase", "status", "arc mode", "step")), None)
     factor = _time_factor(headers[time_index], time_unit)
     temp_key = _header_key(headers[temp_index])
     kelvin = temp_key.endswith(" k") or "kelvin" in temp_key
 
-    times, temps, pressures, modes = [], [], [], []
+    times, temps, pressures, modes, rates = [], [], [], [], []
     for row_number, row in enumerate(rows[1:], start=header_at + 2):
         if not row or all(not c.strip() for c in row):
             continue
@@ -239,6 +307,8 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
         pressures.append(values[2])
         if mode_index is not None:
             modes.append(row[mode_index].strip() if mode_index < len(row) else "")
+        if rate_index is not None:
+            rates.append(_rate_cell(row, rate_index, headers, source=source, row_number=row_number))
 
     if len(times) < 3:
         raise InputError(f"only {len(times)} data rows; an ARC run needs many more", source=source)
@@ -263,8 +333,26 @@ def read_arc_csv(path: str | Path, *, time_unit: str | None = None, temperature_
         pressure_unit = next((g for g in found.groups() if g), None) if found else None
     trace = ArcTrace(time_s=time_s, temperature_C=temperature_C,
                      pressure=np.array(pressures) if pressure_index is not None else None,
-                     pressure_unit=pressure_unit, mode=mode, source=source, first_data_line=2)
+                     pressure_unit=pressure_unit, mode=mode,
+                     instrument_rate_C_per_min=None if rate_index is None
+                     else np.array(rates) * _rate_factor(headers[rate_index]),
+                     source=source, first_data_line=2)
     return trace
+
+
+def _rate_cell(row: list[str], index: int, headers: list[str], *, source: str, row_number: int) -> float:
+    """The instrument's rate in one row; NaN where the instrument left it blank (it does on some rows)."""
+    cell = row[index].strip() if index < len(row) else ""
+    if not cell:
+        return np.nan
+    try:
+        value = float(cell)
+    except ValueError:
+        value = np.inf
+    if np.isinf(value):  # 'nan' is written for a blank by some exporters; anything else is a broken cell
+        raise InputError(f"'{cell}' is not a number; expected the instrument's rate or an empty cell", source=source,
+                         location=f"line {row_number}, column {index + 1} ({headers[index]})")
+    return value
 
 
 def _check_trace(trace: ArcTrace, *, row_name: str) -> None:
@@ -276,6 +364,10 @@ def _check_trace(trace: ArcTrace, *, row_name: str) -> None:
         if bad.size:
             raise InputError(f"{name} is not a finite number", source=trace.source,
                              location=f"{row_name} {bad[0] + trace.first_data_line}")
+    rate = trace.instrument_rate_C_per_min
+    if rate is not None and rate.size != n:
+        raise InputError("the instrument's rate must have one value per sample (NaN where unknown)",
+                         source=trace.source)
     backwards = np.flatnonzero(np.diff(trace.time_s) < 0)
     if backwards.size:
         raise InputError("time goes backwards; expected it to increase", source=trace.source,
@@ -407,21 +499,95 @@ def _arrhenius_onset(T: np.ndarray, rate: np.ndarray, threshold: float,
     return float(slope / (np.log(threshold) - intercept) - KELVIN)
 
 
+def _exotherm_episodes(time_s: np.ndarray, temperature_C: np.ndarray, rate_C_per_min: np.ndarray, *,
+                       threshold_C_per_min: float, heat_gap_C: float) -> tuple[list[np.ndarray], np.ndarray]:
+    """Split an exotherm-only log into the exotherm episodes the calorimeter tracked.
+
+    A new episode starts at a row where
+
+    - the instrument's rate recovers after a lapse: the row before logged a rate below the threshold (the exotherm
+      died out; the instrument went back to heat-wait-seek or tracked a dying tail), this one does not; or
+    - heat was added since the row before: the temperature rose by more than ``heat_gap_C`` beyond what
+      self-heating at the larger of the two rows' rates explains over the time between them, so the calorimeter
+      heated the cell there (unlogged heat-wait-seek). The instrument logs a row per degree of tracked
+      self-heating, so an exotherm that dies within a degree leaves no lapse row; only the added heat shows it.
+
+    A blank rate is neither a lapse nor a confirmation. Returns the episodes (index arrays in file order) and,
+    per row, whether heat was added since the row before it.
+
+    >>> eps, heated = _exotherm_episodes(np.array([0., 60., 120., 3720., 3780.]), np.array([90., 91., 92., 99., 100.]),
+    ...     np.array([0.03, 0.03, 0.01, 0.03, 1.0]), threshold_C_per_min=0.02, heat_gap_C=1.0)
+    >>> [e.tolist() for e in eps], heated.tolist()
+    ([[0, 1, 2], [3, 4]], [False, False, False, True, False])
+    """
+    with np.errstate(invalid="ignore"):
+        lapse = rate_C_per_min < threshold_C_per_min  # NaN (blank) compares False: not a lapse
+        pair_rate = np.fmax(rate_C_per_min[:-1], rate_C_per_min[1:])  # NaN only where both rows are blank
+    explained_C = np.where(np.isnan(pair_rate), np.inf, np.maximum(pair_rate, 0.0) * np.diff(time_s) / 60.0)
+    heat_added = np.concatenate([[False], np.diff(temperature_C) - explained_C > heat_gap_C])
+    recovered = np.concatenate([[False], lapse[:-1] & ~lapse[1:]])
+    bounds = np.concatenate([[0], np.flatnonzero(heat_added | recovered), [time_s.size]])
+    return [np.arange(a, b) for a, b in zip(bounds[:-1], bounds[1:])], heat_added
+
+
+def _rate_crossing(T0: float, rate0: float, T1: float, rate1: float, threshold: float) -> float:
+    """Where the rate reaches ``threshold`` between two rows (rate0 < threshold <= rate1), interpolated in log(rate)."""
+    if rate0 > 0:
+        fraction = np.log(threshold / rate0) / np.log(rate1 / rate0)
+    else:
+        fraction = (threshold - rate0) / (rate1 - rate0)
+    return float(T0 + fraction * (T1 - T0))
+
+
+def _is_exotherm_only_log(trace: ArcTrace, inferred_modes: np.ndarray | None, threshold_C_per_min: float) -> bool:
+    """True for an export that holds only the calorimeter's exotherm tracking (the KIT 21700 files are such).
+
+    It has the instrument's rate and no mode column, most rows self-heat by the instrument's own rate, and no
+    heat step shows among its rows — a full heat-wait-search log spends most rows waiting and searching
+    below the threshold, and its heat steps are in the file.
+    """
+    rate = trace.instrument_rate_C_per_min
+    if trace.mode is not None or rate is None or inferred_modes is None:
+        return False
+    known = rate[np.isfinite(rate)]
+    return known.size >= 3 and np.median(known) >= threshold_C_per_min and not np.any(inferred_modes == "heat")
+
+
 def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SELF_HEATING_THRESHOLD_C_PER_MIN,
                 runaway_threshold_C_per_min: float = RUNAWAY_THRESHOLD_C_PER_MIN, wait_min: float = 10.0,
                 rate_window_min: float = 5.0, rate_window_C: float = 1.0, onset_searches: int = 3,
                 onset_start_span_C: float = 0.5,
                 heat_detect_C_per_min: float = 0.5, max_heat_step_C: float = 10.0,
-                min_exotherm_min: float = 10.0) -> ArcResult:
-    """Onsets, maximum temperature and maximum self-heating rate of one heat-wait-search run (see module doc)."""
+                min_exotherm_min: float = 10.0, heat_gap_C: float = 1.0,
+                exotherm_log: bool | None = None) -> ArcResult:
+    """Onsets, maximum temperature and maximum self-heating rate of one heat-wait-search run (see module doc).
+
+    ``exotherm_log`` says whether the trace is an exotherm-only log (rows logged only while the instrument tracked
+    an exotherm, with its own rate column); None decides from the trace. ``heat_gap_C`` is how far the temperature
+    may rise between two rows of such a log beyond what the instrument's rate explains before the gap counts as
+    unlogged heat-wait-seek.
+    """
     time_s, temperature_C = trace.time_s, trace.temperature_C
+    inferred = None
+    if trace.mode is None:
+        inferred = _infer_modes(time_s, temperature_C, heat_detect_C_per_min=heat_detect_C_per_min,
+                                max_heat_step_C=max_heat_step_C, wait_min=wait_min)
+    if exotherm_log is None:
+        exotherm_log = _is_exotherm_only_log(trace, inferred, self_heating_threshold_C_per_min)
+    if exotherm_log:
+        if trace.instrument_rate_C_per_min is None:
+            raise InputError("an exotherm-only log needs the instrument's rate column (e.g. 'temperature rate / "
+                             "(°C/min)')", source=trace.source)
+        return _analyse_exotherm_log(trace, threshold_C_per_min=self_heating_threshold_C_per_min,
+                                     runaway_threshold_C_per_min=runaway_threshold_C_per_min,
+                                     rate_window_min=rate_window_min, rate_window_C=rate_window_C,
+                                     heat_gap_C=heat_gap_C)
+
     if trace.mode is not None:
         modes, modes_from = trace.mode, "file"
         adiabatic = np.isin(modes, ["search", "exotherm"])
     else:
-        modes = _infer_modes(time_s, temperature_C, heat_detect_C_per_min=heat_detect_C_per_min,
-                             max_heat_step_C=max_heat_step_C, wait_min=wait_min)
-        modes_from = "inferred"
+        modes, modes_from = inferred, "inferred"
         adiabatic = modes == "search"
 
     segments = []  # (indices, window temperatures, window rates, tracked?)
@@ -435,17 +601,9 @@ def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SE
         exotherm = tracked and np.median(rate) >= self_heating_threshold_C_per_min
         segments.append((segment, T_mid, rate, exotherm))
 
-    all_T = np.concatenate([T for _, T, _, _ in segments]) if segments else np.empty(0)
-    all_rate = np.concatenate([r for _, _, r, _ in segments]) if segments else np.empty(0)
     exotherms = [(seg, T, r) for seg, T, r, exo in segments if exo]
-    result = ArcResult(
-        source=trace.source, self_heating_onset_C=None, self_heating_detected_C=None, runaway_onset_C=None,
-        max_temperature_C=float(temperature_C.max()),
-        max_self_heating_rate_C_per_min=max((float(r.max()) for _, _, r in exotherms), default=None),
-        max_pressure=None if trace.pressure is None else float(np.max(trace.pressure)),
-        pressure_unit=trace.pressure_unit, exotherm_segments=len(exotherms), modes_from=modes_from,
-        rate_temperature_C=all_T, rate_C_per_min=all_rate, trace=trace,
-    )
+    result = _result(trace, segments, exotherms, modes_from=modes_from, exotherm_segments=len(exotherms),
+                     runaway_threshold_C_per_min=runaway_threshold_C_per_min)
     if not exotherms:
         return result
 
@@ -470,10 +628,59 @@ def analyse_arc(trace: ArcTrace, *, self_heating_threshold_C_per_min: float = SE
         onset = _arrhenius_onset(T_fit, rate_fit, self_heating_threshold_C_per_min,
                                  weights=rate_fit / np.maximum(error, 1e-12))
     result.self_heating_onset_C = detected_C if onset is None else float(np.clip(onset, floor_C, detected_C))
+    return result
 
+
+def _result(trace: ArcTrace, segments: list, exotherms: list, *, modes_from: str, exotherm_segments: int,
+            runaway_threshold_C_per_min: float) -> ArcResult:
+    """The figures every analysis shares: maximum temperature, pressure and rate, the rate curve, the runaway."""
+    result = ArcResult(
+        source=trace.source, self_heating_onset_C=None, self_heating_detected_C=None, runaway_onset_C=None,
+        max_temperature_C=float(trace.temperature_C.max()),
+        max_self_heating_rate_C_per_min=max((float(r.max()) for _, _, r in exotherms), default=None),
+        max_pressure=None if trace.pressure is None else float(np.max(trace.pressure)),
+        pressure_unit=trace.pressure_unit, exotherm_segments=exotherm_segments, modes_from=modes_from,
+        rate_temperature_C=np.concatenate([T for _, T, _, _ in segments]) if segments else np.empty(0),
+        rate_C_per_min=np.concatenate([r for _, _, r, _ in segments]) if segments else np.empty(0), trace=trace,
+    )
     for segment, T_mid, rate in exotherms:
         crossing = _log_crossing(T_mid, rate, runaway_threshold_C_per_min)
         if crossing is not None:
             result.runaway_onset_C = crossing
             break
+    return result
+
+
+def _analyse_exotherm_log(trace: ArcTrace, *, threshold_C_per_min: float, runaway_threshold_C_per_min: float,
+                          rate_window_min: float, rate_window_C: float, heat_gap_C: float) -> ArcResult:
+    """The figures of an exotherm-only log: episodes from the instrument's rate, rates by least squares.
+
+    Detection is the first row of the last episode, when no rate in it falls below the threshold (the exotherm
+    the instrument then tracked to the end of the log); the onset is interpolated between that row and a lapse row
+    right before it when the instrument tracked across (no heat added), else it is the detection itself.
+    """
+    time_s, temperature_C = trace.time_s, trace.temperature_C
+    logged = trace.instrument_rate_C_per_min
+    episodes, heat_added = _exotherm_episodes(time_s, temperature_C, logged, threshold_C_per_min=threshold_C_per_min,
+                                              heat_gap_C=heat_gap_C)
+    segments = []
+    for episode in episodes:
+        # Every logged row was tracked by the instrument: all episodes are exotherms, none spans a heat step.
+        T_mid, rate = _windowed_rates(time_s, temperature_C, episode, window_s=rate_window_min * 60.0,
+                                      window_C=rate_window_C)
+        if rate.size:
+            segments.append((episode, T_mid, rate, True))
+    result = _result(trace, segments, [(seg, T, r) for seg, T, r, _ in segments], modes_from="instrument rate",
+                     exotherm_segments=len(episodes), runaway_threshold_C_per_min=runaway_threshold_C_per_min)
+    last = episodes[-1]
+    with np.errstate(invalid="ignore"):
+        sustained = not np.any(logged[last] < threshold_C_per_min)
+    if not sustained:  # the log ends on a lapse: no self-heating that stays at or above the threshold
+        return result
+    first = last[0]
+    result.self_heating_detected_C = float(temperature_C[first])
+    result.self_heating_onset_C = result.self_heating_detected_C
+    if first > 0 and logged[first - 1] < threshold_C_per_min and not heat_added[first] and np.isfinite(logged[first]):
+        result.self_heating_onset_C = _rate_crossing(temperature_C[first - 1], logged[first - 1],
+                                                     temperature_C[first], logged[first], threshold_C_per_min)
     return result
