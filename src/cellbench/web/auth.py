@@ -30,18 +30,22 @@ class NotSignedIn(Exception):
     """No valid token or session: 401 for the API, a redirect to the login page for pages."""
 
 
-#: how long a looked-up API token is trusted without asking the database again (a revoked token stops working
-#: within this time); sessions are always looked up, so logging out takes effect at once
+#: how long a looked-up API token is trusted without asking the database again: a revoked token keeps working
+#: for at most this long in each server process (and a user's new role or consortium reaches a token's requests
+#: as late); sessions are always looked up, so logging out takes effect at once
 TOKEN_CACHE_SECONDS = 5.0
 _token_cache: dict[tuple[int, str], tuple[float, Principal]] = {}
 
 
+def _cached_token(store, token: str) -> Principal | None:
+    """The principal of a token looked up less than TOKEN_CACHE_SECONDS ago, else None."""
+    cached = _token_cache.get((id(store), digest(token)))
+    if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
+        return cached[1]
+    return None
+
+
 def _lookup(store, token: str | None, cookie: str | None) -> Principal | None:
-    if token is not None:
-        key = (id(store), digest(token))
-        cached = _token_cache.get(key)
-        if cached is not None and time.monotonic() - cached[0] < TOKEN_CACHE_SECONDS:
-            return cached[1]
     with store.session() as db:
         if token is None:
             return principal_from_session(db, cookie) if cookie else None
@@ -49,7 +53,7 @@ def _lookup(store, token: str | None, cookie: str | None) -> Principal | None:
     if found is not None:
         if len(_token_cache) > 10_000:
             _token_cache.clear()
-        _token_cache[key] = (time.monotonic(), found)
+        _token_cache[(id(store), digest(token))] = (time.monotonic(), found)
     return found
 
 
@@ -58,7 +62,12 @@ async def current_principal(request: Request,
     # The database lookup runs in the thread pool: blocking the event loop here would stall every request,
     # including the ones that must finish to give their pooled connection back.
     token = credentials.credentials if credentials is not None else None
-    found = await run_in_threadpool(_lookup, request.app.state.store, token, request.cookies.get(SESSION_COOKIE))
+    store = request.app.state.store
+    # A token seen a moment ago is answered here on the event loop: a trip to the thread pool costs more than the
+    # rest of a small request.
+    found = _cached_token(store, token) if token is not None else None
+    if found is None:
+        found = await run_in_threadpool(_lookup, store, token, request.cookies.get(SESSION_COOKIE))
     if token is not None and found is None:
         raise NotSignedIn("the API token is not valid (revoked or mistyped)")
     if token is not None:
