@@ -20,16 +20,28 @@ def register(app: typer.Typer) -> None:
 
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0: every interface)."),
           port: int = typer.Option(8000, "--port", min=1, max=65535),
+          workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                      help="Server processes (about one per CPU core); they share the store."),
           max_upload_mb: float = typer.Option(200.0, "--max-upload-mb", min=0.001, help="Largest upload accepted."),
-          secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS.")
+          secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS."),
+          access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request.")
           ) -> None:
     """Serve the web pages and /api/v1 (OpenAPI at /docs) over the store ($CELLBENCH_DATABASE_URL)."""
+    import os
+
     import uvicorn
 
-    from cellbench.web import WebSettings, create_app
+    from cellbench.store import Store
+    from cellbench.web.app import MAX_UPLOAD_MB_ENV, SECURE_COOKIES_ENV
 
-    app = create_app(WebSettings(max_upload_mb=max_upload_mb, secure_cookies=secure_cookies))
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # Open the store once here: a wrong URL is one clear message rather than one per worker, and the schema is
+    # migrated before several processes start at once.
+    Store.open().close()
+    # Each worker process builds its own app from the import string, so the settings travel in the environment.
+    os.environ[MAX_UPLOAD_MB_ENV] = repr(max_upload_mb)
+    os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
+    uvicorn.run("cellbench.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level="info", access_log=access_log)
 
 
 def _store():

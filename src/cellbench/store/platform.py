@@ -167,6 +167,10 @@ class EvaluationRun(Base):
     requested_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # which server process runs it ("host:pid:worker") and when that process last said it still does
+    # (cellbench.web.evaluations; migration 0005)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class PassportRecord(Base):

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import gc
+import os
 
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
 from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+MAX_UPLOAD_MB_ENV = "CELLBENCH_MAX_UPLOAD_MB"
+SECURE_COOKIES_ENV = "CELLBENCH_SECURE_COOKIES"
 REQUEST_THREADS = 12  # the store's pool holds 5 + 10 connections; the audit writer keeps one
 
 
@@ -49,6 +52,27 @@ class WebSettings:
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1e6)
 
+    @classmethod
+    def from_environment(cls) -> "WebSettings":
+        """The settings of a server process started from an import string (``cellbench serve --workers N`` starts
+        each worker so): ``$CELLBENCH_MAX_UPLOAD_MB`` and ``$CELLBENCH_SECURE_COOKIES`` (``1``/``true``); the store
+        reads ``$CELLBENCH_DATABASE_URL`` and ``$CELLBENCH_DATA_DIR`` itself.
+
+        >>> import os; os.environ[MAX_UPLOAD_MB_ENV] = "20"
+        >>> WebSettings.from_environment().max_upload_mb
+        20.0
+        >>> del os.environ[MAX_UPLOAD_MB_ENV]
+        """
+        text = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
+        try:
+            max_upload_mb = float(text) if text else DEFAULT_MAX_UPLOAD_MB
+        except ValueError:
+            raise InputError(f"expected a number of megabytes, not '{text}'", source=MAX_UPLOAD_MB_ENV) from None
+        secure = os.environ.get(SECURE_COOKIES_ENV, "").strip().lower()
+        if secure not in ("", "0", "1", "false", "true"):
+            raise InputError(f"expected 1, 0, true or false, not '{secure}'", source=SECURE_COOKIES_ENV)
+        return cls(max_upload_mb=max_upload_mb, secure_cookies=secure in ("1", "true"))
+
 
 def _plotly_js() -> Path:
     import plotly
@@ -58,8 +82,9 @@ def _plotly_js() -> Path:
 
 def create_app(settings: WebSettings | None = None, *, store: Store | None = None,
                worker: EvaluationWorker | None = None) -> FastAPI:
-    """The app over a store (opened from ``settings`` unless given); evaluations run in ``worker``."""
-    settings = settings or WebSettings()
+    """The app over a store (opened from ``settings`` unless given); evaluations run in ``worker``.
+    Without ``settings``, they come from the environment (:meth:`WebSettings.from_environment`)."""
+    settings = settings or WebSettings.from_environment()
     store = store or Store.open(settings.database_url, data_dir=settings.data_dir)
     worker = worker or EvaluationWorker(store, settings.evaluation)
 

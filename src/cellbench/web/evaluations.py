@@ -5,20 +5,38 @@ hands its id to :class:`EvaluationWorker`; the page polls the row for progress. 
 :func:`cellbench.evaluation.evaluate` and :func:`cellbench.evaluation.write` exactly as ``cellbench evaluate``
 does, and keeps ``results.json`` in the row and ``report.html`` in the data folder.
 
+Several server processes (``cellbench serve --workers N``) share one queue, the ``evaluations`` table:
+
+- a process runs a queued evaluation only after its claim, ``UPDATE ... SET status='running' WHERE id=:id AND
+  status='queued'``, changed the row: the database lets exactly one claim through, so no evaluation runs twice;
+- each process's worker looks for queued rows every few seconds, so a row queued by a busy process is picked up by
+  an idle one, and one queued while no worker was up runs once one is;
+- while it runs, the claiming process stamps ``heartbeat_at`` every few seconds. A ``running`` row whose stamp is
+  older than a minute belongs to a process that is gone (killed, crashed, restarted) and is failed by whichever
+  worker sees it first. A process starting up therefore never fails another live process's run; a run cut off by
+  a restart is failed within a minute. (Hosts sharing a PostgreSQL store need clocks within a few tens of seconds.)
+
 An evaluation belongs to the sample's provider. When the sample was submitted to an evaluation centre the
 evaluation is created on the ``named`` tier with a grant to the centre: provider and centre see it, no one else.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
+import socket
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
@@ -70,14 +88,14 @@ def request_evaluation(db: Session, principal: Principal, *, sample_id: int, cel
 
 
 def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> None:
-    """Run one queued evaluation to ``done`` or ``failed`` (never raises: the row carries the error)."""
+    """Run one claimed evaluation to ``done`` or ``failed`` (never raises: the row carries the error)."""
     from cellbench import evaluation
 
     with store.session() as db:
         run = db.get(EvaluationRun, run_id)
         sample = db.get(Sample, run.sample_id)
         material = db.get(PlatformMaterial, sample.material_id)
-        run.status, run.progress_done = "running", 0
+        run.progress_done = 0
         db.commit()
         record, cell_id, suite = material_record(material), run.cell_id, run.suite
 
@@ -111,32 +129,157 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
         db.commit()
 
 
+# -- the queue shared by server processes ----------------------------------------------------------------------
+def claim(store: Store, run_id: int, claimed_by: str) -> bool:
+    """Move a queued evaluation to ``running`` for ``claimed_by``; False if it was not queued (any more)."""
+    now = utc_now()
+    with store.session() as db:
+        changed = db.execute(update(EvaluationRun)
+                             .where(EvaluationRun.id == run_id, EvaluationRun.status == "queued")
+                             .values(status="running", claimed_by=claimed_by, heartbeat_at=now, progress_done=0)
+                             .execution_options(synchronize_session=False)).rowcount
+        db.commit()
+    return changed == 1
+
+
+def beat(store: Store, run_id: int, claimed_by: str) -> None:
+    """Say that ``claimed_by`` is still running the evaluation."""
+    with store.session() as db:
+        db.execute(update(EvaluationRun)
+                   .where(EvaluationRun.id == run_id, EvaluationRun.claimed_by == claimed_by,
+                          EvaluationRun.status == "running")
+                   .values(heartbeat_at=utc_now()).execution_options(synchronize_session=False))
+        db.commit()
+
+
+def fail_abandoned(store: Store, stale_after: timedelta) -> int:
+    """Fail running evaluations whose process stopped stamping them (rows without a stamp come from before
+    claims existed, or from a runner that never claimed: their process is gone too). Returns how many."""
+    with store.session() as db:
+        changed = db.execute(update(EvaluationRun)
+                             .where(EvaluationRun.status == "running",
+                                    or_(EvaluationRun.heartbeat_at.is_(None),
+                                        EvaluationRun.heartbeat_at < utc_now() - stale_after))
+                             .values(status="failed", error="the server stopped during the run",
+                                     finished_at=utc_now())
+                             .execution_options(synchronize_session=False)).rowcount
+        db.commit()
+    return changed
+
+
+def queued_ids(store: Store) -> list[int]:
+    with store.session() as db:
+        return list(db.scalars(select(EvaluationRun.id).where(EvaluationRun.status == "queued")
+                               .order_by(EvaluationRun.id)))
+
+
+def _finish_unfinished(store: Store, run_id: int, claimed_by: str) -> None:
+    # A runner that returns leaving its row "running" would otherwise wait a minute to be called a crash.
+    with store.session() as db:
+        db.execute(update(EvaluationRun)
+                   .where(EvaluationRun.id == run_id, EvaluationRun.claimed_by == claimed_by,
+                          EvaluationRun.status == "running")
+                   .values(status="failed", error="the evaluation ended without a result", finished_at=utc_now())
+                   .execution_options(synchronize_session=False))
+        db.commit()
+
+
+@contextmanager
+def _heartbeat(store: Store, run_id: int, claimed_by: str, every_s: float) -> Iterator[None]:
+    """Stamp the row every ``every_s`` seconds while the block runs (its own thread: a simulation may hold the
+    worker thread for minutes between progress reports)."""
+    stop = threading.Event()
+
+    def stamp() -> None:
+        while not stop.wait(every_s):
+            try:
+                beat(store, run_id, claimed_by)
+            except Exception:  # a database hiccup must not end the run; the next stamp may get through
+                log.exception("heartbeat of evaluation %d failed", run_id)
+
+    thread = threading.Thread(target=stamp, name=f"cellbench-heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+_instances = itertools.count(1)
+
+
 class EvaluationWorker:
-    """One background thread that runs queued evaluations in order (simulations use their own processes)."""
+    """Runs claimed evaluations one at a time in a background thread; one worker per server process, and any
+    number of processes over one store (see the module docstring).
+
+    ``poll_seconds``: how often the worker fails abandoned runs and looks for queued ones; ``heartbeat_seconds``:
+    how often a running evaluation is stamped; ``stale_after_seconds``: how old a stamp may get before its run
+    counts as abandoned (several heartbeats, so a busy database or a paused process is not taken for a dead one).
+    """
 
     def __init__(self, store: Store, options: EvaluationOptions,
-                 runner: Callable[[Store, int, EvaluationOptions], None] = run_evaluation):
+                 runner: Callable[[Store, int, EvaluationOptions], None] = run_evaluation, *,
+                 poll_seconds: float = 5.0, heartbeat_seconds: float = 5.0, stale_after_seconds: float = 60.0):
         self.store, self.options, self.runner = store, options, runner
+        self.poll_seconds, self.heartbeat_seconds = poll_seconds, heartbeat_seconds
+        self.stale_after = timedelta(seconds=stale_after_seconds)
+        # host and pid say which process holds a run; the counter tells apart workers of one process (tests)
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{next(_instances)}"
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cellbench-evaluation")
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._poller: threading.Thread | None = None
         self.futures: dict[int, Future] = {}
 
     def submit(self, run_id: int) -> Future:
-        future = self._pool.submit(self.runner, self.store, run_id, self.options)
-        self.futures[run_id] = future
+        """Run ``run_id`` here if this worker's claim wins; the future's result says whether it ran here."""
+        with self._lock:
+            future = self._pool.submit(self._run, run_id)
+            self.futures[run_id] = future
         return future
 
+    def _run(self, run_id: int) -> bool:
+        if not claim(self.store, run_id, self.name):
+            return False  # another process took it, or it is no longer queued
+        try:
+            with _heartbeat(self.store, run_id, self.name, self.heartbeat_seconds):
+                self.runner(self.store, run_id, self.options)
+        finally:
+            _finish_unfinished(self.store, run_id, self.name)
+        return True
+
+    def poll(self) -> None:
+        """Fail abandoned runs, and take on queued evaluations this worker is not already waiting to run."""
+        abandoned = fail_abandoned(self.store, self.stale_after)
+        if abandoned:
+            log.warning("failed %d evaluation(s) whose server process stopped during the run", abandoned)
+        with self._lock:
+            waiting = {run_id for run_id, future in self.futures.items() if not future.done()}
+        for run_id in queued_ids(self.store):
+            if run_id not in waiting:
+                self.submit(run_id)
+
     def resume(self) -> None:
-        """After a restart: runs cut off mid-way are failed, queued ones are run."""
-        with self.store.session() as db:
-            for row in db.scalars(select(EvaluationRun).where(EvaluationRun.status == "running")):
-                row.status, row.error, row.finished_at = "failed", "the server stopped during the run", utc_now()
-            db.commit()
-            queued = db.scalars(select(EvaluationRun.id).where(EvaluationRun.status == "queued")
-                                .order_by(EvaluationRun.id)).all()
-        for run_id in queued:
-            self.submit(run_id)
+        """At start-up: fail runs cut off by a stopped process, run what is queued, and keep polling."""
+        self.poll()
+        if self._poller is None:
+            self._poller = threading.Thread(target=self._poll_forever, name="cellbench-evaluation-poller",
+                                            daemon=True)
+            self._poller.start()
+
+    def _poll_forever(self) -> None:
+        while not self._stop.wait(self.poll_seconds):
+            try:
+                self.poll()
+            except Exception:  # the database may be away for a moment; the next poll tries again
+                log.exception("polling for queued evaluations failed")
 
     def shutdown(self) -> None:
+        """Stop polling; queued runs not started here are left queued for the next process."""
+        self._stop.set()
+        if self._poller is not None:
+            self._poller.join(timeout=self.poll_seconds + 5)
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
