@@ -72,3 +72,32 @@ def test_two_worker_processes_serve_one_store_with_the_commands_settings(tmp_pat
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_connections_accepted_on_the_shared_socket_send_without_delay():
+    """The worker processes' socket is marked TCP, so asyncio turns Nagle's algorithm off on every connection
+    (else each keep-alive response after the first waits ~40 ms for the client's delayed ACK)."""
+    import asyncio
+
+    from cellbench.web.server import listening_socket, uvicorn_config
+
+    listener = listening_socket(uvicorn_config(host="127.0.0.1", port=0, workers=2))
+    seen: list[int] = []
+
+    class Probe(asyncio.Protocol):
+        def connection_made(self, transport):
+            seen.append(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def connect_once() -> None:
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        for _ in range(100):
+            if seen:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(connect_once())
+    assert seen and seen[0] != 0

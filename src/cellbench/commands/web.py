@@ -29,9 +29,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     """Serve the web pages and /api/v1 (OpenAPI at /docs) over the store ($CELLBENCH_DATABASE_URL)."""
     import os
 
-    import uvicorn
-
     from cellbench.store import Store
+    from cellbench.web import server
     from cellbench.web.app import MAX_UPLOAD_MB_ENV, SECURE_COOKIES_ENV
 
     # Open the store once here: a wrong URL is one clear message rather than one per worker, and the schema is
@@ -40,8 +39,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     # Each worker process builds its own app from the import string, so the settings travel in the environment.
     os.environ[MAX_UPLOAD_MB_ENV] = repr(max_upload_mb)
     os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
-    uvicorn.run("cellbench.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level="info", access_log=access_log)
+    server.run(host=host, port=port, workers=workers, access_log=access_log)
 
 
 def _store():
