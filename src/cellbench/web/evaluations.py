@@ -155,11 +155,14 @@ def beat(store: Store, run_id: int, claimed_by: str) -> None:
 def fail_abandoned(store: Store, stale_after: timedelta) -> int:
     """Fail running evaluations whose process stopped stamping them (rows without a stamp come from before
     claims existed, or from a runner that never claimed: their process is gone too). Returns how many."""
+    abandoned = (EvaluationRun.status == "running",
+                 or_(EvaluationRun.heartbeat_at.is_(None), EvaluationRun.heartbeat_at < utc_now() - stale_after))
     with store.session() as db:
-        changed = db.execute(update(EvaluationRun)
-                             .where(EvaluationRun.status == "running",
-                                    or_(EvaluationRun.heartbeat_at.is_(None),
-                                        EvaluationRun.heartbeat_at < utc_now() - stale_after))
+        # look before writing: every process polls, and on SQLite even an UPDATE that changes nothing takes the
+        # write lock the audit log is waiting for
+        if db.scalar(select(EvaluationRun.id).where(*abandoned).limit(1)) is None:
+            return 0
+        changed = db.execute(update(EvaluationRun).where(*abandoned)
                              .values(status="failed", error="the server stopped during the run",
                                      finished_at=utc_now())
                              .execution_options(synchronize_session=False)).rowcount
