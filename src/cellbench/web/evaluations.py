@@ -95,8 +95,6 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
         run = db.get(EvaluationRun, run_id)
         sample = db.get(Sample, run.sample_id)
         material = db.get(PlatformMaterial, sample.material_id)
-        run.progress_done = 0
-        db.commit()
         record, cell_id, suite = material_record(material), run.cell_id, run.suite
 
     def progress(done: int, total: int) -> None:
