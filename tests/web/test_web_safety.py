@@ -204,3 +204,39 @@ def test_evaluation_report_takes_the_records_every_reader_may_see(labs):
     ids = [r["record_id"] for r in section["records"]]
     assert ids == [shared, by_centre] and private not in ids
     assert [r["status"] for r in section["records"]] == ["pass", "fail"]
+
+
+def test_the_platform_judges_against_its_own_definitions_too(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from cellbench.errors import InputError
+    from cellbench.safety import EXAMPLES_DIR
+    from cellbench.store import Store
+    from cellbench.web import WebSettings, create_app
+    from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
+    from cellbench.web.identity import create_organisation, create_token, create_user
+    from web_helpers import PASSWORD
+
+    store = Store.open(f"sqlite:///{tmp_path / 'cb.db'}", data_dir=tmp_path)
+    settings = WebSettings(safety_definitions=(str(EXAMPLES_DIR / "unr100_laser_internal_short.yaml"),))
+    app = create_app(settings, store=store, worker=EvaluationWorker(store, EvaluationOptions(), leave_queued))
+    with store.session() as db:
+        create_organisation(db, "Carmaker")
+        create_user(db, "c@car.example", PASSWORD, "Carmaker")
+        headers = {"Authorization": f"Bearer {create_token(db, 'c@car.example', 't')}"}
+    record = {"test": "unr100_laser_internal_short", "sample": "EV-7 pack",
+              "observations": {"abnormal_heat": True, "warning_issued": True,
+                               "minutes_from_warning_to_cabin_hazard": 3.5}}
+    with TestClient(app) as client:
+        tests = [d["id"] for d in client.get("/api/v1/safety/tests", headers=headers).json()["items"]]
+        assert "unr100_laser_internal_short" in tests and "ni_nail" in tests
+        made = client.post("/api/v1/safety-records", files={"record": as_file(record)}, headers=headers).json()
+        # heat, and the warning came only 3.5 minutes before the hazard reached the cabin: both criteria violated
+        assert made["status"] == "fail" and len(made["verdict"]["criteria"]) == 2
+    store.close()
+
+    bad = tmp_path / "bad-test.yaml"
+    bad.write_text("id: x\nversion: 1\n")
+    with Store.open(f"sqlite:///{tmp_path / 'b.db'}", data_dir=tmp_path) as other:
+        with pytest.raises(InputError, match="bad-test.yaml"):
+            create_app(WebSettings(safety_definitions=(str(bad),)), store=other)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -24,18 +25,24 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                                       help="Server processes (about one per CPU core); they share the store."),
           max_upload_mb: float = typer.Option(200.0, "--max-upload-mb", min=0.001, help="Largest upload accepted."),
           secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS."),
-          access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request.")
+          access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
+          safety_definitions: Optional[list[str]] = typer.Option(
+              None, "--safety-definitions", help="The platform's own safety test definitions (file or folder; "
+                                                 "repeatable), beside the built-in IEC 62660-2/-3 ones.")
           ) -> None:
     """Serve the web pages and /api/v1 (OpenAPI at /docs) over the store ($CELLBENCH_DATABASE_URL)."""
     import os
 
     from cellbench.store import Store
     from cellbench.web import server
-    from cellbench.web.app import MAX_UPLOAD_MB_ENV, SECURE_COOKIES_ENV
+    from cellbench.safety import load_catalogue
+    from cellbench.web.app import MAX_UPLOAD_MB_ENV, SAFETY_DEFINITIONS_ENV, SECURE_COOKIES_ENV
 
     # Open the store once here: a wrong URL is one clear message rather than one per worker, and the schema is
-    # migrated before several processes start at once.
+    # migrated before several processes start at once. Likewise a wrong safety definition file.
     Store.open().close()
+    load_catalogue(list(safety_definitions or []))
+    os.environ[SAFETY_DEFINITIONS_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in safety_definitions or [])
     # Each worker process builds its own app from the import string, so the settings travel in the environment.
     os.environ[MAX_UPLOAD_MB_ENV] = repr(max_upload_mb)
     os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"

@@ -25,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 
 from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
+from cellbench.safety import load_catalogue
 from cellbench.store import Store
 from cellbench.web import api, pages, safety
 from cellbench.web.audit import close_writer
@@ -35,6 +36,7 @@ from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_UPLOAD_MB_ENV = "CELLBENCH_MAX_UPLOAD_MB"
 SECURE_COOKIES_ENV = "CELLBENCH_SECURE_COOKIES"
+SAFETY_DEFINITIONS_ENV = "CELLBENCH_SAFETY_DEFINITIONS"  # files or folders, separated by os.pathsep
 REQUEST_THREADS = 12  # the store's pool holds 5 + 10 connections; the audit writer keeps one
 
 
@@ -47,6 +49,8 @@ class WebSettings:
     max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
     evaluation: EvaluationOptions = field(default_factory=EvaluationOptions)
     secure_cookies: bool = False  # set behind HTTPS so the session cookie never travels in clear
+    # the platform's own safety test definitions (files or folders), judged against beside the built-in ones
+    safety_definitions: tuple[str, ...] = ()
 
     @property
     def max_upload_bytes(self) -> int:
@@ -56,7 +60,8 @@ class WebSettings:
     def from_environment(cls) -> "WebSettings":
         """The settings of a server process started from an import string (``cellbench serve --workers N`` starts
         each worker so): ``$CELLBENCH_MAX_UPLOAD_MB`` and ``$CELLBENCH_SECURE_COOKIES`` (``1``/``true``); the store
-        reads ``$CELLBENCH_DATABASE_URL`` and ``$CELLBENCH_DATA_DIR`` itself.
+        reads ``$CELLBENCH_DATABASE_URL`` and ``$CELLBENCH_DATA_DIR`` itself; ``$CELLBENCH_SAFETY_DEFINITIONS`` names
+        the platform's own safety test definitions (paths separated by ``os.pathsep``).
 
         >>> import os; os.environ[MAX_UPLOAD_MB_ENV] = "20"
         >>> WebSettings.from_environment().max_upload_mb
@@ -71,7 +76,9 @@ class WebSettings:
         secure = os.environ.get(SECURE_COOKIES_ENV, "").strip().lower()
         if secure not in ("", "0", "1", "false", "true"):
             raise InputError(f"expected 1, 0, true or false, not '{secure}'", source=SECURE_COOKIES_ENV)
-        return cls(max_upload_mb=max_upload_mb, secure_cookies=secure in ("1", "true"))
+        definitions = tuple(p for p in os.environ.get(SAFETY_DEFINITIONS_ENV, "").split(os.pathsep) if p.strip())
+        return cls(max_upload_mb=max_upload_mb, secure_cookies=secure in ("1", "true"),
+                   safety_definitions=definitions)
 
 
 def _plotly_js() -> Path:
@@ -108,6 +115,8 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
                   description="Open evaluation bench for battery materials and cells: stored tests, materials, "
                               "samples and evaluations, with access tiers per record.")
     app.state.store, app.state.settings, app.state.worker = store, settings, worker
+    # refused at start-up, not at the first submission, when a definition file is wrong
+    app.state.safety_catalogue = load_catalogue(list(settings.safety_definitions))
     app.include_router(api.router)
     app.include_router(safety.api_router)
     app.include_router(safety.page_router)  # before pages' catch-all /{kind}s/{id}/access

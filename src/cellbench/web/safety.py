@@ -97,6 +97,7 @@ def submit(request: Request, db: Session, principal: Principal, record_file: Upl
                 blob = uploads.save_attachment(request.app.state.store, stream, arc_name,
                                                max_bytes=request.app.state.settings.max_upload_bytes)
         row, created = store_record(db, record, owner_organisation_id=principal.organisation_id, arc=arc,
+                                    catalogue=request.app.state.safety_catalogue,
                                     sample_id=sample_id, created_by_user_id=principal.user_id)
         if created and blob is not None:
             name, size, sha = blob
@@ -111,10 +112,11 @@ def submit(request: Request, db: Session, principal: Principal, record_file: Upl
 
 # -- API ------------------------------------------------------------------------------------------------------------
 @api_router.get("/safety/tests")
-def safety_tests(cell_kind: Literal["liquid", "all_solid_state"] | None = None,
+def safety_tests(request: Request, cell_kind: Literal["liquid", "all_solid_state"] | None = None,
                  principal: Principal = Depends(current_principal)):
-    """The safety test definitions records are judged against (newest versions), with pass criteria."""
-    catalogue = safety.load_catalogue()
+    """The safety test definitions records are judged against (newest versions, the platform's own included),
+    with pass criteria."""
+    catalogue = request.app.state.safety_catalogue
     chosen = catalogue.applicable(cell_kind) if cell_kind else catalogue.latest()
     return {"items": [d.model_dump(mode="json") for d in chosen]}
 
@@ -182,7 +184,7 @@ def safety_records_page(request: Request, status: str = "", page: int = 0,
                           with_total=True)
     sample_rows = api.listing(db, "sample", principal, limit=200, offset=0)["items"]
     return render(request, "safety_records.html", principal, records=listing, status_filter=status, page=max(page, 0),
-                  samples=sample_rows, tests=safety.load_catalogue().latest())
+                  samples=sample_rows, tests=request.app.state.safety_catalogue.latest())
 
 
 @page_router.post("/safety-records")
