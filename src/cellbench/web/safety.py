@@ -66,8 +66,8 @@ def _analyse_arc_upload(source: BinaryIO, filename: str | None, max_bytes: int) 
         raise InputError(f"'{name}': an ARC run is uploaded as CSV (.csv or .txt)", location="arc")
     folder = Path(tempfile.mkdtemp(prefix="cellbench-arc-"))
     path = folder / name
-    uploads.copy_limited(source, path, max_bytes)
     try:
+        uploads.copy_limited(source, path, max_bytes)
         result = safety.analyse_arc(safety.read_arc_csv(path))
     except InputError as exc:
         shutil.rmtree(folder, ignore_errors=True)
