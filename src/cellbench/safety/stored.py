@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,10 +85,3 @@ def section_from_rows(rows: Sequence[SafetyRecordRow]) -> dict:
     records = [r | {"record_id": row.id} for r, row in zip(safety_rows([verdict_of(x) for x in rows]), rows)]
     return {"records": records, "arc": [arc_of(row) | {"record_id": row.id} for row in rows if row.arc_json]}
 
-
-def records_for_sample(db: Session, sample_id: int, owner_organisation_ids: Iterable[int]) -> list[SafetyRecordRow]:
-    """The sample's safety records kept by the given organisations (a report's readers), oldest first."""
-    return list(db.scalars(select(SafetyRecordRow).where(
-        SafetyRecordRow.sample_id == sample_id,
-        SafetyRecordRow.owner_organisation_id.in_(sorted(set(owner_organisation_ids))))
-        .order_by(SafetyRecordRow.id)))
