@@ -15,10 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from cellbench.store import Store
 from cellbench.store.models import utc_now
-from cellbench.store.platform import EvaluationRun
+from cellbench.store.platform import EvaluationRun, PassportRecord
+from cellbench.sustainability.passport import load_passport, save_passport
 from cellbench.web import EvaluationOptions, WebSettings, create_app
 from cellbench.web.evaluations import EvaluationWorker
 from cellbench.web.identity import create_consortium, create_organisation, create_token, create_user
@@ -38,10 +40,11 @@ ENDPOINTS = {
     "evaluation": ["/api/v1/evaluations/{id}", "/api/v1/evaluations/{id}/results", "/api/v1/evaluations/{id}/report",
                    "page:/evaluations/{id}", "page:/evaluations/{id}/progress"],
     "safety": ["/api/v1/safety-records/{id}", "/api/v1/safety-records/{id}/arc.csv", "page:/safety-records/{id}"],
+    "passport": ["/api/v1/passports/{id}", "page:/passports/{id}"],
 }
 #: where each kind lives under /api/v1 (the plural of its name, except safety test records)
 COLLECTION = {"test": "tests", "material": "materials", "sample": "samples", "evaluation": "evaluations",
-              "safety": "safety-records"}
+              "safety": "safety-records", "passport": "passports"}
 #: a safety record with a small heat-wait-search log: 40 °C plus 0.5 °C/min
 ARC_CSV = ("time_min,temperature_C\n" + "".join(f"{t},{40 + 0.5 * t:.3f}\n" for t in range(120))).encode()
 
@@ -107,6 +110,7 @@ def build_world(url: str, folder) -> World:
     api = TestClient(app)
     api.__enter__()
     records: list[Record] = []
+    demo = load_passport("demo")
 
     def share(r: Record, tier: str, *, named=(), consortium=None):
         body = {"tier": tier, "organisations": list(named), "consortia": [consortium] if consortium else []}
@@ -135,6 +139,25 @@ def build_world(url: str, folder) -> World:
             r = Record("safety", made.json()["id"], org)
             records.append(r)
             if tier != "private":
+                share(r, tier, named=[neighbour] if tier == "named" else (),
+                      consortium=consortium if tier == "consortium" else None)
+        for k, tier in enumerate(["private", "named", "consortium", "public"]):
+            # half stored with their sharing in the document (as `cellbench passport` does), half shared on the web
+            battery_id = f"{org.split()[0].lower()}-{k}"
+            by_document = i % 2 == 0
+            shared_with = ({"organisations": [neighbour]} if tier == "named" else
+                           {"consortia": [consortium]} if tier == "consortium" else {})
+            save_passport(demo.model_copy(update={"id": battery_id, "owner": org,
+                                                  "access_tier": tier if by_document else "private",
+                                                  "shared_with": shared_with if by_document else {}}), store=store)
+            with store.session() as db:
+                row_id = db.scalar(select(PassportRecord.id).where(PassportRecord.battery_id == battery_id))
+            r = Record("passport", row_id, org)
+            records.append(r)
+            if by_document:
+                r.tier, r.named = tier, shared_with.get("organisations", [])
+                r.consortium = consortium if tier == "consortium" else None
+            elif tier != "private":
                 share(r, tier, named=[neighbour] if tier == "named" else (),
                       consortium=consortium if tier == "consortium" else None)
         for submitted in (False, True):
@@ -199,7 +222,8 @@ def test_private_records_answer_404_like_missing_ones_on_every_endpoint(world):
     records = world.records
     start = world.requests
 
-    @settings(max_examples=140, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    # passports have two endpoints, fewer than most kinds: more examples keep the 1,000 requests
+    @settings(max_examples=175, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(reader=st.sampled_from(ORGS), index=st.integers(0, len(records) - 1))
     def check(reader: str, index: int) -> None:
         record = records[index]
@@ -223,7 +247,7 @@ def test_private_records_answer_404_like_missing_ones_on_every_endpoint(world):
     assert world.requests - start >= 1000, world.requests - start
 
 
-@pytest.mark.parametrize("kind", ["test", "material", "sample", "evaluation", "safety"])
+@pytest.mark.parametrize("kind", ["test", "material", "sample", "evaluation", "safety", "passport"])
 def test_lists_hold_exactly_the_records_each_organisation_may_read(world, kind):
     for reader in ORGS:
         response = world.api.get(f"/api/v1/{COLLECTION[kind]}?limit=500&with_total=true", headers=world.tokens[reader])

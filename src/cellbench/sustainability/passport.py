@@ -6,8 +6,9 @@ identification** (battery ID, manufacturing date and place, status, state of hea
 carries the store's ``access_tier`` (private, named, consortium, public) for the record as a whole; attribute groups
 carry the EU regulation's access levels (public, legitimate_interest, authorities) in ``passport_access.yaml``.
 
-Passports are JSON files in ``<data dir>/passports/<id>.json`` (``$CELLBENCH_DATA_DIR``, default
-``./cellbench-data``); the ``demo`` passport ships with cellbench and is read from the package until it is saved.
+Passports are kept in the store (table ``passports``: the document as JSON, owner and tier as columns; the
+organisations and consortia of ``shared_with`` as read grants, which the web platform goes by); the ``demo``
+passport ships with cellbench and is read from the package until it is saved.
 
 >>> p = load_passport("demo")
 >>> p.specification.model_number
@@ -30,13 +31,14 @@ from sqlalchemy import select
 from cellbench import cells
 
 from cellbench.documents import parse_model, read_yaml
-from cellbench.errors import AccessDenied, InputError, NotFound
+from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.sustainability.bill_of_materials import pack_layout
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 
 AccessLevel = Literal["public", "legitimate_interest", "authorities"]
 StoreTier = Literal["private", "named", "consortium", "public"]
 PACKAGED_PASSPORTS = DATA_DIR / "passports"
+CONDITION_PATH = "performanceAndDurability.batteryCondition"
 
 
 class Address(BaseModel):
@@ -304,7 +306,12 @@ def view(document: dict, audience: str) -> dict:
     """The part of an exported passport (section → attributes) an audience may read."""
     out = {}
     for section, body in document.items():
-        if not isinstance(body, dict) or section in ("accessLevels", "cellbench"):
+        if section == "cellbench" and isinstance(body, dict):
+            # cellbench's own SoH history repeats batteryCondition, so it takes that attribute's level
+            hidden = () if may_read(audience, CONDITION_PATH) else ("soh_history",)
+            out[section] = {k: v for k, v in body.items() if k not in hidden}
+            continue
+        if not isinstance(body, dict) or section == "accessLevels":
             out[section] = body
             continue
         if not may_read(audience, section) and not any(may_read(audience, f"{section}.{k}") for k in body):
@@ -349,12 +356,12 @@ def _parse(data, source: str) -> Passport:
     return parse_model(Passport, data, source=source)
 
 
-def load_passport(battery_id: str) -> Passport:
-    """A passport kept in the store by battery id; ``demo`` comes from the package until a changed copy is saved."""
-    from cellbench.store import Store
+def load_passport(battery_id: str, *, store=None) -> Passport:
+    """A passport kept in the store by battery id; ``demo`` comes from the package until a changed copy is saved.
+    ``store``: an open :class:`cellbench.store.Store` (default: the one ``Store.open()`` finds)."""
     from cellbench.store.platform import PassportRecord
 
-    with Store.open() as store, store.session() as session:
+    with _opened(store) as store, store.session() as session:
         document = session.scalar(select(PassportRecord.document).where(PassportRecord.battery_id == battery_id))
         origin = store.url
     if document is not None:
@@ -365,19 +372,42 @@ def load_passport(battery_id: str) -> Passport:
     raise NotFound(f"no passport for battery '{battery_id}' (in the store at {origin}; try 'demo')")
 
 
+def passport_from_json(document: str, source: str) -> Passport:
+    """A passport from its stored JSON (the ``document`` column); errors name ``source``."""
+    return _parse(json.loads(document), source)
+
+
+def public_summary(document: str) -> dict:
+    """The public-level figures of a stored passport that a list shows: model number, chemistry, rated capacity and
+    energy (from the design it names; None when that design cannot be found here).
+
+    >>> public_summary(load_passport("demo").model_dump_json())["chemistry"]
+    'NMC811/graphite'
+    """
+    p = passport_from_json(document, "stored passport")
+    try:
+        rated = p.rated()
+    except CellbenchError:  # a pack file on the saver's machine: the list still shows the passport
+        rated = {"capacity_Ah": None, "energy_kWh": None}
+    return {"model_number": p.specification.model_number, "chemistry": p.specification.chemistry_short_name,
+            "rated_capacity_Ah": rated["capacity_Ah"], "rated_energy_kWh": rated["energy_kWh"]}
+
+
 def load_passport_file(path: str | Path) -> Passport:
     """A passport from a YAML or JSON file a user wrote."""
     return _parse(read_yaml(path), str(path))
 
 
-def save_passport(p: Passport) -> str:
+def save_passport(p: Passport, *, store=None) -> str:
     """Keep the passport in the store (one transaction: a reader never sees half a passport), under its owner
-    organisation and access tier; a passport with the same battery id is replaced. Returns where it went."""
-    from cellbench.store import Store
+    organisation and access tier, with read grants for the organisations and consortia of ``shared_with`` (the
+    web platform reads through those); a passport with the same battery id is replaced. Returns where it went.
+    ``store``: an open :class:`cellbench.store.Store` (default: the one ``Store.open()`` finds)."""
     from cellbench.store.models import utc_now
     from cellbench.store.platform import PassportRecord
 
-    with Store.open() as store, store.session() as session:
+    with _opened(store) as store, store.session() as session:
+        grantees = _grantees(session, p.shared_with)  # first: a refused name leaves the store as it was
         owner_id = store.organisation_id(session, p.owner)
         row = session.scalar(select(PassportRecord).where(PassportRecord.battery_id == p.id))
         if row is None:
@@ -387,16 +417,66 @@ def save_passport(p: Passport) -> str:
         row.access_tier = p.access_tier
         row.document = p.model_dump_json()
         row.updated_at = utc_now()
+        session.flush()  # the row's id, for its grants
+        _replace_grants(session, row.id, grantees)
         session.commit()
         return f"passport '{p.id}' in {store.url}"
 
 
-def list_passports() -> list[str]:
+def _opened(store):
+    """The given store, left open afterwards, or the default one, closed afterwards."""
+    from contextlib import nullcontext
+
     from cellbench.store import Store
+
+    return nullcontext(store) if store is not None else Store.open()
+
+
+def _grantees(session, shared_with: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """("organisation" | "consortium", id) for every name in ``shared_with``; an unknown name is an InputError."""
+    from cellbench.store.models import Organisation
+    from cellbench.store.platform import Consortium
+
+    out = []
+    for field, model, kind in (("organisations", Organisation, "organisation"), ("consortia", Consortium, "consortium")):
+        for name in dict.fromkeys(shared_with.get(field, [])):
+            found = session.scalar(select(model.id).where(model.name == name))
+            if found is None:
+                raise InputError(f"no {kind} named '{name}' in the store", location=f"shared_with.{field}")
+            out.append((kind, found))
+    return out
+
+
+def _replace_grants(session, record_id: int, grantees: list[tuple[str, int]]) -> None:
+    from sqlalchemy import delete
+
+    from cellbench.store.platform import RecordGrant
+
+    session.execute(delete(RecordGrant).where(RecordGrant.record_kind == "passport", RecordGrant.record_id == record_id))
+    session.add_all(RecordGrant(record_kind="passport", record_id=record_id,
+                                organisation_id=grantee if kind == "organisation" else None,
+                                consortium_id=grantee if kind == "consortium" else None)
+                    for kind, grantee in grantees)
+
+
+def set_sharing(p: Passport, tier: StoreTier, *, organisations: list[str] = (), consortia: list[str] = ()) -> Passport:
+    """A copy of the passport shared as the platform's access form says: organisations count on the ``named``
+    tier only and consortia on the ``consortium`` tier only (as :func:`cellbench.web.access.set_access` keeps its
+    grants), so the document and the grants name the same readers.
+
+    >>> set_sharing(load_passport("demo"), "named", organisations=["recycler"], consortia=["abtc"]).shared_with
+    {'organisations': ['recycler'], 'consortia': []}
+    """
+    shared = {"organisations": list(organisations) if tier == "named" else [],
+              "consortia": list(consortia) if tier == "consortium" else []}
+    return p.model_copy(update={"access_tier": tier, "shared_with": shared})
+
+
+def list_passports(*, store=None) -> list[str]:
     from cellbench.store.platform import PassportRecord
 
     ids = {f.stem for f in PACKAGED_PASSPORTS.glob("*.yaml")}
-    with Store.open() as store, store.session() as session:
+    with _opened(store) as store, store.session() as session:
         ids |= set(session.scalars(select(PassportRecord.battery_id)).all())
     return sorted(ids)
 

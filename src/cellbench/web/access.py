@@ -1,6 +1,6 @@
 """Access tiers on every record, and the audit log of reads.
 
-A record (material, sample, test, evaluation, safety test record) belongs to one organisation and has one tier:
+A record (material, sample, test, evaluation, safety test record, battery passport) belongs to one organisation and has one tier:
 
 - ``private`` (the default): the owner organisation only;
 - ``named``: the owner and the organisations named in its grants (the programme's "individually limited
@@ -16,7 +16,7 @@ id that was never used. Every read of a non-public record is written to the audi
 organisation admins read.
 
 >>> sorted(MODELS)
-['evaluation', 'material', 'safety', 'sample', 'test']
+['evaluation', 'material', 'passport', 'safety', 'sample', 'test']
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 
 from cellbench.errors import AccessDenied, InputError, NotFound
 from cellbench.store.models import ACCESS_TIERS, Organisation, Test
-from cellbench.store.platform import (AuditEntry, Consortium, EvaluationRun, PlatformMaterial, RecordGrant,
-                                      SafetyRecordRow, Sample)
+from cellbench.store.platform import (AuditEntry, Consortium, EvaluationRun, PassportRecord, PlatformMaterial,
+                                      RecordGrant, SafetyRecordRow, Sample)
 from cellbench.web.audit import writer_for
 from cellbench.web.identity import Principal
 
 MODELS: dict[str, Any] = {"material": PlatformMaterial, "sample": Sample, "test": Test,
-                          "evaluation": EvaluationRun, "safety": SafetyRecordRow}
+                          "evaluation": EvaluationRun, "safety": SafetyRecordRow, "passport": PassportRecord}
 
 
 def visible(kind: str, principal: Principal):

@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from cellbench.errors import InputError, NotFound
 from cellbench.store.models import Organisation, Test
-from cellbench.store.platform import Attachment, EvaluationRun, PlatformMaterial, SafetyRecordRow, Sample
+from cellbench.store.platform import (Attachment, EvaluationRun, PassportRecord, PlatformMaterial, SafetyRecordRow,
+                                      Sample)
 from cellbench.web import access, evaluations, samples, uploads
 from cellbench.web.auth import current_principal
 from cellbench.web.identity import Principal
@@ -107,8 +108,18 @@ def safety_view(row: SafetyRecordRow, orgs: dict[int, str]) -> dict[str, Any]:
             "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
 
 
+def passport_view(row: PassportRecord, orgs: dict[int, str]) -> dict[str, Any]:
+    """A stored battery passport as listed: what battery, its public specification figures, who owns it. The same
+    for every reader, so nothing above the public access level (state of health is battery condition)."""
+    from cellbench.sustainability.passport import public_summary
+
+    return {"id": row.id, "battery_id": row.battery_id, **public_summary(row.document),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "updated_at": row.updated_at}
+
+
 VIEWS = {"test": test_view, "material": material_view, "sample": sample_view, "evaluation": evaluation_view,
-         "safety": safety_view}
+         "safety": safety_view, "passport": passport_view}
 
 
 class FastJSON(JSONResponse):
