@@ -7,7 +7,8 @@ Created by migration ``0002_platform``; :mod:`cellbench.store.models` imports th
 - ``api_tokens`` and ``web_sessions``: only SHA-256 digests of the secrets are kept, never the secrets.
 - ``consortia`` and ``consortium_members``: named pre-competitive groups of organisations.
 - ``record_grants``: who else may read a record on the ``named`` tier (an organisation) or the ``consortium``
-  tier (a consortium). A record is any of: material, sample, test, evaluation, safety (a safety test record).
+  tier (a consortium). A record is any of: material, sample, test, evaluation, safety (a safety test record),
+  passport.
 - ``audit_log``: every read of a non-public record by anyone, kept for the record owner's admins.
 - ``platform_materials``, ``samples``, ``attachments``, ``evaluations``: the evaluation-centre flow.
 - ``safety_records`` (migration 0004): judged safety test records (IEC 62660-2/-3, Ni-nail, user tests).
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from cellbench.store.models import Base, UtcDateTime, utc_now
 
 ROLES = ("member", "org_admin", "evaluator", "site_admin")
-RECORD_KINDS = ("material", "sample", "test", "evaluation", "safety")
+RECORD_KINDS = ("material", "sample", "test", "evaluation", "safety", "passport")
 EVALUATION_STATES = ("queued", "running", "done", "failed")
 
 
