@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cellbench.errors import InputError, NotFound
-from cellbench.store.models import Organisation, Test
+from cellbench.store.models import ACCESS_TIERS, Organisation, Test
 from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
 from cellbench.web import access, api, samples, uploads
 from cellbench.web.auth import SESSION_COOKIE, current_principal
@@ -263,10 +263,18 @@ def access_submit(kind: str, record_id: api.RecordId, tier: str = Form(...), org
 def change_access_from_form(db: Session, kind: str, record_id: int, principal: Principal, tier: str,
                             organisations: str, consortia: str, *, back_to: str) -> RedirectResponse:
     """The access form's fields (comma-separated names) applied to a record; back to its page."""
-    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
-    access.set_access(db, kind, record_id, principal, tier, organisations=names(organisations),
-                      consortia=names(consortia))
+    change = access_change_from_form(tier, organisations, consortia)
+    access.set_access(db, kind, record_id, principal, change.tier, organisations=change.organisations,
+                      consortia=change.consortia)
     return see(back_to)
+
+
+def access_change_from_form(tier: str, organisations: str, consortia: str) -> api.AccessChange:
+    """The access form's fields as the API's body: the tier checked, names split at commas."""
+    if tier not in ACCESS_TIERS:
+        raise InputError(f"tier must be one of {', '.join(ACCESS_TIERS)}, not '{tier}'", location="tier")
+    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
+    return api.AccessChange(tier=tier, organisations=names(organisations), consortia=names(consortia))
 
 
 @router.get("/audit", response_class=HTMLResponse)

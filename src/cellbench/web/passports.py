@@ -23,7 +23,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cellbench.errors import InputError
 from cellbench.store.models import utc_now
 from cellbench.store.platform import PassportRecord, RecordGrant
 from cellbench.sustainability.batterypass import export_batterypass
@@ -122,11 +121,7 @@ def passport_page(passport_id: api.RecordId, request: Request, principal: Princi
 def passport_access_submit(passport_id: api.RecordId, tier: str = Form(...), organisations: str = Form(""),
                            consortia: str = Form(""), principal: Principal = Depends(current_principal),
                            db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import see
+    from cellbench.web.pages import access_change_from_form, see
 
-    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
-    if tier not in api.Tier.__args__:
-        raise InputError(f"tier must be one of {', '.join(api.Tier.__args__)}, not '{tier}'", location="tier")
-    change = api.AccessChange(tier=tier, organisations=names(organisations), consortia=names(consortia))
-    change_passport_access(db, passport_id, principal, change)
+    change_passport_access(db, passport_id, principal, access_change_from_form(tier, organisations, consortia))
     return see(f"/passports/{passport_id}")
