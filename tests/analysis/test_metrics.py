@@ -1,14 +1,11 @@
 """IEC metrics on hand-made Measurements (hand calculations) and on a real cycler file."""
 
-from pathlib import Path
-
 import polars as pl
 import pytest
+from real_data import real_file
 
 from cellbench.analysis import metrics
 from cellbench.measurements import Measurement
-
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 
 
 def cc_cycle():
@@ -55,7 +52,7 @@ def test_charge_time_and_charged_fraction_by_hand():
 def test_capacity_of_a_real_maccor_file_matches_its_counter():
     from cellbench.measurements import read
 
-    m = read(REAL / "maccor_002.txt")
+    m = read(real_file("maccor_002.txt"))
     value = metrics.discharge_capacity(m).value
     steps = metrics.step_segments(m)
     last = steps.filter(pl.col("kind") == "discharge").row(-1, named=True)

@@ -1,13 +1,10 @@
 """The same analysis functions on a simulated and a measured Measurement, in one test."""
 
-from pathlib import Path
-
 import pytest
+from real_data import real_file
 
 from cellbench.analysis import cycle_table, dqdv, pulse_resistance, step_table, summarize
 from cellbench.measurements import read
-
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 
 
 @pytest.mark.slow
@@ -19,7 +16,7 @@ def test_one_set_of_functions_for_simulation_and_measurement():
     protocol = Protocol.parse("Discharge at 1C for 20 minutes; Rest for 10 minutes; "
                               "Discharge at 2C for 30 seconds; Rest for 5 minutes; Charge at 1C for 10 minutes")
     simulated = run_protocol(cell, protocol, model="spm", thermal="isothermal")
-    measured = read(REAL / "maccor_002.txt")
+    measured = read(real_file("maccor_002.txt"))
     for measurement in (simulated, measured):
         steps = step_table(measurement)
         cycles = cycle_table(measurement)

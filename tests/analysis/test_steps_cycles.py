@@ -1,16 +1,13 @@
 """Step and cycle tables against hand calculations on synthetic tests, and on real files."""
 
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 import pytest
+from real_data import real_file
 
 from cellbench.analysis import cycle_table, step_table, summarize
 from cellbench.measurements import Measurement, read
 from cellbench.measurements import schema as S
-
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 
 
 def profile(segments, dt=10.0):
@@ -88,14 +85,14 @@ def test_detected_cycles_and_coulombic_efficiency():
 
 
 def test_per_cycle_totals_add_up_to_test_totals():
-    m = read(REAL / "neware_uio.csv")
+    m = read(real_file("neware_uio.csv"))
     table = cycle_table(m)
     assert table["charge_capacity_Ah"].sum() == pytest.approx(m.data[S.CHARGE_CAPACITY][-1], rel=1e-12)
     assert table["discharge_energy_Wh"].sum() == pytest.approx(m.data[S.DISCHARGE_ENERGY][-1], rel=1e-12)
 
 
 def test_summary_json_shape():
-    summary = summarize(read(REAL / "maccor_002.txt"), steps=True)
+    summary = summarize(read(real_file("maccor_002.txt")), steps=True)
     out = summary.to_json()
     assert set(out) == {"cycles", "warnings", "steps"}
     first = out["cycles"][0]

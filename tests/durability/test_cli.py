@@ -61,9 +61,9 @@ def test_ageing_plan_json_lists_the_shortest_sufficient_test_first():
 
 
 def test_eis_json_on_the_real_biologic_file():
-    from pathlib import Path
+    from real_data import real_file
 
-    real = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "biol.mpr"
+    real = real_file("biol.mpr")
     result = CliRunner().invoke(app, ["eis", str(real), "--electrode", "cell", "--sweep", "1", "--json"])
     assert result.exit_code == 0, result.output
     fit = json.loads(result.output)["electrodes"]["cell"]

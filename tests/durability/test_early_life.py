@@ -1,16 +1,13 @@
 """Early-life prediction: ΔQ(V) features, the regression on a simulated cohort, and the real long-cycling file."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from real_data import real_file
 
 from cellbench import cells
 from cellbench.durability.early_life import EarlyLifeModel, delta_q_features, simulated_cohort
 from cellbench.errors import InputError
 from cellbench.measurements import read
-
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +36,7 @@ def test_delta_q_of_a_known_shift_is_the_shift(cohort):
 
 
 def test_real_long_cycling_file_has_identical_cycles_10_and_100():
-    m = read(REAL / "batmo_bdf.csv")
+    m = read(real_file("batmo_bdf.csv"))
     same = delta_q_features(m)
     assert same["identical_curves"] and same["log10_var_delta_q"] == -np.inf
     model = EarlyLifeModel(0.0, -1.0, 0.1, 10, -8.0, 1.0)
@@ -51,6 +48,6 @@ def test_real_long_cycling_file_has_identical_cycles_10_and_100():
 
 
 def test_missing_late_cycle_is_named():
-    m = read(REAL / "neware_uio.csv")
+    m = read(real_file("neware_uio.csv"))
     with pytest.raises(InputError, match="no discharge in cycle 100.*holds 4 cycle"):
         delta_q_features(m, early_cycle=2, late_cycle=100)

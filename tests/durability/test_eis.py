@@ -1,14 +1,12 @@
 """EIS: reading spectra (real BioLogic .mpr, text exports, Maccor), circuit fits, arcs tracked over ageing."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from real_data import real_file
 
 from cellbench.durability.eis import Spectrum, circuit_impedance, fit_spectrum, read_spectrum, track_resistances
 from cellbench.errors import InputError
 
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 FREQ = np.logspace(5, -2, 70)
 
 
@@ -45,7 +43,7 @@ def test_biologic_text_export_with_im_z_sign_flipped(tmp_path):
 
 
 def test_real_biologic_mpr_three_electrode_spectra_split_by_electrode():
-    spectrum = read_spectrum(REAL / "biol.mpr")
+    spectrum = read_spectrum(real_file("biol.mpr"))
     assert set(spectrum.electrodes()) == {"working", "counter", "cell"}
     working = spectrum.select(electrode="working", spectrum=1).data
     assert working.height == 64 and working["frequency_hertz"].max() == pytest.approx(100019.5, rel=1e-5)
@@ -56,7 +54,7 @@ def test_real_biologic_mpr_three_electrode_spectra_split_by_electrode():
 
 def test_maccor_raw_export_of_an_eis_procedure_is_told_where_the_spectrum_is():
     with pytest.raises(InputError, match="61 sample.*no impedance values"):
-        read_spectrum(REAL / "maccor_test_file_4267-66-6519.041")
+        read_spectrum(real_file("maccor_test_file_4267-66-6519.041"))
 
 
 def test_file_without_impedance_columns_names_what_is_expected(tmp_path):

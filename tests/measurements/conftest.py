@@ -1,12 +1,10 @@
 from pathlib import Path
 
 import pytest
-
-REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
+from real_data import real_data
 
 
 @pytest.fixture(scope="session")
 def real() -> Path:
-    if not REAL.is_dir():
-        pytest.skip(f"real cycler files not found at {REAL}")
-    return REAL
+    """../shared/data/real; the test skips (one reason for all) when the folder is absent."""
+    return real_data()

@@ -19,18 +19,18 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pytest
+from real_data import REAL_DATA, SKIP_REASON
 
 from cellbench.safety import analyse_arc, read_arc_csv
 
-ARC_REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "arc_kit_21700"
+ARC_REAL = REAL_DATA / "arc_kit_21700"
 CELLS = ["NMC_SOC100_M1", "NCA_HEI_SOC100_M1", "NCA_HEII_SOC100_M1", "NCA_HP_SOC100_M1", "LFP_SOC100_M1"]
 
 needs_files = pytest.mark.skipif(not (ARC_REAL / "NMC_SOC100_M1.txt").exists(),
-                                 reason=f"real ARC files (issue 13) not installed in {ARC_REAL}")
+                                 reason=SKIP_REASON)
 
 # The instrument logs about one row per degree, so an onset read from its rows is good to about one degree.
 ONSET_TOLERANCE_C = 1.0

@@ -19,7 +19,6 @@ from cellbench.store.config import normalise_database_url
 POSTGRES_URL_ENV = "CELLBENCH_TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = (f"PostgreSQL half skipped: no server ({POSTGRES_URL_ENV} is not set; "
                         ".ci/run starts one)")
-REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 
 
 def _postgres_schema_url(base_url: str, schema: str) -> str:

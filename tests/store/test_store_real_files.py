@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from real_data import REAL_DATA, needs_real_data
 
 from cellbench.measurements import read
 from cellbench.store.sources import is_candidate_export
 
-REAL_DATA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real").resolve()
 
 GOOD = ["FastCharge_000025_CH8.csv", "PredictionDiagnostics_000151_paused.052", "bad_custom_missing_cycle.csv",
         "batmo_bdf.csv", "biol.mpr", "custom_good_small.csv", "maccor_002.txt",
@@ -20,7 +20,7 @@ BAD = {"bad_custom_missing_column.csv": ["missing column", "voltage"],
        "bad_custom_nan_inf.csv": ["NaN", "line 28"],
        "bad_custom_truncated.csv": ["truncated", "line 80"]}
 
-pytestmark = pytest.mark.skipif(not REAL_DATA.is_dir(), reason=f"real files not found at {REAL_DATA}")
+pytestmark = needs_real_data
 
 
 def test_every_real_file_is_stored_or_recorded_as_a_failure(store):

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
+from real_data import REAL_DATA, SKIP_REASON
 
 from cellbench.cli import main
 from cellbench.errors import NotFound
 from cellbench.store import resolve_measurement
 
-NEWARE = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real" / "neware_uio.csv").resolve()
+NEWARE = (REAL_DATA / "neware_uio.csv").resolve()
 
 
 def test_path_id_and_hash_prefix_give_the_same_series(store, tmp_path, discharge):
@@ -36,7 +36,7 @@ def test_no_store_yet_is_not_created_by_a_lookup(tmp_path, monkeypatch):
     assert not (tmp_path / "data").exists()
 
 
-@pytest.mark.skipif(not NEWARE.is_file(), reason="real Neware file not found")
+@pytest.mark.skipif(not NEWARE.is_file(), reason=SKIP_REASON)
 def test_summarize_by_test_id_equals_summarize_by_file(database_url, data_dir, monkeypatch, capsys):
     monkeypatch.setenv("CELLBENCH_DATABASE_URL", database_url)
     monkeypatch.setenv("CELLBENCH_DATA_DIR", str(data_dir))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from web_helpers import PASSWORD, REAL_DATA
+from web_helpers import PASSWORD, real_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -93,7 +93,7 @@ def test_log_in_upload_plot_evaluate_and_read_the_report(server, page, tmp_path)
     page.click("button[type=submit]")
     page.wait_for_url(f"{server}/tests")
 
-    page.set_input_files("#upload input[name=file]", str(REAL_DATA / "neware_uio.csv"))
+    page.set_input_files("#upload input[name=file]", str(real_file("neware_uio.csv")))
     page.click("#upload button[type=submit]")
     page.wait_for_url(f"{server}/tests/*")
     page.wait_for_selector("#capacity_fade[data-ready='1']")

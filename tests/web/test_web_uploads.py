@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from cellbench.measurements import Measurement
 from cellbench.store.models import Test
-from web_helpers import REAL_DATA, csrf_of
+from web_helpers import csrf_of, real_file
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def _test_count(platform) -> int:
 
 def test_a_real_cycler_file_is_stored_as_the_cli_would_store_it(lab, tmp_path):
     platform, headers = lab
-    path = REAL_DATA / "neware_uio.csv"
+    path = real_file("neware_uio.csv")
     with path.open("rb") as f:
         response = platform.client.post("/api/v1/tests", files={"file": (path.name, f)}, headers=headers)
     assert response.status_code == 201, response.text
@@ -49,7 +49,7 @@ def test_a_real_cycler_file_is_stored_as_the_cli_would_store_it(lab, tmp_path):
 
 def test_downloads_give_back_the_stored_series(lab, tmp_path):
     platform, headers = lab
-    path = REAL_DATA / "neware_uio.csv"
+    path = real_file("neware_uio.csv")
     stored = platform.client.post("/api/v1/tests", files={"file": (path.name, path.read_bytes())},
                                   headers=headers).json()
     parquet = platform.client.get(f"/api/v1/tests/{stored['test_id']}/download?format=parquet", headers=headers)
@@ -64,7 +64,7 @@ def test_downloads_give_back_the_stored_series(lab, tmp_path):
 
 def test_a_broken_file_stores_no_test_and_says_why(lab):
     platform, headers = lab
-    path = REAL_DATA / "bad_custom_truncated.csv"
+    path = real_file("bad_custom_truncated.csv")
     response = platform.client.post("/api/v1/tests", files={"file": (path.name, path.read_bytes())}, headers=headers)
     assert response.status_code == 422
     assert "bad_custom_truncated.csv" in response.json()["detail"]
@@ -76,7 +76,7 @@ def test_size_and_type_limits_have_clear_messages_and_store_nothing(lab):
     platform, headers = lab
     big = b"test_time_second,voltage_volt,current_ampere\n" + b"0,3.7,1\n" * 400_000  # 3.2 MB > 3 MB
     response = platform.client.post("/api/v1/tests", files={"file": ("big.csv", big)}, headers=headers)
-    assert response.status_code == 422
+    assert response.status_code == 413  # Payload Too Large: within the body limit's envelope, refused while copied
     assert "larger than the upload limit of 3 MB" in response.json()["detail"]
     exe = platform.client.post("/api/v1/tests", files={"file": ("tool.exe", b"MZ...")}, headers=headers)
     assert exe.status_code == 422 and "not a cycler export" in exe.json()["detail"]
@@ -89,7 +89,7 @@ def test_size_and_type_limits_have_clear_messages_and_store_nothing(lab):
 def test_the_upload_form_leads_to_the_test_page_with_its_figures(lab):
     platform, _ = lab
     browser = platform.browser("lab@lab.example")
-    path = REAL_DATA / "neware_uio.csv"
+    path = real_file("neware_uio.csv")
     response = browser.post("/tests/upload", data={"csrf_token": csrf_of(browser)},
                             files={"file": (path.name, path.read_bytes())}, follow_redirects=False)
     assert response.status_code == 303
@@ -109,8 +109,34 @@ def test_the_upload_form_leads_to_the_test_page_with_its_figures(lab):
 def test_a_broken_upload_through_the_form_shows_the_message(lab):
     platform, _ = lab
     browser = platform.browser("lab@lab.example")
-    path = REAL_DATA / "bad_custom_nan_inf.csv"
+    path = real_file("bad_custom_nan_inf.csv")
     response = browser.post("/tests/upload", data={"csrf_token": csrf_of(browser)},
                             files={"file": (path.name, path.read_bytes())}, follow_redirects=False)
     assert response.status_code == 422 and "bad_custom_nan_inf.csv" in response.text
     assert _test_count(platform) == 0
+
+
+@pytest.mark.parametrize("sent_name, kept_name", [("../../escape.csv", "escape.csv"),
+                                                  ("/etc/cron.d/x.csv", "x.csv"),
+                                                  ("..\\..\\win dows.csv", "win_dows.csv")])
+def test_file_names_never_reach_the_filesystem_as_paths(lab, tmp_path, sent_name, kept_name):
+    """Only the cleaned last part of an uploaded name is used; nothing is written beside or above the upload."""
+    import tempfile
+    from pathlib import Path
+
+    platform, headers = lab
+    csv = b"test_time_second,voltage_volt,current_ampere\n" + b"".join(
+        f"{t * 60},{3.0 + t / 100:.2f},1\n".encode() for t in range(50))
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    response = platform.client.post("/api/v1/tests", files={"file": (sent_name, csv)}, headers=headers)
+    assert response.status_code == 201, response.text
+    record = platform.client.get(f"/api/v1/tests/{response.json()['test_id']}", headers=headers).json()
+    assert record["source_file"] == kept_name
+    assert set(Path(tempfile.gettempdir()).iterdir()) == before  # no escape.csv, no leftover upload folder
+    attached = platform.client.post("/api/v1/materials", json={"datasheet": {
+        "name": "binder", "role": "binder", "density_g_cm3": 1.77, "sources": {"default": "sheet"}}}, headers=headers)
+    material_id = attached.json()["id"]
+    doc = platform.client.post(f"/api/v1/materials/{material_id}/attachments",
+                               files={"file": ("../../../sheet.pdf", b"%PDF-1.4")}, headers=headers)
+    assert doc.status_code == 201 and doc.json()["filename"] == "sheet.pdf"
+    assert sorted(p.name for p in (platform.store.data_dir / "attachments").iterdir()) == [doc.json()["sha256"]]

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from fastapi.routing import APIRoute
+from real_data import real_file  # noqa: F401  (the web tests take real files from here)
 
 from cellbench.measurements import Measurement, MeasurementMetadata
 from cellbench.store.config import normalise_database_url
@@ -17,7 +18,6 @@ from cellbench.store.config import normalise_database_url
 
 POSTGRES_URL_ENV = "CELLBENCH_TEST_POSTGRES_URL"
 POSTGRES_SKIP_REASON = f"web on PostgreSQL skipped: no server ({POSTGRES_URL_ENV} is not set; .ci/run starts one)"
-REAL_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "real"
 PASSWORD = "correct horse battery staple"
 
 
