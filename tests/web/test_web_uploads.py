@@ -119,12 +119,14 @@ def test_a_broken_upload_through_the_form_shows_the_message(lab):
 @pytest.mark.parametrize("sent_name, kept_name", [("../../escape.csv", "escape.csv"),
                                                   ("/etc/cron.d/x.csv", "x.csv"),
                                                   ("..\\..\\win dows.csv", "win_dows.csv")])
-def test_file_names_never_reach_the_filesystem_as_paths(lab, tmp_path, sent_name, kept_name):
+def test_file_names_never_reach_the_filesystem_as_paths(lab, tmp_path, monkeypatch, sent_name, kept_name):
     """Only the cleaned last part of an uploaded name is used; nothing is written beside or above the upload."""
     import tempfile
     from pathlib import Path
 
     platform, headers = lab
+    (tmp_path / "tmp" / "a" / "b").mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp" / "a" / "b"))  # ours alone, not the shared /tmp
     csv = b"test_time_second,voltage_volt,current_ampere\n" + b"".join(
         f"{t * 60},{3.0 + t / 100:.2f},1\n".encode() for t in range(50))
     before = set(Path(tempfile.gettempdir()).iterdir())
@@ -132,7 +134,8 @@ def test_file_names_never_reach_the_filesystem_as_paths(lab, tmp_path, sent_name
     assert response.status_code == 201, response.text
     record = platform.client.get(f"/api/v1/tests/{response.json()['test_id']}", headers=headers).json()
     assert record["source_file"] == kept_name
-    assert set(Path(tempfile.gettempdir()).iterdir()) == before  # no escape.csv, no leftover upload folder
+    assert set(Path(tempfile.gettempdir()).iterdir()) == before  # no leftover upload folder
+    assert [p.name for p in (tmp_path / "tmp").rglob("*")] == ["a", "b"]  # no escape.csv two levels up
     attached = platform.client.post("/api/v1/materials", json={"datasheet": {
         "name": "binder", "role": "binder", "density_g_cm3": 1.77, "sources": {"default": "sheet"}}}, headers=headers)
     material_id = attached.json()["id"]

@@ -24,6 +24,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
           workers: int = typer.Option(1, "--workers", min=1, max=64,
                                       help="Server processes (about one per CPU core); they share the store."),
           max_upload_mb: float = typer.Option(200.0, "--max-upload-mb", min=0.001, help="Largest upload accepted."),
+          body_timeout_s: float = typer.Option(30.0, "--body-timeout", min=0.1,
+                                               help="Seconds a request body may send nothing before it is "
+                                                    "answered 408."),
           secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS."),
           access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
           safety_definitions: Optional[list[str]] = typer.Option(
@@ -36,7 +39,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     from cellbench.store import Store
     from cellbench.web import server
     from cellbench.safety import load_catalogue
-    from cellbench.web.app import MAX_UPLOAD_MB_ENV, SAFETY_DEFINITIONS_ENV, SECURE_COOKIES_ENV
+    from cellbench.web.app import BODY_TIMEOUT_ENV, MAX_UPLOAD_MB_ENV, SAFETY_DEFINITIONS_ENV, SECURE_COOKIES_ENV
 
     # Open the store once here: a wrong URL is one clear message rather than one per worker, and the schema is
     # migrated before several processes start at once. Likewise a wrong safety definition file.
@@ -45,6 +48,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     os.environ[SAFETY_DEFINITIONS_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in safety_definitions or [])
     # Each worker process builds its own app from the import string, so the settings travel in the environment.
     os.environ[MAX_UPLOAD_MB_ENV] = repr(max_upload_mb)
+    os.environ[BODY_TIMEOUT_ENV] = repr(body_timeout_s)
     os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
     server.run(host=host, port=port, workers=workers, access_log=access_log)
 

@@ -31,11 +31,13 @@ from cellbench.web import api, pages, passports, safety
 from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
-from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB
+from cellbench.web.limits import DEFAULT_IDLE_TIMEOUT_S, ENVELOPE_BYTES, BodyLimit
+from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB, UploadTooLarge
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_UPLOAD_MB_ENV = "CELLBENCH_MAX_UPLOAD_MB"
 SECURE_COOKIES_ENV = "CELLBENCH_SECURE_COOKIES"
+BODY_TIMEOUT_ENV = "CELLBENCH_BODY_TIMEOUT_S"
 SAFETY_DEFINITIONS_ENV = "CELLBENCH_SAFETY_DEFINITIONS"  # files or folders, separated by os.pathsep
 REQUEST_THREADS = 12  # the store's pool holds 5 + 10 connections; the audit writer keeps one
 
@@ -47,6 +49,8 @@ class WebSettings:
     database_url: str | None = None
     data_dir: str | Path | None = None
     max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
+    # a request body that sends nothing for this long is answered 408 (a stalled or deliberately slow client)
+    body_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
     evaluation: EvaluationOptions = field(default_factory=EvaluationOptions)
     secure_cookies: bool = False  # set behind HTTPS so the session cookie never travels in clear
     # the platform's own safety test definitions (files or folders), judged against beside the built-in ones
@@ -56,11 +60,17 @@ class WebSettings:
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1e6)
 
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest request body: the largest upload and room for its multipart envelope and form fields."""
+        return self.max_upload_bytes + ENVELOPE_BYTES
+
     @classmethod
     def from_environment(cls) -> "WebSettings":
         """The settings of a server process started from an import string (``cellbench serve --workers N`` starts
         each worker so): ``$CELLBENCH_MAX_UPLOAD_MB`` and ``$CELLBENCH_SECURE_COOKIES`` (``1``/``true``); the store
-        reads ``$CELLBENCH_DATABASE_URL`` and ``$CELLBENCH_DATA_DIR`` itself; ``$CELLBENCH_SAFETY_DEFINITIONS`` names
+        reads ``$CELLBENCH_DATABASE_URL`` and ``$CELLBENCH_DATA_DIR`` itself; ``$CELLBENCH_BODY_TIMEOUT_S`` bounds
+        a stalled request body; ``$CELLBENCH_SAFETY_DEFINITIONS`` names
         the platform's own safety test definitions (paths separated by ``os.pathsep``).
 
         >>> import os; os.environ[MAX_UPLOAD_MB_ENV] = "20"
@@ -68,17 +78,25 @@ class WebSettings:
         20.0
         >>> del os.environ[MAX_UPLOAD_MB_ENV]
         """
-        text = os.environ.get(MAX_UPLOAD_MB_ENV, "").strip()
-        try:
-            max_upload_mb = float(text) if text else DEFAULT_MAX_UPLOAD_MB
-        except ValueError:
-            raise InputError(f"expected a number of megabytes, not '{text}'", source=MAX_UPLOAD_MB_ENV) from None
+        max_upload_mb = _number_from(MAX_UPLOAD_MB_ENV, DEFAULT_MAX_UPLOAD_MB, "megabytes")
+        body_timeout_s = _number_from(BODY_TIMEOUT_ENV, DEFAULT_IDLE_TIMEOUT_S, "seconds")
         secure = os.environ.get(SECURE_COOKIES_ENV, "").strip().lower()
         if secure not in ("", "0", "1", "false", "true"):
             raise InputError(f"expected 1, 0, true or false, not '{secure}'", source=SECURE_COOKIES_ENV)
         definitions = tuple(p for p in os.environ.get(SAFETY_DEFINITIONS_ENV, "").split(os.pathsep) if p.strip())
-        return cls(max_upload_mb=max_upload_mb, secure_cookies=secure in ("1", "true"),
+        return cls(max_upload_mb=max_upload_mb, body_timeout_s=body_timeout_s, secure_cookies=secure in ("1", "true"),
                    safety_definitions=definitions)
+
+
+def _number_from(variable: str, default: float, unit: str) -> float:
+    text = os.environ.get(variable, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        raise InputError(f"expected a number of {unit}, not '{text}'", source=variable) from None
+    if not value > 0:
+        raise InputError(f"expected a positive number of {unit}, not '{text}'", source=variable)
+    return value
 
 
 def _plotly_js() -> Path:
@@ -130,6 +148,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
         return FileResponse(_plotly_js(), media_type="text/javascript")
 
     _error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, idle_timeout_s=settings.body_timeout_s)
     return app
 
 
@@ -160,6 +179,10 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def bad_input(request: Request, exc: InputError):
         return answer(request, 422, str(exc))
+
+    @app.exception_handler(UploadTooLarge)
+    async def too_large(request: Request, exc: UploadTooLarge):
+        return answer(request, 413, str(exc))
 
     @app.exception_handler(CellbenchError)
     async def failed(request: Request, exc: CellbenchError):

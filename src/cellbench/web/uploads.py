@@ -32,6 +32,10 @@ _NUMBERED = re.compile(r"^\.\d{3}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+class UploadTooLarge(InputError):
+    """An upload past the size limit: answered 413 (Payload Too Large), not 422."""
+
+
 def _clean_name(filename: str | None) -> str:
     name = _UNSAFE.sub("_", Path(filename or "").name).strip("._")
     if not name:
@@ -64,8 +68,8 @@ def copy_limited(source: BinaryIO, target: Path, max_bytes: int) -> tuple[int, s
         while chunk := source.read(CHUNK_BYTES):
             size += len(chunk)
             if size > max_bytes:
-                raise InputError(f"the file is larger than the upload limit of {max_bytes / 1e6:g} MB",
-                                 location="file")
+                raise UploadTooLarge(f"the file is larger than the upload limit of {max_bytes / 1e6:g} MB",
+                                     location="file")
             digest.update(chunk)
             out.write(chunk)
     if size == 0:
