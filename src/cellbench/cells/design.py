@@ -143,11 +143,26 @@ class Nominal(BaseModel):
 
 
 class Substitution(BaseModel):
+    """What a substitution changed, and on which basis the layers were rebuilt (see :func:`cells.substitute`)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     role: str
     replaced: list[str]
     by: str
     keep: Literal["thickness", "capacity"]
+    basis: Literal["volume", "mass"] = Field("volume", description="'volume': each layer's volume fractions, "
+                                             "porosity and thickness kept; 'mass': its weight fractions kept")
+
+
+class Lineage(BaseModel):
+    """The catalogue design a derived design was made from. A derived design keeps its base's calibration and the
+    basis of its C-rates (the base's rated capacity, scaled by the ratio of design capacities), so a baseline and a
+    candidate are simulated on one footing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    base: str
+    base_version: str
+    rated_capacity_mAh: float = Field(gt=0, description="capacity that defines 1C for this design")
 
 
 class CellDesign(BaseModel):
@@ -177,6 +192,7 @@ class CellDesign(BaseModel):
     thermal: dict[str, float] = Field(default_factory=dict, description="lumped thermal data: heat_transfer_W_m2K, specific_heat_J_kgK")
     nominal: Nominal | None = None
     substitution: Substitution | None = None
+    lineage: Lineage | None = None
     sources: list[str] = Field(default_factory=list)
     notes: str = ""
 
@@ -287,6 +303,22 @@ class CellDesign(BaseModel):
         return 0.0
 
     @property
+    def calibration_id(self) -> str:
+        """Whose calibration applies: the base of the lineage (a substituted design keeps its base's)."""
+        return self.lineage.base if self.lineage else self.id
+
+    def rated_capacity_mAh(self) -> float:
+        """The capacity that defines 1C: the published (rated) capacity, else the lineage's scaled one, else the
+        design capacity. Simulator and metrics both take C-rates from here."""
+        if self.nominal and self.nominal.capacity_mAh:
+            return self.nominal.capacity_mAh
+        if self.lineage:
+            return self.lineage.rated_capacity_mAh
+        from cellbench.cells.figures import figures
+
+        return figures(self).capacity_mAh
+
+    @property
     def area_cm2(self) -> float:
         """Area of one electrode face (the cathode footprint)."""
         return self.electrode_width_mm * self.electrode_length_mm / 100.0
@@ -307,10 +339,11 @@ class CellDesign(BaseModel):
         new._custom = dict(self._custom)
         return new
 
-    def substitute(self, material, *, role: str = "auto", keep: Literal["thickness", "capacity"] = "thickness") -> "CellDesign":
+    def substitute(self, material, *, role: str = "auto", keep: Literal["thickness", "capacity"] = "thickness",
+                   basis: Literal["volume", "mass"] = "volume") -> "CellDesign":
         from cellbench.cells.substitution import substitute
 
-        return substitute(self, material, role=role, keep=keep)
+        return substitute(self, material, role=role, keep=keep, basis=basis)
 
     def _repr_html_(self) -> str:
         from cellbench.cells.figures import figures

@@ -5,18 +5,25 @@ from __future__ import annotations
 from typing import Literal
 
 from cellbench import materials as mat
-from cellbench.cells.design import CellDesign, Component, LithiumFoil, Substitution
+from cellbench.cells.design import CellDesign, Component, Lineage, LithiumFoil, Substitution
 from cellbench.errors import InputError
 
 _ELECTRODE_OF = {"cathode_active": "cathode", "anode_active": "anode"}
 
 
 def substitute(design: CellDesign, material, *, role: str = "auto",
-               keep: Literal["thickness", "capacity"] = "thickness") -> CellDesign:
+               keep: Literal["thickness", "capacity"] = "thickness",
+               basis: Literal["volume", "mass"] = "volume") -> CellDesign:
     """A new design with `material` in place of the design's material of the same role.
 
+    basis="volume" (the default) keeps each layer's volume fractions, porosity and thickness, so a denser or
+    lighter material changes the cell's mass and nothing else of its geometry: what the simulator then sees is
+    the material's own properties. basis="mass" keeps the weight fractions as written, so a density difference
+    also moves the volume fractions (a design effect the evaluation report states separately).
     keep="thickness" keeps layer thicknesses (capacity follows the material); keep="capacity" rescales the
     electrode holding the new active material so its areal capacity is unchanged (only for active materials).
+    The new design's lineage names the catalogue design it came from: it keeps that design's calibration and
+    takes its C-rates from the base's rated capacity scaled by the ratio of design capacities.
 
     >>> from cellbench import cells
     >>> d = cells.load("std-2.1").substitute("lgps")      # doctest: +SKIP
@@ -28,6 +35,8 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
         raise InputError(f"material '{record.id}' is a {record.role} and cannot take the role {role}")
     if keep not in ("thickness", "capacity"):
         raise InputError(f"keep must be 'thickness' or 'capacity', not '{keep}'")
+    if basis not in ("volume", "mass"):
+        raise InputError(f"basis must be 'volume' or 'mass', not '{basis}'")
     replaced: list[str] = []
     update: dict = {}
 
@@ -35,6 +44,14 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
         layer = getattr(design, layer_name)
         if isinstance(layer, LithiumFoil):
             return
+        if not any(design.material(c.material).role == role for c in layer.components):
+            return
+        if basis == "volume":
+            # the layer's solid volume shares, written on a volume basis so they survive the new density
+            solids = 1.0 - layer.porosity
+            shares = {k: v / solids for k, v in design.volume_fractions(layer_name).items()} if solids > 0 else {}
+            layer = layer.model_copy(update={"fraction_basis": "volume", "components": [
+                Component(material=c.material, fraction=shares[c.material]) for c in layer.components]})
         comps = []
         for c in layer.components:
             if design.material(c.material).role == role:
@@ -81,8 +98,9 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
         **update,
         "id": f"{design.id}+{record.id}",
         "name": f"{design.name} with {record.name}",
-        "substitution": Substitution(role=role, replaced=replaced, by=record.id, keep=keep),
-        "nominal": None,
+        "substitution": Substitution(role=role, replaced=replaced, by=record.id, keep=keep, basis=basis),
+        "nominal": None,   # published figures belong to the base; the candidate's are predictions
+        "lineage": None,
     })
     new._custom[record.id] = record
 
@@ -93,6 +111,11 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
         scale = areal_capacity_mAh_cm2(design, electrode) / areal_capacity_mAh_cm2(new, electrode)
         layer = getattr(new, electrode)
         new = new.model_copy(update={electrode: layer.model_copy(update={"thickness_um": layer.thickness_um * scale})})
+    from cellbench.cells.figures import figures
+
+    lineage = design.lineage or Lineage(base=design.id, base_version=design.version, rated_capacity_mAh=1.0)
+    rated = design.rated_capacity_mAh() * figures(new).capacity_mAh / figures(design).capacity_mAh
+    new = new.model_copy(update={"lineage": lineage.model_copy(update={"rated_capacity_mAh": rated})})
     # re-validate the whole document so a substitution can never produce an invalid design
     checked = CellDesign.model_validate(new.model_dump())
     checked._custom = dict(new._custom)

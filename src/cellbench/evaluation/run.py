@@ -184,7 +184,7 @@ def ageing_metrics(item: SuiteItem, record: dict, failures: list, variant: str) 
 
 
 def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: list, variant: str) -> list:
-    capacity_Ah = cells.figures(design).capacity_mAh / 1000.0
+    capacity_Ah = design.rated_capacity_mAh() / 1000.0   # the simulator's C-rate basis (one rule for both)
     out = []
     for spec in item.metrics:
         kwargs = dict(spec.args)
