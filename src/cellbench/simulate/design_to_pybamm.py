@@ -84,8 +84,7 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
                                          "charge-transfer coefficient 0.5)", "sources": {}}
     solid = design.electrolyte_type == "solid"
     lithium_metal = isinstance(design.anode, LithiumFoil)
-    capacity_Ah = (design.nominal.capacity_mAh if design.nominal and design.nominal.capacity_mAh
-                   else figures(design).capacity_mAh) / 1000.0
+    capacity_Ah = design.rated_capacity_mAh() / 1000.0
     updates: dict[str, Any] = {
         "Electrode width [m]": design.electrode_width_mm / 1000.0,
         "Electrode height [m]": design.electrode_length_mm / 1000.0,
@@ -124,13 +123,53 @@ def to_pybamm(design: CellDesign, overrides: dict[str, float] | None = None, *, 
                        else dict(EXACT_CATHODE_FILM_OPTIONS) if exact_film else {}),
         tunable=tunable, design_hash=design.content_hash()[:16], notes=notes)
     if calibrated:
-        calibration = load_calibration(design.id)
+        calibration = load_calibration(design.calibration_id)
         if calibration is not None:
-            apply_design_overrides(cell, calibration.overrides)
-            notes["calibration"] = calibration.model_dump()
+            applied, carried = calibration_overrides(design, calibration.overrides)
+            apply_design_overrides(cell, applied)
+            notes["calibration"] = {**calibration.model_dump(), "applied": applied, "carried_to_candidate": carried}
     if overrides:
         apply_design_overrides(cell, overrides)
     return cell
+
+
+#: calibration overrides that stand for a property of one material: override -> (role, material field)
+MATERIAL_OVERRIDES = {
+    "cathode_diffusivity_cm2_s": ("cathode_active", "diffusivity_cm2_s"),
+    "anode_diffusivity_cm2_s": ("anode_active", "diffusivity_cm2_s"),
+    "cathode_exchange_current_density_mA_cm2": ("cathode_active", "exchange_current_density_mA_cm2"),
+    "anode_exchange_current_density_mA_cm2": ("anode_active", "exchange_current_density_mA_cm2"),
+    "solid_electrolyte_conductivity_S_cm": ("solid_electrolyte", "ionic_conductivity_S_cm"),
+    "liquid_electrolyte_conductivity_S_cm": ("liquid_electrolyte", "ionic_conductivity_S_cm"),
+}
+
+
+def calibration_overrides(design: CellDesign, overrides: dict[str, float]) -> tuple[dict[str, float], dict[str, dict]]:
+    """The calibration's overrides as they apply to `design`.
+
+    A calibration belongs to the base design of a lineage. Where it sets a property of the material a substitution
+    replaced, the candidate keeps its own value times the calibration's correction (calibrated ÷ library value of
+    the replaced material): the calibration stays a correction of the model, never a value imposed on the new
+    material. A copy of the replaced material therefore gets exactly the baseline's value. Returns the overrides to
+    apply and, for each carried one, the factor and the materials involved (the report flags these)."""
+    sub = design.substitution
+    if sub is None:
+        return dict(overrides), {}
+    applied, carried = dict(overrides), {}
+    for name, value in overrides.items():
+        role_field = MATERIAL_OVERRIDES.get(name)
+        if role_field is None or role_field[0] != sub.role:
+            continue
+        field = role_field[1]
+        replaced = [getattr(design.material(r), field, None) for r in sub.replaced]
+        replaced = [v for v in replaced if v]
+        own = getattr(design.material(sub.by), field, None)
+        if not replaced or not own:
+            continue
+        factor = float(value) / replaced[0]
+        applied[name] = own * factor
+        carried[name] = {"factor": factor, "replaced": sub.replaced, "by": sub.by, "value": applied[name]}
+    return applied, carried
 
 
 # -- design-level overrides -------------------------------------------------------------------------------
@@ -164,6 +203,16 @@ OVERRIDES = {
     "cathode_electronic_conductivity_S_cm": _scaled("Positive electrode conductivity [S.m-1]", 100.0),
     "anode_electronic_conductivity_S_cm": _scaled("Negative electrode conductivity [S.m-1]", 100.0),
     "heat_transfer_W_m2K": _scaled("Total heat transfer coefficient [W.m-2.K-1]", 1.0),
+    # temperature dependence and capacity, as fitted by `cellbench calibrate` (cellbench.calibration.parameters)
+    "cathode_diffusivity_activation_energy_kJ_mol": _scaled("Positive particle diffusivity activation energy [J.mol-1]", 1000.0),
+    "anode_diffusivity_activation_energy_kJ_mol": _scaled("Negative particle diffusivity activation energy [J.mol-1]", 1000.0),
+    "cathode_kinetics_activation_energy_kJ_mol": _scaled("Positive electrode exchange-current activation energy [J.mol-1]", 1000.0),
+    "anode_kinetics_activation_energy_kJ_mol": _scaled("Negative electrode exchange-current activation energy [J.mol-1]", 1000.0),
+    "electrolyte_conductivity_activation_energy_kJ_mol": _scaled("Electrolyte conductivity activation energy [J.mol-1]", 1000.0),
+    "electrolyte_diffusivity_activation_energy_kJ_mol": _scaled("Electrolyte diffusivity activation energy [J.mol-1]", 1000.0),
+    "liquid_electrolyte_diffusivity_cm2_s": _scaled("Liquid electrolyte diffusivity at 25 C [m2.s-1]", 1e-4),
+    "cathode_active_fraction": _scaled("Positive electrode active material volume fraction", 1.0),
+    "anode_active_fraction": _scaled("Negative electrode active material volume fraction", 1.0),
 }
 
 
