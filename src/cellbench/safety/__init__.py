@@ -11,6 +11,7 @@ from cellbench.safety.definitions import (
     BUILTIN_DIR, EXAMPLES_DIR, Check, PassCriterion, SafetyCatalogue, SafetyTestDefinition, load_catalogue,
     load_definition,
 )
+from cellbench.safety.exotherm_fit import FirstOrderExotherm, ScanResult, fit_first_order_exotherm, simulate_scan
 from cellbench.safety.heat_wait_search import HeatWaitSearchRun, HeatWaitSearchSettings, simulate_heat_wait_search
 from cellbench.safety.reactions import Chemistry, Reaction, list_chemistries, load_chemistry
 from cellbench.safety.records import (ARC_QUANTITY, SafetyTestRecord, Verdict, arc_from_traces, judge, judge_against,
@@ -25,5 +26,6 @@ __all__ = [
     "Chemistry", "Reaction", "load_chemistry", "list_chemistries",
     "ThermalCell", "OvenResult", "simulate_oven", "critical_oven_temperature_C",
     "HeatWaitSearchSettings", "HeatWaitSearchRun", "simulate_heat_wait_search",
+    "FirstOrderExotherm", "fit_first_order_exotherm", "ScanResult", "simulate_scan",
     "safety_rows", "safety_section", "safety_section_html", "section_from_record_files",
 ]

@@ -8,7 +8,8 @@ scipy's implicit Radau integrator because runaway is stiff (rates change by ten 
 raised to 130 °C and held there? Validity limits: one temperature for the whole cell (no internal gradients,
 so large cells whose centre runs hotter than the surface are predicted too safe); no venting, gas, electrolyte
 evaporation, melting separator, internal short or combustion of vented gas; reaction parameters fitted to
-18650 LiCoO2/graphite cells (liquid) or assumed (sulfide ASSB, see its data file). Use it to rank and to
+18650 LiCoO2/graphite cells (liquid) or fitted to the SOLiD-EV ARC and C600 figures (sulfide ASSB, see its
+data file). Use it to rank and to
 explore, not to certify.
 
 >>> from cellbench.safety import ThermalCell, load_chemistry, simulate_oven
