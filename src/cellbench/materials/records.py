@@ -25,7 +25,7 @@ COMPOSITE_ROLES = ("cathode_active", "anode_active", "solid_electrolyte", "binde
 
 # Fields that are bookkeeping, not datasheet values, so need no source.
 _NO_SOURCE = {"id", "name", "role", "kind", "description", "sources", "version", "supplier", "formula",
-              "stoichiometry_at_0_soc", "stoichiometry_at_100_soc", "transference_number"}
+              "stoichiometry_at_0_soc", "stoichiometry_at_100_soc", "transference_number", "lithium_per_formula_unit"}
 
 
 class OCPTable(BaseModel):
@@ -85,12 +85,19 @@ class ActiveMaterial(MaterialBase):
 
     role: Literal["cathode_active", "anode_active"]
     kind: Literal["layered_oxide", "olivine", "spinel", "graphite", "silicon", "lithium_metal", "other"]
-    specific_capacity_mAh_g: float = Field(gt=0, description="reversible capacity in the voltage window")
+    specific_capacity_mAh_g: float = Field(gt=0, description="reversible half-cell capacity between voltage_min_V "
+                                           "and voltage_max_V")
     voltage_min_V: float = Field(description="lower end of the half-cell window vs Li/Li+")
     voltage_max_V: float = Field(description="upper end of the half-cell window vs Li/Li+")
+    molar_mass_g_mol: float | None = Field(None, gt=0, description="molar mass of the formula unit as made: "
+                                           "lithiated for a cathode (LiMO2), the empty host for an anode (C6, Si)")
+    lithium_per_formula_unit: float = Field(1.0, gt=0, description="lithium per formula unit at x = 1 (LiC6: 1; "
+                                            "Li15Si4 per Si: 3.75)")
     ocp: OCPTable | None = None
-    stoichiometry_at_0_soc: float | None = Field(None, ge=0, le=1, description="x in the OCP table at full discharge of a full cell")
-    stoichiometry_at_100_soc: float | None = Field(None, ge=0, le=1, description="x at full charge")
+    stoichiometry_at_0_soc: float | None = Field(None, ge=0, le=1, description="x (lithium per formula unit over "
+                                                 "lithium_per_formula_unit) at the discharged end of the half-cell window")
+    stoichiometry_at_100_soc: float | None = Field(None, ge=0, le=1, description="x at the charged end of the "
+                                                   "half-cell window")
     particle_size_d50_um: float | None = Field(None, gt=0)
     diffusivity_cm2_s: float | None = Field(None, gt=0)
     diffusivity_activation_energy_kJ_mol: float | None = Field(None, ge=0)
@@ -115,7 +122,19 @@ class ActiveMaterial(MaterialBase):
         return self.specific_capacity_mAh_g * self.density_g_cm3
 
     @property
+    def theoretical_capacity_mAh_g(self) -> float | None:
+        """Capacity of the whole stoichiometry range x = 0..1: F · n / (3.6 · M), n lithium per formula unit.
+
+        >>> round(FARADAY * 1.0 / (3.6 * 97.28), 1)  # LiNi0.8Mn0.1Co0.1O2, one Li
+        275.5
+        """
+        if self.molar_mass_g_mol is None:
+            return None
+        return FARADAY * self.lithium_per_formula_unit / (3.6 * self.molar_mass_g_mol)
+
+    @property
     def max_concentration_mol_m3(self) -> float:
+
         """Lithium site concentration implied by capacity, density and the stoichiometry window."""
         if self.kind == "lithium_metal":
             return self.density_g_cm3 * 1e6 / 6.94
