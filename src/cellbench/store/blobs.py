@@ -8,6 +8,12 @@ record, and that the name can be checked against the data it holds.
 Writes are atomic: the Parquet file is written to a temporary name in the same folder, flushed to disk and
 renamed into place, so a reader (or a process killed midway) never sees half a blob.
 
+A process killed while writing leaves a hidden ``.incoming-*.partial`` file, and one killed between the rename
+and its database commit leaves a complete blob that no record names (an orphan). :meth:`BlobStore.sweep`
+removes both. Writers hold the folder's lock shared from the first byte of a blob to the commit of its record
+(:meth:`BlobStore.writing`); a sweep takes it exclusively, so it never removes a blob that a live process is
+about to record, in this process or another one on the same machine.
+
 >>> from pathlib import Path
 >>> BlobStore(Path("/data")).path_for("ab" + "0" * 62).relative_to("/data").parts[:2]
 ('blobs', 'ab')
@@ -15,13 +21,25 @@ renamed into place, so a reader (or a process killed midway) never sees half a b
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; sweeps are skipped there (see BlobStore.sweep)
+    fcntl = None
 
 from cellbench.measurements import Measurement
 
+log = logging.getLogger("cellbench.store")
+
 TEMP_SUFFIX = ".partial"
+LOCK_NAME = "sweep.lock"  # not hidden, not a blob: neither leftovers() nor all_hashes() sees it
 
 
 class BlobStore:
@@ -63,6 +81,61 @@ class BlobStore:
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
 
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the folder's lock shared while a blob is written and its record committed (no sweep meanwhile)."""
+        with self._locked(exclusive=False, wait_s=None) as held:
+            assert held
+            yield
+
+    def sweep(self, referenced: Callable[[], set[str]], *, partial_folders: tuple[Path, ...] = (),
+              wait_s: float = 5.0) -> list[Path] | None:
+        """Remove temporary leftovers and blobs whose hash is not in ``referenced()``; return what was removed.
+        ``*.partial`` files in ``partial_folders`` (other files the store writes under the same lock) go too.
+
+        ``referenced`` is called with the lock held, so every record committed by a finished writer is in it.
+        Returns None, removing nothing, when writers keep the lock for ``wait_s`` seconds (the next sweep will
+        do it) or on a platform without file locks.
+        """
+        if not self.root.is_dir():
+            return []
+        with self._locked(exclusive=True, wait_s=wait_s) as held:
+            if not held:
+                log.info("sweep of %s skipped: writers hold its lock", self.root)
+                return None
+            known = referenced()
+            removed = [self.path_for(h) for h in sorted(self.all_hashes() - known)] + self.leftovers()
+            removed += sorted(p for folder in partial_folders if folder.is_dir()
+                              for p in folder.glob(f"*{TEMP_SUFFIX}") if p.is_file())
+            for path in removed:
+                path.unlink(missing_ok=True)
+            for folder in {p.parent for p in removed} - {self.root}:
+                try:
+                    folder.rmdir()  # only when empty
+                except OSError:
+                    pass
+        if removed:
+            log.info("swept %d leftover and orphan files from %s", len(removed), self.root)
+        return removed
+
+    @contextmanager
+    def _locked(self, *, exclusive: bool, wait_s: float | None) -> Iterator[bool]:
+        if fcntl is None:
+            yield not exclusive  # writers proceed; sweeps are skipped
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+            if wait_s is None:
+                fcntl.flock(fd, mode)
+            elif not _try_lock(fd, mode, wait_s):
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
     def load(self, content_hash: str) -> Measurement:
         return Measurement.from_parquet(self.path_for(content_hash))
 
@@ -77,6 +150,18 @@ class BlobStore:
         if not self.root.is_dir():
             return []
         return sorted(p for p in self.root.glob(".*") if p.is_file())
+
+
+def _try_lock(fd: int, mode: int, wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
 
 def _fsync_file(path: Path) -> None:

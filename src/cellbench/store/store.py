@@ -3,7 +3,8 @@
 Ingest is atomic and idempotent. A file is read and validated first (a bad file stores nothing but an
 ingest-failure row with its message); the blob is written atomically; only then is the metadata row inserted,
 in one transaction. A process killed at any point leaves either nothing, or a complete blob with no record
-(invisible, reused by the next ingest of the same content), or a complete record: never half a record.
+(invisible, reused by the next ingest of the same content), or a complete record: never half a record. The next
+ingest, watch or server start sweeps such leftovers away (:meth:`Store.sweep`).
 The same canonical content is one record per organisation, so re-ingest reports "already stored".
 
 >>> import polars as pl, tempfile
@@ -113,6 +114,7 @@ class Store:
         self.data_dir = Path(data_dir)
         self.blobs = BlobStore(self.data_dir)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._swept = False
 
     # -- opening -----------------------------------------------------------------------------------------
     @classmethod
@@ -166,6 +168,8 @@ class Store:
         its flag (an explicit request), otherwise re-ingest changes nothing. ``format`` and ``column_map``
         are passed to the reader (:func:`cellbench.measurements.read`).
         """
+        if not self._swept:
+            self.sweep()  # once per opened store: what a killed ingest left, before this one adds to it
         path = Path(path)
         source = str(path)
         try:
@@ -198,7 +202,14 @@ class Store:
             if existing is not None and self.blobs.exists(existing.content_hash):
                 return self._already_stored(session, existing, source, file_sha256, outcome, reason)
         # The blob goes in place before any record points at it (a no-op when the content is already there,
-        # and it puts back a blob that went missing).
+        # and it puts back a blob that went missing); no sweep runs from the first byte to the commit.
+        with self.blobs.writing():
+            return self._put_and_record(measurement, source, source_name, file_sha256, rows, org_id, outcome,
+                                        reason)
+
+    def _put_and_record(self, measurement: Measurement, source: str | None, source_name: str | None,
+                        file_sha256: str | None, rows: int, org_id: int, outcome: Outcome | None,
+                        reason: str | None) -> IngestResult:
         content_hash = self.blobs.put(measurement)
         with self.session() as session:
             existing = _find_by_hash(session, org_id, content_hash)
@@ -320,6 +331,23 @@ class Store:
         with self.session() as session:
             rows = session.scalars(select(IngestFailure).order_by(IngestFailure.id)).all()
             return [IngestFailureRecord.model_validate(row) for row in rows]
+
+    def sweep(self) -> list[Path] | None:
+        """Remove what killed ingests left: ``blobs/.incoming-*.partial`` files and blobs no record points at,
+        and ``attachments/*.partial`` files of killed uploads.
+
+        Runs under the blob folder's lock (see :mod:`cellbench.store.blobs`), so blobs being written and recorded
+        right now, by any process, stay. ``ingest`` calls it once per opened store, ``watch`` and ``serve`` when
+        they start. Returns the removed paths (None when writers held the lock for seconds: skipped this time).
+        """
+        # attachments (the platform's files) are written under the same lock and leave the same kind of partials
+        removed = self.blobs.sweep(self._referenced_hashes, partial_folders=(self.data_dir / "attachments",))
+        self._swept = removed is not None
+        return removed
+
+    def _referenced_hashes(self) -> set[str]:
+        with self.session() as session:
+            return set(session.scalars(select(Test.content_hash)).all())
 
     def orphan_blobs(self) -> list[Path]:
         """Blobs no record points at (an ingest killed between blob and record) and temporary leftovers."""

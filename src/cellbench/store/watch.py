@@ -73,6 +73,7 @@ class Watcher:
         Returns what was handled when ``once`` is given (a long-running watcher reports through ``on_result``).
         """
         results: list[IngestResult] = []
+        self.store.sweep()  # what a killed ingest or watcher left, before this watcher adds to the store
         log.info("watching %s every %.3g s", self.folder, interval_s)
         polls = 0
         while True:

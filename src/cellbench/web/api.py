@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Callable, Literal
+from urllib.parse import quote
 
 import orjson
 from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -236,19 +239,50 @@ def test_figures(test_id: RecordId, request: Request, principal: Principal = Dep
     return figures(request.app.state.store.load(row.id))
 
 
-@router.get("/tests/{test_id}/download", tags=["tests"], response_class=FileResponse)
+@router.get("/tests/{test_id}/download", tags=["tests"], response_class=StreamingResponse,
+            responses={200: {"content": {"application/vnd.apache.parquet": {}, "text/csv": {}}}})
 def download_test(test_id: RecordId, request: Request, format: Literal["parquet", "bdf-csv"] = "parquet",  # noqa: A002
                   principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     """The time series as Parquet (metadata in the key-value metadata) or Battery Data Format CSV."""
     row = access.fetch(db, "test", test_id, principal, via="api", action=f"download {format}")
     measurement = request.app.state.store.load(row.id)
     stem = Path(row.source_file or f"test-{row.id}").stem
-    folder = Path(tempfile.mkdtemp(prefix="cellbench-download-"))
     if format == "parquet":
-        path = measurement.to_parquet(folder / f"{stem}.parquet")
-        return FileResponse(path, filename=path.name, media_type="application/vnd.apache.parquet")
-    path = measurement.to_csv(folder / f"{stem}.bdf.csv", header_style="human")
-    return FileResponse(path, filename=path.name, media_type="text/csv")
+        return send_written(lambda folder: measurement.to_parquet(folder / f"{stem}.parquet"),
+                            "application/vnd.apache.parquet")
+    return send_written(lambda folder: measurement.to_csv(folder / f"{stem}.bdf.csv", header_style="human"),
+                        "text/csv")
+
+
+def send_written(write: Callable[[Path], Path], media_type: str) -> StreamingResponse:
+    """Answer with a file that ``write`` makes in a fresh temporary folder, leaving no folder behind.
+
+    The file is opened and its folder removed before the answer starts (on POSIX an open file outlives its name),
+    so neither a finished download nor an interrupted one leaves anything in the temporary directory.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cellbench-download-"))
+    try:
+        path = write(folder)
+        handle = open(path, "rb")
+        size = os.fstat(handle.fileno()).st_size
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def chunks():
+        with handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    return StreamingResponse(chunks(), media_type=media_type,
+                             headers={"Content-Length": str(size), **NO_SNIFF,
+                                      "Content-Disposition": _attachment_disposition(path.name)})
+
+
+def _attachment_disposition(filename: str) -> str:
+    quoted = quote(filename)
+    if quoted == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename*=utf-8''{quoted}"
 
 
 @router.post("/tests", tags=["tests"], status_code=201)
@@ -288,16 +322,17 @@ def get_cell(cell_id: str, principal: Principal = Depends(current_principal)):
     return {**cell_summary(cells.load(cell_id)), "versions": cells.versions(base)}
 
 
-@router.get("/cells/{cell_id}/bpx", tags=["cells"], response_class=FileResponse)
+@router.get("/cells/{cell_id}/bpx", tags=["cells"], response_class=StreamingResponse,
+            responses={200: {"content": {"application/json": {}}}})
 def cell_bpx(cell_id: str, principal: Principal = Depends(current_principal)):
     """The standard cell as a Battery Parameter eXchange (BPX) JSON file, as `cellbench export-bpx` writes it."""
     from cellbench.simulate.bpx_io import write_bpx
     from cellbench.simulate.virtual_cycler import as_pybamm_cell
 
     get_cell(cell_id, principal)  # catalogue ids only: refuses file paths and unknown cells
-    folder = Path(tempfile.mkdtemp(prefix="cellbench-bpx-"))
-    path = write_bpx(as_pybamm_cell(cell_id), folder / f"{cell_id.replace('@', '-')}.bpx.json")
-    return FileResponse(path, filename=path.name, media_type="application/json")
+    cell = as_pybamm_cell(cell_id)
+    return send_written(lambda folder: write_bpx(cell, folder / f"{cell_id.replace('@', '-')}.bpx.json"),
+                        "application/json")
 
 
 # -- materials and samples -------------------------------------------------------------------------------------

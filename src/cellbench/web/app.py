@@ -119,6 +119,8 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
         # only another waiting request could give back.
         anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         worker.resume()
+        # partial files and orphan blobs that a killed ingest or upload left (under the store's lock)
+        await anyio.to_thread.run_sync(store.sweep)
         # Everything imported so far (PyBaMM, Pydantic models, SQLAlchemy) lives as long as the server: move it out
         # of the garbage collector's sight so full collections stop pausing requests for tens of milliseconds.
         gc.collect()

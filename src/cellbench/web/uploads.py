@@ -96,10 +96,11 @@ def save_attachment(store: Store, source: BinaryIO, filename: str | None, *, max
     name = check_attachment_name(filename)
     folder = store.data_dir / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkstemp(dir=folder, suffix=".partial")[1])
-    try:
-        size, sha = copy_limited(source, partial, max_bytes)
-        partial.replace(folder / sha)
-    finally:
-        partial.unlink(missing_ok=True)
+    with store.blobs.writing():  # a sweep (which removes *.partial files) waits for this copy
+        partial = Path(tempfile.mkstemp(dir=folder, suffix=".partial")[1])
+        try:
+            size, sha = copy_limited(source, partial, max_bytes)
+            partial.replace(folder / sha)
+        finally:
+            partial.unlink(missing_ok=True)
     return name, size, sha
