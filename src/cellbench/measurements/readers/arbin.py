@@ -26,7 +26,7 @@ from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import decode, parse_delimited_file, read_head
-from cellbench.measurements.readers.workbook import sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import SheetRows, sheet_names, sheet_table
 
 FORMAT = "arbin-csv"
 
@@ -66,15 +66,16 @@ def read(path: str | Path) -> Measurement:
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
         # MITS Pro splits long tests over several "Channel_<unit>-<channel>[_n]" sheets, in order
-        parts = [extract(sheet_table(path, name), FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
-                 for name in _channel_sheets(sheets)]
-        if not parts:
+        tables = [sheet_table(path, name) for name in _channel_sheets(sheets)]
+        if not tables:
             raise InputError("workbook without a 'Channel_…' data sheet", source=source)
+        parts = [extract(t, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE)) for t in tables]
         values, units = pl.concat([p[0] for p in parts], how="diagonal_relaxed"), parts[0][1]
+        rows = SheetRows(tables, [p[0].height for p in parts])
         file_format = "arbin-xlsx"
         channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
     else:
-        table = parse_delimited_file(path, separator=",", source=source)
+        rows = table = parse_delimited_file(path, separator=",", source=source)
         values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
         file_format, channel = FORMAT, None
     for key in (S.CYCLE, S.STEP):
@@ -85,7 +86,7 @@ def read(path: str | Path) -> Measurement:
                                    units_as_recorded=units)
     metadata = _with_side_file(path, metadata, values)
     restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None
-    return C.to_measurement(values, metadata, restarts)
+    return C.to_measurement(values, metadata, restarts, rows=rows)
 
 
 def _with_side_file(path: Path, metadata: MeasurementMetadata, values: pl.DataFrame) -> MeasurementMetadata:

@@ -91,6 +91,7 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source, start_time=start,
                                    units_as_recorded=units, extra={"assumptions": assumptions})
     restarts = C.CounterRestarts(at=segment_starts(*restart_keys), certain=True) if restart_keys else None
-    measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts)
+    measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts,
+                                     rows=table)
     measurement.data = measurement.data.drop("half_cycle", strict=False)
     return measurement

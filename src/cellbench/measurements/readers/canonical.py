@@ -8,17 +8,26 @@ vendor's own capacity/energy counters in columns named ``vendor_*``. :func:`to_m
 2. records the vendor's per-cycle totals in ``metadata.extra["vendor_cycle_counters"]`` so the
    conversion can be checked against the instrument's own numbers;
 3. turns the counters into BDF cumulative columns, and integrates whatever the vendor did not count.
+
+Before that it applies the second half of the row policy (the first half, rows without a measurement,
+is :func:`cellbench.measurements.readers.tabular.numbers`): a non-finite time, voltage or current, or a
+time that goes backwards within a step, is an :class:`InputError` naming the file, the line (or record)
+and the column; rows dropped as carrying no measurement are counted in ``extra["skipped_rows"]``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import polars as pl
 
+from cellbench.errors import InputError
+
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
-from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals
+from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
+from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
 
 VENDOR_CHARGE_CAPACITY = "vendor_charge_capacity_ampere_hour"
 VENDOR_DISCHARGE_CAPACITY = "vendor_discharge_capacity_ampere_hour"
@@ -42,10 +51,34 @@ class CounterRestarts:
     certain: bool = False
 
 
+class SourceRows(Protocol):
+    """Where a reader's rows came from: a text table (lines) or a binary file's records."""
+
+    skipped: SkippedRows
+    column_of: dict[str, str]
+
+    def location(self, row: int) -> str: ...
+
+
+@dataclass
+class Records:
+    """The rows of a binary file, named by record number (1-based) in messages."""
+
+    skipped: SkippedRows = field(default_factory=SkippedRows)
+    column_of: dict[str, str] = field(default_factory=dict)
+
+    def location(self, row: int) -> str:
+        return f"record {row + 1}"
+
+
 def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
-                   restarts: CounterRestarts | None = None) -> Measurement:
+                   restarts: CounterRestarts | None = None, *, rows: SourceRows | None = None) -> Measurement:
     restarts = restarts or CounterRestarts()
+    rows = rows if rows is not None else Records()
+    check_measurements(frame, rows, metadata.source_file)
     extra = dict(metadata.extra)
+    if rows.skipped:
+        extra["skipped_rows"] = rows.skipped.report()
     assumptions = list(extra.get("assumptions", []))
     counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
     frame = frame.with_columns(
@@ -68,6 +101,33 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     kept = [c for c in frame.columns if c not in counters]
     ordered = [c for c in S.COLUMNS if c in kept] + [c for c in kept if c not in S.COLUMNS]
     return Measurement(frame.select(ordered), metadata)
+
+
+def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:
+    """Every row measures something real: finite time, voltage and current, and time that never goes
+    backwards within a step (a vendor's step, or its cycle when it records no steps)."""
+    for column in (S.TIME, S.VOLTAGE, S.CURRENT):
+        bad = ~frame[column].is_finite().fill_null(False)
+        if bad.any():
+            raise _row_error(frame, bad, column, rows, source, "expected a finite number",
+                             lambda r: f"{frame[column][r]}")
+    keys = [k for k in (S.CYCLE, S.STEP) if k in frame.columns]
+    new_segment = segment_starts(*keys) if keys else pl.int_range(pl.len()) == 0
+    backwards = frame.select((pl.col(S.TIME).diff() < 0) & ~new_segment).to_series().fill_null(False)
+    if backwards.any():
+        time = frame[S.TIME]
+        raise _row_error(frame, backwards, S.TIME, rows, source, "time goes backwards within a step",
+                         lambda r: f"{time[r]:g} s after {time[r - 1]:g} s")
+
+
+def _row_error(frame: pl.DataFrame, bad: pl.Series, column: str, rows: SourceRows, source: str | None, what: str,
+               describe) -> InputError:
+    positions = bad.arg_true().to_list()
+    name = rows.column_of.get(column, column)
+    shown = ", ".join(f"{rows.location(r)} ({describe(r)})" for r in positions[:MAX_LINES_LISTED])
+    more = f" and {len(positions) - MAX_LINES_LISTED} more" if len(positions) > MAX_LINES_LISTED else ""
+    return InputError(f"column {name!r}: {what} at {shown}{more}; nothing was read",
+                      source=source, location=f"{rows.location(positions[0])}, column {name!r}")
 
 
 def _current_opposes_counters(frame: pl.DataFrame) -> bool:

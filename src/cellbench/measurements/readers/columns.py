@@ -118,7 +118,7 @@ def extract(table: DelimitedTable, fields: list[Field], *, allow_missing: tuple[
         units[field.out] = unit
         scale[field.out] = factor
     values = numbers(table, {f.out: located[f.out][0] for f in fields if f.out in located},
-                     allow_missing=allow_missing)
+                     allow_missing=allow_missing, measured=tuple(f.out for f in fields if f.required))
     values = values.with_columns(pl.col(c) * f for c, f in scale.items() if f != 1.0)
     counts = [f.out for f in fields if f.quantity == "dimensionless" and f.out in values.columns]
     return _as_integers(values, counts, table), units

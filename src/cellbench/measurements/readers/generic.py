@@ -128,7 +128,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
         units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
-    return C.to_measurement(values, metadata, restarts)
+    return C.to_measurement(values, metadata, restarts, rows=table)
 
 
 def _load_map(column_map: dict[str, Any] | str | Path | None) -> dict[str, Any]:

@@ -143,7 +143,8 @@ def read(path: str | Path) -> Measurement:
         source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
         start_time=start, units_as_recorded=units_recorded, extra=extra)
-    return C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(S.CYCLE, S.STEP)))
+    return C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(S.CYCLE, S.STEP)),
+                            rows=table)
 
 
 STEP_TYPE_EXPR = (pl.when(pl.col("_state") == "C").then(pl.lit("charge"))

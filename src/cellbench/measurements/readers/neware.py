@@ -107,11 +107,11 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
     start = _first_timestamp(text_column(table, ("Date", "Realtime", "Absolute Time")))
-    return _finish(values, units, source, file_format, start)
+    return _finish(values, units, source, file_format, start, table)
 
 
-def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None
-            ) -> Measurement:
+def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None,
+            table: DelimitedTable) -> Measurement:
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
     units = units | {S.TIME: "h:mm:ss"}
@@ -119,7 +119,7 @@ def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, st
                                    start_time=start, units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
-    return C.to_measurement(values, metadata, restarts)
+    return C.to_measurement(values, metadata, restarts, rows=table)
 
 
 def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
@@ -209,7 +209,7 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
                          pl.when(discharging).then(pl.col(counter).abs()).otherwise(0.0).alias(out_discharge)]
     values = values.with_columns(counters).drop("step_capacity", "step_energy", "_step_s", strict=False)
     start = _first_timestamp(text_column(table, ("Realtime", "Absolute Time")))
-    return _finish(values, units, source, "neware-nested", start)
+    return _finish(values, units, source, "neware-nested", start, table)
 
 
 def _nested_test_time(values: pl.DataFrame) -> pl.DataFrame:

@@ -93,7 +93,7 @@ def read(path: str | Path) -> Measurement:
         extra={"summary": summary,
                "assumptions": ["Novonix 'Started' has no time zone; start_time is the PC's local time"]})
     keys = [k for k in (S.CYCLE,) if k in values.columns] + ["_direction"]
-    measurement = C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(*keys)))
+    measurement = C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(*keys)), rows=table)
     measurement.data = measurement.data.drop("_direction")
     return measurement
 

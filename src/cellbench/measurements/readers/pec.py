@@ -91,4 +91,4 @@ def read(path: str | Path) -> Measurement:
         extra={"header": info, "assumptions": ["PEC 'Start Time' has no time zone: the tester's local time"]})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
-    return C.to_measurement(values, metadata, restarts)
+    return C.to_measurement(values, metadata, restarts, rows=table)

@@ -24,11 +24,46 @@ HEAD_BYTES = 65536
 MAX_LINES_LISTED = 10
 
 
+class SkippedRows:
+    """Rows that carry no measurement, dropped from a table: how many of each kind and where the first are.
+
+    Kinds: ``blank`` (the measurement cells are empty: empty lines, separators only, a row with only an
+    index), ``repeated header`` (the header line again, as exports split into pages write it) and
+    ``marker`` (text such as ``Rest`` or ``Pause`` in place of numbers).
+    """
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.first_lines: dict[str, list[int]] = {}
+
+    def add(self, kind: str, line: int) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        lines = self.first_lines.setdefault(kind, [])
+        if len(lines) < MAX_LINES_LISTED:
+            lines.append(line)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def report(self) -> dict:
+        """What ``metadata.extra["skipped_rows"]`` holds."""
+        return {"count": self.total, "by_kind": dict(self.counts), "first_lines": {k: list(v) for k, v in
+                                                                                 self.first_lines.items()}}
+
+
 class DelimitedTable:
     """The data block of a delimited export: column names, the raw rows, and where they start.
 
     ``first_data_line`` is the 1-based file line of row 0. Columns are parsed on demand: numbers typed
     straight from the bytes (fast), text as strings; ``frame`` is every column as text.
+
+    Rows that carry no measurement (see :func:`numbers`) are dropped once, the first time a reader asks
+    for its measurement columns; from then on every column comes without them, ``line_of`` still gives
+    each kept row's true file line, and ``skipped`` says what was dropped.
     """
 
     def __init__(self, frame: pl.DataFrame | None, source: str, first_data_line: int, *, body: bytes | None = None,
@@ -43,26 +78,51 @@ class DelimitedTable:
         self.separator = separator
         self._frame = frame
         self.names = list(frame.columns) if frame is not None else list(names or [])
+        #: raw row numbers of the rows kept (None: all rows kept)
+        self._kept: pl.Series | None = None
+        self.rows_checked = False
+        #: rows dropped as carrying no measurement: kind -> count, and the first lines of each kind
+        self.skipped = SkippedRows()
+        #: canonical name -> the column header it was read from, for messages
+        self.column_of: dict[str, str] = {}
 
     def line_of(self, row: int) -> int:
-        return self.first_data_line + row
+        return self._raw_line(int(self._kept[row]) if self._kept is not None else row)
+
+    def _raw_line(self, raw_row: int) -> int:
+        return self.first_data_line + raw_row
+
+    def location(self, row: int) -> str:
+        return f"line {self.line_of(row)}"
 
     @property
     def frame(self) -> pl.DataFrame:
         if self._frame is None:
             self._frame = self._read(self.names, pl.Utf8)
-        return self._frame
+        return self._kept_rows(self._frame)
 
     def text(self, name: str) -> pl.Series:
         if self._frame is not None:
-            return self._frame[name]
-        return self._read([name], pl.Utf8)[name]
+            return self._kept_rows(self._frame.select(name))[name]
+        return self._kept_rows(self._read([name], pl.Utf8))[name]
 
     def typed(self, names: list[str]) -> pl.DataFrame:
         """Columns parsed straight to Float64; raises polars' error on text that is not a number."""
         if self._frame is not None or (self.body is None and self.path is None):
             return self.frame.select(pl.col(n).str.strip_chars().cast(pl.Float64) for n in names)
-        return self._read(names, pl.Float64)
+        return self._kept_rows(self._read(names, pl.Float64))
+
+    def drop_rows(self, drop: pl.Series, kinds: pl.Series) -> None:
+        """Drop the rows marked in ``drop`` (over the rows kept so far), counting them by ``kinds``."""
+        rows = drop.arg_true()
+        raw = self._kept.gather(rows) if self._kept is not None else rows
+        for kind, raw_row in zip(kinds.gather(rows).to_list(), raw.to_list()):
+            self.skipped.add(kind, self._raw_line(raw_row))
+        kept = (~drop).arg_true()
+        self._kept = self._kept.gather(kept) if self._kept is not None else kept
+
+    def _kept_rows(self, frame: pl.DataFrame) -> pl.DataFrame:
+        return frame if self._kept is None else frame[self._kept]
 
     def _read(self, names: list[str], dtype: pl.DataType) -> pl.DataFrame:
         positions = sorted({self.names.index(n) for n in names})
@@ -291,22 +351,44 @@ def find_columns(table: DelimitedTable, wanted: dict[str, tuple[str, ...]], *, r
     return found
 
 
-def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tuple[str, ...] = ()
-            ) -> pl.DataFrame:
-    """Convert columns to Float64 (out name -> column in file); empty/NaN/Inf/non-numeric cells raise
-    with their lines. Columns named in ``allow_missing`` may hold empty cells (null), nothing else.
+def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tuple[str, ...] = (),
+            measured: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Convert columns to Float64 (out name -> column in file), applying cellbench's row policy.
+
+    The policy, the same for every text reader:
+
+    * a row that carries **no measurement** — none of the ``measured`` columns (a reader's required
+      ones: time, voltage, current) holds a number — is dropped from the table and counted in
+      ``table.skipped`` by kind: blank lines and rows of separators, repeated header rows, markers such as
+      ``Rest`` written in place of numbers;
+    * a row that carries a **bad measurement** — an empty, NaN, Inf or non-numeric cell in a row that
+      does carry one — raises :class:`InputError` naming every such line and column (``allow_missing``
+      columns may be empty, nothing else), so nothing of the file is stored.
 
     Fast path: polars parses the bytes straight to floats. Only when that fails (some cell is text)
-    are the columns read as text, to find and name the bad cells.
+    are the columns read as text, to classify the rows and name the bad cells.
     """
     sources = list(dict.fromkeys(columns.values()))
     junk: dict[str, pl.Series] = {}
+    text: pl.DataFrame | None = None
     try:
         typed = table.typed(sources)
     except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
         text = pl.DataFrame([table.text(src) for src in sources])
         typed = text.select(pl.col(src).str.strip_chars().cast(pl.Float64, strict=False) for src in sources)
         junk = {src: typed[src].is_null() & text[src].str.strip_chars().fill_null("").ne("") for src in sources}
+    measured_sources = list(dict.fromkeys(columns[o] for o in measured if o in columns))
+    if measured_sources and not table.rows_checked:
+        table.rows_checked = True
+        no_measurement = typed.select(pl.all_horizontal(pl.col(src).is_null() for src in measured_sources)).to_series()
+        if no_measurement.any():
+            table.drop_rows(no_measurement, _row_kinds(text, measured_sources, typed.height))
+            keep = ~no_measurement
+            typed = typed.filter(keep)
+            junk = {src: mask.filter(keep) for src, mask in junk.items()}
+            text = text.filter(keep) if text is not None else None
+    for out, src in columns.items():
+        table.column_of.setdefault(out, src)
     values = typed.select(pl.col(src).alias(out) for out, src in columns.items())
 
     def bad(out: str, src: str) -> pl.Expr:
@@ -333,6 +415,17 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     if problems:
         raise InputError("; ".join(problems), source=table.source)
     return values
+
+
+def _row_kinds(text: pl.DataFrame | None, sources: list[str], height: int) -> pl.Series:
+    """For each row, why it carries no measurement: ``repeated header``, ``blank`` or ``marker``."""
+    if text is None:  # every cell parsed as a number or was empty: the dropped rows are blank
+        return pl.Series("kind", ["blank"] * height)
+    cells = [pl.col(src).str.strip_chars().fill_null("") for src in sources]
+    header = pl.all_horizontal(cell == src.strip() for cell, src in zip(cells, sources))
+    blank = pl.all_horizontal(cell == "" for cell in cells)
+    return text.select(pl.when(header).then(pl.lit("repeated header")).when(blank).then(pl.lit("blank"))
+                       .otherwise(pl.lit("marker")).alias("kind")).to_series()
 
 
 def _describe(value: str | None) -> str:

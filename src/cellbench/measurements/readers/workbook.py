@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from cellbench.errors import InputError
-from cellbench.measurements.readers.tabular import DelimitedTable
+from cellbench.measurements.readers.tabular import DelimitedTable, SkippedRows
 
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -44,4 +44,24 @@ def sheet_table(path: Path, sheet: str) -> DelimitedTable:
     return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2)
 
 
-__all__ = ["sheet_names", "sheet_table", "ZIP_MAGIC"]
+class SheetRows:
+    """The rows of several sheets read one after the other (a long test continued on ``…_2``, ``…_3``):
+    messages name the sheet and its row."""
+
+    def __init__(self, tables: list[DelimitedTable], heights: list[int]):
+        self.tables, self.heights = tables, heights
+        self.skipped = SkippedRows()
+        for table in tables:
+            for kind, count in table.skipped.counts.items():
+                self.skipped.counts[kind] = self.skipped.counts.get(kind, 0) + count
+        self.column_of = dict(tables[0].column_of) if tables else {}
+
+    def location(self, row: int) -> str:
+        for table, height in zip(self.tables, self.heights):
+            if row < height:
+                return f"{table.source.rsplit('[', 1)[-1].rstrip(']')}, line {table.line_of(row)}"
+            row -= height
+        return f"record {row + 1}"
+
+
+__all__ = ["sheet_names", "sheet_table", "SheetRows", "ZIP_MAGIC"]
