@@ -248,3 +248,70 @@ def test_eclab_text_with_impossible_header_count(tmp_path):
     path.write_text(ECLAB.replace("Nb header lines : 5", "Nb header lines : 99999999999999999999"), encoding="latin-1")
     with pytest.raises(InputError, match="Nb header lines"):
         read(path)
+
+
+# -- export variants labs send (issue 23) -------------------------------------------------------------
+
+BTLAB = """BT-Lab ASCII FILE
+Nb header lines : 6
+
+Acquisition started on : 05/13/2024 11:19:51.602
+BT-Lab for windows v1.75 (software)
+Ns changes\tNs\ttime/s\tEcell/V\tI/mA\tcontrol/V/mA\tQ discharge/mA.h\tQ charge/mA.h\tcycle number\tTemperature/\xb0C\t
+0\t0\t0.000000000000000E+000\t3.5180547E+000\t0.0000000E+000\t0.0\t0.0\t0.0\t0.000000000000000E+000\t2.2E+001\t
+1\t1\t1.800000000000000E+003\t3.6E+000\t1.0000000E+003\t1000.0\t0.0\t500.0\t0.000000000000000E+000\t2.2E+001\t
+0\t1\t3.600000000000000E+003\t3.7E+000\t1.0000000E+003\t1000.0\t0.0\t1000.0\t0.000000000000000E+000\t2.2E+001\t
+1\t2\t5.400000000000000E+003\t3.5E+000\t-2.0000000E+003\t-2000.0\t1000.0\t1000.0\t0.000000000000000E+000\t2.3E+001\t
+0\t2\t7.200000000000000E+003\t3.2E+000\t-2.0000000E+003\t-2000.0\t2000.0\t1000.0\t0.000000000000000E+000\t2.3E+001\t
+1\t1\t9.000000000000000E+003\t3.4E+000\t1.0000000E+003\t1000.0\t0.0\t500.0\t1.000000000000000E+000\t2.3E+001\t
+"""
+
+
+def test_btlab_text_ecell_separate_charge_counters_and_trailing_tabs(tmp_path):
+    path = tmp_path / "cell_CA1.txt"
+    path.write_bytes(BTLAB.encode("latin-1"))
+    m = read(path)
+    assert m.metadata.file_format == "biologic-text"
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.5180547, 3.6, 3.7, 3.5, 3.2, 3.4])
+    # I/mA, not the control/V/mA set point, is the current
+    assert m.data[S.CURRENT][3] == pytest.approx(-2.0)
+    assert m.data[S.CELL_TEMPERATURE][0] == pytest.approx(22.0)  # "Temperature/\xb0C" in the code page
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0, 0.5])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([2.0, 0.0])
+
+
+def test_eclab_semicolon_export_with_leading_empty_column_and_no_header_block(tmp_path):
+    # "Export as text" without the header block, re-saved with ';' and an index column (decimal commas)
+    lines = [";mode;time/s;control/V/mA;Ecell/V;I/mA;Q charge/discharge/mA.h;half cycle",
+             "0;1;0;100;3,0;100;0;0", "1;1;1800;100;3,5;100;50;0", "2;1;3600;100;4,0;100;100;0",
+             "3;1;5400;-200;3,6;-200;-100;1", "4;1;7200;-200;3,2;-200;-200;1"]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n")
+    assert detect(path).FORMAT == "biologic-text"
+    m = read(path)
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.0, 3.5, 4.0, 3.6, 3.2])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.1])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.2])
+
+
+ARBIN8 = """Data Point,Date Time,Test Time (s),Step Time (s),Cycle Index,Step Index,Current (A),Voltage (V),Charge Capacity (Ah),Discharge Capacity (Ah),Charge Energy (Wh),Discharge Energy (Wh),Internal Resistance (Ohm),Aux_Temperature_1 (C)
+1,"\t09/20/2024 08:32:34.558",30.0,30.0,1,1,0,3.534595,0,0,0,0,,24.66
+2,"\t09/20/2024 09:02:34.558",1830.0,1800.0,1,2,2.0,3.9,1.0,0,3.8,0,,24.70
+,,,,,,,,,,,,,
+3,"\t09/20/2024 09:32:34.558",3630.0,3600.0,1,2,2.0,4.1,2.0,0,7.8,0,0.05,24.80
+4,"\t09/20/2024 10:02:34.558",5430.0,1800.0,1,3,-2.0,3.6,2.0,1.0,7.8,3.6,,24.90
+"""
+
+
+def test_arbin_mits8_header_with_spaces_and_a_blank_row(tmp_path):
+    path = tmp_path / "sample_arbin.csv"
+    path.write_text(ARBIN8)
+    assert detect(path).FORMAT == "arbin-csv"
+    m = read(path)
+    assert len(m) == 4 and m.metadata.extra["skipped_rows"]["by_kind"] == {"blank": 1}
+    assert m.data[S.CELL_TEMPERATURE][-1] == pytest.approx(24.9)
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(2.0)
+    assert cycles["discharge_energy_Wh"][0] == pytest.approx(3.6)

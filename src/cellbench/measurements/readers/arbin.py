@@ -5,7 +5,9 @@ Layout (MITS Pro "Export to CSV"; BEEP test files): one header row, then one row
     Data_Point,Test_Time,DateTime,Step_Time,Step_Index,Cycle_Index,Current,Voltage,Charge_Capacity,...
 
 Newer exports put units in the header (``Test_Time(s)``, ``Current(A)``, ``Charge_Capacity(Ah)``,
-``Date_Time``, ``Aux_Temperature_1(C)``); without units, Arbin's are s, A, V, Ah, Wh, Ohm, degC.
+``Date_Time``, ``Aux_Temperature_1(C)``), and MITS Pro 8 spaces for underscores (``Data Point,Date Time,
+Test Time (s),Step Time (s),Cycle Index,Step Index,...``); without units, Arbin's are s, A, V, Ah, Wh,
+Ohm, degC. Blank rows and header rows repeated inside the data are skipped (the row policy, ``tabular``).
 Current is positive on charge. ``Charge_Capacity``/``Discharge_Capacity`` and the energies count from
 the start of each cycle. The side file gives channel, start time (Unix seconds, UTC), schedule and
 item (cell) id. The XLSX export holds the same columns on sheets named ``Channel_<unit>-<channel>``
@@ -54,9 +56,10 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
     sheets = sheet_names(head, path)
     if sheets is not None:
         return bool(_channel_sheets(sheets))
-    first = head.split(b"\n", 1)[0]
-    return (first.startswith(b"Data_Point") or b",Data_Point," in first[:40]) and b"Test_Time" in first \
-        and (b"Cycle_Index" in first or b"Step_Index" in first)
+    # MITS Pro writes Data_Point/Test_Time(s)/Cycle_Index; MITS Pro 8 and later "Data Point,Date Time,Test Time (s)"
+    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").replace(b'"', b"").replace(b"_", b" ").lower()
+    return (first.startswith(b"data point") or b",data point," in first[:40]) and b"test time" in first \
+        and (b"cycle index" in first or b"step index" in first)
 
 
 def read(path: str | Path) -> Measurement:

@@ -1,15 +1,21 @@
-"""BioLogic EC-Lab text export (``.mpt``, "Export as text").
+"""BioLogic EC-Lab and BT-Lab text exports (``.mpt``, ``.txt``, "Export as text").
 
 ::
 
-    EC-Lab ASCII FILE
+    EC-Lab ASCII FILE                      (BT-Lab writes "BT-Lab ASCII FILE")
     Nb header lines : 58
     ...                                    (settings; "Acquisition started on : 03/15/2017 10:22:54.000")
     mode<TAB>ox/red<TAB>error<TAB>...<TAB>time/s<TAB>Ewe/V<TAB>I/mA<TAB>dq/mA.h<TAB>(Q-Qo)/mA.h<TAB>...
 
-Column names and sign convention are those of the binary ``.mpr`` (see ``biologic``). EC-Lab writes
-numbers with the Windows locale's decimal separator, so ``3,1415`` is read as 3.1415 when the file
-uses commas as decimals. Verified only on constructed files: no EC-Lab text export is among the real files.
+Variants read alike: no header block at all (the file starts with the column line, as "Export as text"
+writes with the header option off); the cell voltage as ``Ecell/V`` (BT-Lab, two-electrode set-ups) or
+``Ewe/V``/``<Ewe>/V``; columns separated by tabs, or by ``;`` with an empty first column (a spreadsheet's
+or pandas' re-save of the export); a trailing separator on every line; ``control/V/mA`` (the set point,
+never taken for the current); the charge counted as one signed ``Q charge/discharge/mA.h`` or as
+separate ``Q charge/mA.h`` and ``Q discharge/mA.h`` columns. Column names and sign convention are
+those of the binary ``.mpr`` (see ``biologic``). EC-Lab writes numbers with the Windows locale's
+decimal separator, so ``3,1415`` is read as 3.1415 when the columns are not separated by commas.
+Verified on constructed files in these layouts: no EC-Lab text export is among the real files.
 """
 
 from __future__ import annotations
@@ -26,26 +32,43 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import decode, line_offset, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import decode, head_lines, line_offset, parse_delimited, read_bytes
 
 FORMAT = "biologic-text"
 
 FIELDS = [
     Field(S.TIME, ("time/s",), "time", "s", required=True),
-    Field(S.VOLTAGE, ("Ewe/V", "<Ewe>/V"), "voltage", "V", required=True),
+    Field(S.VOLTAGE, ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ecell>/V"), "voltage", "V", required=True),
     Field(S.CURRENT, ("I/mA", "<I>/mA"), "current", "mA", required=True),
     Field(S.CYCLE, ("cycle number",), "dimensionless"),
     Field("half_cycle", ("half cycle",), "dimensionless"),
     Field(S.STEP, ("Ns",), "dimensionless"),
     Field("q_charge_discharge", ("Q charge/discharge/mA.h",), "capacity", "mAh"),
+    Field("q_charge", ("Q charge/mA.h",), "capacity", "mAh"),
+    Field("q_discharge", ("Q discharge/mA.h",), "capacity", "mAh"),
     Field(C.VENDOR_CHARGE_ENERGY, ("Energy charge/W.h",), "energy", "Wh"),
     Field(C.VENDOR_DISCHARGE_ENERGY, ("Energy discharge/W.h",), "energy", "Wh"),
     Field(S.CELL_TEMPERATURE, ("Temperature/°C",), "temperature", "degC"),
 ]
 
 
+#: first line of the header block, by the software that wrote it
+BANNERS = (b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")
+_TIME = re.compile(r"(^|[\t;])time/s([\t;]|$)")
+_VOLTAGE = re.compile(r"(^|[\t;])<?(Ewe|Ecell)>?/V([\t;]|$)")
+_CURRENT = re.compile(r"(^|[\t;])<?I>?/mA([\t;]|$)")
+
+
+def _is_column_line(line: str) -> bool:
+    return bool(_TIME.search(line) and _VOLTAGE.search(line) and _CURRENT.search(line))
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
-    return head.lstrip(b"\xef\xbb\xbf").startswith(b"EC-Lab ASCII FILE")
+    start = head.lstrip(b"\xef\xbb\xbf")
+    if start.startswith(BANNERS):
+        return True
+    lines = head_lines(head, 1)
+    return bool(lines) and _is_column_line(lines[0])
 
 
 def read(path: str | Path) -> Measurement:
@@ -53,19 +76,24 @@ def read(path: str | Path) -> Measurement:
     source = str(path)
     raw = read_bytes(path)
     head = decode(raw[:65536])
-    match = re.search(r"Nb header lines\s*:\s*(\d+)", head)
-    if match is None:
-        raise InputError("EC-Lab text without 'Nb header lines : N'", source=source, location="line 2")
-    header_line = int(match.group(1))
-    line_count = raw.count(b"\n")
-    if not 1 <= header_line <= line_count:
-        raise InputError(f"'Nb header lines : {header_line}' but the file has {line_count} lines",
-                         source=source, location="line 2")
+    if raw.lstrip(b"\xef\xbb\xbf").startswith(BANNERS):
+        match = re.search(r"Nb header lines\s*:\s*(\d+)", head)
+        if match is None:
+            raise InputError("EC-Lab text without 'Nb header lines : N'", source=source, location="line 2")
+        header_line = int(match.group(1))
+        line_count = raw.count(b"\n")
+        if not 1 <= header_line <= line_count:
+            raise InputError(f"'Nb header lines : {header_line}' but the file has {line_count} lines",
+                             source=source, location="line 2")
+    else:
+        header_line = 1
+    header_text = decode(raw[line_offset(raw, header_line - 1):line_offset(raw, header_line)])
+    separator = ";" if header_text.count(";") > header_text.count("\t") else "\t"
     offset = line_offset(raw, header_line)
     sample = raw[offset:offset + 4096]
     if re.search(rb"\d,\d", sample) and b"." not in sample.split(b"\n", 1)[0]:
         raw = raw[:offset] + raw[offset:].replace(b",", b".")
-    table = parse_delimited(raw, separator="\t", source=source, header_line=header_line)
+    table = parse_delimited(raw, separator=separator, source=source, header_line=header_line)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     values = values.with_columns(pl.col(c).cast(pl.Int64)
                                  for c in (S.CYCLE, S.STEP, "half_cycle") if c in values.columns)
@@ -78,6 +106,14 @@ def read(path: str | Path) -> Measurement:
         values = values.with_columns(q.clip(lower_bound=0).alias(C.VENDOR_CHARGE_CAPACITY),
                                      (-q).clip(lower_bound=0).alias(C.VENDOR_DISCHARGE_CAPACITY))
         units[C.VENDOR_CHARGE_CAPACITY] = units[C.VENDOR_DISCHARGE_CAPACITY] = units.pop("q_charge_discharge")
+    elif "q_charge" in values.columns and "q_discharge" in values.columns:
+        # separate counters (BT-Lab): each counts its own direction and restarts with it
+        values = values.rename({"q_charge": C.VENDOR_CHARGE_CAPACITY, "q_discharge": C.VENDOR_DISCHARGE_CAPACITY})
+        units[C.VENDOR_CHARGE_CAPACITY] = units.pop("q_charge")
+        units[C.VENDOR_DISCHARGE_CAPACITY] = units.pop("q_discharge")
+    values = values.drop("q_charge", "q_discharge", strict=False)
+    for name in ("q_charge", "q_discharge"):
+        units.pop(name, None)
     start = None
     started = re.search(r"Acquisition started on\s*:\s*([0-9/]+ [0-9:.]+)", head)
     if started:
@@ -90,7 +126,9 @@ def read(path: str | Path) -> Measurement:
     restart_keys = ["half_cycle"] if "half_cycle" in values.columns else [k for k in (S.CYCLE,) if k in values.columns]
     metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source, start_time=start,
                                    units_as_recorded=units, extra={"assumptions": assumptions})
-    restarts = C.CounterRestarts(at=segment_starts(*restart_keys), certain=True) if restart_keys else None
+    # the signed counter restarts at every half cycle; separate ones are taken to restart where they fall
+    signed = "q_charge_discharge" in values.columns
+    restarts = C.CounterRestarts(at=segment_starts(*restart_keys), certain=signed) if restart_keys else None
     measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts,
                                      rows=table)
     measurement.data = measurement.data.drop("half_cycle", strict=False)
