@@ -47,6 +47,18 @@ class RateLaw(BaseModel):
                 * math.exp(self.c_rate_stress * (c_rate - 1.0)))
 
 
+class Driver(BaseModel):
+    """What drives an interphase term: the electrolyte's reduction at the anode or oxidation at the cathode.
+
+    The term's rate scales with the driving force, the electrode potential at full charge beyond the electrolyte's
+    stability limit (Wagner: a film's growth constant is proportional to the potential across it), relative to
+    the force the law was written for; no force, no reaction. See :mod:`cellbench.durability.interphase`."""
+
+    model_config = ConfigDict(extra="forbid")
+    reaction: Literal["reduction", "oxidation"]
+    reference_driving_force_V: float = Field(gt=0)
+
+
 class AgeingTerm(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
@@ -54,6 +66,7 @@ class AgeingTerm(BaseModel):
     quantity: Quantity
     calendar: RateLaw | None = None
     cycle: RateLaw | None = None
+    driver: Driver | None = None
     sources: list[str] = Field(default_factory=list)
 
 
@@ -149,6 +162,10 @@ def storage_test(design, laws: AgeingLaws, *, temperature_C: float, soc: float, 
     >>> round(rows[0]["retention"], 6), rows[1]["retention"] < 0.99
     (1.0, True)
     """
+    from cellbench.durability.interphase import material_laws, require_assessed
+
+    laws, found = material_laws(design, laws)
+    require_assessed(found)
     rows, state, previous = [], AgeingState(), 0.0
     for day in checkups_days:
         state = age(laws, [Storage(day - previous, temperature_C, soc)], state)
@@ -159,6 +176,8 @@ def storage_test(design, laws: AgeingLaws, *, temperature_C: float, soc: float, 
 
 
 FARADAY = 96485.33212
+#: mean state of charge of a cell in full charge-discharge cycles (for the calendar ageing during cycling)
+CYCLING_MEAN_SOC = 0.5
 
 
 def _electrode_Ah_per_stoichiometry(pv, side: str) -> float:
@@ -246,7 +265,12 @@ def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], 
     check-up (1/3C capacity and 10 s pulse at 25 °C) is simulated on the aged cell.
 
     checkpoints: days of storage, or equivalent full cycles for a cycle test (with `cycles_per_day` to also
-    report days). Returns one row per check-up with capacity retention and resistance growth against the first.
+    report days, and to add the calendar ageing of that time at the cycling's mean SOC of 50 %). Returns one row
+    per check-up with capacity retention and resistance growth against the first.
+
+    The laws' interphase terms are first scaled to the design's materials
+    (:func:`cellbench.durability.interphase.material_laws`); a design whose materials lack the data a term needs
+    raises :class:`~cellbench.durability.interphase.NotAssessed` before any simulation.
 
     >>> from cellbench import cells
     >>> rows = ageing_test(cells.load("std-2.1"), load_laws(), kind="storage", temperature_C=45,
@@ -254,12 +278,20 @@ def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], 
     >>> round(rows[-1]["capacity_retention"], 3)                                       # doctest: +SKIP
     0.95
     """
+    from cellbench.durability.interphase import material_laws, require_assessed
+
+    laws, found = material_laws(design, laws)
+    require_assessed(found)
     rows, state, previous = [], AgeingState(), 0.0
     for point in checkpoints:
         step = point - previous
-        period = (Storage(step, temperature_C, soc) if kind == "storage"
-                  else Cycling(step, temperature_C, c_rate))
-        state = age(laws, [period], state)
+        if kind == "storage":
+            periods = [Storage(step, temperature_C, soc)]
+        else:
+            periods = [Cycling(step, temperature_C, c_rate)]
+            if cycles_per_day:   # the cell also ages with time while it cycles
+                periods.append(Storage(step / cycles_per_day, temperature_C, CYCLING_MEAN_SOC))
+        state = age(laws, periods, state)
         previous = point
         figures = checkup_figures(simulate_checkup(design, state, model=model))
         row = {"days" if kind == "storage" else "equivalent_full_cycles": point, **figures, **state.as_dict()}

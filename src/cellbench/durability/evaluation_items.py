@@ -19,10 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 from cellbench.durability.ageing import AgeingLaws, ageing_test, load_laws
+from cellbench.durability.interphase import assess
 
 STORAGE_DAYS = 42.0
 CYCLE_DAYS = 28.0
 CHECKUP_EVERY_DAYS = 14.0
+NOTE = ("empirical ageing laws, illustrative parameters unless fitted; interphase terms scaled to the materials' "
+        "stability windows and interphase kinds (cellbench.durability.interphase); cracking terms are not "
+        "material-specific")
 #: continuous 1C charge / 1C discharge with short rests: about 11 equivalent full cycles a day
 CYCLES_PER_DAY_AT_1C = 11.0
 
@@ -47,7 +51,8 @@ def storage_item(design, conditions: dict[str, Any], laws: AgeingLaws | None = N
         metrics[f"capacity_retention_soc{soc:g}"] = series[-1]["capacity_retention"]
         metrics[f"resistance_growth_soc{soc:g}"] = series[-1]["resistance_growth"]
     return {"test": "storage", "temperature_C": temperature_C, "days": days, "rows": rows, "metrics": metrics,
-            "laws_version": laws.version, "note": "empirical ageing laws; illustrative parameters unless fitted"}
+            "laws_version": laws.version, "note": NOTE,
+            "interphase": [a.as_dict() for a in assess(design, laws)]}
 
 
 def cycle_item(design, conditions: dict[str, Any], laws: AgeingLaws | None = None) -> dict[str, Any]:
@@ -63,7 +68,8 @@ def cycle_item(design, conditions: dict[str, Any], laws: AgeingLaws | None = Non
             "metrics": {"capacity_retention": series[-1]["capacity_retention"],
                         "resistance_growth": series[-1]["resistance_growth"],
                         "equivalent_full_cycles": series[-1]["equivalent_full_cycles"]},
-            "laws_version": laws.version, "note": "empirical ageing laws; illustrative parameters unless fitted"}
+            "laws_version": laws.version, "note": NOTE,
+            "interphase": [a.as_dict() for a in assess(design, laws)]}
 
 
 #: suite item test name -> runner, for an evaluation engine that dispatches items by `test`

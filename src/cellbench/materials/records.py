@@ -24,7 +24,7 @@ Role = Literal[
 COMPOSITE_ROLES = ("cathode_active", "anode_active", "solid_electrolyte", "binder", "conductive_additive")
 
 # Fields that are bookkeeping, not datasheet values, so need no source.
-_NO_SOURCE = {"id", "name", "role", "kind", "description", "sources", "version", "supplier", "formula",
+_NO_SOURCE = {"id", "name", "role", "kind", "description", "sources", "version", "supplier", "formula", "ranges",
               "stoichiometry_at_0_soc", "stoichiometry_at_100_soc", "transference_number", "lithium_per_formula_unit"}
 
 
@@ -62,7 +62,20 @@ class MaterialBase(BaseModel):
     description: str = ""
     supplier: str | None = None
     density_g_cm3: float = Field(gt=0)
+    ranges: dict[str, tuple[float, float]] = Field(default_factory=dict, description=(
+        "stated range [low, high] of a numeric field (a supplier's specification, or the spread of the literature "
+        "its source gives); the evaluation propagates it into each verdict's band"))
     sources: dict[str, str]
+
+    @model_validator(mode="after")
+    def _ranges_hold_their_values(self):
+        for name, (low, high) in self.ranges.items():
+            value = getattr(self, name, None)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(f"ranges.{name}: the material has no numeric field '{name}'")
+            if not low <= value <= high:
+                raise ValueError(f"ranges.{name}: [{low:g}, {high:g}] must contain the value {value:g}")
+        return self
 
     @model_validator(mode="after")
     def _every_value_has_a_source(self):
@@ -134,7 +147,6 @@ class ActiveMaterial(MaterialBase):
 
     @property
     def max_concentration_mol_m3(self) -> float:
-
         """Lithium site concentration implied by capacity, density and the stoichiometry window."""
         if self.kind == "lithium_metal":
             return self.density_g_cm3 * 1e6 / 6.94
@@ -152,6 +164,13 @@ class ActiveMaterial(MaterialBase):
         return self.ocp(x)
 
 
+#: what an electrolyte forms where an anode reduces it: a passivating (electronically insulating) interphase that
+#: slows its own growth, or a mixed-conducting one that keeps growing (e.g. Li-Ge alloy from LGPS)
+InterphaseKind = Literal["passivating", "mixed_conducting"]
+INTERPHASE_HELP = ("interphase formed below the stability window's lower limit: 'passivating' (self-limiting growth) "
+                   "or 'mixed_conducting' (keeps growing); the ageing model needs it when the anode sits below the limit")
+
+
 class SolidElectrolyte(MaterialBase):
     role: Literal["solid_electrolyte"]
     kind: Literal["sulfide", "oxide", "halide", "polymer", "other"]
@@ -160,6 +179,7 @@ class SolidElectrolyte(MaterialBase):
     electronic_conductivity_S_cm: float | None = Field(None, ge=0)
     transference_number: float = Field(1.0, gt=0, le=1)
     stability_window_V: tuple[float, float] | None = None
+    reduction_interphase: InterphaseKind | None = Field(None, description=INTERPHASE_HELP)
     particle_size_d50_um: float | None = Field(None, gt=0)
 
 
@@ -171,6 +191,7 @@ class LiquidElectrolyte(MaterialBase):
     salt_diffusivity_cm2_s: float | None = Field(None, gt=0)
     transference_number: float = Field(0.38, gt=0, lt=1)
     stability_window_V: tuple[float, float] | None = None
+    reduction_interphase: InterphaseKind | None = Field(None, description=INTERPHASE_HELP)
 
 
 class Binder(MaterialBase):
