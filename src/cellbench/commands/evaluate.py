@@ -21,6 +21,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(Path("evaluation-output"), "--out", help="folder for results.json, report.html, Parquet"),
         workers: int = typer.Option(2, "--workers", min=1),
         sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity"),
+        basis: str = typer.Option("volume", "--basis", help="what the substitution keeps: 'volume' (each layer's "
+                                  "volume fractions; default) or 'mass' (its weight fractions)"),
         json: bool = typer.Option(False, "--json", help="print results.json instead of the table"),
         safety_records: list[Path] = typer.Option(None, "--safety", help="safety test record YAML of the candidate's "
                                                   "cells, judged into the report (repeatable)"),
@@ -40,7 +42,8 @@ def register(app: typer.Typer) -> None:
                 bar.update(task, completed=done, total=total)
 
             ev = evaluation.evaluate(cell, str(material) if material.exists() else material.name, role=role,
-                                     suite=suite, sensitivity=sensitivity, workers=workers, progress=progress)
+                                     suite=suite, sensitivity=sensitivity, workers=workers, basis=basis,
+                                     progress=progress)
         if safety is not None:
             ev.safety = safety
         paths = evaluation.write(ev, out)
@@ -49,18 +52,24 @@ def register(app: typer.Typer) -> None:
             print_json(doc)
             return
         table = Table(title=f"{doc['material']['name']} in {doc['cell']['id']} (baseline: standard material)")
-        for col in ("item", "metric", "baseline", "candidate", "Δ %", "verdict"):
-            table.add_column(col, justify="right" if col in ("baseline", "candidate", "Δ %") else "left",
+        for col in ("item", "metric", "baseline", "candidate", "Δ %", "band %", "verdict"):
+            table.add_column(col, justify="right" if col in ("baseline", "candidate", "Δ %", "band %") else "left",
                              no_wrap=col == "item")
         style = {"better": "green", "worse": "red"}
         fmt = lambda v, unit="": "—" if v is None else (v if isinstance(v, str) else f"{v:.4g} {unit}".strip())
         for r in doc["metrics"]:
             table.add_row(r["item"], r["name"], fmt(r["baseline"], r["unit"]), fmt(r["candidate"], r["unit"]),
                           fmt(r["change_pct"] if not isinstance(r["change_pct"], float) else round(r["change_pct"], 2)),
-                          r["verdict"], style=style.get(r["verdict"]))
+                          f"±{r['band']['total_pct']:.2g}" if r.get("band") else "—",
+                          r["verdict"] + (" (design)" if r["effect"] == "design" else ""), style=style.get(r["verdict"]))
         console.print(table)
         for line in doc["improvement_directions"]:
             console.print(f"direction: {line}", highlight=False, markup=False)
+        for n in doc["not_assessed"]:
+            console.print(f"not assessed: {n['variant']} {n['item']}: {n['reason']}", highlight=False, markup=False)
+        if doc["calibration"]:
+            console.print(f"calibration ({doc['calibration']['cell']}): {doc['calibration']['note']}", highlight=False,
+                          markup=False)
         for n in doc["not_run"]:
             console.print(f"not run: {n['item']} ({n['needs']})", highlight=False, markup=False)
         for r in doc["safety"]["records"]:

@@ -4,122 +4,18 @@ from __future__ import annotations
 
 import html
 import json
-import math
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cellbench.cells.report import cell_summary
-from cellbench.evaluation.run import Evaluation, change_pct, verdict
-from cellbench.evaluation.suite import DIRECTION
+from cellbench.evaluation.result import METRIC_TITLES, build_result
+from cellbench.evaluation.run import Evaluation
 from cellbench.measurements import schema as S
 from cellbench.safety.report import safety_section_html
 
-METRIC_TITLES = {
-    "discharge_capacity": "discharge capacity", "discharge_energy": "discharge energy",
-    "mean_discharge_voltage": "mean discharge voltage", "energy_efficiency": "energy efficiency",
-    "pulse_resistance": "10-s pulse resistance", "pulse_power": "10-s pulse power", "charge_time_to": "charge time",
-    "charged_fraction": "charged capacity", "max_temperature_rise": "temperature rise",
-    "capacity_retention": "capacity retention", "resistance_growth": "DC-IR growth",
-}
-
-
-def _num(x):
-    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
-        return None if x is None or math.isnan(x) else ("inf" if x > 0 else "-inf")
-    return x
-
-
-def compared_metrics(ev: Evaluation) -> list[dict[str, Any]]:
-    rows = []
-    fb, fc = cell_summary(ev.baseline), cell_summary(ev.candidate)
-    for key, unit, name in (("capacity_mAh", "mAh", "design capacity"), ("wh_per_l_stack", "Wh/L", "energy density (stack)"),
-                            ("wh_per_l_outline", "Wh/L", "energy density (outline)"), ("wh_per_kg", "Wh/kg", "specific energy"),
-                            ("mean_voltage_V", "V", "mean OCV")):
-        c = change_pct(fb[key], fc[key])
-        rows.append({"name": name, "metric": key, "item": "design", "test": "energy density", "unit": unit,
-                     "conditions": {"basis": "design figures"}, "baseline": fb[key], "candidate": fc[key],
-                     "change": fc[key] - fb[key], "change_pct": c, "verdict": verdict("discharge_capacity", c)})
-    base, cand = ev.metrics.get("baseline", {}), ev.metrics.get("candidate", {})
-    for item in ev.suite.items:
-        if not item.runnable:
-            continue
-        for (spec, b), (_, c) in zip(base.get(item.id, []), cand.get(item.id, [])):
-            bv = b.value if b else None
-            cv = c.value if c else None
-            pct = change_pct(bv, cv)
-            unit = (b or c).unit if (b or c) else ""
-            conditions = {**item.conditions, **((b or c).conditions if (b or c) else {}), **spec.conditions}
-            name = METRIC_TITLES.get(spec.fn, spec.fn) + (f" ({spec.label})" if spec.label else "")
-            if spec.fn == "charge_time_to":
-                name += f" to {100 * spec.args.get('fraction', 0.8):g}% SOC"
-            rows.append({"name": name, "metric": spec.fn, "item": item.id, "test": item.test, "unit": unit,
-                         "conditions": conditions, "baseline": _num(bv), "candidate": _num(cv),
-                         "change": _num(cv - bv) if bv is not None and cv is not None and not (math.isinf(bv) or math.isinf(cv)) else None,
-                         "change_pct": _num(pct), "verdict": verdict(spec.fn, pct), "key": spec.key,
-                         "direction": DIRECTION[spec.fn]})
-    return rows
-
-
-def improvement_directions(ev: Evaluation) -> list[str]:
-    """Plain statements from the sensitivity table, strongest effect first."""
-    by_prop: dict[tuple, list] = {}
-    for r in ev.sensitivity:
-        if r["effect_pct"] is None or isinstance(r["effect_pct"], str):
-            continue
-        by_prop.setdefault((r["metric"], r["label"], r["item"]), []).append(r)
-    lines = []
-    for (metric, label, item), rows in by_prop.items():
-        rows.sort(key=lambda r: -abs(r["effect_pct"]))
-        title = METRIC_TITLES.get(metric, metric) + (f" ({label})" if label else "") + f" [{item}]"
-        ups = [r for r in rows if r["step_pct"] > 0]
-        if not ups:
-            continue
-        top = ups[0]
-        text = f"{title}: raising {top['property']} by {top['step_pct']:g}% changes it by {top['effect_pct']:+.1f}% ({top['verdict']})"
-        weak = [r for r in ups[1:] if abs(r["effect_pct"]) < 1.0]
-        if weak:
-            text += "; " + ", ".join(sorted({r['property'] for r in weak})) + " change it by less than 1%"
-        lines.append(text)
-    return lines
-
-
 def results_document(ev: Evaluation) -> dict[str, Any]:
-    import cellbench
-    import pybamm
-
-    rows = compared_metrics(ev)
-    merits = [f"{r['name']} [{r['item']}]: {r['change_pct']:+.1f}%" for r in rows
-              if r["verdict"] == "better" and isinstance(r["change_pct"], float)]
-    demerits = [f"{r['name']} [{r['item']}]: {r['change_pct']:+.1f}%" for r in rows
-                if r["verdict"] == "worse" and isinstance(r["change_pct"], float)]
-    material = ev.candidate.material(ev.candidate.substitution.by)
-    return {
-        "schema": "cellbench.evaluation/1",
-        "created": datetime.now(timezone.utc).isoformat(),
-        "cell": {"id": ev.baseline.id, "version": ev.baseline.version, "name": ev.baseline.name},
-        "material": {"id": material.id, "name": material.name, "role": ev.role},
-        "substitution": ev.candidate.substitution.model_dump(),
-        "suite": {"id": ev.suite.id, "version": ev.suite.version},
-        "baseline_design": cell_summary(ev.baseline),
-        "candidate_design": cell_summary(ev.candidate),
-        "metrics": rows,
-        "merits": merits,
-        "demerits": demerits,
-        "not_run": [{"item": i.id, "test": i.test, "conditions": i.conditions, "needs": i.needs}
-                    for i in ev.suite.items if not i.runnable],
-        "failures": ev.failures,
-        "sensitivity": [{k: _num(v) if isinstance(v, float) else v for k, v in r.items()} for r in ev.sensitivity],
-        "improvement_directions": improvement_directions(ev),
-        "ageing": {variant: {item: {"rows": rec["rows"], "laws_version": rec.get("laws_version"), "note": rec.get("note")}
-                             for item, rec in items.items()} for variant, items in ev.ageing.items()},
-        "safety": ev.safety,
-        "run": {"simulations": ev.simulations, "seconds": ev.seconds},
-        "provenance": {"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
-                       "baseline_design_hash": ev.baseline.content_hash(),
-                       "candidate_design_hash": ev.candidate.content_hash(),
-                       "material_source": material.sources},
-    }
+    """The content of results.json: the typed result (:class:`~cellbench.evaluation.result.EvaluationResult`)
+    as JSON-ready data."""
+    return build_result(ev).to_json_dict()
 
 
 def write(ev: Evaluation, out_dir: str | Path) -> dict[str, Path]:
@@ -199,7 +95,8 @@ def _figures(ev: Evaluation, doc: dict) -> list[tuple[str, Any]]:
     if ev.sensitivity:
         sens = go.Figure()
         for step in sorted({r["step_pct"] for r in ev.sensitivity}):
-            rows = [r for r in ev.sensitivity if r["step_pct"] == step and isinstance(r["effect_pct"], float)]
+            rows = [r for r in ev.sensitivity if r["step_pct"] == step and r.get("key")
+                    and isinstance(r["effect_pct"], float)]
             sens.add_trace(go.Bar(y=[f"{r['property']} → {METRIC_TITLES.get(r['metric'], r['metric'])} {r['label']}" for r in rows],
                                   x=[r["effect_pct"] for r in rows], orientation="h", name=f"{step:+g}%"))
         sens.update_layout(title="Sensitivity of the key metrics to the candidate's properties",
@@ -215,16 +112,26 @@ def render_html(ev: Evaluation, doc: dict) -> str:
         parts.append(f'<section id="fig-{name}">' + fig.to_html(full_html=False, include_plotlyjs=(i == 0)) + "</section>")
     esc = html.escape
     rows = []
+    fmt = lambda v: "—" if v is None else (v if isinstance(v, str) else f"{v:.4g}")
     for r in doc["metrics"]:
         cls = {"better": "better", "worse": "worse"}.get(r["verdict"], "")
-        fmt = lambda v: "—" if v is None else (v if isinstance(v, str) else f"{v:.4g}")
         cond = ", ".join(f"{k}={v}" for k, v in r["conditions"].items())
-        rows.append(f"<tr class='{cls}'><td>{esc(r['name'])}</td><td>{esc(r['item'])}</td><td>{esc(cond)}</td>"
-                    f"<td>{fmt(r['baseline'])}</td><td>{fmt(r['candidate'])}</td><td>{esc(r['unit'])}</td>"
-                    f"<td>{fmt(r['change_pct'])}</td><td>{r['verdict']}</td></tr>")
+        band = f"±{r['band']['total_pct']:.2g}" if r.get("band") else "—"
+        title = esc(r["note"]) if r.get("note") else ""
+        rows.append(f"<tr class='{cls}' title='{title}'><td>{esc(r['name'])}</td><td>{esc(r['item'])}</td>"
+                    f"<td>{esc(cond)}</td><td>{fmt(r['baseline'])}</td><td>{fmt(r['candidate'])}</td>"
+                    f"<td>{esc(r['unit'])}</td><td>{fmt(r['change_pct'])}</td><td>{band}</td>"
+                    f"<td>{esc(r['verdict'])}</td><td>{esc(r['effect'])}</td></tr>")
     lists = lambda xs: "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in xs) + "</ul>" if xs else "<p>none</p>"
     not_run = "".join(f"<li>{esc(n['item'])} ({esc(n['test'])}): needs {esc(n['needs'])}; no number reported</li>" for n in doc["not_run"])
     failures = "".join(f"<li>{esc(f['variant'])} / {esc(f['item'])}: {esc(f['error'])}</li>" for f in doc["failures"])
+    not_assessed = "".join(f"<li>{esc(n['variant'])} / {esc(n['item'])}: {esc(n['reason'])}</li>"
+                           for n in doc["not_assessed"])
+    cal = doc.get("calibration")
+    calibration = ("<p>none: both variants use the materials' own parameters</p>" if not cal else
+                   f"<p>{esc(cal['cell'])}'s calibration applied to baseline and candidate "
+                   f"({esc(', '.join(f'{k}={v:g}' for k, v in cal['overrides'].items()))}). "
+                   f"{'<b>In question for this material:</b> ' if cal['questionable'] else ''}{esc(cal['note'])}</p>")
     safety_html = safety_section_html(doc["safety"])
     prov = esc(json.dumps(doc["provenance"], indent=2, default=str, ensure_ascii=False))
     m = doc["material"]
@@ -238,13 +145,20 @@ pre {{ background: #f6f6f6; padding: 1em; overflow-x: auto; }}
 </style></head><body>
 <h1>Evaluation of {esc(m['name'])} ({esc(m['role'])}) in {esc(doc['cell']['name'])}</h1>
 <p>Suite {esc(doc['suite']['id'])} v{esc(doc['suite']['version'])}; substitution: {esc(', '.join(doc['substitution']['replaced']))} →
-{esc(doc['substitution']['by'])} (keep {esc(doc['substitution']['keep'])}); {doc['run']['simulations']} simulations in {doc['run']['seconds']:.1f} s.</p>
-<h2 id="summary">Merits and demerits</h2>
+{esc(doc['substitution']['by'])} (keep {esc(doc['substitution']['keep'])}, {esc(doc['substitution'].get('basis', 'volume'))} basis); {doc['run']['simulations']} simulations in {doc['run']['seconds']:.1f} s.</p>
+<h2 id="summary">Merits and demerits of the material</h2>
+<p>A verdict is "better" or "worse" only when the change exceeds the metric's band (solver tolerance, measured, and
+the candidate's stated ranges through the sensitivities); inside it, "same".</p>
 <h3>Merits</h3>{lists(doc['merits'])}
 <h3>Demerits</h3>{lists(doc['demerits'])}
+<h3 id="design-effects">Design effects (not material merits)</h3>
+<p>Substitution on the {esc(doc['substitution'].get('basis', 'volume'))} basis; these follow from densities and
+volumes, not from the material's performance.</p>{lists(doc['design_effects'])}
+<h3 id="not-assessed">Not assessed for this material</h3><ul>{not_assessed or '<li>none</li>'}</ul>
+<h2 id="calibration">Calibration</h2>{calibration}
 <h2 id="directions">Direction of improvement</h2>{lists(doc['improvement_directions'])}
 <h2 id="metrics">Metrics</h2>
-<table><tr><th>metric</th><th>item</th><th>conditions</th><th>baseline</th><th>candidate</th><th>unit</th><th>change %</th><th>verdict</th></tr>
+<table><tr><th>metric</th><th>item</th><th>conditions</th><th>baseline</th><th>candidate</th><th>unit</th><th>change %</th><th>band %</th><th>verdict</th><th>effect</th></tr>
 {''.join(rows)}</table>
 <h2 id="figures">Figures</h2>
 {''.join(parts)}

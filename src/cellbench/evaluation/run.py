@@ -7,7 +7,6 @@ one-at-a-time sensitivity of the candidate's key properties.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -16,9 +15,8 @@ from cellbench import cells, materials
 from cellbench.cells.design import CellDesign, LithiumFoil
 from cellbench.documents import read_yaml
 from cellbench.errors import CellbenchError, InputError
-from cellbench.evaluation.suite import DATA_DIR, DIRECTION, MetricSpec, Suite, SuiteItem, load_suite
-
-SAME_WITHIN_PCT = 0.5  # changes smaller than this are reported as "same"
+from cellbench.evaluation.suite import DATA_DIR, MetricSpec, Suite, SuiteItem, load_suite
+from cellbench.evaluation.verdicts import change_pct, numerical_band_pct, verdict
 
 #: properties the simulator needs from a candidate, by role (refused before any simulation when missing)
 REQUIRED_PROPERTIES = {
@@ -45,6 +43,8 @@ class Evaluation:
     metrics: dict[str, dict[str, list]] = field(default_factory=dict)   # variant -> item -> [(spec, MetricValue|None)]
     measurements: dict[str, dict[str, Any]] = field(default_factory=dict)  # variant -> item -> Measurement
     failures: list[dict] = field(default_factory=list)
+    # items the materials' data cannot support (e.g. no stability window for the ageing model): variant, item, reason
+    not_assessed: list[dict] = field(default_factory=list)
     sensitivity: list[dict] = field(default_factory=list)
     ageing: dict[str, dict] = field(default_factory=dict)  # variant -> item -> the ageing runner's record
     # measured safety tests of the candidate's cells or sample: cellbench.safety's report section (records, arc)
@@ -96,14 +96,18 @@ def scaled_variant(candidate: CellDesign, record, target: str, factor: float) ->
 
 def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str | Path = "iec62660-1-assb",
              sensitivity: bool = True, workers: int = 2, model: str = "dfn", timeout_s: float = 120.0,
-             progress: Callable[[int, int], None] | None = None) -> Evaluation:
-    """Run the evaluation and return all metrics (no files written; see :mod:`cellbench.evaluation.report`)."""
+             basis: str = "volume", progress: Callable[[int, int], None] | None = None) -> Evaluation:
+    """Run the evaluation and return all metrics (no files written; see :mod:`cellbench.evaluation.report`).
+
+    Baseline and candidate go through one path: the same suite, solver, calibration (the baseline's lineage) and
+    rated-capacity basis for C-rates; `basis` says what the substitution keeps ("volume": each layer's volume
+    fractions; "mass": its weight fractions)."""
     import time
 
     baseline = cells.load(cell) if not isinstance(cell, CellDesign) else cell
     record = materials.load(material)
     role = record.role if role == "auto" else role
-    candidate = baseline.substitute(record, role=role)   # refuses a role that does not fit
+    candidate = baseline.substitute(record, role=role, basis=basis)   # refuses a role that does not fit
     check_candidate(record, role)
     the_suite = load_suite(suite)
     protocols = the_suite.protocols()                    # refuses a bad protocol before simulating
@@ -112,7 +116,7 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
     simulated = [item for item in the_suite.items if item.runnable and item.runner == "protocol"]
     for variant, design in (("baseline", baseline), ("candidate", candidate)):
         jobs += [Job(variant, item, design) for item in simulated]
-    varied: list[tuple[str, str, float]] = []
+    varied: list[tuple[str, str, str, float]] = []
     if sensitivity:
         step_pct, targets = sensitivity_targets(role)
         for t in targets:
@@ -125,7 +129,7 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
                     continue
                 if t["target"].endswith("contact_ratio") and design == candidate:
                     continue  # already at the bound
-                varied.append((label, t["name"], sign * step_pct))
+                varied.append((label, t["name"], t["target"], sign * step_pct))
                 jobs += [Job(label, item, design) for item in simulated if item.has_key_metric]
 
     result = Evaluation(baseline=baseline, candidate=candidate, role=role, suite=the_suite)
@@ -147,6 +151,10 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
             per_item = result.metrics.setdefault(variant, {})
             try:
                 record = run_ageing_item(item, design)
+            except NotAssessed as exc:
+                result.not_assessed.append({"variant": variant, "item": item.id, "reason": str(exc)})
+                per_item[item.id] = [(spec, None) for spec in item.metrics]
+                continue
             except CellbenchError as exc:
                 result.failures.append({"variant": variant, "item": item.id, "error": str(exc)})
                 per_item[item.id] = [(spec, None) for spec in item.metrics]
@@ -159,10 +167,18 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
     return result
 
 
+class NotAssessed(CellbenchError):
+    """Stands for cellbench.durability.interphase.NotAssessed, imported lazily (see run_ageing_item)."""
+
+
 def run_ageing_item(item: SuiteItem, design: CellDesign) -> dict:
+    from cellbench.durability import interphase
     from cellbench.durability.evaluation_items import RUNNERS
 
-    return RUNNERS[item.test](design, item.conditions)
+    try:
+        return RUNNERS[item.test](design, item.conditions)
+    except interphase.NotAssessed as exc:
+        raise NotAssessed(str(exc)) from None
 
 
 def ageing_metrics(item: SuiteItem, record: dict, failures: list, variant: str) -> list:
@@ -215,36 +231,20 @@ def metric_key(item_id: str, spec: MetricSpec) -> str:
     return f"{item_id}:{spec.fn}" + (f"[{spec.label}]" if spec.label else "")
 
 
-def verdict(name: str, change_pct: float | None) -> str:
-    if change_pct is None or (isinstance(change_pct, float) and math.isnan(change_pct)):
-        return "n/a"
-    if abs(change_pct) < SAME_WITHIN_PCT:
-        return "same"
-    better_if_higher = DIRECTION.get(name, "higher") == "higher"
-    return "better" if (change_pct > 0) == better_if_higher else "worse"
-
-
-def change_pct(base: float, cand: float) -> float | None:
-    if base is None or cand is None:
-        return None
-    if math.isinf(base) or math.isinf(cand):
-        return None if base == cand else (math.inf if cand > base else -math.inf)
-    if base == 0:
-        return None
-    return 100.0 * (cand - base) / abs(base)
-
-
-def sensitivity_table(result: Evaluation, varied: list[tuple[str, str, float]]) -> list[dict]:
-    """Effect of each ±step on each key metric, relative to the candidate."""
+def sensitivity_table(result: Evaluation, varied: list[tuple[str, str, str, float]]) -> list[dict]:
+    """Effect of each ±step on every metric of the items that were varied (those with a key metric), relative to
+    the candidate: the improvement directions and the parameter bands of the verdicts come from it."""
     rows = []
     cand = result.metrics.get("candidate", {})
-    for label, prop, step in varied:
+    for label, prop, target, step in varied:
         for item_id, pairs in result.metrics.get(label, {}).items():
             for (spec, value), (_, ref) in zip(pairs, cand.get(item_id, [])):
-                if not spec.key or value is None or ref is None:
+                if value is None or ref is None:
                     continue
-                rows.append({"property": prop, "step_pct": step, "item": item_id, "metric": spec.fn,
-                             "label": spec.label, "unit": value.unit, "candidate": ref.value, "varied": value.value,
-                             "effect_pct": change_pct(ref.value, value.value),
-                             "verdict": verdict(spec.fn, change_pct(ref.value, value.value))})
+                effect = change_pct(ref.value, value.value)
+                rows.append({"property": prop, "target": target, "step_pct": step, "item": item_id,
+                             "metric": spec.fn, "label": spec.label, "key": spec.key, "unit": value.unit,
+                             "candidate": ref.value,
+                             "varied": value.value, "effect_pct": effect,
+                             "verdict": verdict(spec.fn, effect, band_pct=numerical_band_pct(spec.fn))})
     return rows

@@ -51,6 +51,12 @@ def external_circuit(variables: dict) -> pybamm.Symbol:
             + p(K_POWER) * (current * voltage - p(SET_POWER)))
 
 
+#: the solver's tolerances; the evaluation's numerical band (evaluation/data/numerical-band.yaml) is measured
+#: against runs at tighter ones (scripts/measure_numerical_band.py)
+SOLVER_RTOL = 1e-4
+SOLVER_ATOL = 1e-6
+
+
 @dataclass
 class BuiltModel:
     """A discretised model, its solver and the names of its inputs."""
@@ -68,7 +74,7 @@ class BuiltModel:
 
     def get_solver(self) -> pybamm.IDAKLUSolver:
         if self.solver is None:
-            self.solver = ReusingIDAKLUSolver(rtol=1e-4, atol=1e-6, output_variables=list(OUTPUT_VARIABLES),
+            self.solver = ReusingIDAKLUSolver(rtol=SOLVER_RTOL, atol=SOLVER_ATOL, output_variables=list(OUTPUT_VARIABLES),
                                               options={"max_num_steps": 200_000})
         return self.solver
 
