@@ -315,3 +315,46 @@ def test_arbin_mits8_header_with_spaces_and_a_blank_row(tmp_path):
     cycles = cycle_table(m)
     assert cycles["charge_capacity_Ah"][0] == pytest.approx(2.0)
     assert cycles["discharge_energy_Wh"][0] == pytest.approx(3.6)
+
+
+MACCOR_ROWS = ["Rec#\tCyc#\tStep\tTest (Sec)\tStep (Sec)\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\tDPt Time",
+               "1\t1\t1\t0\t0\t0\t0\t0\t3.5\tR\t0\t01/01/2020 10:00:00",
+               "2\t1\t2\t3600\t3600\t1.0\t4.0\t1.0\t4.1\tC\t0\t01/01/2020 11:00:00",
+               "3\t1\t3\t7200\t3600\t0.9\t3.3\t0.9\t3.2\tD\t0\t01/01/2020 12:00:00"]
+
+
+def test_maccor_export_without_its_header_block(tmp_path):
+    path = tmp_path / "no_header.txt"
+    path.write_text("\n".join(MACCOR_ROWS) + "\n")
+    assert detect(path).FORMAT == "maccor"
+    m = read(path)
+    assert m.data[S.CURRENT].to_list() == [0.0, 1.0, -0.9]
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.9)
+
+
+MACCOR_CSV = """Today's Date ,28-Nov-23
+Date of Test:,23-Nov-23 3:56:08 PM
+Rec,Cycle C,Step,Test Time (sec),Step Time (sec),Capacity,Energy,Current,Voltage,DPT Time,Temp 1
+1,1,1,0.0000,0.0000,0,0,0,3.668,23-Nov-23 3:56:11 PM,22.2
+2,1,2,1800.0000,1800.0000,0.5,1.9,1.0,3.9,23-Nov-23 4:26:11 PM,22.3
+3,1,2,3600.0000,3600.0000,1.0,3.9,1.0,4.1,23-Nov-23 4:56:11 PM,22.3
+4,1,3,5400.0000,1800.0000,1.0,3.8,-2.0,3.7,23-Nov-23 5:26:11 PM,22.4
+5,1,3,7200.0000,3600.0000,2.0,7.3,-2.0,3.2,23-Nov-23 5:56:11 PM,22.5
+"""
+
+
+@pytest.mark.parametrize("header_block", [True, False])
+def test_maccor_csv_export_with_and_without_header_lines(tmp_path, header_block):
+    text = MACCOR_CSV if header_block else MACCOR_CSV.split("\n", 2)[2]
+    path = tmp_path / "maccor.csv"
+    path.write_text(text)
+    assert detect(path).FORMAT == "maccor"
+    m = read(path)
+    assert m.metadata.file_format == "maccor-csv"
+    assert m.data[S.TIME][-1] == pytest.approx(7200.0)
+    assert m.data[S.UNIX_TIME][-1] - m.data[S.UNIX_TIME][0] == pytest.approx(7200.0)
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(1.0)
+    assert cycles["discharge_capacity_Ah"][0] == pytest.approx(2.0)
+    assert cycles["discharge_energy_Wh"][0] == pytest.approx(7.3)
+    assert any("no State/Md column" in a for a in m.metadata.extra["assumptions"])

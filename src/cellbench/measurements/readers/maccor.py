@@ -13,9 +13,18 @@ Text export (MacTest "Export as text")::
 Numbered raw export: one line ``Today's Date … Date of Test: … Filename: … Procedure: … Comment/Barcode: …``
 then ``Rec#  Cyc#  Step  TestTime|Test (Sec)  StepTime  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt Time …``.
 
-Maccor writes one capacity and one energy counter (``Amp-hr``/``Cap.``), restarting at each step; the
-state column (``Md``/``State``: C charge, D discharge, R rest, O other, P pause) says which way current
-flows, and the current's own sign is not reliable across firmware, so the sign comes from the state.
+CSV export (MacTest "Export as CSV"), with or without the two header lines::
+
+    Today's Date ,28-Nov-23
+    Date of Test:,23-Nov-23 3:56:08 PM
+    Rec,Cycle C,Step,Test Time (sec),Step Time (sec),Capacity,Energy,Current,Voltage,DPT Time,Temp 1
+
+Every layout may come without its header block (the file starts with the column line).
+
+Maccor writes one capacity and one energy counter (``Amp-hr``/``Cap.``/``Capacity``), restarting at each
+step; the state column (``Md``/``State``: C charge, D discharge, R rest, O other, P pause) says which way
+current flows, and the current's own sign is not reliable across firmware, so the sign comes from the
+state. Without a state column (the CSV export) the current's sign is taken as written (stated in ``extra``).
 Time is ``d hh:mm:ss`` text, seconds, or (text export) a number whose unit the header does not state:
 it is inferred by comparing with the wall-clock ``DPT Time`` column and stated in ``extra``.
 Wall-clock time that passes while test time stands still is a paused channel, listed in
@@ -39,29 +48,41 @@ from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, p
 
 FORMAT = "maccor"
 
-_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M")
+_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M",
+                 "%d-%b-%y %I:%M:%S %p", "%d-%b-%Y %I:%M:%S %p")
+#: first words of a Maccor header block (text, raw and CSV exports)
+_HEADER_BLOCK_STARTS = ("Today's Date", "Name:", "Date of Test", "Filename", "Procedure")
+#: column names that only Maccor writes beside "Rec"/"Rec#" and "Step"
+_MACCOR_COLUMNS = {"Cyc#", "Cycle C", "Cycle P", "Amp-hr", "Watt-hr", "State", "Md", "DPt Time", "DPT Time", "ES"}
 #: wall-clock time passing this much faster than test time is a pause, not jitter
 PAUSE_MIN_S = 60.0
 
 
-def _header_index(lines: list[str]) -> int | None:
+def _cells(line: str, separator: str) -> list[str]:
+    return [c.strip() for c in line.split(separator)]
+
+
+def _header_index(lines: list[str]) -> tuple[int, str] | None:
+    """(0-based line, separator) of the column line: first cell ``Rec`` or ``Rec#``, a ``Step`` column."""
     for i, line in enumerate(lines[:60]):
-        cells = [c.strip() for c in line.split("\t")]
-        if cells and cells[0] in ("Rec", "Rec#") and "Step" in cells:
-            return i
+        for separator in ("\t", ","):
+            cells = _cells(line, separator)
+            if cells and cells[0] in ("Rec", "Rec#") and "Step" in cells:
+                return i, separator
     return None
 
 
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
-    if b"\t" not in head[:4096]:
-        return False
     lines = head_lines(head, 60)
-    if not lines:
+    found = _header_index(lines)
+    if found is None:
         return False
-    first = lines[0]
-    known_start = first.startswith("Today's Date") or first.startswith("Name:") or "Procedure" in head.decode(
-        "latin-1")[:2000]
-    return known_start and _header_index(lines) is not None
+    index, separator = found
+    # with or without the header block above the columns
+    known_start = index == 0 or lines[0].lstrip("\ufeff").startswith(_HEADER_BLOCK_STARTS) \
+        or "Procedure" in head.decode("latin-1")[:2000]
+    maccor_columns = bool(_MACCOR_COLUMNS & set(_cells(lines[index], separator)))
+    return known_start and (maccor_columns or index > 0)
 
 
 FIELDS = [
@@ -69,8 +90,8 @@ FIELDS = [
     Field("current_as_recorded", ("Amps", "Current"), "current", "A", required=True),
     Field(S.CYCLE, ("Cyc#", "Cycle C", "Cycle"), "dimensionless"),
     Field(S.STEP, ("Step",), "dimensionless", required=True),
-    Field("amp_hr", ("Amp-hr", "Cap."), "capacity", "Ah"),
-    Field("watt_hr", ("Watt-hr", "Ener."), "energy", "Wh"),
+    Field("amp_hr", ("Amp-hr", "Cap.", "Capacity"), "capacity", "Ah"),
+    Field("watt_hr", ("Watt-hr", "Ener.", "Energy"), "energy", "Wh"),
     Field(S.INTERNAL_RESISTANCE, ("DCIR/Ohms",), "resistance", "Ohm"),
 ]
 
@@ -80,17 +101,23 @@ def read(path: str | Path) -> Measurement:
     source = str(path)
     raw = read_head(path)
     lines = head_lines(raw[:65536], 60)
-    index = _header_index(lines)
-    if index is None:
+    found = _header_index(lines)
+    if found is None:
         raise InputError("no Maccor column header (a line starting 'Rec' or 'Rec#' with a 'Step' column)",
                          source=source)
-    table = parse_delimited_file(path, separator="\t", source=source, header_line=index + 1)
+    index, separator = found
+    table = parse_delimited_file(path, separator=separator, source=source, header_line=index + 1)
     values, units = extract(table, FIELDS)
     state = text_column(table, ("State", "Md"))
+    assumptions = ["DPT Time has no time zone; start_time is the tester's local time (naive)"]
     if state is None:
-        raise InputError("missing column 'State' (or 'Md'): the charge/discharge state", source=source,
-                         location="header")
-    values = values.with_columns(state.alias("_state"))
+        # some exports (the CSV one) leave the state out: the current's own sign says which way it flows
+        values = values.with_columns(
+            pl.when(pl.col("current_as_recorded") > 0).then(pl.lit("C"))
+            .when(pl.col("current_as_recorded") < 0).then(pl.lit("D")).otherwise(pl.lit("R")).alias("_state"))
+        assumptions.append("no State/Md column: charge where the current is positive, discharge where negative")
+    else:
+        values = values.with_columns(state.alias("_state"))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     if S.CYCLE not in values.columns:
         values = values.with_columns(pl.lit(0, dtype=pl.Int64).alias(S.CYCLE))
@@ -109,23 +136,24 @@ def read(path: str | Path) -> Measurement:
     )
     counters = []
     if "amp_hr" in values.columns:
-        counters += [pl.when(charging).then(pl.col("amp_hr")).otherwise(0.0).alias(C.VENDOR_CHARGE_CAPACITY),
-                     pl.when(discharging).then(pl.col("amp_hr")).otherwise(0.0).alias(C.VENDOR_DISCHARGE_CAPACITY)]
+        counters += [pl.when(charging).then(pl.col("amp_hr").abs()).otherwise(0.0).alias(C.VENDOR_CHARGE_CAPACITY),
+                     pl.when(discharging).then(pl.col("amp_hr").abs()).otherwise(0.0)
+                     .alias(C.VENDOR_DISCHARGE_CAPACITY)]
     if "watt_hr" in values.columns:
-        counters += [pl.when(charging).then(pl.col("watt_hr")).otherwise(0.0).alias(C.VENDOR_CHARGE_ENERGY),
-                     pl.when(discharging).then(pl.col("watt_hr")).otherwise(0.0).alias(C.VENDOR_DISCHARGE_ENERGY)]
+        counters += [pl.when(charging).then(pl.col("watt_hr").abs()).otherwise(0.0).alias(C.VENDOR_CHARGE_ENERGY),
+                     pl.when(discharging).then(pl.col("watt_hr").abs()).otherwise(0.0)
+                     .alias(C.VENDOR_DISCHARGE_ENERGY)]
     values = values.with_columns(counters)
     pauses = _pauses(values) if wall is not None else []
     values = values.drop("_state", "current_as_recorded", "amp_hr", "watt_hr", strict=False)
 
-    info = _header_info(lines[:index])
+    info = _header_info(lines[:index], separator)
     units_recorded = {S.TIME: time_unit, S.VOLTAGE: units[S.VOLTAGE], S.CURRENT: units["current_as_recorded"]}
     for counter, targets in (("amp_hr", (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY)),
                              ("watt_hr", (S.CHARGE_ENERGY, S.DISCHARGE_ENERGY))):
         if counter in units:
             units_recorded |= {t: units[counter] for t in targets}
     extra: dict = {"header": info}
-    assumptions = ["DPT Time has no time zone; start_time is the tester's local time (naive)"]
     if time_note:
         assumptions.append(time_note)
     extra["assumptions"] = assumptions
@@ -139,7 +167,8 @@ def read(path: str | Path) -> Measurement:
 
             start = datetime.fromtimestamp(first, tz=timezone.utc).replace(tzinfo=None)
     metadata = MeasurementMetadata(
-        vendor="Maccor", file_format=FORMAT + ("-raw" if lines[0].startswith("Today's Date") else "-text"),
+        vendor="Maccor", file_format=FORMAT + ("-csv" if separator == "," else
+                                               "-raw" if lines[0].startswith("Today's Date") else "-text"),
         source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
         start_time=start, units_as_recorded=units_recorded, extra=extra)
@@ -159,17 +188,17 @@ def _channel_from_suffix(path: Path) -> str | None:
     return suffix if suffix.isdigit() else None
 
 
-def _header_info(lines: list[str]) -> dict[str, str]:
+def _header_info(lines: list[str], separator: str = "\t") -> dict[str, str]:
     """Key/value pairs of the header block (both the text export's lines and the raw export's one line)."""
     info: dict[str, str] = {}
     for line in lines:
-        if line.startswith("Today's Date"):
+        if line.startswith("Today's Date") and separator == "\t":
             keys = r"(?:Date of Test|Filename|Procedure|Comment/Barcode):"
             # one header line of bounded length: the lazy match below must not meet a megabyte of spaces
             for key, value in re.findall(rf"({keys[3:-2]}):\s*(.*?)\s*(?={keys}|$)", line[:4096].replace("\t", " ")):
                 info[key] = value.strip()
             continue
-        parts = [p.strip() for p in line.split("\t")]
+        parts = [p.strip() for p in line.split(separator)]
         if len(parts) >= 2 and parts[0]:
             info[parts[0].rstrip(":")] = parts[1].strip("\x00\ufffd ")
     return info
@@ -192,7 +221,7 @@ def _wall_clock(table: DelimitedTable) -> pl.Series | None:
 
 def _test_time(table: DelimitedTable, wall: pl.Series | None) -> tuple[pl.Series, str, str | None]:
     headers = {h.strip(): h for h in table.names}
-    for name in ("Test (Sec)", "TestTime(s)", "Test Time (s)"):
+    for name in ("Test (Sec)", "TestTime(s)", "Test Time (s)", "Test Time (sec)", "Test Time(sec)", "TestTime (sec)"):
         if name in headers:
             return _as_seconds(table, headers[name], 1.0), "s", None
     column = headers.get("TestTime") or headers.get("Test Time")
