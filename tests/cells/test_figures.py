@@ -16,11 +16,11 @@ def make(d):
 
 def test_areal_capacity_and_capacity_by_hand(hand_design_dict):
     f = cells.figures(make(hand_design_dict))
-    # cathode: 50 um x (1-0.2) x 0.5 NCM by volume x 4.75 g/cm3 x 228.7 mAh/g
-    cathode = 50e-4 * 0.8 * 0.5 * 4.75 * 228.7
+    # cathode: 50 um x (1-0.2) x 0.5 NCM by volume x 4.75 g/cm3 x 200 mAh/g (half-cell capacity to 4.3 V)
+    cathode = 50e-4 * 0.8 * 0.5 * 4.75 * 200.0
     assert f.cathode_areal_capacity_mAh_cm2 == pytest.approx(cathode, rel=1e-9)
-    # anode, mass basis: graphite volume share = (0.6/2.26) / (0.6/2.26 + 0.4/1.64), times (1-0.1)
-    share = (0.6 / 2.26) / (0.6 / 2.26 + 0.4 / 1.64) * 0.9
+    # anode, mass basis: graphite volume share = (0.6/2.26) / (0.6/2.26 + 0.4/1.86), times (1-0.1)
+    share = (0.6 / 2.26) / (0.6 / 2.26 + 0.4 / 1.86) * 0.9
     anode = 60e-4 * share * 2.26 * 343.2
     assert f.anode_areal_capacity_mAh_cm2 == pytest.approx(anode, rel=1e-9)
     assert f.np_ratio == pytest.approx(anode / cathode, rel=1e-9)
@@ -37,8 +37,8 @@ def test_volumes_mass_and_energy_density_by_hand(hand_design_dict):
     assert f.outline_volume_cm3 == pytest.approx(3.0 * 2.0 * (165 + 2 * film_um) * 1e-4)
     masses = cells.mass_breakdown_g(design)
     # cathode solids: 0.4 NCM + 0.4 SE by volume; ASSB voids weigh nothing
-    assert masses["cathode"] == pytest.approx(50e-4 * (0.4 * 4.75 + 0.4 * 1.64))
-    assert masses["separator"] == pytest.approx(30e-4 * 1.64)
+    assert masses["cathode"] == pytest.approx(50e-4 * (0.4 * 4.75 + 0.4 * 1.86))
+    assert masses["separator"] == pytest.approx(30e-4 * 1.86)
     assert masses["cathode_collector"] == pytest.approx(15e-4 * 2.70)
     assert masses["anode_collector"] == pytest.approx(10e-4 * 8.96)
     assert masses["packaging"] == pytest.approx(2 * 6e-4 * 1.6 * 113.0)  # two films of 6 cm2 at 180.8 g/m2
@@ -90,3 +90,29 @@ def test_anode_limited_balance_keeps_the_spare_cathode_at_its_discharged_end(han
     spare = 1 - f.np_ratio
     x0 = nmc.stoichiometry_at_0_soc + spare * (nmc.stoichiometry_at_100_soc - nmc.stoichiometry_at_0_soc)
     assert ocv[0] == pytest.approx(float(nmc.ocp(x0) - graphite.ocp(graphite.stoichiometry_at_0_soc)), abs=1e-9)
+
+
+def test_charged_state_thickness_follows_the_lithium_taken_up(hand_design_dict):
+    """Issue 22, item 10: a silicon anode's swelling shows in the charged-state Wh/L. Hand calculation for the
+    anode: V(x) ∝ 1 + ΔV·x between its stoichiometries at 0 and 100 % SOC, applied to its volume fraction."""
+    hand_design_dict["anode"] = {"thickness_um": 10.0, "porosity": 0.25, "fraction_basis": "volume", "components": [
+        {"material": "silicon-nano", "fraction": 0.4}, {"material": "argyrodite-li6ps5cl", "fraction": 0.6}]}
+    design = make(hand_design_dict)
+    f = cells.figures(design)
+    si = design.active_material("anode")
+    x0 = si.stoichiometry_at_0_soc
+    x100 = x0 + (si.stoichiometry_at_100_soc - x0) / f.np_ratio if f.np_ratio > 1 else si.stoichiometry_at_100_soc
+    growth = (1 + 2.8 * x100) / (1 + 2.8 * x0) - 1
+    anode_charged = 10.0 * (1 + 0.4 * 0.75 * growth)
+    assert 1.0 < f.np_ratio < 1.3
+    assert cells.figures(design).stack_thickness_charged_um == pytest.approx(
+        f.stack_thickness_um - 10.0 + anode_charged - 50.0 + _cathode_charged(design), rel=1e-9)
+    assert anode_charged > 1.3 * 10.0  # silicon swells by tens of percent...
+    assert f.wh_per_l_stack_charged == pytest.approx(f.energy_Wh / (f.stack_thickness_charged_um * 1e-4 * 1.0) * 1000)
+    assert f.wh_per_l_stack_charged < 0.97 * f.wh_per_l_stack  # ...and the charged-state Wh/L falls with it
+
+
+def _cathode_charged(design):
+    nmc = design.active_material("cathode")
+    x0, x100 = nmc.stoichiometry_at_0_soc, nmc.stoichiometry_at_100_soc  # cathode-limited: the whole window
+    return 50.0 * (1 + 0.4 * ((1 + 0.05 * x100) / (1 + 0.05 * x0) - 1))

@@ -1,20 +1,74 @@
 """The standard-cell catalogue: versioned YAML documents in `data/`, one per cell and version.
 
 `load("std-2.1")` gives the newest version; `load("std-2.1@1.0")` a given one; a path loads a user's design.
+
+A catalogue document says which of its values were solved rather than taken from a publication
+(`solved_for`: layer field -> the figure and value it was solved to give) and which published figures are lower
+bounds (`published_lower_bounds`). Every published figure that no value was solved for is a prediction:
+:func:`predictions` gives each with its deviation from the published figure.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from packaging.version import InvalidVersion, Version
+from pydantic import BaseModel, ConfigDict, Field
 
 from cellbench.cells.design import CellDesign
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import InputError, NotFound
 
 DATA_DIR = Path(__file__).parent / "data"
+#: how far a predicted figure may sit from the published one and still count as reproduced
+PREDICTION_TOLERANCE = 0.10
+
+Figure = Literal["capacity_mAh", "np_ratio", "wh_per_l_stack", "wh_per_l_outline", "wh_per_kg", "mass_g",
+                 "cathode_areal_capacity_mAh_cm2"]
+
+
+class SolvedValue(BaseModel):
+    """A design value that was solved so that a figure takes a given value (not read from a publication)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    figure: Figure
+    value: float = Field(gt=0)
+    why: str = Field(min_length=1, description="where the target comes from (a published figure, a chosen N/P...)")
+
+
+class DesignBasis(BaseModel):
+    """What the catalogue document says about its own values: solved ones, and published lower bounds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    solved_for: dict[str, SolvedValue] = Field(default_factory=dict)
+    published_lower_bounds: list[Literal["capacity_mAh", "wh_per_l", "wh_per_kg"]] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A published figure and the figure the design predicts for it (nothing in the design was solved for it)."""
+
+    figure: str
+    predicted: float
+    published: float
+    lower_bound: bool
+
+    @property
+    def deviation(self) -> float:
+        """(predicted − published) / published."""
+        return self.predicted / self.published - 1.0
+
+    @property
+    def reproduced(self) -> bool:
+        if self.lower_bound:
+            return self.deviation >= -PREDICTION_TOLERANCE
+        return abs(self.deviation) <= PREDICTION_TOLERANCE
+
+
+_BASES: dict[str, DesignBasis] = {}  # by design content hash: the basis read with the design's own file
 
 
 def load_file(path: str | Path) -> CellDesign:
@@ -22,12 +76,62 @@ def load_file(path: str | Path) -> CellDesign:
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError("a cell design file must be a mapping of fields", source=str(path))
+    basis_data = {key: data.pop(key) for key in ("solved_for", "published_lower_bounds") if key in data}
     design = parse_model(CellDesign, data, source=str(path))
+    basis = parse_model(DesignBasis, basis_data, source=str(path))
+    for field in basis.solved_for:
+        if not isinstance(_field_value(design, field), (int, float)):
+            raise InputError(f"solved_for names '{field}', which is not a numeric field of the design "
+                             "(expected e.g. cathode.thickness_um)", source=str(path), location="field 'solved_for'")
     try:
         design.check_materials()
     except InputError as exc:
         raise InputError(str(exc), source=str(path)) from None
+    if basis.solved_for or basis.published_lower_bounds:
+        _BASES[design.content_hash()] = basis
     return design
+
+
+def _field_value(design: CellDesign, dotted: str):
+    value = design
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+    return value
+
+
+def design_basis(design: CellDesign) -> DesignBasis:
+    """The solved values and lower bounds stated with this design (empty for a design built in code)."""
+    return _BASES.get(design.content_hash(), DesignBasis())
+
+
+def solved_for(design: CellDesign) -> dict[str, SolvedValue]:
+    """Design fields that were solved to give a figure, e.g. {'cathode.thickness_um': capacity_mAh = 8}."""
+    return dict(design_basis(design).solved_for)
+
+
+def predictions(design: CellDesign) -> list[Prediction]:
+    """Each published figure that no design value was solved to give, beside the design's figure for it.
+
+    Wh/L is taken on the published basis; a rated energy (`nominal.rated_discharge_C`) is left to a simulated
+    discharge (tests/simulate/test_rated_energy.py), as the design's open-circuit energy is not what was rated.
+    """
+    from cellbench.cells.figures import figures
+
+    n = design.nominal
+    if n is None:
+        return []
+    basis = design_basis(design)
+    solved = {s.figure for s in basis.solved_for.values()}
+    f = figures(design)
+    out = []
+    candidates = [("capacity_mAh", "capacity_mAh", n.capacity_mAh), ("wh_per_kg", "wh_per_kg", n.wh_per_kg)]
+    if not n.rated_discharge_C:
+        candidates.append(("wh_per_l", f"wh_per_l_{n.wh_per_l_basis}", n.wh_per_l))
+    for published_name, figure, published in candidates:
+        if published is None or figure in solved:
+            continue
+        out.append(Prediction(figure, getattr(f, figure), published, published_name in basis.published_lower_bounds))
+    return out
 
 
 def _version_key(v: str):

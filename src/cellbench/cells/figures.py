@@ -9,7 +9,10 @@ Conventions (docs/cells.md):
   The full-cell OCV(SOC) = U_cathode − U_anode and the mean voltage is its average over SOC;
 - stack volume = electrode area × (unit cells × (cathode + separator + anode) + collector foils);
 - outline volume = the packaging's outer box (pouch) or cylinder (can);
-- mass = every solid layer, pore liquid (liquid cells only; ASSB voids are empty), foils and packaging.
+- mass = every solid layer, pore liquid (liquid cells only; ASSB voids are empty), foils and packaging;
+- charged-state thickness (:func:`charged_thickness_um`): each active material's volume follows its lithium content
+  as V(x) ∝ 1 + ΔV·x (ΔV = `volume_change_pct` over x = 0..1); the layer takes the change in thickness (no pore
+  takes it up, as in a stack held at its footprint), so a silicon anode's swelling shows in the charged-state Wh/L.
 """
 
 from __future__ import annotations
@@ -80,9 +83,39 @@ def mean_voltage_V(design: CellDesign) -> float:
     return float(np.trapezoid(ocv, soc) / (soc[-1] - soc[0]))
 
 
-def stack_thickness_um(design: CellDesign) -> float:
+def thickness_for_areal_capacity_um(design: CellDesign, electrode: str, areal_mAh_cm2: float) -> float:
+    """The layer thickness that gives `areal_mAh_cm2` with the layer's composition and porosity (how a catalogue
+    cell's electrode thickness is solved from a published capacity or a chosen N/P).
+
+    >>> # 2 mAh/cm2 of NCM811 (200 mAh/g, 4.75 g/cm3) at an active volume fraction 0.5: 2 / (1e-4 x 0.5 x 950) = 42.1 um
+    """
+    layer = design.layer(electrode)
+    active = design.active_material(electrode)
+    fraction = 1.0 if isinstance(layer, LithiumFoil) else design.volume_fractions(electrode)[active.id]
+    return areal_mAh_cm2 / (1e-4 * fraction * active.density_g_cm3 * active.specific_capacity_mAh_g)
+
+
+def charged_thickness_um(design: CellDesign, electrode: str) -> float:
+    """Thickness of an electrode at 100 % SOC, from the as-built (0 % SOC) thickness and the active material's
+    volume change over the lithium it takes up or gives back (see the module's conventions)."""
+    layer = design.layer(electrode)
+    active = design.active_material(electrode)
+    if isinstance(layer, LithiumFoil) or active.kind == "lithium_metal" or not active.volume_change_pct:
+        return layer.thickness_um
+    dv = active.volume_change_pct / 100.0
+    x0, x100 = stoichiometry_window(design)[electrode]
+    growth = (1 + dv * x100) / (1 + dv * x0) - 1  # relative volume change of the active phase, 0 -> 100 % SOC
+    return layer.thickness_um * (1 + design.volume_fractions(electrode)[active.id] * growth)
+
+
+def stack_thickness_um(design: CellDesign, *, charged: bool = False) -> float:
+    """Electrode-stack thickness as built (0 % SOC), or at 100 % SOC with `charged=True`."""
     s = design.stack
-    per_unit = design.cathode.thickness_um + design.separator.thickness_um + design.anode.thickness_um
+    if charged:
+        electrodes = charged_thickness_um(design, "cathode") + charged_thickness_um(design, "anode")
+    else:
+        electrodes = design.cathode.thickness_um + design.anode.thickness_um
+    per_unit = electrodes + design.separator.thickness_um
     return (s.unit_cells * per_unit + s.cathode_collector_count * design.cathode_collector.thickness_um
             + s.anode_collector_count * design.anode_collector.thickness_um)
 
@@ -152,6 +185,8 @@ class DesignFigures:
     wh_per_l_stack: float
     wh_per_l_outline: float
     wh_per_kg: float
+    stack_thickness_charged_um: float
+    wh_per_l_stack_charged: float
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -183,4 +218,6 @@ def figures(design: CellDesign) -> DesignFigures:
         wh_per_l_stack=energy / sv * 1000.0,
         wh_per_l_outline=energy / ov * 1000.0,
         wh_per_kg=energy / mass * 1000.0,
+        stack_thickness_charged_um=stack_thickness_um(design, charged=True),
+        wh_per_l_stack_charged=energy / (design.area_cm2 * stack_thickness_um(design, charged=True) * 1e-4) * 1000.0,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cellbench.cells.catalogue import predictions, solved_for
 from cellbench.cells.design import CellDesign
 from cellbench.cells.figures import figures, mass_breakdown_g
 
@@ -25,9 +26,17 @@ def cell_summary(design: CellDesign) -> dict[str, Any]:
         "np_ratio": f.np_ratio,
         "cathode_areal_capacity_mAh_cm2": f.cathode_areal_capacity_mAh_cm2,
         "stack_thickness_um": f.stack_thickness_um,
+        "stack_thickness_charged_um": f.stack_thickness_charged_um,
+        "wh_per_l_stack_charged": f.wh_per_l_stack_charged,
         "mass_g": f.mass_g,
         "mass_breakdown_g": mass_breakdown_g(design),
         "nominal": design.nominal.model_dump() if design.nominal else None,
+        # design values solved to give a figure (not read from a publication), and the published figures that
+        # nothing was solved for: predictions, with their deviation from the published value
+        "solved_for": {k: v.model_dump() for k, v in solved_for(design).items()},
+        "predictions": [{"figure": p.figure, "predicted": p.predicted, "published": p.published,
+                         "deviation": p.deviation, "lower_bound": p.lower_bound, "reproduced": p.reproduced}
+                        for p in predictions(design)],
         "materials": {
             "cathode_active": design.active_material("cathode").id,
             "anode_active": design.active_material("anode").id,

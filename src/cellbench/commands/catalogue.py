@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from cellbench import cells, materials
+from cellbench.cells.catalogue import PREDICTION_TOLERANCE
 from cellbench.cells.report import cell_summary
 
 
@@ -25,15 +26,19 @@ def register(app: typer.Typer) -> None:
             print_json(rows)
             return
         table = Table(title="Standard cells")
-        for col in ("id", "ver", "mAh", "Wh/L stack", "Wh/L outline", "Wh/kg", "N/P", "published"):
-            table.add_column(col, justify="left" if col == "id" else "right", no_wrap=col == "id")
+        for col in ("id", "ver", "mAh", "Wh/L stack", "Wh/L outline", "Wh/kg", "N/P", "published", "predicted vs published",
+                    "solved for"):
+            table.add_column(col, justify="left" if col in ("id", "solved for") else "right", no_wrap=col == "id")
         for r in rows:
             n = r["nominal"] or {}
             published = ", ".join(x for x in (
-                f"{n['capacity_mAh']:g} mAh" if n.get("capacity_mAh") else "",
-                f"{n['wh_per_l']:g} Wh/L {n['wh_per_l_basis']}" if n.get("wh_per_l") else "") if x)
+                f"{'≥' if 'capacity_mAh' in _lower_bounds(r) else ''}{n['capacity_mAh']:g} mAh" if n.get("capacity_mAh") else "",
+                f"{'≥' if 'wh_per_l' in _lower_bounds(r) else ''}{n['wh_per_l']:g} Wh/L {n['wh_per_l_basis']}"
+                if n.get("wh_per_l") else "") if x)
             table.add_row(r["id"], r["version"], f"{r['capacity_mAh']:.1f}", f"{r['wh_per_l_stack']:.0f}",
-                          f"{r['wh_per_l_outline']:.0f}", f"{r['wh_per_kg']:.0f}", f"{r['np_ratio']:.2f}", published)
+                          f"{r['wh_per_l_outline']:.0f}", f"{r['wh_per_kg']:.0f}", f"{r['np_ratio']:.2f}", published,
+                          "; ".join(_prediction_text(p) for p in r["predictions"]),
+                          ", ".join(f"{field} → {s['figure']}" for field, s in r["solved_for"].items()))
         console.print(table)
 
     @cells_app.command("show")
@@ -49,9 +54,25 @@ def register(app: typer.Typer) -> None:
         t = Table(show_header=True)
         t.add_column("figure"); t.add_column("value", justify="right")
         for key in ("capacity_mAh", "energy_Wh", "mean_voltage_V", "np_ratio", "cathode_areal_capacity_mAh_cm2",
-                    "stack_thickness_um", "wh_per_l_stack", "wh_per_l_outline", "mass_g", "wh_per_kg"):
+                    "stack_thickness_um", "wh_per_l_stack", "wh_per_l_outline", "mass_g", "wh_per_kg",
+                    "stack_thickness_charged_um", "wh_per_l_stack_charged"):
             t.add_row(key, f"{summary[key]:.4g}")
         console.print(t)
+        if summary["solved_for"]:
+            solved = Table(title="solved for (matched by construction, not predicted)")
+            for col in ("design value", "figure", "target", "why"):
+                solved.add_column(col)
+            for field, s in summary["solved_for"].items():
+                solved.add_row(field, s["figure"], f"{s['value']:g}", s["why"])
+            console.print(solved)
+        if summary["predictions"]:
+            pred = Table(title=f"predictions (reproduced within ±{PREDICTION_TOLERANCE:.0%})")
+            for col in ("figure", "predicted", "published", "deviation", "reproduced"):
+                pred.add_column(col, justify="left" if col == "figure" else "right")
+            for p in summary["predictions"]:
+                pred.add_row(p["figure"], f"{p['predicted']:.4g}", f"{'≥' if p['lower_bound'] else ''}{p['published']:g}",
+                             f"{p['deviation']:+.1%}", "yes" if p["reproduced"] else "NO")
+            console.print(pred)
         layers = Table(title="layers (per unit cell)")
         for col in ("layer", "thickness µm", "porosity", "materials"):
             layers.add_column(col)
@@ -105,6 +126,17 @@ def register(app: typer.Typer) -> None:
             bookkeeping = key in ("id", "name", "role", "version", "description", "kind", "supplier")
             t.add_row(key, str(value), "" if bookkeeping else record.source_of(key))
         console.print(t)
+
+
+def _lower_bounds(row) -> set[str]:
+    return {"wh_per_l" if p["figure"].startswith("wh_per_l") else p["figure"] for p in row["predictions"]
+            if p["lower_bound"]}
+
+
+def _prediction_text(p) -> str:
+    name = {"capacity_mAh": "mAh", "wh_per_kg": "Wh/kg"}.get(p["figure"], "Wh/L")
+    verdict = "" if p["reproduced"] else " (miss)"
+    return f"{name} {p['predicted']:.4g} ({p['deviation']:+.0%}){verdict}"
 
 
 def _key_property(r) -> str:
