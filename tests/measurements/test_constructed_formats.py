@@ -358,3 +358,45 @@ def test_maccor_csv_export_with_and_without_header_lines(tmp_path, header_block)
     assert cycles["discharge_capacity_Ah"][0] == pytest.approx(2.0)
     assert cycles["discharge_energy_Wh"][0] == pytest.approx(7.3)
     assert any("no State/Md column" in a for a in m.metadata.extra["assumptions"])
+
+
+NEWARE_BTS85 = """Cycle Index\tChg. Cap.(mAh)\tDChg. Cap.(mAh)\tChg.-DChg. Eff(%)\tChg. Time\tDChg. Time
+\tStep Index\tStep Number\tStep Type\tStep Time\tCapacity(mAh)
+\t\tDataPoint\tTime\tCurrent(mA)\tVoltage(V)\tCapacity(mAh)\tEnergy(mWh)\tDate
+1\t1000.0\t500.0\t50.00\t01:00:00\t00:30:00
+\t1\t1\tCC Chg\t01:00:00\t1000.0
+\t\t1\t00:00:00\t1000.0\t3.0\t0.0\t0.0\t2024-06-01 12:00:00
+\t\t2\t00:30:00\t1000.0\t3.5\t500.0\t1750.0\t2024-06-01 12:30:00
+\t\t3\t01:00:00\t1000.0\t4.0\t1000.0\t3700.0\t2024-06-01 13:00:00
+
+\t2\t2\tCC DChg\t00:30:00\t500.0
+\t\t4\t00:00:00\t-1000.0\t3.9\t0.0\t0.0\t2024-06-01 13:00:01
+\t\t5\t00:30:00\t-1000.0\t3.4\t500.0\t1800.0\t2024-06-01 13:30:01
+"""
+
+
+def test_neware_bts85_regular_export_nested_tab_separated(tmp_path):
+    path = tmp_path / "regular_export.csv"
+    path.write_text(NEWARE_BTS85)
+    assert detect(path).FORMAT == "neware"
+    m = read(path)
+    assert m.metadata.file_format == "neware-nested"
+    assert m.data[S.TIME].to_list() == pytest.approx([0, 1800, 3600, 3600, 5400])
+    assert m.data[S.STEP_TYPE].to_list() == ["charge"] * 3 + ["discharge"] * 2
+    cycles = cycle_table(m)
+    # against the cycle row's own Chg./DChg. Cap.(mAh): 1000 and 500
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.5])
+
+
+def test_neware_flat_bts8_numeric_time_columns(tmp_path):
+    path = tmp_path / "record.csv"
+    path.write_text("DataPoint,Cycle Index,Step Index,Step Type,Time(h),Total Time(h),Current(A),Voltage(V),"
+                    "Chg. Cap.(Ah),DChg. Cap.(Ah),Date\n"
+                    "1,1,1,CC Chg,0.0,0.0,1.0,3.0,0.0,0.0,2024-06-01 12:00:00\n"
+                    "2,1,1,CC Chg,0.5,0.5,1.0,3.6,0.5,0.0,2024-06-01 12:30:00\n"
+                    "3,1,2,CC DChg,0.25,0.75,-1.0,3.5,0.0,0.25,2024-06-01 12:45:00\n")
+    m = read(path)
+    assert m.data[S.TIME].to_list() == pytest.approx([0.0, 1800.0, 2700.0])
+    assert m.metadata.units_as_recorded[S.TIME] == "h"
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.25)

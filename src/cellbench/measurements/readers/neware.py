@@ -6,8 +6,11 @@ Flat export (BTS 8 "Record" sheet saved as CSV; cellpy's ``neware_uio.csv``)::
     DataPoint,Cycle Index,Step Index,Step Type,Time,Cumulative Time,Current(A),Voltage(V),Capacity(Ah),
     Chg. Cap.(Ah),DChg. Cap.(Ah),Energy(Wh),Chg. Energy(Wh),DChg. Energy(Wh),Date,Power(W),...
 
-Nested export (BTS 7 "cycle-step-record" layout): a cycle row, then its step rows shifted one column
-right, then each step's record rows shifted two columns right, each level with its own header::
+Nested export (BTS 7 "cycle-step-record" layout, and BTS 8.5's "regular export"): a cycle row, then its
+step rows shifted one column right, then each step's record rows shifted two columns right, each level
+with its own header (comma or tab separated; BTS 8.5 names them ``Cycle Index``/``Step Index``/
+``Record Index`` or ``DataPoint``, writes ``Step Type`` for the step's name and ``Chg. Time``/
+``DChg. Time`` as text in the cycle rows, which are not read)::
 
     Cycle ID,Cap_Chg(mAh),Cap_DChg(mAh),...
     ,Step ID,Step Name,Step Time,...
@@ -15,7 +18,7 @@ right, then each step's record rows shifted two columns right, each level with i
 
 Units come from the headers (``(A)``/``(mA)``, ``(Ah)``/``(mAh)``). Current is negative on discharge.
 The charge/discharge counters restart at each step. Times are ``h:mm:ss`` text (hours may exceed 24;
-BTS 8 may prefix days ``1d 02:03:04``). ``Date``/``Realtime`` is the tester's local time, no zone.
+BTS 8 may prefix days ``1d 02:03:04``) or numbers with their unit in the header (``Total Time(h)``). ``Date``/``Realtime`` is the tester's local time, no zone.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.columns import Field, extract, text_column
+from cellbench.measurements.readers.columns import Field, _normal, extract, split_unit, text_column, unit_factor
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_bytes, read_head
+from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, numbers, parse_delimited_file, read_bytes,
+                                                    read_head)
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
@@ -74,9 +78,24 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
     return _is_nested(lines)
 
 
+_NESTED_LEVELS = (("Cycle ID", "Cycle Index", "Cycle"), ("Step ID", "Step Index", "Step"),
+                  ("Record ID", "Record Index", "DataPoint", "Data Point", "Record"))
+
+
+def _separator(line: str) -> str:
+    return "\t" if line.count("\t") > line.count(",") else ","
+
+
 def _is_nested(lines: list[str]) -> bool:
-    return (len(lines) >= 3 and lines[0].startswith("Cycle ID") and lines[1].lstrip(",\t").startswith("Step ID")
-            and lines[2].lstrip(",\t").startswith("Record ID"))
+    """Three header lines, the n-th shifted n cells right: cycle, step, record (BTS 7 and BTS 8.x)."""
+    if len(lines) < 3:
+        return False
+    separator = _separator(lines[0])
+    for depth, (line, names) in enumerate(zip(lines, _NESTED_LEVELS)):
+        cells = [c.strip() for c in line.lstrip("\ufeff").split(separator)]
+        if len(cells) <= depth or any(cells[:depth]) or cells[depth] not in names:
+            return False
+    return True
 
 
 def read(path: str | Path) -> Measurement:
@@ -98,11 +117,13 @@ def read(path: str | Path) -> Measurement:
 def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measurement:
     source = str(path)
     values, units = extract(table, FLAT_FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
-    total = text_column(table, _TOTAL_TIME)
+    total = _header(table, _TOTAL_TIME)
     if total is None:
         raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
                          source=source, location="header")
-    values = values.with_columns(hms_seconds(table, total).alias(S.TIME))
+    seconds, unit = duration_seconds(table, total)
+    values = values.with_columns(seconds.alias(S.TIME))
+    units[S.TIME] = unit
     step_type = text_column(table, ("Step Type",))
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
@@ -114,12 +135,29 @@ def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, st
             table: DelimitedTable) -> Measurement:
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
-    units = units | {S.TIME: "h:mm:ss"}
+    units = {S.TIME: "h:mm:ss"} | units
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
                                    start_time=start, units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)
+
+
+def _header(table: DelimitedTable, names: tuple[str, ...]) -> str | None:
+    """The first header whose name (its unit aside) is one of ``names``."""
+    wanted = {_normal(n) for n in names}
+    return next((h for h in table.names if _normal(split_unit(h)[0]) in wanted or _normal(h) in wanted), None)
+
+
+def duration_seconds(table: DelimitedTable, header: str) -> tuple[pl.Series, str]:
+    """A time column in seconds and its unit as recorded: a number with the unit in the header
+    (``Total Time(h)``, ``Time(min)``, BTS 8 exports), else ``h:mm:ss`` text."""
+    table.column_of[S.TIME] = header
+    unit = split_unit(header)[1]
+    factor = unit_factor("time", unit) if unit else None
+    if factor is not None:
+        return numbers(table, {S.TIME: header})[S.TIME] * factor, unit
+    return hms_seconds(table, table.text(header).str.strip_chars()), "h:mm:ss"
 
 
 def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
@@ -156,9 +194,13 @@ def _first_timestamp(text: pl.Series | None) -> datetime | None:
 def _read_nested(path: Path, raw: bytes) -> Measurement:
     """Keep the record rows (two leading empty cells); carry cycle and step ids down from their rows."""
     source = str(path)
-    text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n")
     lines = text.split("\n")
-    record_header = [c.strip() for c in lines[2].split(",")][2:]
+    separator = _separator(lines[0])
+    step_header = [c.strip() for c in lines[1].split(separator)][1:]
+    # BTS 7 names the step "Step Name", BTS 8.x "Step Type"; either sits somewhere in the step header
+    name_at = next((i for i, h in enumerate(step_header) if h in ("Step Name", "Step Type")), 1) + 1
+    record_header = [c.strip() for c in lines[2].split(separator)][2:]
     rows: list[list[str]] = []
     line_numbers: list[int] = []
     cycle = step = None
@@ -166,12 +208,12 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     for number, line in enumerate(lines[3:], start=4):
         if not line.strip():
             continue
-        cells = line.split(",")
+        cells = line.split(separator)
         if cells[0].strip():
             cycle = cells[0].strip()
         elif len(cells) > 1 and cells[1].strip():
             step = cells[1].strip()
-            step_name = cells[2].strip() if len(cells) > 2 else ""
+            step_name = cells[name_at].strip() if len(cells) > name_at else ""
         else:
             record = [c.strip() for c in cells[2:]]
             if len(record) < len(record_header):
@@ -192,13 +234,18 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     fields.append(Field("step_capacity", ("Capacity",), "capacity", "Ah"))
     fields.append(Field("step_energy", ("Energy",), "energy", "Wh"))
     values, units = extract(table, fields, allow_missing=(S.CELL_TEMPERATURE,))
-    time_text = text_column(table, ("Time", "Time(h:min:s.ms)"))
-    if time_text is None:
-        raise InputError("missing column 'Time(h:min:s.ms)' in the record header", source=source, location="line 3")
-    step_seconds = hms_seconds(table, time_text)
-    values = values.with_columns(step_seconds.alias("_step_s"),
-                                 _canonical_step_type(frame["Step Name"]).alias(S.STEP_TYPE))
-    values = _nested_test_time(values)
+    values = values.with_columns(_canonical_step_type(table.text("Step Name").str.strip_chars()).alias(S.STEP_TYPE))
+    total = _header(table, _TOTAL_TIME)
+    if total is not None:
+        seconds, units[S.TIME] = duration_seconds(table, total)
+        values = values.with_columns(seconds.alias(S.TIME))
+    else:
+        step_time = _header(table, ("Time", "Relative Time", "Step Time"))
+        if step_time is None:
+            raise InputError("missing column 'Time(h:min:s.ms)' in the record header", source=source,
+                             location="line 3")
+        seconds, units[S.TIME] = duration_seconds(table, step_time)
+        values = _nested_test_time(values.with_columns(seconds.alias("_step_s")))
     charging = pl.col(S.CURRENT) > 0
     discharging = pl.col(S.CURRENT) < 0
     counters = []
