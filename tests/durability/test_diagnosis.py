@@ -1,5 +1,7 @@
 """Diagnosis recovers injected lithium and active-material losses and ranks the matching mechanism first."""
 
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
@@ -93,3 +95,119 @@ def test_a_curve_the_design_cannot_describe_is_flagged_not_ranked(fresh):
     d = diagnose(Measurement(bent), DESIGN, require_pulses=False)
     assert not d.reliable and d.ranked == []
     assert d.notes[0].startswith("UNRELIABLE")
+
+
+# --- issue 22: the fresh state is the design's window; cells without a design are diagnosed from their chemistry
+
+REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "lg_m50_warwick"
+LOW_RATE = "Set SOC to 100%; Rest for 10 minutes; Discharge at C/20 until Vmin"
+
+
+def test_design_balance_places_each_electrode_in_the_design_window(fresh):
+    from cellbench.cells.figures import stoichiometry_window
+
+    window = stoichiometry_window(DESIGN)
+    assert fresh.anode_full == pytest.approx(window["anode"][1])
+    assert fresh.cathode_full == pytest.approx(window["cathode"][1])
+    # N/P > 1: the anode stops short of its own 100 %-SOC stoichiometry
+    assert fresh.anode_full < DESIGN.active_material("anode").stoichiometry_at_100_soc - 0.1
+
+
+@pytest.mark.parametrize("cell_id", ["std-2.1", "liquid-ref"])
+def test_a_fresh_simulated_cell_shows_no_losses_against_its_design(cell_id):
+    # PyBaMM (DFN) C/20 discharge of the fresh design, diagnosed with no reference: against the design's balance
+    # every loss is 0 within ±1 % (the C/20 curve is not quite the OCV). Before the fix std-2.1 showed 9-18 % LLI.
+    from cellbench.simulate import simulate
+
+    design = cells.load(cell_id)
+    d = diagnose(simulate(design, LOW_RATE), design, require_pulses=False)
+    assert d.reliable and d.reference.startswith("design")
+    for name in ("lli", "lam_cathode", "lam_anode"):
+        assert abs(d.losses[name]) <= 0.01, (name, d.losses[name])
+
+
+def test_a_simulated_lfp_cell_is_diagnosed_from_its_chemistry_alone():
+    # an LFP/graphite cell with no design given: the lfp-graphite pair's fit finds the simulated design's balance
+    from cellbench.simulate import simulate
+
+    design = cells.load("liquid-ref").substitute("lfp")
+    simulated = simulate(design, LOW_RATE)
+    d = diagnose(simulated, chemistry="lfp-graphite", require_pulses=False)
+    truth = ElectrodeBalance.from_design(design)
+    fitted = d.aged_fit.balance
+    assert d.reliable and d.aged_fit.rms_error_mV < 2.0
+    assert fitted.cathode_Ah == pytest.approx(truth.cathode_Ah, rel=0.02)
+    assert fitted.anode_Ah == pytest.approx(truth.anode_Ah, rel=0.02)
+    assert fitted.lithium_Ah == pytest.approx(truth.lithium_Ah, rel=0.02)
+    # one check-up and no design: no fresh state, so no losses and no ranking, and it says why
+    assert d.losses == {"lli": None, "lam_cathode": None, "lam_anode": None} and d.ranked == []
+    assert any("losses need a fresh state" in n for n in d.notes)
+    # the wrong pair is refused: NMC tables reach 4 mV rms on this curve only with the cathode outside its window
+    wrong = diagnose(simulated, chemistry="nmc-graphite", require_pulses=False)
+    assert not wrong.reliable and "outside the ncm811 window" in wrong.notes[0]
+
+
+def test_li_in_counter_electrode_sits_0p62_V_below_lithium_and_its_lam_is_recovered():
+    with_li = ElectrodeBalance.from_chemistry("nmc-li", 0.005)
+    with_li_in = ElectrodeBalance.from_chemistry("nmc-li-in", 0.005)
+    q = np.linspace(0.0, 0.004, 5)
+    assert with_li.ocv(q) - with_li_in.ocv(q) == pytest.approx(np.full(5, 0.62))  # Santhosha et al. 2019
+    reference = measurement(checkup(with_li_in, resistance_ohm=5.0, rated_Ah=0.005, noise_mV=0.2))
+    aged = measurement(checkup(with_li_in.aged(lam_cathode=0.08), resistance_ohm=5.0, rated_Ah=0.005,
+                               noise_mV=0.2, seed=5))
+    d = diagnose(aged, chemistry="nmc-li-in", reference=reference, capacity_Ah=0.005, require_pulses=False)
+    assert d.losses["lam_cathode"] == pytest.approx(0.08, abs=0.01)
+    assert d.losses["lam_anode"] is None
+
+
+def test_design_or_chemistry_exactly_one(fresh):
+    m = measurement(checkup(fresh, resistance_ohm=5.0, rated_Ah=RATED_AH))
+    with pytest.raises(InputError, match="exactly one"):
+        diagnose(m)
+    with pytest.raises(InputError, match="exactly one"):
+        diagnose(m, DESIGN, chemistry="nmc-graphite")
+    from cellbench.errors import NotFound
+
+    with pytest.raises(NotFound, match="nmc-graphite"):
+        diagnose(m, chemistry="nmc-graphit")
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="real LG M50 data (../shared/data/real/lg_m50_warwick) not present")
+def test_real_lg_m50_from_its_chemistry_alone():
+    from cellbench.measurements import read
+
+    at_25 = read(REAL / "LGM50_rate_25degC_0.1C.csv")  # C/10 discharge of a new cell (0.5 A of 5 Ah)
+    at_45 = read(REAL / "LGM50_rate_45degC_0.1C.csv")
+    alone = diagnose(at_25, chemistry="nmc-graphite", require_pulses=False)
+    assert alone.reliable and alone.aged_fit.rms_error_mV < 10.0  # NMC811/graphite tables fit an NMC811/Gr-SiOx cell
+    assert alone.losses["lli"] is None
+    # the fitted electrodes hold the measured 4.94 Ah between them
+    assert alone.aged_fit.balance.capacity_Ah() == pytest.approx(4.94, rel=0.05)
+    # two new cells of one type, one as the other's reference: no losses within 1.5 %
+    pair = diagnose(at_45, chemistry="nmc-graphite", reference=at_25, require_pulses=False)
+    for name in ("lli", "lam_cathode", "lam_anode"):
+        assert abs(pair.losses[name]) < 0.015, (name, pair.losses[name])
+    # an LFP pair cannot describe this curve
+    assert not diagnose(at_25, chemistry="lfp-graphite", require_pulses=False).reliable
+
+
+def test_cli_diagnose_by_chemistry_and_the_error_without_either(tmp_path, fresh):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cellbench.cli import app
+
+    with_li_in = ElectrodeBalance.from_chemistry("nmc-li-in", 0.005)
+    measurement(checkup(with_li_in, resistance_ohm=5.0, rated_Ah=0.005, noise_mV=0.2)).to_parquet(tmp_path / "f.parquet")
+    measurement(checkup(with_li_in.aged(lam_cathode=0.05), resistance_ohm=6.0, rated_Ah=0.005, noise_mV=0.2,
+                        seed=7)).to_parquet(tmp_path / "a.parquet")
+    done = CliRunner().invoke(app, ["diagnose", str(tmp_path / "a.parquet"), "--chemistry", "nmc-li-in",
+                                    "--reference", str(tmp_path / "f.parquet"), "--capacity-Ah", "0.005", "--json"])
+    assert done.exit_code == 0, done.output
+    out = json.loads(done.output)
+    assert out["ocp_source"].startswith("chemistry nmc-li-in")
+    assert out["losses"]["lam_cathode"] == pytest.approx(0.05, abs=0.01)
+    assert out["resistance_growth"] == pytest.approx(0.2, abs=0.02)
+    missing = CliRunner().invoke(app, ["diagnose", str(tmp_path / "a.parquet")])
+    assert missing.exit_code != 0 and "--chemistry" in str(missing.exception)

@@ -15,8 +15,11 @@ def _design(cell: str | None, measurement=None):
 
     name = cell or (measurement.metadata.provenance.get("cell") if measurement is not None else None)
     if not name:
+        from cellbench.durability.electrode_balance import ocp_pairs
+
         raise InputError("which cell design? pass --cell ID or --cell FILE.yaml (its OCP tables are what the "
-                         "electrode-balance fit uses)", location="--cell")
+                         "electrode-balance fit uses), or for a cell without a design its chemistry: "
+                         f"--chemistry {' | '.join(ocp_pairs())}", location="--cell")
     name = str(name).removesuffix(" (aged)")
     return cells.load_file(name) if name.endswith((".yaml", ".yml")) else cells.load(name)
 
@@ -159,6 +162,9 @@ def register(app: typer.Typer) -> None:
     @app.command("diagnose")
     def diagnose(test: Path = typer.Argument(..., help="aged test: cycler file or Parquet with check-ups"),
                  cell: str = typer.Option(None, "--cell", help="cell id or YAML (default: the simulated test's cell)"),
+                 chemistry: str = typer.Option(None, "--chemistry",
+                                               help="for a cell without a design: a built-in electrode pair "
+                                                    "(nmc-graphite, lfp-graphite, nmc-li-in, ...)"),
                  reference: Path = typer.Option(None, "--reference", help="fresh check-up of the same cell"),
                  degradation_map: Path = typer.Option(None, "--map", help="your degradation-factor map YAML"),
                  capacity_Ah: float = typer.Option(None, "--capacity-Ah", help="rated capacity (default: design's)"),
@@ -168,9 +174,12 @@ def register(app: typer.Typer) -> None:
         from cellbench import durability
         from cellbench.measurements import read
 
+        if cell and chemistry:
+            raise InputError("give --cell or --chemistry, not both", location="--chemistry")
         aged = read(test)
         ref = read(reference) if reference else None
-        result = durability.diagnose(aged, _design(cell, aged), reference=ref,
+        design = None if chemistry else _design(cell, aged)
+        result = durability.diagnose(aged, design, chemistry=chemistry, reference=ref,
                                      degradation_map=durability.load_map(degradation_map) if degradation_map else None,
                                      capacity_Ah=capacity_Ah, require_pulses=not no_pulses)
         if json:
@@ -179,7 +188,13 @@ def register(app: typer.Typer) -> None:
         fmt = lambda x: "—" if x is None else f"{100 * x:.1f} %"  # noqa: E731
         for note in result.notes:
             console.print(f"note: {note}")
-        console.print(f"against: {result.reference}; fit {result.aged_fit.rms_error_mV:.1f} mV rms")
+        console.print(f"OCP tables: {result.ocp_source}; against: {result.reference}; "
+                      f"fit {result.aged_fit.rms_error_mV:.1f} mV rms")
+        b = result.aged_fit.balance
+        console.print(f"fitted balance: cathode {b.cathode_Ah:.4g} Ah per unit x, at x = {b.cathode_full:.3f} when "
+                      "full" + ("" if b.anode_Ah is None else
+                                f"; anode {b.anode_Ah:.4g} Ah per unit x, at x = {b.anode_full:.3f} when full")
+                      + f"; cyclable lithium {b.lithium_Ah:.4g} Ah")
         console.print(f"lithium inventory lost {fmt(result.losses['lli'])}, cathode active material lost "
                       f"{fmt(result.losses['lam_cathode'])}, anode {fmt(result.losses['lam_anode'])}, "
                       f"capacity retention {fmt(result.capacity_retention)}, resistance growth "

@@ -21,20 +21,73 @@ the curve's features are the electrodes' OCP features, so their positions and sp
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from functools import cache
+from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy.optimize import brentq, least_squares
 
 from cellbench.cells import CellDesign
-from cellbench.cells.figures import areal_capacity_mAh_cm2
-from cellbench.errors import InputError
+from cellbench.cells.figures import areal_capacity_mAh_cm2, stoichiometry_window
+from cellbench.documents import load_model
+from cellbench.errors import InputError, NotFound
+
+PAIRS_FILE = Path(__file__).parent / "data" / "ocp-pairs.yaml"
+#: N/P of the starting balance when only the chemistry is known (the fit frees both capacities from there)
+START_N_TO_P = 1.1
+
+
+class OcpPair(BaseModel):
+    """A built-in electrode pair: two reference materials, or a cathode against a constant-potential counter
+    electrode (lithium metal, In-Li)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: str
+    cathode: str
+    anode: str | None = None
+    counter_electrode: str | None = None
+    counter_potential_V: float | None = Field(default=None, ge=0.0)
+    counter_source: str | None = None
+
+    @model_validator(mode="after")
+    def _one_anode(self) -> "OcpPair":
+        if (self.anode is None) == (self.counter_potential_V is None):
+            raise ValueError("a pair needs either 'anode' (a material id) or 'counter_potential_V', not both")
+        if self.counter_potential_V is not None and not self.counter_source:
+            raise ValueError("a counter electrode's potential needs its 'counter_source'")
+        return self
+
+
+class _Pairs(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    pairs: list[OcpPair]
+
+
+@cache
+def ocp_pairs() -> dict[str, OcpPair]:
+    """The built-in pairs by id (``src/cellbench/durability/data/ocp-pairs.yaml``)."""
+    return {p.id: p for p in load_model(_Pairs, PAIRS_FILE).pairs}
+
+
+def load_pair(pair: str | OcpPair) -> OcpPair:
+    if isinstance(pair, OcpPair):
+        return pair
+    pairs = ocp_pairs()
+    if pair not in pairs:
+        raise NotFound(f"no built-in electrode pair '{pair}'; known: {', '.join(pairs)}")
+    return pairs[pair]
+
 
 @dataclass(frozen=True)
 class Electrodes:
-    """The two OCP functions of a design (stoichiometry → V vs Li/Li+); `anode` is None for lithium metal."""
+    """The two OCP functions of a design (stoichiometry → V vs Li/Li+); `anode` is None for a metal or alloy
+    counter electrode that holds `counter_potential_V` (0 for lithium metal, 0.62 V for In-Li)."""
 
     cathode: object
     anode: object | None
+    counter_potential_V: float = 0.0
 
     @classmethod
     def of(cls, design: CellDesign) -> "Electrodes":
@@ -57,8 +110,14 @@ class ElectrodeBalance:
 
     @classmethod
     def from_design(cls, design: CellDesign) -> "ElectrodeBalance":
+        """The fresh balance of a design: the electrode capacities from its loadings, and each electrode at full
+        charge where the design's balance puts it (:func:`cellbench.cells.figures.stoichiometry_window`, the
+        window the simulator uses). The electrode in excess stops short of its own 100 %-SOC stoichiometry: with
+        N/P > 1 the anode is not filled (std-2.1: ≈0.73, not 0.95), and placing it there would count lithium the
+        cell never had, which showed as LLI in a fresh cell (issue 22)."""
         electrodes = Electrodes.of(design)
         cathode = design.active_material("cathode")
+        window = stoichiometry_window(design)
         cells = design.area_cm2 * design.stack.unit_cells / 1000.0
         c_ah = areal_capacity_mAh_cm2(design, "cathode") * cells / abs(cathode.stoichiometry_at_0_soc
                                                                          - cathode.stoichiometry_at_100_soc)
@@ -68,9 +127,34 @@ class ElectrodeBalance:
             anode = design.active_material("anode")
             a_ah = areal_capacity_mAh_cm2(design, "anode") * cells / abs(anode.stoichiometry_at_100_soc
                                                                          - anode.stoichiometry_at_0_soc)
-            a_full = anode.stoichiometry_at_100_soc
-        probe = cls(electrodes, c_ah, cathode.stoichiometry_at_100_soc, a_ah, a_full, np.inf, -np.inf)
+            a_full = window["anode"][1]
+        probe = cls(electrodes, c_ah, window["cathode"][1], a_ah, a_full, np.inf, -np.inf)
         capacity_Ah = min(areal_capacity_mAh_cm2(design, "cathode"), areal_capacity_mAh_cm2(design, "anode")) * cells
+        return replace(probe, voltage_top_V=float(probe.ocv(0.0)), voltage_bottom_V=float(probe.ocv(capacity_Ah)))
+
+    @classmethod
+    def from_chemistry(cls, pair: str | OcpPair, capacity_Ah: float, *,
+                       n_to_p: float = START_N_TO_P) -> "ElectrodeBalance":
+        """A starting balance for a cell known only by its chemistry: the cathode cycling its reference window
+        over `capacity_Ah`, the anode (if any) `n_to_p` times larger and filled to match. Only a start for
+        :func:`fit_balance`, which frees all four numbers; not a fresh state to measure losses against."""
+        from cellbench import materials
+
+        pair = load_pair(pair)
+        if capacity_Ah <= 0:
+            raise InputError(f"the capacity must be positive, got {capacity_Ah:g} Ah", location="capacity_Ah")
+        cathode = materials.load(pair.cathode)
+        c_window = abs(cathode.stoichiometry_at_0_soc - cathode.stoichiometry_at_100_soc)
+        if pair.anode is None:
+            electrodes = Electrodes(cathode.ocp, None, pair.counter_potential_V)
+            a_ah, a_full = None, None
+        else:
+            anode = materials.load(pair.anode)
+            electrodes = Electrodes(cathode.ocp, anode.ocp)
+            a0, a100 = anode.stoichiometry_at_0_soc, anode.stoichiometry_at_100_soc
+            a_ah = n_to_p * capacity_Ah / abs(a100 - a0)
+            a_full = a0 + (a100 - a0) / n_to_p
+        probe = cls(electrodes, capacity_Ah / c_window, cathode.stoichiometry_at_100_soc, a_ah, a_full, np.inf, -np.inf)
         return replace(probe, voltage_top_V=float(probe.ocv(0.0)), voltage_bottom_V=float(probe.ocv(capacity_Ah)))
 
     @property
@@ -83,7 +167,7 @@ class ElectrodeBalance:
         q = np.asarray(discharged_Ah, dtype=float)
         u_c = self.electrodes.cathode(self.cathode_full + q / self.cathode_Ah)
         if self.electrodes.anode is None:
-            return u_c
+            return u_c - self.electrodes.counter_potential_V
         return u_c - self.electrodes.anode(self.anode_full - q / self.anode_Ah)
 
     def _end_Ah(self) -> float:
