@@ -21,6 +21,7 @@ MODULES = [
     "pack",
     "campaigns",
     "durability",
+    "calibration",
 ]
 
 

@@ -130,7 +130,7 @@ def _electrolyte_section(pv) -> dict[str, Any]:
             "Conductivity [S.m-1]": f"{kappa!r} * ({a!r} * (x / 1000) ** 3 + {b!r} * (x / 1000) ** 1.5 + {c!r} * (x / 1000))",
             "Conductivity activation energy [J.mol-1]": energy,
             "Diffusivity [m2.s-1]": f"{diff!r} * ({da!r} * (x / 1000) ** 2 + {db!r} * (x / 1000) + {dc!r})",
-            "Diffusivity activation energy [J.mol-1]": energy}
+            "Diffusivity activation energy [J.mol-1]": pv["Electrolyte diffusivity activation energy [J.mol-1]"]}
 
 
 def read_bpx(path: str | Path) -> PybammCell:

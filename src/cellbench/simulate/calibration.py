@@ -2,18 +2,70 @@
 
 A calibration is a YAML file `simulate/data/calibration/<cell id>.yaml` with `overrides` (design-level
 names, see :data:`cellbench.simulate.design_to_pybamm.OVERRIDES`, or PyBaMM names) and a `sources` entry
-for every override: each value must be a literature value or within a literature range.
+for every override: each value must be a literature value, within a literature range, or fitted to
+measured data. A fitted calibration (written by ``cellbench calibrate``, see :mod:`cellbench.calibration`)
+also records, for each fitted value, its 95 % confidence interval (`fitted`), the measured files it was
+fitted on with their content hashes (`data`), the residuals per test (`residuals`) and the conditions
+its data covered (`conditions`). Fitted values are inputs of the model, not predictions of it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cellbench.documents import load_model
 
 DATA_DIR = Path(__file__).parent / "data" / "calibration"
+FITTED_LABEL = "fitted inputs (calibrated to the measured data below), not predictions"
+
+
+class FittedValue(BaseModel):
+    """A fitted parameter: its value, 95 % confidence interval (linearised, from the Jacobian) and start."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: float
+    ci95: tuple[float, float] | None = None
+    unit: str = ""
+    start: float | None = None
+    at_bound: bool = False
+
+
+class DataFile(BaseModel):
+    """A measured test a calibration saw: file name, content hash and its conditions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str
+    sha256: str
+    current_A: float
+    temperature_C: float | None = None
+    capacity_Ah: float
+
+
+class TestResidual(BaseModel):
+    """How well the calibrated model reproduces one fitted test (and how well it did before)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    file: str
+    voltage_rmse_mV: float
+    capacity_error_pct: float
+    temperature_rmse_K: float | None = None
+    before_voltage_rmse_mV: float | None = None
+    before_capacity_error_pct: float | None = None
+
+
+class Conditions(BaseModel):
+    """Conditions the calibration's data covered: discharge currents, C-rates, start (ambient) temperatures
+    and the cell temperatures reached."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    current_A: tuple[float, float]
+    c_rate: tuple[float, float]
+    temperature_C: tuple[float, float] | None = None
+    cell_temperature_C: tuple[float, float] | None = None
 
 
 class Calibration(BaseModel):
@@ -22,15 +74,43 @@ class Calibration(BaseModel):
     description: str = ""
     overrides: dict[str, float]
     sources: dict[str, str]
+    label: str = ""
+    fitted: dict[str, FittedValue] = Field(default_factory=dict)
+    data: list[DataFile] = Field(default_factory=list)
+    residuals: list[TestResidual] = Field(default_factory=list)
+    conditions: Conditions | None = None
+    method: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _every_override_has_a_source(self) -> "Calibration":
         missing = [k for k in self.overrides if k not in self.sources]
         if missing:
             raise ValueError(f"no source for {', '.join(missing)}: add them to 'sources'")
+        unfitted = [k for k in self.fitted if k not in self.overrides]
+        if unfitted:
+            raise ValueError(f"fitted value without an override: {', '.join(unfitted)}")
         return self
+
+    def literature_overrides(self) -> dict[str, float]:
+        """The overrides that were not fitted (literature values): the start of a new calibration."""
+        return {k: v for k, v in self.overrides.items() if k not in self.fitted}
 
 
 def load_calibration(cell_id: str) -> Calibration | None:
     path = DATA_DIR / f"{cell_id}.yaml"
     return load_model(Calibration, path) if path.exists() else None
+
+
+def load_calibration_file(path: str | Path) -> Calibration:
+    return load_model(Calibration, Path(path))
+
+
+def save_calibration(calibration: Calibration, path: str | Path) -> Path:
+    """Write a calibration as YAML (atomically: a temporary file, then a rename)."""
+    path = Path(path)
+    data = calibration.model_dump(mode="json", exclude_defaults=False)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

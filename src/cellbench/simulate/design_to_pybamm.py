@@ -57,6 +57,11 @@ DEFAULT_PARTICLE_D50_UM = 10.0
 DEFAULT_ELECTRONIC_CONDUCTIVITY_S_CM = 1.0
 DEFAULT_HEAT_TRANSFER_W_M2K = 10.0
 DEFAULT_SPECIFIC_HEAT_J_KGK = 1000.0
+# Path-resistance coefficient of an all-solid-state composite electrode without a measured one: measured ionic
+# tortuosity factors of NCM/argyrodite composite cathodes span about 3 to 13 (Minnmann et al., J. Electrochem. Soc.
+# 168 (2021) 040537; Bielefeld et al., ACS Appl. Mater. Interfaces 12 (2020) 12821), far above Bruggeman's ε^-½
+# (about 1.6-1.9 at the SE fractions of these composites); 6 is the geometric middle of that range.
+DEFAULT_ASSB_COMPOSITE_TAU = 6.0
 REFERENCE_ELECTROLYTE_CONCENTRATION = 1000.0  # mol/m3; for a solid electrolyte only a reference
 # The cathode film of an all-solid-state cell is solved exactly through PyBaMM's film-overpotential option
 # ("SEI film resistance": "distributed" on a constant positive-electrode film): η_film = j · R_f / θ.
@@ -185,6 +190,13 @@ def _scaled(name: str, factor: float):
     return lambda value, cell: {name: value * factor}
 
 
+def _contact_resistance(value: float, cell: PybammCell) -> dict[str, float]:
+    """A lumped series resistance (tabs, welds, can, cycler contacts) in mΩ: PyBaMM's contact-resistance option,
+    whose Joule heat the lumped thermal model counts. The option changes the model, so the copy gets new options."""
+    cell.model_options = {**cell.model_options, "contact resistance": "true"}
+    return {"Contact resistance [Ohm]": value / 1000.0}
+
+
 #: design-level override name -> conversion to PyBaMM parameters (units as a battery engineer writes them)
 OVERRIDES = {
     "solid_electrolyte_conductivity_S_cm": _scaled("Solid electrolyte conductivity at 25 C [S.m-1]", 100.0),
@@ -211,6 +223,7 @@ OVERRIDES = {
     "electrolyte_conductivity_activation_energy_kJ_mol": _scaled("Electrolyte conductivity activation energy [J.mol-1]", 1000.0),
     "electrolyte_diffusivity_activation_energy_kJ_mol": _scaled("Electrolyte diffusivity activation energy [J.mol-1]", 1000.0),
     "liquid_electrolyte_diffusivity_cm2_s": _scaled("Liquid electrolyte diffusivity at 25 C [m2.s-1]", 1e-4),
+    "contact_resistance_mohm": _contact_resistance,
     "cathode_active_fraction": _scaled("Positive electrode active material volume fraction", 1.0),
     "anode_active_fraction": _scaled("Negative electrode active material volume fraction", 1.0),
 }
@@ -248,6 +261,15 @@ def bruggeman_exponent(volume_fraction: float, path_resistance_coefficient: floa
         raise InputError(f"an electrolyte volume fraction of {volume_fraction:g} cannot carry a path-resistance "
                          "coefficient; expected 0 < ε < 1")
     return math.log(volume_fraction / path_resistance_coefficient) / math.log(volume_fraction)
+
+
+def composite_tau(layer: CompositeLayer, solid: bool) -> float | None:
+    """The path-resistance coefficient a composite electrode is simulated with: its own (measured, e.g. by
+    :mod:`cellbench.microstructure`), else :data:`DEFAULT_ASSB_COMPOSITE_TAU` in an all-solid-state cell, else
+    None (Bruggeman, the liquid-cell convention)."""
+    if layer.path_resistance_coefficient is not None:
+        return layer.path_resistance_coefficient
+    return DEFAULT_ASSB_COMPOSITE_TAU if solid else None
 
 
 def stoichiometry_window(design: CellDesign) -> dict[str, tuple[float, float]]:
@@ -297,7 +319,7 @@ def _electrode(design: CellDesign, electrode: str, solid: bool) -> dict[str, Any
         f"{side} electrode exchange-current activation energy [J.mol-1]": kinetics_energy * 1000.0,
         f"{side} electrode contact ratio": contact,
         f"{side} electrode film resistance [Ohm.m2]": film * 1e-4,
-        f"{side} electrode Bruggeman coefficient (electrolyte)": bruggeman_exponent(eps, layer.path_resistance_coefficient),
+        f"{side} electrode Bruggeman coefficient (electrolyte)": bruggeman_exponent(eps, composite_tau(layer, solid)),
         f"{side} electrode Bruggeman coefficient (electrode)": 0.0,
         f"{side} electrode conductivity [S.m-1]": electrode_conductivity_S_m(design, electrode),
     }
@@ -374,7 +396,7 @@ def _electrolyte(design: CellDesign, solid: bool) -> dict[str, Any]:
             if own is not None and own.id != se.id:
                 eps = _electrolyte_fraction(design, electrode, True)
                 ratio = own.ionic_conductivity_S_cm / se.ionic_conductivity_S_cm
-                tau = layer.path_resistance_coefficient or eps**-0.5
+                tau = composite_tau(layer, True)
                 out[f"{SIDES[electrode]} electrode Bruggeman coefficient (electrolyte)"] = \
                     math.log(ratio * eps / tau) / math.log(eps)
         return out
@@ -386,6 +408,9 @@ def _electrolyte(design: CellDesign, solid: bool) -> dict[str, Any]:
         "Liquid electrolyte conductivity at 25 C [S.m-1]": liquid.ionic_conductivity_S_cm * 100.0,
         "Liquid electrolyte diffusivity at 25 C [m2.s-1]": (liquid.salt_diffusivity_cm2_s or 3e-6) * 1e-4,
         "Electrolyte conductivity activation energy [J.mol-1]":
+            (liquid.conductivity_activation_energy_kJ_mol or 17.0) * 1000.0,
+        # the record has one activation energy; a calibration may set the diffusivity's own
+        "Electrolyte diffusivity activation energy [J.mol-1]":
             (liquid.conductivity_activation_energy_kJ_mol or 17.0) * 1000.0,
         "Cation transference number": liquid.transference_number,
         "Initial concentration in electrolyte [mol.m-3]": c_ref,

@@ -104,7 +104,7 @@ def liquid_electrolyte_conductivity(c_e, T):
 
 def liquid_electrolyte_diffusivity(c_e, T):
     reference = pybamm.Parameter("Liquid electrolyte diffusivity at 25 C [m2.s-1]")
-    energy = pybamm.Parameter("Electrolyte conductivity activation energy [J.mol-1]")
+    energy = pybamm.Parameter("Electrolyte diffusivity activation energy [J.mol-1]")
     c_ref = pybamm.Parameter("Reference electrolyte concentration [mol.m-3]") / 1000
     shape = nyman_diffusivity_shape(c_e / 1000) / nyman_diffusivity_shape(c_ref)
     return reference * shape * arrhenius(energy, T)

@@ -1,0 +1,115 @@
+"""`cellbench calibrate` (fit model parameters to measured tests) and `cellbench validate` (compare with tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+
+def _discharges(files: list[Path], temperature: float | None):
+    from cellbench.calibration import read_discharge
+
+    return [read_discharge(f, temperature_C=temperature) for f in files]
+
+
+def register(app: typer.Typer) -> None:
+    from cellbench.cli import console, print_json
+
+    @app.command("calibrate")
+    def calibrate_command(
+        cell: str = typer.Argument(..., help="catalogue id or cell YAML file"),
+        files: list[Path] = typer.Argument(..., help="measured tests (cycler files; each one constant-current discharge)"),
+        parameters: str = typer.Option(..., "--parameters", "-p",
+                                       help="comma-separated names to fit (docs/calibration.md lists them)"),
+        out: Path = typer.Option(None, "--out", help="calibration YAML to write (default: <cell>-calibration.yaml)"),
+        temperature: float = typer.Option(None, "--temperature",
+                                          help="start temperature in °C for every file (default: each file's first "
+                                               "cell temperature, else 25)"),
+        model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
+        thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
+        max_evaluations: int = typer.Option(60, "--max-evaluations", help="optimiser's budget of residual evaluations"),
+        json: bool = typer.Option(False, "--json", help="print the result as JSON"),
+    ) -> None:
+        """Fit model parameters of a cell to measured discharges (scipy least squares over PyBaMM inputs).
+
+        Writes a calibration file: fitted values with 95 % confidence intervals, content hashes of the data,
+        residuals per test and the conditions covered. Fitted values are inputs, not predictions.
+        """
+        from cellbench.calibration import calibrate
+        from cellbench.simulate.calibration import save_calibration
+
+        tests = _discharges(files, temperature)
+        result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations)
+        path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
+        cal = result.calibration
+        if json:
+            print_json({"out": str(path), "seconds": round(result.seconds, 2), "evaluations": result.evaluations,
+                        "converged": result.success, "message": result.message,
+                        **cal.model_dump(mode="json", include={"cell", "label", "fitted", "residuals", "conditions"})})
+            return
+        table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})")
+        for col in ("parameter", "value", "95 % interval", "start", "unit"):
+            table.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
+        for name, v in cal.fitted.items():
+            ci = f"{v.ci95[0]:.4g} – {v.ci95[1]:.4g}" if v.ci95 else "—"
+            table.add_row(name, f"{v.value:.4g}" + (" (at bound)" if v.at_bound else ""), ci, f"{v.start:.4g}", v.unit)
+        console.print(table)
+        residuals = Table(title="residuals (before → after)")
+        for col in ("file", "capacity error %", "voltage RMSE mV", "temperature RMSE K"):
+            residuals.add_column(col, justify="left" if col == "file" else "right")
+        for r in cal.residuals:
+            residuals.add_row(r.file, f"{r.before_capacity_error_pct:+.2f} → {r.capacity_error_pct:+.2f}",
+                              f"{r.before_voltage_rmse_mV:.1f} → {r.voltage_rmse_mV:.1f}",
+                              "—" if r.temperature_rmse_K is None else f"{r.temperature_rmse_K:.2f}")
+        console.print(residuals)
+        console.print(f"{result.evaluations} simulations in {result.seconds:.1f} s ({result.message}); wrote {path}")
+
+    @app.command("validate")
+    def validate_command(
+        cell: str = typer.Argument(..., help="catalogue id or cell YAML file"),
+        files: list[Path] = typer.Argument(..., help="measured tests the calibration was not fitted on"),
+        calibration: Path = typer.Option(None, "--calibration",
+                                         help="calibration YAML (default: the cell's own, if it has one)"),
+        uncalibrated: bool = typer.Option(False, "--uncalibrated", help="compare the cell without any calibration"),
+        temperature: float = typer.Option(None, "--temperature", help="start temperature in °C for every file"),
+        plot: Path = typer.Option(None, "--plot", help="write both curves to this HTML file"),
+        tolerance: float = typer.Option(3.0, "--tolerance", help="mean |capacity error| in % for PASS"),
+        model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
+        thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
+        json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
+    ) -> None:
+        """Compare the (calibrated) cell with measured discharges: capacity, energy, mean-voltage and voltage-RMSE
+        errors per test, a plot, a verdict, and warnings where the calibration's conditions are left."""
+        from cellbench.calibration import plot_html, validate
+        from cellbench.errors import InputError
+
+        if uncalibrated and calibration is not None:
+            raise InputError("--uncalibrated and --calibration exclude each other", location="options")
+        tests = _discharges(files, temperature)
+        report = validate(cell, tests, calibration=calibration, calibrated=not uncalibrated, model=model,
+                          thermal=thermal, tolerance_pct=tolerance)
+        if plot is not None:
+            plot_html(report, plot)
+        if json:
+            print_json({**report.as_dict(), "plot": str(plot) if plot else None})
+            return
+        table = Table(title=f"{report.cell} against measured tests (calibration: {report.calibration_source})")
+        for col in ("file", "A", "°C", "capacity Ah", "capacity err %", "energy err %", "mean V err mV",
+                    "V RMSE mV", "T RMSE K"):
+            table.add_column(col, justify="left" if col == "file" else "right")
+        for row in report.rows:
+            e = row.errors
+            table.add_row(row.test.label, f"{row.test.current_A:.3g}",
+                          "—" if row.test.start_temperature_C is None else f"{row.test.start_temperature_C:.1f}",
+                          f"{e['measured_capacity_Ah']:.3f}", f"{e['capacity_error_pct']:+.2f}",
+                          f"{e['energy_error_pct']:+.2f}", f"{e['mean_voltage_error_mV']:+.0f}",
+                          f"{e['voltage_rmse_mV']:.0f}",
+                          "—" if e["temperature_rmse_K"] is None else f"{e['temperature_rmse_K']:.1f}")
+        console.print(table)
+        for warning in report.warnings:
+            console.print(f"warning: {warning}", highlight=False, markup=False)
+        if plot is not None:
+            console.print(f"wrote {plot}")
+        console.print(report.verdict, highlight=False, markup=False)

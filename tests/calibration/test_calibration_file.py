@@ -1,0 +1,104 @@
+"""The calibration file: round trip, the shipped LG M50 file, temperature functions, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+import pytest
+
+from cellbench import cells
+from cellbench.calibration import read_discharge
+from cellbench.calibration.discharges import MeasuredDischarge
+from cellbench.calibration.parameters import PARAMETERS, parse_parameters
+from cellbench.calibration.validate import coverage_warnings
+from cellbench.errors import InputError
+from cellbench.simulate import parameter_functions as fn
+from cellbench.simulate import to_pybamm
+from cellbench.simulate.calibration import (Calibration, Conditions, FittedValue, load_calibration,
+                                            load_calibration_file, save_calibration)
+
+
+def _calibration() -> Calibration:
+    return Calibration(cell="lg-m50", overrides={"contact_resistance_mohm": 15.9, "anode_diffusivity_cm2_s": 3.7e-10},
+                       sources={"contact_resistance_mohm": "fitted", "anode_diffusivity_cm2_s": "fitted"},
+                       label="fitted inputs", fitted={"contact_resistance_mohm": FittedValue(value=15.9, ci95=(14.2, 17.9), unit="mOhm", start=3.2),
+                                                      "anode_diffusivity_cm2_s": FittedValue(value=3.7e-10, ci95=(3.2e-10, 4.3e-10))},
+                       conditions=Conditions(current_A=(0.5, 10.0), c_rate=(0.1, 2.0), temperature_C=(24.5, 24.6),
+                                             cell_temperature_C=(24.2, 57.6)))
+
+
+def test_calibration_file_round_trips(tmp_path):
+    cal = _calibration()
+    path = save_calibration(cal, tmp_path / "c.yaml")
+    again = load_calibration_file(path)
+    assert again == cal
+    assert again.fitted["contact_resistance_mohm"].ci95 == (14.2, 17.9)
+    # the overrides act on the model: the contact-resistance option is switched on with the value in ohms
+    cell = to_pybamm(cells.load("lg-m50"), again.overrides, calibrated=False)
+    assert cell.model_options["contact resistance"] == "true"
+    assert cell.parameter_values["Contact resistance [Ohm]"] == pytest.approx(0.0159)
+    assert cell.parameter_values["Negative particle diffusivity at 25 C [m2.s-1]"] == pytest.approx(3.7e-14)
+    assert again.literature_overrides() == {}
+
+
+def test_a_fitted_value_needs_an_override(tmp_path):
+    (tmp_path / "bad.yaml").write_text("cell: x\noverrides: {}\nsources: {}\nfitted:\n  anode_contact_ratio: {value: 0.5}\n")
+    with pytest.raises(InputError, match="bad.yaml.*fitted value without an override: anode_contact_ratio"):
+        load_calibration_file(tmp_path / "bad.yaml")
+
+
+def test_lg_m50_starts_from_oregan2022_temperature_dependence():
+    pv = to_pybamm(cells.load("lg-m50")).parameter_values
+    # O'Regan et al. 2022: E_r 40 and 24.01 kJ/mol, E_D/R 2092 and 1449 K
+    assert pv["Negative electrode exchange-current activation energy [J.mol-1]"] == pytest.approx(40000)
+    assert pv["Positive electrode exchange-current activation energy [J.mol-1]"] == pytest.approx(24010)
+    assert pv["Negative particle diffusivity activation energy [J.mol-1]"] == pytest.approx(2092 * 8.314, rel=1e-3)
+    assert pv["Positive particle diffusivity activation energy [J.mol-1]"] == pytest.approx(1449 * 8.314, rel=1e-3)
+    assert pv["Electrolyte diffusivity activation energy [J.mol-1]"] == pytest.approx(17000)
+    assert pv["Electrolyte conductivity activation energy [J.mol-1]"] == pytest.approx(13500)
+    calibration = load_calibration("lg-m50")
+    assert all(calibration.sources[k] for k in calibration.overrides)
+
+
+def test_arrhenius_factor_by_hand():
+    # 17 kJ/mol from 25 °C to 0 °C: exp(17000 / 8.314462618 * (1/298.15 - 1/273.15)) = 0.5338
+    value = fn.arrhenius(17000.0, 273.15).evaluate()
+    assert float(value) == pytest.approx(math.exp(17000 / 8.314462618 * (1 / 298.15 - 1 / 273.15)), rel=1e-12)
+    assert float(value) == pytest.approx(0.5338, abs=1e-4)
+
+
+def test_unknown_parameter_is_named():
+    with pytest.raises(InputError, match="unknown parameter 'anode_difusivity'.*anode_diffusivity_cm2_s"):
+        parse_parameters("anode_difusivity,contact_resistance_mohm")
+    with pytest.raises(InputError, match="parameter named twice: heat_transfer_W_m2K"):
+        parse_parameters("heat_transfer_W_m2K, heat_transfer_W_m2K")
+    assert set(PARAMETERS) >= {"anode_diffusivity_cm2_s", "cathode_exchange_current_density_mA_cm2",
+                               "anode_contact_ratio", "cathode_film_resistance_ohm_cm2",
+                               "liquid_electrolyte_conductivity_S_cm", "solid_electrolyte_conductivity_S_cm",
+                               "anode_kinetics_activation_energy_kJ_mol"}
+
+
+def test_file_without_discharge_is_refused(tmp_path):
+    path = tmp_path / "charge_only.csv"
+    pl.DataFrame({"Time [s]": [0.0, 60.0, 120.0, 180.0], "Current [A]": [0.0, 1.0, 1.0, 1.0],
+                  "Voltage [V]": [3.6, 3.7, 3.8, 3.9]}).write_csv(path)
+    with pytest.raises(InputError, match=r"charge_only.csv.*no discharge in this file"):
+        read_discharge(path)
+    pulse = tmp_path / "pulse.csv"
+    pl.DataFrame({"Time [s]": [0.0, 1.0, 11.0, 12.0], "Current [A]": [0.0, -5.0, -5.0, 0.0],
+                  "Voltage [V]": [3.6, 3.5, 3.45, 3.55]}).write_csv(pulse)
+    with pytest.raises(InputError, match=r"pulse.csv.*lasts 10 s"):
+        read_discharge(pulse)
+
+
+def test_coverage_warning_names_the_test_and_the_range():
+    t = np.linspace(0, 3600, 10)
+    test = MeasuredDischarge("hot.csv", "", 5.0, 43.0, t, np.linspace(4.1, 2.5, 10), np.full(10, 5.0), None, 2.5)
+    warnings = coverage_warnings(test, _calibration())
+    assert len(warnings) == 1 and "hot.csv: starts at 43.0 °C, outside the calibration's 24.5–24.6 °C" in warnings[0]
+    inside = MeasuredDischarge("ok.csv", "", 5.0, 26.0, t, np.linspace(4.1, 2.5, 10), np.full(10, 5.0), None, 2.5)
+    assert coverage_warnings(inside, _calibration()) == []
+    strong = MeasuredDischarge("big.csv", "", 20.0, 25.0, t, np.linspace(4.1, 2.5, 10), np.full(10, 20.0), None, 2.5)
+    assert "20 A is outside the calibration's currents 0.5–10 A" in coverage_warnings(strong, _calibration())[0]
