@@ -21,8 +21,8 @@ from cellbench.measurements.measurement import Measurement
 from cellbench.measurements.readers.tabular import HEAD_BYTES
 
 # Most specific first: the generic delimited reader accepts anything with recognisable columns.
-READER_MODULES = ["bdf_parquet", "biologic", "maccor", "novonix", "pec", "arbin", "neware", "biologic_text",
-                  "bdf", "generic"]
+READER_MODULES = ["bdf_parquet", "biologic", "neware_binary", "arbin_res", "maccor", "novonix", "pec", "arbin", "neware",
+                  "biologic_text", "bdf", "generic"]
 
 
 def reader_modules() -> list[ModuleType]:
