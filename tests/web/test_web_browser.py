@@ -86,6 +86,10 @@ def page():
 
 @pytest.mark.slow
 def test_log_in_upload_plot_evaluate_and_read_the_report(server, page, tmp_path):
+    # every page runs under its Content-Security-Policy: a blocked script or style would show here
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.goto(f"{server}/tests")
     assert page.url.startswith(f"{server}/login")  # signed out: sent to the login page
     page.fill("input[name=email]", "maker@example.com")
@@ -144,3 +148,4 @@ def test_log_in_upload_plot_evaluate_and_read_the_report(server, page, tmp_path)
     safety = page.inner_text("#safety")
     assert "heating v1" in safety and "L-0007 cell 3" in safety and "pass" in safety
     page.screenshot(path=str(ARTIFACTS / "4-evaluation-report.png"), full_page=True)
+    assert violations == []

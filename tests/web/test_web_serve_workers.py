@@ -66,7 +66,7 @@ def test_two_worker_processes_serve_one_store_with_the_commands_settings(tmp_pat
             # --max-upload-mb 0.001 reached the workers through the environment: 2 kB is refused
             upload = httpx.post(f"{base}/api/v1/tests", headers=auth,
                                 files={"file": ("big.csv", b"x" * 2000, "text/csv")})
-            assert upload.status_code == 422, upload.text
+            assert upload.status_code == 413, upload.text
             assert "larger than the upload limit of 0.001 MB" in upload.json()["detail"]
     finally:
         server.terminate()

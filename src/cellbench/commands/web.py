@@ -28,6 +28,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                                                help="Seconds a request body may send nothing before it is "
                                                     "answered 408."),
           secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Behind HTTPS: cookies only over TLS."),
+          trusted_proxy: Optional[list[str]] = typer.Option(
+              None, "--trusted-proxy", help="Address of a reverse proxy whose X-Forwarded-Proto/-For are believed "
+                                            "(repeatable): its https requests get Secure cookies."),
           access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log every request."),
           safety_definitions: Optional[list[str]] = typer.Option(
               None, "--safety-definitions", help="The platform's own safety test definitions (file or folder; "
@@ -39,7 +42,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     from cellbench.store import Store
     from cellbench.web import server
     from cellbench.safety import load_catalogue
-    from cellbench.web.app import BODY_TIMEOUT_ENV, MAX_UPLOAD_MB_ENV, SAFETY_DEFINITIONS_ENV, SECURE_COOKIES_ENV
+    from cellbench.web.app import (BODY_TIMEOUT_ENV, MAX_UPLOAD_MB_ENV, SAFETY_DEFINITIONS_ENV, SECURE_COOKIES_ENV,
+                                   TRUSTED_PROXIES_ENV)
 
     # Open the store once here: a wrong URL is one clear message rather than one per worker, and the schema is
     # migrated before several processes start at once. Likewise a wrong safety definition file.
@@ -50,6 +54,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     os.environ[MAX_UPLOAD_MB_ENV] = repr(max_upload_mb)
     os.environ[BODY_TIMEOUT_ENV] = repr(body_timeout_s)
     os.environ[SECURE_COOKIES_ENV] = "1" if secure_cookies else "0"
+    os.environ[TRUSTED_PROXIES_ENV] = ",".join(trusted_proxy or [])
     server.run(host=host, port=port, workers=workers, access_log=access_log)
 
 

@@ -9,8 +9,11 @@
 
 from __future__ import annotations
 
+import base64
 import gc
+import hashlib
 import os
+import re
 
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,8 +23,10 @@ import anyio.to_thread
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
@@ -31,14 +36,18 @@ from cellbench.web import api, pages, passports, safety
 from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
+from cellbench.web.headers import SecurityHeaders
 from cellbench.web.limits import DEFAULT_IDLE_TIMEOUT_S, ENVELOPE_BYTES, BodyLimit
+from cellbench.web.throttle import LoginThrottle
 from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB, UploadTooLarge
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_UPLOAD_MB_ENV = "CELLBENCH_MAX_UPLOAD_MB"
 SECURE_COOKIES_ENV = "CELLBENCH_SECURE_COOKIES"
 BODY_TIMEOUT_ENV = "CELLBENCH_BODY_TIMEOUT_S"
+TRUSTED_PROXIES_ENV = "CELLBENCH_TRUSTED_PROXIES"  # addresses separated by commas
 SAFETY_DEFINITIONS_ENV = "CELLBENCH_SAFETY_DEFINITIONS"  # files or folders, separated by os.pathsep
+SWAGGER_CDN = "https://cdn.jsdelivr.net"  # where FastAPI's /docs page takes Swagger UI from
 REQUEST_THREADS = 12  # the store's pool holds 5 + 10 connections; the audit writer keeps one
 
 
@@ -52,7 +61,10 @@ class WebSettings:
     # a request body that sends nothing for this long is answered 408 (a stalled or deliberately slow client)
     body_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S
     evaluation: EvaluationOptions = field(default_factory=EvaluationOptions)
-    secure_cookies: bool = False  # set behind HTTPS so the session cookie never travels in clear
+    secure_cookies: bool = False  # always mark the session cookie Secure (it is, anyway, on requests over TLS)
+    # proxies whose X-Forwarded-Proto/-For are believed (addresses or networks; "*" for any): a request they say
+    # came over https gets a Secure cookie and HSTS, and login throttling counts the client's address they give
+    trusted_proxies: tuple[str, ...] = ()
     # the platform's own safety test definitions (files or folders), judged against beside the built-in ones
     safety_definitions: tuple[str, ...] = ()
 
@@ -84,8 +96,9 @@ class WebSettings:
         if secure not in ("", "0", "1", "false", "true"):
             raise InputError(f"expected 1, 0, true or false, not '{secure}'", source=SECURE_COOKIES_ENV)
         definitions = tuple(p for p in os.environ.get(SAFETY_DEFINITIONS_ENV, "").split(os.pathsep) if p.strip())
+        proxies = tuple(p.strip() for p in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if p.strip())
         return cls(max_upload_mb=max_upload_mb, body_timeout_s=body_timeout_s, secure_cookies=secure in ("1", "true"),
-                   safety_definitions=definitions)
+                   safety_definitions=definitions, trusted_proxies=proxies)
 
 
 def _number_from(variable: str, default: float, unit: str) -> float:
@@ -131,10 +144,11 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
         worker.shutdown()
         close_writer(store.engine)
 
-    app = FastAPI(title="cellbench", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="cellbench", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Open evaluation bench for battery materials and cells: stored tests, materials, "
                               "samples and evaluations, with access tiers per record.")
     app.state.store, app.state.settings, app.state.worker = store, settings, worker
+    app.state.login_throttle = LoginThrottle()
     # refused at start-up, not at the first submission, when a definition file is wrong
     app.state.safety_catalogue = load_catalogue(list(settings.safety_definitions))
     app.include_router(api.router)
@@ -149,9 +163,28 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     def plotly_js():
         return FileResponse(_plotly_js(), media_type="text/javascript")
 
+    @app.get("/docs", include_in_schema=False)
+    def api_documentation():
+        return _swagger_page()
+
     _error_handlers(app)
+    # outermost last: the proxy's word on scheme and client first, then headers on every answer (refusals too)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, idle_timeout_s=settings.body_timeout_s)
+    app.add_middleware(SecurityHeaders)
+    if settings.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))
     return app
+
+
+def _swagger_page() -> HTMLResponse:
+    """FastAPI's Swagger UI page, with a policy that allows its CDN files and its one inline script by hash."""
+    page = get_swagger_ui_html(openapi_url="/openapi.json", title="cellbench API")
+    inline = re.findall(rb"<script>(.*?)</script>", page.body, flags=re.DOTALL)
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s).digest()).decode()}'" for s in inline)
+    policy = (f"default-src 'self'; script-src 'self' {SWAGGER_CDN} {hashes}; style-src 'self' {SWAGGER_CDN}; "
+              "img-src 'self' data: https://fastapi.tiangolo.com; connect-src 'self'; object-src 'none'; "
+              "base-uri 'none'; frame-ancestors 'none'")
+    return HTMLResponse(page.body, headers={"Content-Security-Policy": policy})
 
 
 def _wants_html(request: Request) -> bool:

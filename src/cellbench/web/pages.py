@@ -7,6 +7,7 @@ Pages call the same functions as the API (:mod:`cellbench.web.access`, ``samples
 from __future__ import annotations
 
 import json
+import math
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -52,16 +53,27 @@ def login_form(request: Request, next: str = "/"):  # noqa: A002
 
 @router.post("/login")
 def login(request: Request, email: str = Form(...), password: str = Form(...), next: str = Form("/")):  # noqa: A002
-    store = request.app.state.store
+    store, throttle = request.app.state.store, request.app.state.login_throttle
+    address = request.client.host if request.client else None  # the proxy's word for it only from a trusted proxy
+    wait = throttle.retry_after(email, address)
+    if wait is not None:  # refused before the password is looked at, right or wrong
+        minutes = max(1, math.ceil(wait / 60))
+        response = render(request, "login.html", None, status=429, next=next, email=email,
+                          error=f"Too many failed sign-ins. Try again in {minutes} minute{'s' * (minutes > 1)}.")
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     with store.session() as db:
         user = check_password(db, email, password)
         if user is None:
+            throttle.failed(email, address)
             return render(request, "login.html", None, status=401, next=next, email=email,
                           error="Wrong e-mail or password.")
         cookie, _ = open_session(db, user)
+    throttle.succeeded(email)
     response = see(next if next.startswith("/") and not next.startswith("//") else "/")
-    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax",
-                        secure=request.app.state.settings.secure_cookies, max_age=12 * 3600)
+    # Secure when asked for, and always on a request that came over TLS (directly or through a trusted proxy)
+    secure = request.app.state.settings.secure_cookies or request.url.scheme == "https"
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, samesite="lax", secure=secure, max_age=12 * 3600)
     return response
 
 

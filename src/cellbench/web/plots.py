@@ -2,7 +2,8 @@
 
 Figures go to the browser as JSON (``fig.to_plotly_json()``); plotly.js is served from the installed plotly
 package, so the pages work offline. Long tests are thinned to at most ``MAX_POINTS_PER_CURVE`` points a curve
-(the browser draws thousands of points per cycle no better than hundreds).
+(the browser draws thousands of points per cycle no better than hundreds). Traces are SVG ``scatter``, not WebGL:
+at these sizes SVG is quick, and WebGL traces compile code at run time, which the pages' CSP (no ``eval``) forbids.
 
 >>> import polars as pl
 >>> from cellbench.measurements import Measurement
@@ -52,7 +53,7 @@ def voltage_capacity(measurement: Measurement) -> list[dict[str, Any]]:
                 continue
             moving = _thin(moving)
             q = moving[counter] - moving[counter].min()
-            traces.append({"type": "scattergl", "mode": "lines", "name": f"cycle {cycle} {label}",
+            traces.append({"type": "scatter", "mode": "lines", "name": f"cycle {cycle} {label}",
                            "x": q.to_list(), "y": moving[S.VOLTAGE].to_list()})
     return traces
 
@@ -73,7 +74,7 @@ def dqdv_traces(measurement: Measurement) -> list[dict[str, Any]]:
     keys = curves.select("cycle", "step_number", "step_type").unique(maintain_order=True).rows()
     for cycle, step, step_type in keys[:2 * MAX_CYCLES_DRAWN]:
         part = _thin(curves.filter(pl.col("cycle").eq_missing(cycle) & pl.col("step_number").eq_missing(step)))
-        traces.append({"type": "scattergl", "mode": "lines", "name": f"cycle {cycle} {step_type} (step {step})",
+        traces.append({"type": "scatter", "mode": "lines", "name": f"cycle {cycle} {step_type} (step {step})",
                        "x": part["voltage_V"].to_list(), "y": part["dqdv_Ah_per_V"].to_list()})
     return traces
 

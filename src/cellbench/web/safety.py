@@ -10,6 +10,7 @@ both or in neither.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -209,7 +210,7 @@ def safety_record_page(record_id: api.RecordId, request: Request, principal: Pri
     row = access.fetch(db, "safety", record_id, principal, via="web")
     figure = None
     if row.arc_json:
-        figure = _arc_figure_html(request, db, row.id)
+        figure = _arc_figure(request, db, row.id)
     return render(request, "safety_record.html", principal, r=detail_view(row, api.org_names(db)), kind="safety",
                   record_id=row.id, grants=access.grants(db, "safety", row.id), access_path="/safety-records",
                   owner=row.owner_organisation_id == principal.organisation_id, figure=figure)
@@ -225,8 +226,8 @@ def safety_record_access_submit(record_id: api.RecordId, tier: str = Form(...), 
                                    back_to=f"/safety-records/{record_id}")
 
 
-def _arc_figure_html(request: Request, db: Session, record_id: int) -> str | None:
-    """The ARC run's rate and temperature plot (plotly.js comes from the page, served by the app)."""
+def _arc_figure(request: Request, db: Session, record_id: int) -> dict | None:
+    """The ARC run's rate and temperature plot as Plotly JSON; /static/plots.js draws it (no inline script)."""
     from cellbench.safety.arc_plot import comparison_figure
 
     attachment = _arc_attachment(db, record_id)
@@ -238,7 +239,7 @@ def _arc_figure_html(request: Request, db: Session, record_id: int) -> str | Non
         result = safety.analyse_arc(safety.read_arc_csv(named))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return comparison_figure([result]).to_html(full_html=False, include_plotlyjs=False)
+    return json.loads(comparison_figure([result]).to_json())
 
 
 def sample_safety_rows(db: Session, sample_id: int, principal: Principal) -> list[dict[str, Any]]:

@@ -26,8 +26,10 @@ APP_FACTORY = "cellbench.web.app:create_app"
 
 def uvicorn_config(*, host: str, port: int, workers: int, access_log: bool = True,
                    log_level: str = "info") -> uvicorn.Config:
+    # proxy_headers off: uvicorn would otherwise believe X-Forwarded-* from 127.0.0.1 by default; the app believes
+    # them only from the proxies the operator names (WebSettings.trusted_proxies)
     return uvicorn.Config(APP_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log,
-                          log_level=log_level)
+                          log_level=log_level, proxy_headers=False)
 
 
 def listening_socket(config: uvicorn.Config) -> socket.socket:
