@@ -107,6 +107,12 @@ class CalibrationUse(BaseModel):
     note: str
 
 
+class RunInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    simulations: int
+    seconds: float
+
+
 class EvaluationResult(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     schema_: str = Field(SCHEMA, alias="schema")
@@ -129,7 +135,7 @@ class EvaluationResult(BaseModel):
     calibration: CalibrationUse | None
     ageing: dict[str, dict[str, Any]]
     safety: dict[str, list]
-    run: dict[str, float]
+    run: RunInfo
     provenance: dict[str, Any]
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -287,7 +293,7 @@ def build_result(ev) -> EvaluationResult:
                                  "interphase": rec.get("interphase", [])}
                           for item, rec in items.items()} for variant, items in ev.ageing.items()},
         safety=ev.safety,
-        run={"simulations": ev.simulations, "seconds": ev.seconds},
+        run=RunInfo(simulations=ev.simulations, seconds=ev.seconds),
         provenance={"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
                     "baseline_design_hash": ev.baseline.content_hash(),
                     "candidate_design_hash": ev.candidate.content_hash(),
