@@ -1,7 +1,5 @@
 """Diagnosis recovers injected lithium and active-material losses and ranks the matching mechanism first."""
 
-from pathlib import Path
-
 import numpy as np
 import polars as pl
 import pytest
@@ -99,7 +97,6 @@ def test_a_curve_the_design_cannot_describe_is_flagged_not_ranked(fresh):
 
 # --- issue 22: the fresh state is the design's window; cells without a design are diagnosed from their chemistry
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real" / "lg_m50_warwick"
 LOW_RATE = "Set SOC to 100%; Rest for 10 minutes; Discharge at C/20 until Vmin"
 
 
@@ -172,12 +169,13 @@ def test_design_or_chemistry_exactly_one(fresh):
         diagnose(m, chemistry="nmc-graphit")
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="real LG M50 data (../shared/data/real/lg_m50_warwick) not present")
 def test_real_lg_m50_from_its_chemistry_alone():
+    from real_data import real_file
+
     from cellbench.measurements import read
 
-    at_25 = read(REAL / "LGM50_rate_25degC_0.1C.csv")  # C/10 discharge of a new cell (0.5 A of 5 Ah)
-    at_45 = read(REAL / "LGM50_rate_45degC_0.1C.csv")
+    at_25 = read(real_file("lg_m50_warwick/LGM50_rate_25degC_0.1C.csv"))  # C/10 discharge of a new cell (0.5 A, 5 Ah)
+    at_45 = read(real_file("lg_m50_warwick/LGM50_rate_45degC_0.1C.csv"))
     alone = diagnose(at_25, chemistry="nmc-graphite", require_pulses=False)
     assert alone.reliable and alone.aged_fit.rms_error_mV < 10.0  # NMC811/graphite tables fit an NMC811/Gr-SiOx cell
     assert alone.losses["lli"] is None

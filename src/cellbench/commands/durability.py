@@ -214,7 +214,8 @@ def register(app: typer.Typer) -> None:
             electrode: str = typer.Option(None, "--electrode", help="cell, working or counter (three-electrode)"),
             sweep: int = typer.Option(None, "--sweep", help="which sweep of the file (default: first)"),
             json: bool = typer.Option(False, "--json")) -> None:
-        """Fit an equivalent circuit to an impedance spectrum: R_ohmic, R_middle and R_low."""
+        """Fit an equivalent circuit to an impedance spectrum: R_ohmic, R_middle and R_low with 95 % intervals, and
+        a warning for each value the spectrum does not identify (interval wider than the value, arc not closed)."""
         from cellbench.durability import fit_spectrum, read_spectrum
 
         spectrum = read_spectrum(file)
@@ -223,13 +224,22 @@ def register(app: typer.Typer) -> None:
         if json:
             print_json({"file": str(file), "electrodes": {e: f.as_dict() for e, f in fits.items()}})
             return
-        table = Table(title=f"{file.name}: {circuit}")
+        table = Table(title=f"{file.name}: {circuit} (Ω, ± 95 % interval; ✗ = not identifiable, see warnings)")
         table.add_column("electrode")
         names = sorted({n for f in fits.values() for n in f.resistances_ohm})
         for n in names + ["rms Ω"]:
             table.add_column(n, justify="right")
+
+        def cell(f, n):
+            if n not in f.resistances_ohm:
+                return "—"
+            lo, hi = f.resistance_ci95_ohm[n]
+            half = 0.5 * (hi - lo)
+            spread = "± ∞" if half == float("inf") else f"± {half:.2g}"
+            return f"{f.resistances_ohm[n]:.4g} {spread}" + ("" if f.identifiable[n] else " ✗")
+
         for e, f in fits.items():
-            table.add_row(e, *[f"{f.resistances_ohm.get(n, float('nan')):.4g}" for n in names], f"{f.rms_error_ohm:.2g}")
+            table.add_row(e, *[cell(f, n) for n in names], f"{f.rms_error_ohm:.2g}")
         console.print(table)
         for e, f in fits.items():
             for warning in f.warnings:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from scipy.stats import t as student_t
 
 from cellbench.errors import InputError
 
@@ -191,19 +192,90 @@ def circuit_impedance(circuit: str, parameters: list[float], frequency_Hz) -> np
         return model.predict(np.asarray(frequency_Hz, float), use_initial=True)
 
 
+#: an arc counts as closed when at least this share of its resistance lies within the measured frequencies
+ARC_CLOSED_SHARE = 0.9
+#: a fit whose rms misfit exceeds this share of the spectrum's median |Z| does not describe the spectrum
+MISFIT_SHARE = 0.2
+
+
+def _g6(x: float) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(f"{x:.6g}")
+
+
 @dataclass
 class CircuitFit:
+    """A circuit fitted to one spectrum, with 95 % confidence intervals from the fit's covariance.
+
+    `resistance_ci95_ohm[name]` is (low, high), unbounded (None in JSON) where the spectrum does not constrain the
+    value; `identifiable[name]` is False when the interval is wider than the value (half-width > value), when
+    the arc does not close within the measured frequencies, or when the circuit does not describe the spectrum.
+    """
+
     circuit: str
     parameters: dict[str, float]
     resistances_ohm: dict[str, float]
     rms_error_ohm: float
     points: int
     warnings: list[str] = field(default_factory=list)
+    std_errors: dict[str, float] = field(default_factory=dict)
+    resistance_ci95_ohm: dict[str, tuple[float, float]] = field(default_factory=dict)
+    identifiable: dict[str, bool] = field(default_factory=dict)
+    arc_closed_share: dict[str, float] = field(default_factory=dict)
+    lowest_frequency_Hz: float | None = None
 
     def as_dict(self) -> dict:
-        return {"warnings": self.warnings, "circuit": self.circuit, "parameters": {k: float(f"{v:.6g}") for k, v in self.parameters.items()},
+        return {"warnings": self.warnings, "circuit": self.circuit,
+                "parameters": {k: float(f"{v:.6g}") for k, v in self.parameters.items()},
+                "std_errors": {k: _g6(v) for k, v in self.std_errors.items()},
                 "resistances_ohm": {k: float(f"{v:.6g}") for k, v in self.resistances_ohm.items()},
+                "resistance_ci95_ohm": {k: [_g6(lo), _g6(hi)] for k, (lo, hi) in self.resistance_ci95_ohm.items()},
+                "identifiable": self.identifiable,
+                "arc_closed_share": {k: round(v, 4) for k, v in self.arc_closed_share.items()},
+                "lowest_frequency_Hz": _g6(self.lowest_frequency_Hz),
                 "rms_error_ohm": float(f"{self.rms_error_ohm:.4g}"), "points": self.points}
+
+
+def parameter_std_errors(circuit: str, values: dict[str, float], f: np.ndarray, z: np.ndarray) -> dict[str, float]:
+    """One-standard-deviation errors of the fitted parameters from the fit's covariance, s²·(JᵀJ)⁻¹, with J the
+    Jacobian of the stacked real and imaginary residuals (the same model and weighting as impedance.py's fit, so
+    the numbers compare with its ``conf_``). Parameters along a direction the data do not constrain (a singular
+    value below 1e-9 of the largest, in relative units) get an infinite error instead of a spurious small one."""
+    names = list(values)
+    p = np.array([values[n] for n in names], float)
+    scale = np.where(np.abs(p) > 1e-12, np.abs(p), 1.0)
+
+    def stacked(params: np.ndarray) -> np.ndarray:
+        model = circuit_impedance(circuit, list(params), f)
+        return np.concatenate([model.real, model.imag])
+
+    jacobian = np.empty((2 * len(f), len(p)))
+    for i in range(len(p)):  # central differences in relative steps
+        step = 1e-6 * scale[i]
+        up, down = p.copy(), p.copy()
+        up[i] += step
+        down[i] = max(down[i] - step, 0.0) if p[i] >= 0 else down[i] - step
+        jacobian[:, i] = (stacked(up) - stacked(down)) / (up[i] - down[i]) * scale[i]
+    residual = stacked(p) - np.concatenate([z.real, z.imag])
+    dof = max(2 * len(f) - len(p), 1)
+    variance = float(residual @ residual) / dof
+    _, singular, vt = np.linalg.svd(jacobian, full_matrices=False)
+    kept = singular > singular[0] * 1e-9 if singular[0] > 0 else np.zeros_like(singular, bool)
+    relative = (vt[kept].T / singular[kept] ** 2) @ vt[kept]
+    loose = np.any(np.abs(vt[~kept]) > 1e-6, axis=0) if (~kept).any() else np.zeros(len(p), bool)
+    errors = np.sqrt(np.clip(np.diag(relative), 0.0, None) * variance) * scale
+    return {n: (np.inf if loose[i] else float(errors[i])) for i, n in enumerate(names)}
+
+
+def _arc_elements(circuit: str) -> list[tuple[str, str]]:
+    return re.findall(r"p\((R\d+),\s*((?:CPE|C)\d+)\)", circuit)
+
+
+def _closed_share(r: float, q: float, alpha: float, f_min: float) -> float:
+    """Share of an R‖CPE arc's resistance reached at the lowest frequency: Re Z_arc(ω_min) / R (1 when closed)."""
+    if r <= 0:
+        return 1.0
+    y = r * q * (2j * np.pi * f_min) ** alpha
+    return float((1.0 / (1.0 + y)).real)
 
 
 def _initial_guess(circuit: str, names: list[str], f: np.ndarray, z: np.ndarray) -> list[float]:
@@ -265,37 +337,76 @@ def fit_spectrum(spectrum: Spectrum, circuit: str = DEFAULT_CIRCUIT, *, electrod
     fitted = model.predict(f)
     rms = float(np.sqrt(np.mean(np.abs(fitted - z) ** 2)))
     resistances = _name_resistances(circuit, values)
+    errors = parameter_std_errors(circuit, values, f, z)
+    t95 = float(student_t.ppf(0.975, max(2 * len(f) - len(names), 1)))
+    element = _resistance_elements(circuit, values)
+    f_min = float(np.min(f))
+    closed = {}
+    for label, r_name in element.items():
+        c_name = _arc_elements_by_r(circuit).get(r_name)
+        if c_name is not None:
+            q = values.get(f"{c_name}_0", values.get(c_name))
+            closed[label] = _closed_share(values[r_name], q, values.get(f"{c_name}_1", 1.0), f_min)
+    ci, identifiable, notes = {}, {}, []
+    misfit = rms > MISFIT_SHARE * float(np.median(np.abs(z)))
+    if misfit:
+        notes.append(f"the circuit does not describe this spectrum: rms misfit {rms:.3g} Ω against a median |Z| of "
+                     f"{float(np.median(np.abs(z))):.3g} Ω; no resistance of this fit is meaningful")
     span = float(np.ptp(z.real))
-    # an arc whose resistance dwarfs the measured span did not close within the measured frequencies: the fit
-    # extrapolates it (a diffusion tail fitted as an arc); say so rather than report the number bare
-    notes = [f"{name} = {value:.3g} Ω is more than 10× the measured real-axis span ({span:.3g} Ω): the arc does not "
-             "close within the measured frequencies; add a Warburg element (e.g. '-W1') or lower frequencies"
-             for name, value in resistances.items() if name != "R_ohmic" and value > 10 * span]
-    return CircuitFit(circuit, values, resistances, rms, len(f), notes)
+    for label, r_name in element.items():
+        value, half = resistances[label], t95 * errors[r_name]
+        ci[label] = (value - half, value + half) if np.isfinite(half) else (-np.inf, np.inf)
+        wide = not np.isfinite(half) or half > value
+        open_arc = closed.get(label, 1.0) < ARC_CLOSED_SHARE
+        identifiable[label] = not (wide or open_arc or misfit)
+        if open_arc:
+            hint = (f"; {value:.3g} Ω is {value / span:.3g}× the measured real-axis span ({span:.3g} Ω)"
+                    if span > 0 and value > 10 * span else "")
+            notes.append(f"{label}: the arc does not close by the lowest frequency ({f_min:.3g} Hz): only "
+                         f"{100 * max(closed[label], 0.0):.0f} % of its {value:.3g} Ω lies within the measured "
+                         f"frequencies, the rest is extrapolated{hint}; measure to lower frequencies or add a "
+                         "Warburg element (e.g. '-W1')")
+        if wide and not misfit:
+            interval = "unbounded" if not np.isfinite(half) else f"± {half:.3g} Ω"
+            notes.append(f"{label} = {value:.3g} Ω {interval} (95 %): the confidence interval is wider than the "
+                         "value, so this spectrum does not identify it")
+    return CircuitFit(circuit, values, resistances, rms, len(f), notes, errors, ci, identifiable, closed, f_min)
+
+
+def _arc_elements_by_r(circuit: str) -> dict[str, str]:
+    return dict(_arc_elements(circuit))
+
+
+def _resistance_elements(circuit: str, values: dict[str, float]) -> dict[str, str]:
+    """Reported resistance label -> circuit element (R_ohmic -> R0, R_middle/R_low -> the arcs' R by time constant)."""
+    out = {"R_ohmic": "R0"} if "R0" in values else {}
+    arcs = []
+    for r_name, c_name in _arc_elements(circuit):
+        q = values.get(f"{c_name}_0", values.get(c_name))
+        alpha = values.get(f"{c_name}_1", 1.0)
+        arcs.append(((values[r_name] * q) ** (1.0 / alpha), r_name))
+    arcs.sort()
+    labels = ["R_middle", "R_low"] if len(arcs) == 2 else [f"R_arc{i + 1}" for i in range(len(arcs))]
+    out.update({label: r_name for label, (_, r_name) in zip(labels, arcs)})
+    return out
 
 
 def _name_resistances(circuit: str, values: dict[str, float]) -> dict[str, float]:
-    out = {"R_ohmic": values["R0"]} if "R0" in values else {}
-    arcs = []
-    for r_name, c_name in re.findall(r"p\((R\d+),\s*((?:CPE|C)\d+)\)", circuit):
-        r = values[r_name]
-        q = values.get(f"{c_name}_0", values.get(c_name))
-        alpha = values.get(f"{c_name}_1", 1.0)
-        arcs.append(((r * q) ** (1.0 / alpha), r_name, r))  # time constant τ = (R·Q)^(1/α)
-    arcs.sort()
-    labels = ["R_middle", "R_low"] if len(arcs) == 2 else [f"R_arc{i + 1}" for i in range(len(arcs))]
-    out.update({label: r for label, (_, _, r) in zip(labels, arcs)})
-    return out
+    """R_ohmic, and the arcs' resistances named by time constant τ = (R·Q)^(1/α): R_middle the shorter."""
+    return {label: values[r_name] for label, r_name in _resistance_elements(circuit, values).items()}
 
 
 def track_resistances(spectra: list[tuple[float, Spectrum]], circuit: str = DEFAULT_CIRCUIT, *,
                       electrode: str | None = None) -> pl.DataFrame:
     """Fitted resistances against ageing (time in days or cycles, one spectrum each), with growth against the
-    first: columns time, R_ohmic, R_middle, R_low, and <name>_growth (fraction)."""
+    first: columns time, R_ohmic, R_middle, R_low, <name>_growth (fraction), and for each resistance its 95 %
+    half-width (<name>_ci95_half_width, inf when unbounded) and <name>_identifiable."""
     rows = []
     for time, spectrum in spectra:
         fit = fit_spectrum(spectrum, circuit, electrode=electrode)
-        rows.append({"time": time, **fit.resistances_ohm, "rms_error_ohm": fit.rms_error_ohm})
+        rows.append({"time": time, **fit.resistances_ohm, "rms_error_ohm": fit.rms_error_ohm,
+                     **{f"{n}_ci95_half_width": 0.5 * (hi - lo) for n, (lo, hi) in fit.resistance_ci95_ohm.items()},
+                     **{f"{n}_identifiable": ok for n, ok in fit.identifiable.items()}})
     table = pl.DataFrame(rows).sort("time")
-    names = [c for c in table.columns if c.startswith("R_")]
+    names = [c for c in table.columns if c.startswith("R_") and not c.endswith(("_half_width", "_identifiable"))]
     return table.with_columns([(pl.col(n) / pl.col(n).first() - 1.0).alias(f"{n}_growth") for n in names])
