@@ -6,14 +6,21 @@ each half cycle), ``Energy charge/W.h`` and ``Energy discharge/W.h``, ``half cyc
 (when recorded), ``Ns`` (sequence index = step), ``Temperature/°C``. EC-Lab counts current positive
 on oxidation of the working electrode, i.e. on charge of a cathode half cell or full cell, matching BDF.
 When the file has no ``cycle number``, cycle = half cycle // 2 + 1 (stated in ``extra``).
+GCPL files often record no ``I/mA``: the current is then the charge each point passed over its interval,
+``dq/mA.h`` ÷ Δt (``control/V/mA`` is the set point, volts or milliamps by step, never the current); an
+OCV record (time and voltage only) has zero current. Both are stated in ``extra["assumptions"]``.
+Column ids that newer EC-Lab versions write and galvani does not yet know are added from
+``biologic_columns.yaml`` before reading.
 The start time is the acquisition start recorded in the file's log module, local time, no zone.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
+import yaml
 import polars as pl
 
 from cellbench.errors import InputError
@@ -37,11 +44,22 @@ def _column(data: np.ndarray, *names: str) -> np.ndarray | None:
     return None
 
 
+@cache
+def _register_columns() -> None:
+    """Teach galvani the record layout of column ids it does not know yet (never overriding its own)."""
+    from galvani import BioLogic
+
+    extra = yaml.safe_load(Path(__file__).with_name("biologic_columns.yaml").read_text(encoding="utf-8"))
+    for column_id, (dtype, name) in extra.items():
+        BioLogic.VMPdata_colID_dtype_map.setdefault(int(column_id), (name, dtype))
+
+
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
     from galvani import BioLogic
 
+    _register_columns()
     try:
         mpr = BioLogic.MPRfile(str(path))
     except Exception as exc:  # galvani raises ValueError/NotImplementedError/struct.error on bad files
@@ -49,13 +67,23 @@ def read(path: str | Path) -> Measurement:
     data = mpr.data
     time = _column(data, "time/s")
     voltage = _column(data, "Ewe/V", "<Ewe>/V")
+    voltage = voltage if voltage is not None else _column(data, "Ecell/V", "<Ecell>/V")
     current_mA = _column(data, "I/mA", "<I>/mA", "control/mA")
+    assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
+    dq = _column(data, "dq/mA.h")
+    if current_mA is None and time is not None and dq is not None:
+        interval_h = np.diff(time, prepend=time[:1]) / 3600.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            current_mA = np.where(interval_h > 0, dq / np.where(interval_h > 0, interval_h, 1.0), 0.0)
+        assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
+    elif current_mA is None and time is not None and not any(n.startswith("control") for n in data.dtype.names):
+        current_mA = np.zeros_like(time)
+        assumptions.append("no current column (an open-circuit record): current 0")
     missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_mA)) if c is None]
     if missing:
         raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
                          source=source)
     columns = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
-    assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
     half_cycle = _column(data, "half cycle")
     cycle = _column(data, "cycle number")
     if cycle is not None:
@@ -68,7 +96,6 @@ def read(path: str | Path) -> Measurement:
     temperature = _column(data, "Temperature/°C")
     if temperature is not None:
         columns[S.CELL_TEMPERATURE] = temperature
-    dq = _column(data, "dq/mA.h")
     q = _column(data, "Q charge/discharge/mA.h")
     if dq is not None:
         # dq is the vendor's own per-point charge; its running sums are cumulative counters that never restart
@@ -82,10 +109,6 @@ def read(path: str | Path) -> Measurement:
         if energy is not None:
             columns[out] = energy
     frame = pl.DataFrame(columns)
-    bad = ~np.isfinite(time) | ~np.isfinite(voltage) | ~np.isfinite(current_mA)
-    if bad.any():
-        rows = np.flatnonzero(bad)[:10].tolist()
-        raise InputError(f"NaN or Inf in time, voltage or current at data points {rows}", source=source)
     start = getattr(mpr, "timestamp", None)
     units = {S.TIME: "s", S.VOLTAGE: "V", S.CURRENT: "mA", S.CHARGE_CAPACITY: "mA.h", S.DISCHARGE_CAPACITY: "mA.h",
              S.CHARGE_ENERGY: "W.h", S.DISCHARGE_ENERGY: "W.h"}
