@@ -10,6 +10,7 @@ import typer
 MODULES = [
     "simulate",
     "labdata",
+    "formats",
     "scenarios",
     "microstructure",
     "catalogue",
