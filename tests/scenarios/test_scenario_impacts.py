@@ -1,7 +1,8 @@
 import pytest
 
 from cellbench.scenarios.impacts import (
-    battery_revenue_billion_yen, co2_saved_t_per_vehicle_year, fast_chargers_needed, metal_content,
+    battery_revenue_billion_yen, charging_t_per_year, co2_gross_and_net_t_per_vehicle_year,
+    co2_saved_t_per_vehicle_year, fast_chargers_needed, metal_content,
     packaged_recovery_rates, recoverable_metals_t,
 )
 from cellbench.scenarios.spec import CO2FromEnergy, CO2PerVehicle
@@ -14,10 +15,25 @@ def test_revenue_is_GWh_times_price():
 
 
 def test_per_vehicle_co2_uses_the_ev_figure_for_phevs_unless_given():
+    # the stated 1.5 t/yr is gross; charging 10,000 km × 155 Wh/km × 480 g/kWh = 0.744 t comes off it
     co2 = CO2PerVehicle(ev_saved_t_per_year=c(1.5))
-    assert co2_saved_t_per_vehicle_year(co2, "phev", "assb", 15, 10, 2035) == 1.5
+    assert co2_gross_and_net_t_per_vehicle_year(co2, "phev", "assb", 15, 10, 2035) == pytest.approx((1.5, 0.756))
+    # a PHEV saving 0.8 t drives 0.8/1.5 of the EV's electric km, so it charges that share
     co2 = CO2PerVehicle(ev_saved_t_per_year=c(1.5), phev_saved_t_per_year=c(0.8))
-    assert co2_saved_t_per_vehicle_year(co2, "phev", "assb", 15, 10, 2035) == 0.8
+    assert co2_saved_t_per_vehicle_year(co2, "phev", "assb", 15, 10, 2035) == pytest.approx(0.8 - 0.744 * 0.8 / 1.5)
+
+
+def test_charging_uses_the_projects_grid_factors_or_a_given_intensity():
+    from cellbench.errors import InputError
+    from cellbench.sustainability.factors import load_factors
+
+    france = CO2PerVehicle(ev_saved_t_per_year=c(1.5), grid="FR")
+    expected = 10_000 * 155 * load_factors().grid("FR").value * 1000 / 1e9
+    assert charging_t_per_year(france, 1.0, 2030) == pytest.approx(expected)
+    given = CO2PerVehicle(ev_saved_t_per_year=c(1.5), grid_gCO2_per_kWh=c(300), ev_Wh_per_km=c(200))
+    assert charging_t_per_year(given, 1.0, 2030) == pytest.approx(10_000 * 0.2 * 300 / 1e6)
+    with pytest.raises(InputError, match="co2.grid.*'XX'"):
+        charging_t_per_year(CO2PerVehicle(ev_saved_t_per_year=c(1.5), grid="XX"), 1.0, 2030)
 
 
 def test_energy_co2_from_distance_grid_and_battery_footprint():

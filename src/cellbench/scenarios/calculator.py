@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from cellbench.scenarios.adoption import purchases
 from cellbench.scenarios.fleet import recycling_feed_kWh, retirements, second_life_entries, stock, survival_curve
 from cellbench.scenarios.impacts import (
-    RecoveryRates, battery_revenue_billion_yen, co2_saved_t_per_vehicle_year, contained_metals_t,
+    RecoveryRates, battery_revenue_billion_yen, co2_gross_and_net_t_per_vehicle_year, contained_metals_t,
     fast_chargers_needed, metal_content, packaged_recovery_rates, recoverable_metals_t,
 )
 from cellbench.scenarios.spec import CHEMISTRIES, Chemistry, Powertrain, Scenario, Segment
@@ -43,8 +43,10 @@ QUANTITIES: dict[str, tuple[str, str]] = {
     "assb_battery_GWh": ("GWh/yr", "all-solid-state pack energy sold"),
     "battery_revenue_billion_yen": ("billion yen/yr", "battery_GWh × pack price"),
     "assb_battery_revenue_billion_yen": ("billion yen/yr", "assb_battery_GWh × ASSB pack price"),
-    "co2_saved_Mt": ("Mt CO2/yr", "CO2 saved by the EV/PHEV stock against petrol cars"),
-    "assb_co2_saved_Mt": ("Mt CO2/yr", "CO2 saved by the all-solid-state stock"),
+    "co2_saved_Mt": ("Mt CO2/yr", "CO2 saved by the EV/PHEV stock against petrol cars, net of charging emissions"),
+    "assb_co2_saved_Mt": ("Mt CO2/yr", "net CO2 saved by the all-solid-state stock"),
+    "co2_saved_gross_Mt": ("Mt CO2/yr", "tailpipe CO2 avoided by the EV/PHEV stock (the report's basis, no charging)"),
+    "assb_co2_saved_gross_Mt": ("Mt CO2/yr", "tailpipe CO2 avoided by the all-solid-state stock"),
     "eol_batteries": ("packs/yr", "packs leaving the road (vehicles retired)"),
     "assb_eol_batteries": ("packs/yr", "all-solid-state packs leaving the road"),
     "eol_battery_GWh": ("GWh/yr", "pack energy leaving the road"),
@@ -133,11 +135,13 @@ def _segment_rows(scenario: Scenario, name: str, segment: Segment, years: list[i
                    for c in CHEMISTRIES}
         row["battery_revenue_billion_yen"] = sum(revenue.values())
         row["assb_battery_revenue_billion_yen"] = revenue["assb"]
-        saved_t = {k: on_road[k][i] * co2_saved_t_per_vehicle_year(
+        per_vehicle = {k: co2_gross_and_net_t_per_vehicle_year(
             segment.co2, k[0], k[1], _mean_pack_kWh(energy_kWh[k], vehicles[k], i, segment, k[0], year),
             segment.vehicle_life.mean_years, year) for k in _KINDS}
-        row["co2_saved_Mt"] = sum(saved_t.values()) / 1e6
-        row["assb_co2_saved_Mt"] = sum(v for k, v in saved_t.items() if k[1] == "assb") / 1e6
+        for quantity, which in (("co2_saved_Mt", 1), ("co2_saved_gross_Mt", 0)):
+            saved_t = {k: on_road[k][i] * per_vehicle[k][which] for k in _KINDS}
+            row[quantity] = sum(saved_t.values()) / 1e6
+            row[f"assb_{quantity}"] = sum(v for k, v in saved_t.items() if k[1] == "assb") / 1e6
         row["eol_batteries"] = total(retired)
         row["assb_eol_batteries"] = total(retired, "assb")
         eol_gwh = {c: total(retired_kWh, c) / 1e6 for c in CHEMISTRIES}

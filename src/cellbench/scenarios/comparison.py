@@ -1,7 +1,11 @@
 """How close scenario results come to the SOLiD-EV report's published figures.
 
+Each figure says whether the example scenarios were **calibrated** to it (their inputs fitted or chosen to
+reproduce it, so agreement shows the fit and validates nothing) or **not fitted** (it played no part in choosing
+any input, so agreement is a check).
+
 >>> figure = ReportFigure(scenario="S2", year=2030, quantity="assb_vehicle_sales", value=1_430_000,
-...                       tolerance_percent=2, where="table 3.2.4-1")
+...                       tolerance_percent=2, where="table 3.2.4-1", basis="calibrated")
 >>> round(compare(figure, 1_431_000).difference_percent, 3)
 0.07
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +35,7 @@ class ReportFigure(BaseModel):
     segment: str | None = None
     tolerance_percent: float
     where: str
+    basis: Literal["calibrated", "not fitted"]
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,7 @@ class Comparison:
         return {"scenario": f.scenario, "segment": f.segment or "all", "year": f.year, "quantity": f.quantity,
                 "report": f.value, "cellbench": self.cellbench, "difference_percent": self.difference_percent,
                 "tolerance_percent": f.tolerance_percent, "within_tolerance": self.within_tolerance,
-                "where": f.where}
+                "basis": f.basis, "where": f.where}
 
 
 def report_figures() -> list[ReportFigure]:

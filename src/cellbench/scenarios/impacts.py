@@ -31,13 +31,69 @@ def battery_revenue_billion_yen(battery_GWh: float, pack_price_yen_per_kWh: floa
     return battery_GWh * 1e6 * pack_price_yen_per_kWh / 1e9
 
 
+@cache
+def _ev_use() -> dict:
+    return yaml.safe_load((_DATA / "ev_use.yaml").read_text(encoding="utf-8"))
+
+
+def ev_use_default(name: str):
+    """A default of the charging block (``data/ev_use.yaml``): km_per_year, ev_Wh_per_km or grid."""
+    return _ev_use()[name]["value"]
+
+
+@cache
+def grid_gCO2_per_kWh(country: str) -> float:
+    """The project's grid intensity for an ISO country code (cellbench.sustainability's CFP factors), g/kWh."""
+    from cellbench.sustainability.factors import load_factors
+
+    factors = load_factors()
+    code = country.upper()
+    if code not in factors.grid_kg_co2e_per_kWh:
+        raise InputError(f"field 'co2.grid': no grid intensity for '{country}'; known: "
+                         f"{', '.join(sorted(factors.grid_kg_co2e_per_kWh))} (or give co2.grid_gCO2_per_kWh)")
+    return factors.grid_kg_co2e_per_kWh[code].value * 1000.0
+
+
+def charging_t_per_year(co2: CO2PerVehicle | CO2FromEnergy, electric_share: float, year: int) -> float:
+    """CO₂ the grid emits to charge one plug-in vehicle for a year: km × share × Wh/km × g/kWh ÷ 1e9 (t)."""
+    grid = (co2.grid_gCO2_per_kWh.at(year) if co2.grid_gCO2_per_kWh is not None
+            else grid_gCO2_per_kWh(co2.grid))
+    return co2.km_per_year.at(year) * electric_share * co2.ev_Wh_per_km.at(year) * grid / 1e9
+
+
+def co2_gross_and_net_t_per_vehicle_year(co2: CO2PerVehicle | CO2FromEnergy, powertrain: Powertrain,
+                                         chemistry: Chemistry, pack_kWh: float, life_years: float,
+                                         year: int) -> tuple[float, float]:
+    """(gross, net) tonnes of CO₂ one plug-in vehicle on the road saves in a year against a petrol car.
+
+    Gross: the tailpipe CO₂ avoided (``per_vehicle``: as stated; ``energy``: km × f × petrol g/km ÷ 1e6, ``f`` = 1
+    for an EV and the electric share of distance for a PHEV). Net: gross less the grid's CO₂ for charging
+    (:func:`charging_t_per_year`) and, with ``energy``, less the battery's manufacturing footprint spread over the
+    vehicle life (``pack kWh × CFP kg/kWh / life / 1000``).
+
+    >>> from cellbench.scenarios.trajectory import constant as c
+    >>> gross, net = co2_gross_and_net_t_per_vehicle_year(CO2PerVehicle(ev_saved_t_per_year=c(1.5)), "ev",
+    ...                                                   "assb", 60, 10, 2035)
+    >>> gross, round(net, 3)        # 1.5 − 10,000 km × 155 Wh/km × 480 g/kWh = 1.5 − 0.744
+    (1.5, 0.756)
+    """
+    if isinstance(co2, CO2PerVehicle):
+        ev = co2.ev_saved_t_per_year.at(year)
+        per_vehicle = co2.phev_saved_t_per_year if powertrain == "phev" and co2.phev_saved_t_per_year else None
+        gross = per_vehicle.at(year) if per_vehicle is not None else ev
+        share = gross / ev if ev > 0 else 0.0
+        return gross, gross - charging_t_per_year(co2, share, year)
+    electric = 1.0 if powertrain == "ev" else co2.phev_electric_fraction.at(year)
+    gross = co2.km_per_year.at(year) * electric * co2.petrol_gCO2_per_km.at(year) / 1e6
+    cfp = co2.battery_cfp_kgCO2_per_kWh.get(chemistry)
+    manufacturing_t = pack_kWh * cfp.at(year) / life_years / 1000.0 if cfp is not None else 0.0
+    return gross, gross - charging_t_per_year(co2, electric, year) - manufacturing_t
+
+
 def co2_saved_t_per_vehicle_year(co2: CO2PerVehicle | CO2FromEnergy, powertrain: Powertrain, chemistry: Chemistry,
                                  pack_kWh: float, life_years: float, year: int) -> float:
-    """CO₂ one plug-in vehicle on the road saves in a year against a petrol car, in tonnes.
-
-    ``energy`` method: ``km × f × (petrol g/km − Wh/km × grid g/kWh / 1000) / 1e6`` with ``f`` = 1 for an EV
-    and the electric fraction of distance for a PHEV, less the battery's manufacturing footprint spread over
-    the vehicle life (``pack kWh × CFP kg/kWh / life / 1000``).
+    """Net CO₂ one plug-in vehicle on the road saves in a year, in tonnes (see
+    :func:`co2_gross_and_net_t_per_vehicle_year`).
 
     >>> from cellbench.scenarios.trajectory import constant as c
     >>> energy = CO2FromEnergy(method="energy", km_per_year=c(10_000), petrol_gCO2_per_km=c(150),
@@ -45,15 +101,7 @@ def co2_saved_t_per_vehicle_year(co2: CO2PerVehicle | CO2FromEnergy, powertrain:
     >>> round(co2_saved_t_per_vehicle_year(energy, "ev", "assb", 60, 10, 2030), 4)  # 1.5 - 0.555 - 0.36
     0.585
     """
-    if isinstance(co2, CO2PerVehicle):
-        per_vehicle = co2.phev_saved_t_per_year if powertrain == "phev" and co2.phev_saved_t_per_year else None
-        return (per_vehicle or co2.ev_saved_t_per_year).at(year)
-    electric = 1.0 if powertrain == "ev" else co2.phev_electric_fraction.at(year)
-    per_km_g = co2.petrol_gCO2_per_km.at(year) - co2.ev_Wh_per_km.at(year) * co2.grid_gCO2_per_kWh.at(year) / 1000.0
-    use_t = co2.km_per_year.at(year) * electric * per_km_g / 1e6
-    cfp = co2.battery_cfp_kgCO2_per_kWh.get(chemistry)
-    manufacturing_t = pack_kWh * cfp.at(year) / life_years / 1000.0 if cfp is not None else 0.0
-    return use_t - manufacturing_t
+    return co2_gross_and_net_t_per_vehicle_year(co2, powertrain, chemistry, pack_kWh, life_years, year)[1]
 
 
 def recoverable_metals_t(eol_battery_GWh: float, content_kg_per_kWh: Mapping[str, float],

@@ -17,7 +17,7 @@ PANELS: list[tuple[str, float, str]] = [
     ("xev_stock", 1e6, "EV+PHEV stock, M"),
     ("battery_GWh", 1.0, "Battery sold, GWh/yr"),
     ("battery_revenue_billion_yen", 1.0, "Battery revenue, billion yen/yr"),
-    ("co2_saved_Mt", 1.0, "CO₂ saved, Mt/yr"),
+    ("co2_saved_Mt", 1.0, "CO₂ saved net of charging, Mt/yr"),
     ("eol_battery_GWh", 1.0, "End-of-life packs, GWh/yr"),
     ("fast_chargers_needed", 1e3, "Fast chargers needed, thousands"),
 ]

@@ -23,7 +23,7 @@ VEHICLE_COLUMNS: dict[str, tuple[str, float, str]] = {
 IMPACT_COLUMNS: dict[str, tuple[str, float, str]] = {
     "battery_GWh": ("battery\nGWh/yr", 1.0, "{:.1f}"),
     "battery_revenue_billion_yen": ("revenue\nbn yen/yr", 1.0, "{:.0f}"),
-    "co2_saved_Mt": ("CO₂ saved\nMt/yr", 1.0, "{:.2f}"),
+    "co2_saved_Mt": ("CO₂ saved\nnet Mt/yr", 1.0, "{:.2f}"),
     "eol_battery_GWh": ("EOL packs\nGWh/yr", 1.0, "{:.2f}"),
     "recoverable_Ni_t": ("Ni recov.\nkt/yr", 1e3, "{:.2f}"),
     "recoverable_Li_t": ("Li recov.\nkt/yr", 1e3, "{:.2f}"),
@@ -54,24 +54,27 @@ def rows_table(rows: list[Row], title: str | None = None,
 
 def comparison_table(comparisons: list[Comparison]) -> Table:
     """The report's figures beside cellbench's and the difference (``--json`` adds tolerance and source)."""
-    table = Table(title="SOLiD-EV report vs cellbench", header_style="bold")
+    table = Table(title="SOLiD-EV report vs cellbench", header_style="bold",
+                  caption="calibrated: the examples' inputs were fitted to that figure, so agreeing with it is not "
+                          "validation; not fitted: the figure chose no input, so agreeing with it is a check")
     for name, justify in (("scenario", "left"), ("year", "right"), ("quantity", "left"),
-                          ("report", "right"), ("cellbench", "right"), ("diff %", "right")):
-        table.add_column(name, justify=justify, no_wrap=True)
+                          ("report", "right"), ("cellbench", "right"), ("diff %", "right"), ("basis", "left")):
+        table.add_column(name, justify=justify, no_wrap=name != "quantity")
     for c in comparisons:
         row = c.as_row()
         mark = "" if c.within_tolerance else " ✗"
         label = row["scenario"] if row["segment"] == "all" else f"{row['scenario']}/{row['segment']}"
         table.add_row(label, str(row["year"]),
                       _LABELS.get(row["quantity"], row["quantity"]), _compact(row["report"]),
-                      _compact(row["cellbench"]), f"{row['difference_percent']:+.2f}{mark}")
+                      _compact(row["cellbench"]), f"{row['difference_percent']:+.2f}{mark}", row["basis"])
     return table
 
 
 _LABELS = {
     "assb_vehicle_sales": "ASSB sales", "assb_vehicle_stock": "ASSB stock", "xev_sales": "xEV sales",
     "xev_stock": "xEV stock", "assb_battery_revenue_billion_yen": "ASSB revenue, bn yen",
-    "assb_co2_saved_Mt": "ASSB CO₂ saved, Mt", "fast_chargers_needed": "fast chargers",
+    "assb_co2_saved_Mt": "ASSB CO₂ net, Mt", "assb_co2_saved_gross_Mt": "ASSB CO₂ gross, Mt",
+    "fast_chargers_needed": "fast chargers",
 }
 
 
