@@ -70,6 +70,18 @@ def test_cli_simulate_json_summary_and_parquet(tmp_path):
     assert [s["step_type"] for s in summary["steps"]] == ["discharge", "rest"]
     assert summary["steps"][0]["discharge_capacity_Ah"] == pytest.approx(0.008 / 6, rel=1e-4)
     assert Measurement.from_parquet(out).data.height == summary["rows"]
+    # nothing charged: no plating verdict; std-2.1 has no calibration file
+    assert summary["plating_limited"] is None and summary["calibrated"] is False
+    assert summary["steps"][0]["min_anode_potential_V"] > 0
+
+
+def test_cli_simulate_json_reports_plating_and_calibration():
+    result = CliRunner().invoke(app, ["simulate", "--cell", "gen1-demo", "--protocol", "Set SOC to 50%; Charge at 6C for 60 s",
+                                      "--thermal", "isothermal", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert summary["plating_limited"] is True and summary["min_anode_potential_V"] < 0
+    assert summary["calibrated"] is True and "anode_exchange_current_density_mA_cm2" in summary["calibration_overrides"]
 
 
 def test_cli_bad_protocol_is_one_line_and_exit_code_2(monkeypatch, capsys):

@@ -28,9 +28,23 @@ def test_solid_cell_uses_the_se_fraction_as_porosity_and_a_single_ion_conductor(
     assert pv["Solid electrolyte conductivity at 25 C [S.m-1]"] == pytest.approx(0.25)
     # LiNbO3 coating: 7 nm / 1e-6 S/cm = 0.7 ohm cm2 = 7e-5 ohm m2
     assert pv["Positive electrode film resistance [Ohm.m2]"] == pytest.approx(7e-5)
-    assert pv["Positive electrode thickness [m]"] == pytest.approx(45.5e-6)
+    assert pv["Positive electrode thickness [m]"] == pytest.approx(std21_design.cathode.thickness_um * 1e-6)
     # 20 x 20 mm electrode
     assert pv["Electrode width [m]"] * pv["Electrode height [m]"] == pytest.approx(4e-4)
+
+
+def test_assb_composites_default_to_measured_tortuosity_not_bruggeman(std21, lgm50):
+    """Issue 22, item 3: NCM/argyrodite composites have measured tortuosity factors of about 3-13 (Minnmann 2021,
+    Bielefeld 2020); Bruggeman's ε^-½ gives about 1.7. A solid cell's composites without a measured τ get 6."""
+    pv = std21.parameter_values
+    for side in ("Positive", "Negative"):
+        eps = pv[f"{side} electrode porosity"]
+        b = pv[f"{side} electrode Bruggeman coefficient (electrolyte)"]
+        assert eps**b == pytest.approx(eps / 6.0)
+        assert eps ** -0.5 < 2.0  # what Bruggeman would have given
+    # the dense SE layer keeps Bruggeman (5 % voids: τ ≈ 1.03), and a liquid cell keeps Bruggeman everywhere
+    assert pv["Separator Bruggeman coefficient (electrolyte)"] == pytest.approx(1.5)
+    assert lgm50.parameter_values["Positive electrode Bruggeman coefficient (electrolyte)"] == pytest.approx(1.5)
 
 
 def test_design_capacity_is_carried_by_the_soc_window(std21_design, std21):

@@ -114,6 +114,8 @@ def test_lithium_metal_anode_runs_as_a_half_cell(std21_design):
     assert [r["ended_by"] for r in rows] == ["lower voltage cut-off", "duration", "upper voltage cut-off"]
     # against lithium (0 V) the cathode discharges below the full cell's 0 % SOC before reaching 2.5 V
     assert rows[0]["discharge_capacity_Ah"] > 0.95 * cell.nominal_capacity_Ah
+    # a lithium-metal anode has no intercalation potential to check against plating
+    assert m.metadata.extra["min_anode_potential_V"] is None and m.metadata.extra["plating_limited"] is None
 
 
 def test_set_soc_mid_protocol_keeps_test_time_running(std21):
@@ -125,3 +127,32 @@ def test_set_soc_mid_protocol_keeps_test_time_running(std21):
     # each 10-s discharge pulse starts from a rested state at a lower SOC: its end voltage falls with SOC
     pulse_ends = [r["end_voltage_V"] for r in rows if r["step_type"] == "discharge"]
     assert pulse_ends[0] > pulse_ends[1] > pulse_ends[2]
+
+
+def test_fast_charge_reports_the_lowest_anode_potential_and_plating(std21):
+    """Issue 22, item 4: std-2.1 charged at 6C takes its anode below 0 V vs Li at the separator side (plating is
+    favoured); at C/2 the anode stays above 0 V. Every charge reports the lowest φs − φe."""
+    fast = run_protocol(std21, Protocol.parse("Set SOC to 0%; Charge at 6C until Vmax"), thermal="isothermal")
+    slow = run_protocol(std21, Protocol.parse("Set SOC to 0%; Charge at C/2 until Vmax"), thermal="isothermal")
+    assert fast.metadata.extra["plating_limited"] is True
+    assert fast.metadata.extra["min_anode_potential_V"] < -0.02
+    assert slow.metadata.extra["plating_limited"] is False
+    assert 0.0 < slow.metadata.extra["min_anode_potential_V"] < 0.1  # graphite at low potential, above lithium
+    # the per-step value is in the step summary, and the run's value is the lowest over its charging steps
+    rows = step_summary(fast)
+    assert rows[0]["min_anode_potential_V"] == pytest.approx(fast.metadata.extra["min_anode_potential_V"])
+    # a discharge is not a charge: no plating verdict, but its step still carries the anode's lowest potential
+    discharge = run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C for 60 s"), thermal="isothermal")
+    assert discharge.metadata.extra["plating_limited"] is None
+    assert step_summary(discharge)[0]["min_anode_potential_V"] > 0.05
+
+
+def test_a_calibrated_cell_says_so(std21):
+    from cellbench.simulate import to_pybamm
+
+    design = cells.load("gen1-demo")
+    calibrated = run_protocol(to_pybamm(design), Protocol.parse("Set SOC to 50%; Rest for 1 s"), thermal="isothermal")
+    assert calibrated.metadata.extra["calibrated"] is True
+    assert calibrated.metadata.extra["calibration_overrides"]["cathode_diffusivity_cm2_s"] == pytest.approx(4e-10)
+    plain = run_protocol(std21, Protocol.parse("Set SOC to 50%; Rest for 1 s"), thermal="isothermal")
+    assert plain.metadata.extra["calibrated"] is False

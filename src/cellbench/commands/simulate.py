@@ -33,8 +33,12 @@ def register(app: typer.Typer) -> None:
             measurement.to_parquet(out)
         rows = step_summary(measurement)
         if json:
+            extra = measurement.metadata.extra
             print_json({"cell": measurement.metadata.cell_id, "protocol": measurement.metadata.provenance["protocol"],
                         "out": str(out) if out else None, "rows": measurement.data.height,
+                        "min_anode_potential_V": extra.get("min_anode_potential_V"),
+                        "plating_limited": extra.get("plating_limited"),
+                        "calibrated": extra.get("calibrated"), "calibration_overrides": extra.get("calibration_overrides"),
                         "provenance": measurement.metadata.provenance, "steps": rows})
             return
         table = Table(title=f"{measurement.metadata.cell_id}: {measurement.metadata.provenance['protocol']}")
@@ -48,6 +52,15 @@ def register(app: typer.Typer) -> None:
                           f"{energy * 1000:.4g}", f"{r['end_voltage_V']:.3f}", f"{r['max_temperature_C']:.1f}",
                           r["ended_by"])
         console.print(table)
+        extra = measurement.metadata.extra
+        if extra.get("min_anode_potential_V") is not None:
+            lowest = extra["min_anode_potential_V"]
+            verdict = ("[bold red]below 0 V vs Li: plating-limited[/]" if extra["plating_limited"]
+                       else "above 0 V vs Li: no plating expected")
+            console.print(f"lowest anode potential while charging: {lowest * 1000:.0f} mV ({verdict})")
+        if extra.get("calibrated"):
+            changed = ", ".join(f"{k} = {v:g}" for k, v in extra["calibration_overrides"].items())
+            console.print(f"calibrated cell: this result depends on its calibration file ({changed})", highlight=False)
         if out is not None:
             console.print(f"wrote {measurement.data.height} rows to {out}")
 

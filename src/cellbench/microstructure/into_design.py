@@ -35,7 +35,7 @@ def layer_phase_fractions(design: "CellDesign", layer: str) -> dict[str, float]:
     >>> from cellbench import cells
     >>> f = layer_phase_fractions(cells.load("std-2.1"), "cathode")
     >>> round(sum(f.values()), 9), round(f["void"], 3)
-    (1.0, 0.143)
+    (1.0, 0.146)
     """
     from cellbench.cells import CompositeLayer, SeparatorLayer
 

@@ -39,6 +39,9 @@ EVENT_CURRENT = "current cut-off [experiment]"
 #: scalar outputs kept from each solve (PyBaMM sign: current positive on discharge)
 OUTPUT_VARIABLES = ("Voltage [V]", "Current [A]", "Volume-averaged cell temperature [K]",
                     "Electrolyte concentration spread [mol.m-3]")
+#: φs − φe of the negative electrode at its separator side: the anode's potential against lithium in the
+#: electrolyte there, where it is lowest on charge; below 0 V lithium plating is favoured (an intercalation anode only)
+ANODE_POTENTIAL = "Anode potential at the separator [V]"
 
 
 def external_circuit(variables: dict) -> pybamm.Symbol:
@@ -72,9 +75,14 @@ class BuiltModel:
     # model; runs in one process are sequential, so they can share it.
     solver: pybamm.IDAKLUSolver | None = None
 
+    @property
+    def output_variables(self) -> tuple[str, ...]:
+        return OUTPUT_VARIABLES + ((ANODE_POTENTIAL,) if ANODE_POTENTIAL in self.model.variables else ())
+
     def get_solver(self) -> pybamm.IDAKLUSolver:
         if self.solver is None:
-            self.solver = ReusingIDAKLUSolver(rtol=SOLVER_RTOL, atol=SOLVER_ATOL, output_variables=list(OUTPUT_VARIABLES),
+            self.solver = ReusingIDAKLUSolver(rtol=SOLVER_RTOL, atol=SOLVER_ATOL,
+                                              output_variables=list(self.output_variables),
                                               options={"max_num_steps": 200_000})
         return self.solver
 
@@ -121,6 +129,9 @@ def _build(cell: PybammCell, model_name: str, thermal: str, key: str) -> BuiltMo
     current = model.variables["Current [A]"]
     c_e = model.variables["Electrolyte concentration [mol.m-3]"]
     model.variables["Electrolyte concentration spread [mol.m-3]"] = pybamm.max(c_e) - pybamm.min(c_e)
+    if "Negative electrode surface potential difference [V]" in model.variables:  # not with a lithium-metal anode
+        delta_phi = model.variables["Negative electrode surface potential difference [V]"]
+        model.variables[ANODE_POTENTIAL] = pybamm.boundary_value(delta_phi, "right")
     # Replace PyBaMM's fixed voltage events with cut-offs the runner sets per step.
     model.events = [e for e in model.events if e.name not in ("Minimum voltage [V]", "Maximum voltage [V]")]
     p = pybamm.InputParameter

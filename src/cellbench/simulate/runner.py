@@ -3,6 +3,10 @@
 The protocol starts from the defined full state (100 % SOC, at rest, at the ambient temperature) unless
 its first step is "Set SOC to ...". Every step carries the cell's own voltage window as a safety limit,
 as a cycler does. Failures become :class:`SimulationError` naming the step, the state and a likely cause.
+
+Every run reports the lowest anode potential against lithium (φs − φe at the anode's separator side) of each
+step and of its charging steps together; a charge that takes it below 0 V is marked plating-limited
+(`metadata.extra["plating_limited"]`). Whether a calibration file changed the cell is in `extra["calibrated"]`.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class StepRecord:
     start_s: float
     end_s: float
     solve_time_s: float
+    min_anode_potential_V: float | None = None
 
 
 @dataclass
@@ -102,6 +107,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
 
     columns: dict[str, list[np.ndarray]] = {k: [] for k in ("t", "V", "I", "T", "amb", "step", "cycle", "type", "ce")}
     records: list[StepRecord] = []
+    charge_minima: list[float] = []  # lowest anode potential of each charging (or holding) step
     notes: set[str] = set()
     previous: pybamm.Solution | None = None
     time_offset_s = 0.0
@@ -139,6 +145,8 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
             raise SimulationError(_failure_message(planned, cell, previous, inputs, str(exc), soc_note)) from exc
         solve_time = time.perf_counter() - t0
         ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
+        anode_min = (float(np.min(solution[mb.ANODE_POTENTIAL].entries))
+                     if mb.ANODE_POTENTIAL in built.output_variables else None)
 
         t = solution.t + time_offset_s  # the solver counts from 0 after each set state
         if columns["t"] and t[0] <= last_time_s:
@@ -156,7 +164,9 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         columns["cycle"].append(np.full(n, planned.cycle))
         columns["type"].append(np.full(n, STEP_TYPES[step.kind], dtype=object))
         records.append(StepRecord(planned.step_index, planned.cycle, step.sentence, ended_by,
-                                  float(t[0]), float(t[-1]), solve_time))
+                                  float(t[0]), float(t[-1]), solve_time, anode_min))
+        if step.kind in ("charge", "hold") and anode_min is not None:
+            charge_minima.append(anode_min)
         last_time_s = float(t[-1])
         previous = solution
         if time_limit_s is not None and time.perf_counter() - started > time_limit_s:
@@ -183,8 +193,26 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         provenance=provenance(cell, built, protocol, temperature_C, overrides or {}),
         extra={"steps": [r.__dict__ for r in records], "nominal_capacity_Ah": cell.nominal_capacity_Ah,
                "voltage_window_V": [cell.voltage_min_V, cell.voltage_max_V],
-               "wall_time_s": time.perf_counter() - started, "solver_warnings": sorted(notes)[:20]})
+               "wall_time_s": time.perf_counter() - started, "solver_warnings": sorted(notes)[:20],
+               **plating_check(charge_minima), **calibration_state(cell)})
     return RawRun(data, metadata)
+
+
+def plating_check(charge_minima: list[float]) -> dict[str, Any]:
+    """The lowest anode potential over the charging steps, and whether it went below 0 V vs Li (plating-limited).
+    None when nothing charged or the anode is lithium metal."""
+    if not charge_minima:
+        return {"min_anode_potential_V": None, "plating_limited": None}
+    lowest = min(charge_minima)
+    return {"min_anode_potential_V": lowest, "plating_limited": lowest < 0.0}
+
+
+def calibration_state(cell: PybammCell) -> dict[str, Any]:
+    """Whether a calibration file changed the cell's parameters, and which ones (so a result that depends on a
+    calibration says so wherever it is reported)."""
+    calibration = cell.notes.get("calibration") or {}
+    applied = calibration.get("applied", calibration.get("overrides", {}))
+    return {"calibrated": bool(applied), "calibration_overrides": dict(applied)}
 
 
 def control_inputs(step: Step, cell: PybammCell) -> dict[str, float]:

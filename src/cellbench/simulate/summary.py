@@ -38,5 +38,6 @@ def step_summary(measurement: Measurement) -> list[dict[str, Any]]:
         rows.append({"cycle": row[S.CYCLE], "step_index": row[S.STEP], "step": record.get("text", ""),
                      "step_type": row[S.STEP_TYPE], **{k: v for k, v in row.items()
                                                        if k not in (S.CYCLE, S.STEP, S.STEP_TYPE)},
-                     "ended_by": record.get("ended_by", "")})
+                     "ended_by": record.get("ended_by", ""),
+                     "min_anode_potential_V": record.get("min_anode_potential_V")})
     return rows
