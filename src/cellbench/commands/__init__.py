@@ -23,6 +23,7 @@ MODULES = [
     "campaigns",
     "durability",
     "calibration",
+    "targets",
 ]
 
 

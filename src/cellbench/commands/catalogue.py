@@ -127,6 +127,10 @@ def register(app: typer.Typer) -> None:
             t.add_row(key, str(value), "" if bookkeeping else record.source_of(key))
         console.print(t)
 
+    from cellbench.commands.targets import register_materials_check
+
+    register_materials_check(materials_app)
+
 
 def _lower_bounds(row) -> set[str]:
     return {"wh_per_l" if p["figure"].startswith("wh_per_l") else p["figure"] for p in row["predictions"]

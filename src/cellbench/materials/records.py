@@ -25,7 +25,7 @@ COMPOSITE_ROLES = ("cathode_active", "anode_active", "solid_electrolyte", "binde
 
 # Fields that are bookkeeping, not datasheet values, so need no source.
 _NO_SOURCE = {"id", "name", "role", "kind", "description", "sources", "version", "supplier", "formula", "ranges",
-              "stoichiometry_at_0_soc", "stoichiometry_at_100_soc", "transference_number", "lithium_per_formula_unit"}
+              "redox", "oxidation_states", "stoichiometry_at_0_soc", "stoichiometry_at_100_soc", "transference_number", "lithium_per_formula_unit"}
 
 
 class OCPTable(BaseModel):
@@ -62,10 +62,25 @@ class MaterialBase(BaseModel):
     description: str = ""
     supplier: str | None = None
     density_g_cm3: float = Field(gt=0)
+    formula: str | None = Field(None, description="chemical formula as made (LiNi0.8Mn0.1Co0.1O2, Li6PS5Cl); "
+                                "`cellbench materials check` derives molar mass, capacity and density from it")
     ranges: dict[str, tuple[float, float]] = Field(default_factory=dict, description=(
         "stated range [low, high] of a numeric field (a supplier's specification, or the spread of the literature "
         "its source gives); the evaluation propagates it into each verdict's band"))
     sources: dict[str, str]
+
+    @field_validator("formula")
+    @classmethod
+    def _formula_reads(cls, value: str | None) -> str | None:
+        if value is not None:
+            from cellbench.errors import InputError
+            from cellbench.materials.informatics import composition
+
+            try:
+                composition(value)
+            except InputError as exc:
+                raise ValueError(str(exc).removeprefix("field 'formula': ")) from None
+        return value
 
     @model_validator(mode="after")
     def _ranges_hold_their_values(self):
@@ -118,6 +133,24 @@ class ActiveMaterial(MaterialBase):
     kinetics_activation_energy_kJ_mol: float | None = Field(None, ge=0)
     electronic_conductivity_S_cm: float | None = Field(None, gt=0)
     volume_change_pct: float | None = Field(None, description="volume change from empty to full lithiation")
+    redox: dict[str, float] | None = Field(None, description="oxidation state each redox-active element reaches at "
+                                           "the end of the half-cell window ({Co: 4} for LiCoO2); needs 'formula'")
+    oxidation_states: dict[str, float] | None = Field(None, description="as-made oxidation states the maker states "
+                                                      "(spectator ions, e.g. {Mn: 4, Co: 3} in NCM811)")
+
+    @model_validator(mode="after")
+    def _redox_balances(self) -> "ActiveMaterial":
+        if (self.redox or self.oxidation_states) and not self.formula:
+            raise ValueError("field 'formula': 'redox' and 'oxidation_states' need the formula")
+        if self.redox:
+            from cellbench.errors import InputError
+            from cellbench.materials.informatics import theoretical_capacity
+
+            try:
+                theoretical_capacity(self.formula, self.redox, oxidation_states_stated=self.oxidation_states)
+            except InputError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
     @model_validator(mode="after")
     def _window(self) -> "ActiveMaterial":
