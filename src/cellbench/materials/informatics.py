@@ -37,9 +37,12 @@ CAPACITY_TOLERANCE = 0.001      # a submitted capacity above the theoretical one
 
 
 def _pymatgen_version() -> str:
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    return version("pymatgen-core")
+    try:
+        return version("pymatgen-core")  # the core split out of pymatgen in 2025
+    except PackageNotFoundError:
+        return version("pymatgen")
 
 
 def composition(formula: str, *, field: str = "formula"):
