@@ -121,6 +121,8 @@ def test_a_fresh_simulated_cell_shows_no_losses_against_its_design(cell_id):
     assert d.reliable and d.reference.startswith("design")
     for name in ("lli", "lam_cathode", "lam_anode"):
         assert abs(d.losses[name]) <= 0.01, (name, d.losses[name])
+    # retention on the same basis (fitted balance against the design's), not against the catalogue's rated figure
+    assert d.capacity_retention == pytest.approx(1.0, abs=0.01)
 
 
 def test_a_simulated_lfp_cell_is_diagnosed_from_its_chemistry_alone():
@@ -138,6 +140,7 @@ def test_a_simulated_lfp_cell_is_diagnosed_from_its_chemistry_alone():
     assert fitted.lithium_Ah == pytest.approx(truth.lithium_Ah, rel=0.02)
     # one check-up and no design: no fresh state, so no losses and no ranking, and it says why
     assert d.losses == {"lli": None, "lam_cathode": None, "lam_anode": None} and d.ranked == []
+    assert d.capacity_retention is None  # the rated capacity was read off this very test
     assert any("losses need a fresh state" in n for n in d.notes)
     # the wrong pair is refused: NMC tables reach 4 mV rms on this curve only with the cathode outside its window
     wrong = diagnose(simulated, chemistry="nmc-graphite", require_pulses=False)

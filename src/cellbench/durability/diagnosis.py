@@ -222,7 +222,14 @@ def diagnose(aged: Measurement, design: CellDesign | None = None, *, chemistry: 
         losses = aged_fit.balance.losses_against(reference_fit.balance if reference_fit else start)
     else:
         losses = {"lli": None, "lam_cathode": None, "lam_anode": None}
-    retention = aged_capacity / reference_capacity if reference_capacity else aged_capacity / rated_Ah
+    if reference_capacity:
+        retention = aged_capacity / reference_capacity
+    elif design is not None:  # on the losses' basis: the fitted balance against the design's, same voltage window
+        retention = aged_fit.balance.capacity_Ah() / start.capacity_Ah()
+    elif capacity_Ah is not None:
+        retention = aged_capacity / capacity_Ah
+    else:  # the rated capacity was read off this very test: nothing to compare with
+        retention = None
 
     growth = None
     aged_pulses = _pulses(aged)
