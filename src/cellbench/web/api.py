@@ -17,7 +17,7 @@ from urllib.parse import quote
 import orjson
 from fastapi import APIRouter, Depends, File, Path as PathParam, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -38,9 +38,19 @@ RecordId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 # -- bodies --------------------------------------------------------------------------------------------------
 class AccessChange(BaseModel):
+    """Who may read a record: the named tier names at least one organisation, the consortium tier a consortium."""
+
+    # what set_access checks, stated in the schema so that a generated client knows it
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"tier": {"const": "named"}}, "required": ["tier"]},
+         "then": {"required": ["organisations"], "properties": {"organisations": {"minItems": 1}}}},
+        {"if": {"properties": {"tier": {"const": "consortium"}}, "required": ["tier"]},
+         "then": {"required": ["consortia"], "properties": {"consortia": {"minItems": 1}}}},
+    ]})
+
     tier: Tier
-    organisations: list[str] = Field(default_factory=list, description="for the named tier")
-    consortia: list[str] = Field(default_factory=list, description="for the consortium tier")
+    organisations: list[str] = Field(default_factory=list, description="for the named tier (at least one)")
+    consortia: list[str] = Field(default_factory=list, description="for the consortium tier (at least one)")
 
 
 class MaterialIn(BaseModel):

@@ -32,7 +32,7 @@ from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.safety import load_catalogue
 from cellbench.store import Store
-from cellbench.web import api, pages, passports, safety
+from cellbench.web import api, contract, pages, passports, safety
 from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
@@ -168,6 +168,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
         return _swagger_page()
 
     _error_handlers(app)
+    contract.install(app)
     # outermost last: the proxy's word on scheme and client first, then headers on every answer (refusals too)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, idle_timeout_s=settings.body_timeout_s)
     app.add_middleware(SecurityHeaders)
