@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import polars as pl
@@ -102,3 +104,21 @@ def test_coverage_warning_names_the_test_and_the_range():
     assert coverage_warnings(inside, _calibration()) == []
     strong = MeasuredDischarge("big.csv", "", 20.0, 25.0, t, np.linspace(4.1, 2.5, 10), np.full(10, 20.0), None, 2.5)
     assert "20 A is outside the calibration's currents 0.5–10 A" in coverage_warnings(strong, _calibration())[0]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from cellbench.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_errors_are_one_line_with_exit_code_2(tmp_path):
+    path = tmp_path / "charge_only.csv"
+    pl.DataFrame({"Time [s]": [0.0, 60.0, 120.0, 180.0], "Current [A]": [0.0, 1.0, 1.0, 1.0],
+                  "Voltage [V]": [3.6, 3.7, 3.8, 3.9]}).write_csv(path)
+    r = _cli("calibrate", "lg-m50", str(path), "--parameters", "anode_diffusivity,heat_transfer_W_m2K")
+    assert r.returncode == 2 and "unknown parameter 'anode_diffusivity'" in r.stderr and "Traceback" not in r.stderr
+    r = _cli("calibrate", "lg-m50", str(path), "--parameters", "heat_transfer_W_m2K", "--out", str(tmp_path / "c.yaml"))
+    assert r.returncode == 2 and "charge_only.csv" in r.stderr and "no discharge in this file" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "c.yaml").exists()
+    r = _cli("validate", "lg-m50", str(path))
+    assert r.returncode == 2 and "no discharge in this file" in r.stderr

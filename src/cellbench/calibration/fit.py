@@ -6,8 +6,9 @@ out early is penalised for every missing minute), the relative capacity differen
 has cell temperatures and the model is thermal, the temperature difference on the same grid. Each is
 divided by a scale (10 mV, 0.5 %, 2 K) so they add up as comparable numbers.
 
-The 95 % confidence intervals come from the Jacobian at the optimum: cov = s² (JᵀJ)⁻¹ with s² the residual
-variance, ±1.96 σ in the search coordinate (log10 for scale parameters), mapped back to the value.
+The 95 % confidence intervals come from the Jacobian at the optimum (a sandwich with one noise variance per kind
+of residual, see :func:`confidence_intervals`), ±1.96 σ in the search coordinate (log10 for scale parameters), mapped back to
+the value. They describe the noise of the data, not the model's structural error.
 
 >>> from cellbench.calibration import calibrate, read_discharge                   # doctest: +SKIP
 >>> tests = [read_discharge(f) for f in files]                                   # doctest: +SKIP
@@ -40,6 +41,7 @@ CAPACITY_SCALE = 0.005
 TEMPERATURE_SCALE_K = 2.0
 GRID_POINTS = 60
 DEFAULT_TEMPERATURE_C = 25.0
+CUTOFF_STEP_V = 0.05
 
 
 @dataclass
@@ -80,8 +82,10 @@ class DischargeModel:
         `values` (PyBaMM names) set."""
         self.evaluations += 1
         temperature = test.start_temperature_C if test.start_temperature_C is not None else DEFAULT_TEMPERATURE_C
-        end_V = max(round(test.end_voltage_V, 3), self.cell.voltage_min_V)
-        protocol = Protocol.parse(f"Discharge at {test.current_A:.6g} A until {end_V:g} V")
+        # the cycler's cut-off: the last sample rounded to 50 mV (cut-offs are set in such steps; the last
+        # sample itself lies a little past it, or around it by the noise)
+        end_V = max(round(test.end_voltage_V / CUTOFF_STEP_V) * CUTOFF_STEP_V, self.cell.voltage_min_V)
+        protocol = Protocol.parse(f"Discharge at {test.current_A:.6g} A until {end_V:.3f} V")
         try:
             raw = run_raw(self.cell, protocol, temperature_C=temperature, model=self.model, thermal=self.thermal,
                           overrides=values, time_limit_s=60.0)
@@ -113,6 +117,14 @@ def test_residuals(test: MeasuredDischarge, sim: SimulatedDischarge, *, with_tem
         t_sim = np.interp(grid, sim.time_s, sim.temperature_C, right=sim.temperature_C[-1])
         parts.append((t_sim - t_meas) / TEMPERATURE_SCALE_K / math.sqrt(GRID_POINTS / 10))
     return np.concatenate(parts)
+
+
+def residual_groups(test: MeasuredDischarge, *, with_temperature: bool) -> np.ndarray:
+    """The kind of each residual of :func:`test_residuals`: 0 voltage and capacity, 1 temperature."""
+    curve = np.zeros(GRID_POINTS + 1, dtype=int)
+    if with_temperature and test.temperature_C is not None:
+        return np.concatenate([curve, np.ones(GRID_POINTS, dtype=int)])
+    return curve
 
 
 def comparison(test: MeasuredDischarge, sim: SimulatedDischarge) -> dict[str, float | None]:
@@ -202,7 +214,8 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                              max_nfev=max_evaluations, xtol=1e-4, ftol=1e-4)
     z = solution.x
     after = [comparison(t, runner.run(t, values_at(z))) for t in tests]
-    intervals = confidence_intervals(solution.jac, solution.fun, z, len(z))
+    groups = np.concatenate([residual_groups(t, with_temperature=with_temperature) for t in tests])
+    intervals = confidence_intervals(solution.jac, solution.fun, groups, len(z))
 
     fitted: dict[str, FittedValue] = {}
     overrides = dict(existing.literature_overrides()) if existing else {}
@@ -245,7 +258,8 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                        temperature_C=t.start_temperature_C, capacity_Ah=round(t.capacity_Ah, 5)) for t in tests],
         residuals=residual_rows, conditions=conditions,
         method={"optimiser": "scipy.optimize.least_squares (trf, bounded)", "model": model, "thermal": thermal,
-                "evaluations": int(solution.nfev), "converged": bool(solution.success),
+                "evaluations": int(solution.nfev), "simulations": runner.evaluations,
+                "converged": bool(solution.success),
                 "cost": float(solution.cost), "scales": {"voltage_V": VOLTAGE_SCALE_V, "capacity": CAPACITY_SCALE,
                                                          "temperature_K": TEMPERATURE_SCALE_K},
                 "cellbench_version": getattr(cellbench, "__version__", "unknown"), "pybamm_version": pybamm.__version__})
@@ -254,17 +268,24 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                              message=str(solution.message), parameters=list(fit_parameters))
 
 
-def confidence_intervals(jac: np.ndarray, fun: np.ndarray, z: np.ndarray, n: int) -> np.ndarray | None:
-    """Half-widths of the 95 % intervals in the search coordinates, from the Jacobian at the optimum."""
+def confidence_intervals(jac: np.ndarray, fun: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray | None:
+    """Half-widths of the 95 % intervals in the search coordinates, from the Jacobian at the optimum.
+
+    The fit weighs residuals by fixed scales, but voltage (with capacity) and temperature residuals have
+    different noise; so each group gets its own variance s_g² = |r_g|² / (m_g − n m_g / m) and the covariance
+    is the sandwich (JᵀJ)⁻¹ (Σ_g s_g² J_gᵀ J_g) (JᵀJ)⁻¹, which reduces to s² (JᵀJ)⁻¹ when all noise is alike."""
     m = len(fun)
     if m <= n:
         return None
-    s2 = float(fun @ fun) / (m - n)
-    try:
-        covariance = np.linalg.pinv(jac.T @ jac) * s2
-    except np.linalg.LinAlgError:
-        return None
-    variances = np.diag(covariance)
+    bread = np.linalg.pinv(jac.T @ jac)
+    meat = np.zeros((n, n))
+    for g in np.unique(groups):
+        rows = groups == g
+        m_g = int(rows.sum())
+        dof = m_g - n * m_g / m
+        s2 = float(fun[rows] @ fun[rows]) / dof if dof > 0 else 0.0
+        meat += s2 * (jac[rows].T @ jac[rows])
+    variances = np.diag(bread @ meat @ bread)
     return np.where(variances >= 0, 1.96 * np.sqrt(np.abs(variances)), np.nan)
 
 

@@ -38,8 +38,10 @@ def register(app: typer.Typer) -> None:
         residuals per test and the conditions covered. Fitted values are inputs, not predictions.
         """
         from cellbench.calibration import calibrate
+        from cellbench.calibration.parameters import parse_parameters
         from cellbench.simulate.calibration import save_calibration
 
+        parse_parameters(parameters)  # a misspelt name fails before any file is read
         tests = _discharges(files, temperature)
         result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations)
         path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
@@ -51,14 +53,15 @@ def register(app: typer.Typer) -> None:
             return
         table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})")
         for col in ("parameter", "value", "95 % interval", "start", "unit"):
-            table.add_column(col, justify="left" if col in ("parameter", "unit") else "right")
+            table.add_column(col, justify="left" if col in ("parameter", "unit") else "right",
+                             no_wrap=col in ("parameter", "95 % interval"))
         for name, v in cal.fitted.items():
             ci = f"{v.ci95[0]:.4g} – {v.ci95[1]:.4g}" if v.ci95 else "—"
             table.add_row(name, f"{v.value:.4g}" + (" (at bound)" if v.at_bound else ""), ci, f"{v.start:.4g}", v.unit)
         console.print(table)
         residuals = Table(title="residuals (before → after)")
         for col in ("file", "capacity error %", "voltage RMSE mV", "temperature RMSE K"):
-            residuals.add_column(col, justify="left" if col == "file" else "right")
+            residuals.add_column(col, justify="left" if col == "file" else "right", no_wrap=col == "file")
         for r in cal.residuals:
             residuals.add_row(r.file, f"{r.before_capacity_error_pct:+.2f} → {r.capacity_error_pct:+.2f}",
                               f"{r.before_voltage_rmse_mV:.1f} → {r.voltage_rmse_mV:.1f}",
@@ -98,7 +101,7 @@ def register(app: typer.Typer) -> None:
         table = Table(title=f"{report.cell} against measured tests (calibration: {report.calibration_source})")
         for col in ("file", "A", "°C", "capacity Ah", "capacity err %", "energy err %", "mean V err mV",
                     "V RMSE mV", "T RMSE K"):
-            table.add_column(col, justify="left" if col == "file" else "right")
+            table.add_column(col, justify="left" if col == "file" else "right", no_wrap=col == "file")
         for row in report.rows:
             e = row.errors
             table.add_row(row.test.label, f"{row.test.current_A:.3g}",

@@ -109,8 +109,20 @@ def save_calibration(calibration: Calibration, path: str | Path) -> Path:
     """Write a calibration as YAML (atomically: a temporary file, then a rename)."""
     path = Path(path)
     data = calibration.model_dump(mode="json", exclude_defaults=False)
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+class _Dumper(yaml.SafeDumper):
+    """Lists of plain values (an interval, a range) on one line: [low, high]."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, values: list):
+    flow = all(isinstance(v, (int, float, str, bool)) or v is None for v in values)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", values, flow_style=flow)
+
+
+_Dumper.add_representer(list, _represent_list)
