@@ -172,6 +172,9 @@ class EvaluationRun(Base):
     # (cellbench.web.evaluations; migration 0005)
     claimed_by: Mapped[str | None] = mapped_column(String(200))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # how many times a process claimed it: a run whose process died goes back to the queue until this reaches the
+    # worker's limit (migration 0006)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PassportRecord(Base):

@@ -11,10 +11,14 @@ Several server processes (``cellbench serve --workers N``) share one queue, the 
   status='queued'``, changed the row: the database lets exactly one claim through, so no evaluation runs twice;
 - each process's worker looks for queued rows every few seconds, so a row queued by a busy process is picked up by
   an idle one, and one queued while no worker was up runs once one is;
-- while it runs, the claiming process stamps ``heartbeat_at`` every few seconds. A ``running`` row whose stamp is
-  older than a minute belongs to a process that is gone (killed, crashed, restarted) and is failed by whichever
-  worker sees it first. A process starting up therefore never fails another live process's run; a run cut off by
-  a restart is failed within a minute. (Hosts sharing a PostgreSQL store need clocks within a few tens of seconds.)
+- while it runs, the claiming process stamps ``heartbeat_at`` every few seconds: the claim is a lease. A
+  ``running`` row whose stamp is older than a minute belongs to a process that is gone (killed, crashed,
+  restarted); whichever worker sees it first puts it back in the queue, where a live worker claims it again. A run
+  that has been claimed ``max_attempts`` times (each time its process died) is failed instead, so a run that kills
+  its process (out of memory, say) does not take down one process after another. A process starting up never
+  touches another live process's run. (Hosts sharing a PostgreSQL store need clocks within a few tens of seconds.)
+- a process whose lease was taken over (paused for longer than the lease, not dead) may still finish: its writes
+  carry its claim and change nothing once another process holds the row.
 
 An evaluation belongs to the sample's provider. When the sample was submitted to an evaluation centre the
 evaluation is created on the ``named`` tier with a grant to the centre: provider and centre see it, no one else.
@@ -31,6 +35,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -48,6 +53,10 @@ from cellbench.web.identity import Principal
 from cellbench.web.samples import material_record
 
 log = logging.getLogger("cellbench.web.evaluations")
+
+#: the claim ("host:pid:worker") of the run the current thread executes; writes of a run are made under it
+_claim: ContextVar[str | None] = ContextVar("cellbench_evaluation_claim", default=None)
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -97,11 +106,10 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
         material = db.get(PlatformMaterial, sample.material_id)
         record, cell_id, suite = material_record(material), run.cell_id, run.suite
 
+    claim_held = _claim.get()
+
     def progress(done: int, total: int) -> None:
-        with store.session() as db:
-            row = db.get(EvaluationRun, run_id)
-            row.progress_done, row.progress_total = done, total
-            db.commit()
+        _write_if_still_ours(store, run_id, claim_held, progress_done=done, progress_total=total)
 
     try:
         result = evaluation.evaluate(cell_id, record, suite=suite, sensitivity=options.sensitivity,
@@ -119,12 +127,22 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
     except Exception as exc:  # a crash must end as a failed row, not a run that stays "running" for ever
         log.exception("evaluation %d crashed", run_id)
         status, error, document, paths = "failed", f"unexpected error (please report): {exc!r}", None, {}
+    _write_if_still_ours(store, run_id, claim_held, status=status, error=error, finished_at=utc_now(),
+                         results_json=json.dumps(document, default=str) if document is not None else None,
+                         report_path=str(paths["report"]) if "report" in paths else None)
+
+
+def _write_if_still_ours(store: Store, run_id: int, claim_held: str | None, **values) -> None:
+    """Update the row, unless another process has claimed it since (``claim_held`` None: no claim to check)."""
+    where = [EvaluationRun.id == run_id]
+    if claim_held is not None:
+        where += [EvaluationRun.claimed_by == claim_held, EvaluationRun.status == "running"]
     with store.session() as db:
-        row = db.get(EvaluationRun, run_id)
-        row.status, row.error, row.finished_at = status, error, utc_now()
-        row.results_json = json.dumps(document, default=str) if document is not None else None
-        row.report_path = str(paths["report"]) if "report" in paths else None
+        changed = db.execute(update(EvaluationRun).where(*where).values(**values)
+                             .execution_options(synchronize_session=False)).rowcount
         db.commit()
+    if not changed:
+        log.warning("evaluation %d: not written, another process holds it now", run_id)
 
 
 # -- the queue shared by server processes ----------------------------------------------------------------------
@@ -134,7 +152,8 @@ def claim(store: Store, run_id: int, claimed_by: str) -> bool:
     with store.session() as db:
         changed = db.execute(update(EvaluationRun)
                              .where(EvaluationRun.id == run_id, EvaluationRun.status == "queued")
-                             .values(status="running", claimed_by=claimed_by, heartbeat_at=now, progress_done=0)
+                             .values(status="running", claimed_by=claimed_by, heartbeat_at=now, progress_done=0,
+                                     attempts=EvaluationRun.attempts + 1)
                              .execution_options(synchronize_session=False)).rowcount
         db.commit()
     return changed == 1
@@ -150,22 +169,28 @@ def beat(store: Store, run_id: int, claimed_by: str) -> None:
         db.commit()
 
 
-def fail_abandoned(store: Store, stale_after: timedelta) -> int:
-    """Fail running evaluations whose process stopped stamping them (rows without a stamp come from before
-    claims existed, or from a runner that never claimed: their process is gone too). Returns how many."""
+def recover_abandoned(store: Store, stale_after: timedelta, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:
+    """Put running evaluations whose process stopped stamping them back in the queue, or fail them once they have
+    been claimed ``max_attempts`` times. (Rows without a stamp come from before claims existed, or from a runner
+    that never claimed: their process is gone too.) Returns (re-queued, failed)."""
     abandoned = (EvaluationRun.status == "running",
                  or_(EvaluationRun.heartbeat_at.is_(None), EvaluationRun.heartbeat_at < utc_now() - stale_after))
     with store.session() as db:
         # look before writing: every process polls, and on SQLite even an UPDATE that changes nothing takes the
         # write lock the audit log is waiting for
         if db.scalar(select(EvaluationRun.id).where(*abandoned).limit(1)) is None:
-            return 0
-        changed = db.execute(update(EvaluationRun).where(*abandoned)
-                             .values(status="failed", error="the server stopped during the run",
-                                     finished_at=utc_now())
-                             .execution_options(synchronize_session=False)).rowcount
+            return 0, 0
+        # the same conditions in both statements: a run claimed meanwhile by a live process is not touched
+        failed = db.execute(update(EvaluationRun).where(*abandoned, EvaluationRun.attempts >= max_attempts)
+                            .values(status="failed", finished_at=utc_now(),
+                                    error=f"the server process running it stopped {max_attempts} times; not "
+                                          f"tried again (start a new evaluation)")
+                            .execution_options(synchronize_session=False)).rowcount
+        requeued = db.execute(update(EvaluationRun).where(*abandoned)
+                              .values(status="queued", claimed_by=None, heartbeat_at=None, progress_done=0)
+                              .execution_options(synchronize_session=False)).rowcount
         db.commit()
-    return changed
+    return requeued, failed
 
 
 def queued_ids(store: Store) -> list[int]:
@@ -221,10 +246,12 @@ class EvaluationWorker:
 
     def __init__(self, store: Store, options: EvaluationOptions,
                  runner: Callable[[Store, int, EvaluationOptions], None] = run_evaluation, *,
-                 poll_seconds: float = 5.0, heartbeat_seconds: float = 5.0, stale_after_seconds: float = 60.0):
+                 poll_seconds: float = 5.0, heartbeat_seconds: float = 5.0, stale_after_seconds: float = 60.0,
+                 max_attempts: int = MAX_ATTEMPTS):
         self.store, self.options, self.runner = store, options, runner
         self.poll_seconds, self.heartbeat_seconds = poll_seconds, heartbeat_seconds
         self.stale_after = timedelta(seconds=stale_after_seconds)
+        self.max_attempts = max_attempts
         # host and pid say which process holds a run; the counter tells apart workers of one process (tests)
         self.name = f"{socket.gethostname()}:{os.getpid()}:{next(_instances)}"
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cellbench-evaluation")
@@ -243,18 +270,21 @@ class EvaluationWorker:
     def _run(self, run_id: int) -> bool:
         if not claim(self.store, run_id, self.name):
             return False  # another process took it, or it is no longer queued
+        token = _claim.set(self.name)
         try:
             with _heartbeat(self.store, run_id, self.name, self.heartbeat_seconds):
                 self.runner(self.store, run_id, self.options)
         finally:
+            _claim.reset(token)
             _finish_unfinished(self.store, run_id, self.name)
         return True
 
     def poll(self) -> None:
-        """Fail abandoned runs, and take on queued evaluations this worker is not already waiting to run."""
-        abandoned = fail_abandoned(self.store, self.stale_after)
-        if abandoned:
-            log.warning("failed %d evaluation(s) whose server process stopped during the run", abandoned)
+        """Re-queue (or fail) abandoned runs, and take on queued evaluations this worker is not already waiting
+        to run."""
+        requeued, failed = recover_abandoned(self.store, self.stale_after, self.max_attempts)
+        if requeued or failed:
+            log.warning("evaluations whose server process stopped: %d re-queued, %d failed", requeued, failed)
         with self._lock:
             waiting = {run_id for run_id, future in self.futures.items() if not future.done()}
         for run_id in queued_ids(self.store):
@@ -262,7 +292,7 @@ class EvaluationWorker:
                 self.submit(run_id)
 
     def resume(self) -> None:
-        """At start-up: fail runs cut off by a stopped process, run what is queued, and keep polling."""
+        """At start-up: re-queue runs cut off by a stopped process, run what is queued, and keep polling."""
         self.poll()
         if self._poller is None:
             self._poller = threading.Thread(target=self._poll_forever, name="cellbench-evaluation-poller",
