@@ -83,17 +83,3 @@ def test_unknown_material_lists_known():
     with pytest.raises(NotFound, match="known materials: .*ncm811"):
         materials.load("nope")
 
-
-def test_a_capacity_its_window_cannot_hold_is_refused(tmp_path):
-    """The NCM811 record of before issue 22 (228.7 mAh/g over Δx 0.642 at 97.28 g/mol) is refused, naming the field."""
-    import yaml
-
-    data = materials.load("ncm811").model_dump(mode="json", exclude_none=True)
-    data.update(specific_capacity_mAh_g=228.7, stoichiometry_at_0_soc=0.9084, stoichiometry_at_100_soc=0.2661)
-    path = tmp_path / "ncm-old.yaml"
-    path.write_text(yaml.safe_dump(data))
-    with pytest.raises(InputError, match=r"specific_capacity_mAh_g 228.7 does not fit the stoichiometry window"):
-        materials.load(str(path))
-    data.pop("molar_mass_g_mol")  # without a molar mass there is nothing to check against
-    path.write_text(yaml.safe_dump(data))
-    assert materials.load(str(path)).specific_capacity_mAh_g == 228.7

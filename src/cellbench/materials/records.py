@@ -108,10 +108,6 @@ class MaterialBase(BaseModel):
         return self.sources.get(field) or self.sources.get("default", "")
 
 
-#: how far a capacity may sit from what its stoichiometry window holds (rounding of published values)
-CAPACITY_WINDOW_TOLERANCE = 0.02
-
-
 class ActiveMaterial(MaterialBase):
     """Cathode or anode active material (intercalation, alloying or lithium metal)."""
 
@@ -165,16 +161,6 @@ class ActiveMaterial(MaterialBase):
                 raise ValueError("an intercalation material needs 'ocp', 'stoichiometry_at_0_soc' and 'stoichiometry_at_100_soc'")
             if math.isclose(self.stoichiometry_at_0_soc, self.stoichiometry_at_100_soc):
                 raise ValueError("stoichiometry_at_0_soc and stoichiometry_at_100_soc must differ")
-            if self.molar_mass_g_mol is not None:
-                # the window and the capacity must describe the same lithium: q = F·n·|Δx| / (3.6·M)
-                dx = abs(self.stoichiometry_at_0_soc - self.stoichiometry_at_100_soc)
-                held = self.theoretical_capacity_mAh_g * dx
-                if abs(self.specific_capacity_mAh_g / held - 1) > CAPACITY_WINDOW_TOLERANCE:
-                    raise ValueError(
-                        f"specific_capacity_mAh_g {self.specific_capacity_mAh_g:g} does not fit the stoichiometry window "
-                        f"(|Δx| = {dx:.4g} of {self.lithium_per_formula_unit:g} Li per formula unit at "
-                        f"{self.molar_mass_g_mol:g} g/mol holds {held:.4g} mAh/g): give the window of the half-cell "
-                        "capacity, or leave out molar_mass_g_mol")
         return self
 
     @property
