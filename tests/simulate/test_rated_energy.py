@@ -18,6 +18,8 @@ def test_rated_energy_density_from_a_simulated_discharge(cell_id):
     energy_Wh = float(m.data["discharging_energy_watt_hour"][-1])
     volume_cm3 = outline_volume_cm3(design) if n.wh_per_l_basis == "outline" else stack_volume_cm3(design)
     assert energy_Wh / volume_cm3 * 1000 == pytest.approx(n.wh_per_l, rel=0.03)
+    if n.wh_per_kg:  # a rated Wh/kg is the same discharge energy over the cell's mass
+        assert energy_Wh / cells.figures(design).mass_g * 1000 == pytest.approx(n.wh_per_kg, rel=0.03)
 
 
 def test_lg_m50_is_in_the_rated_list():

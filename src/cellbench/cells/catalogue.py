@@ -112,8 +112,9 @@ def solved_for(design: CellDesign) -> dict[str, SolvedValue]:
 def predictions(design: CellDesign) -> list[Prediction]:
     """Each published figure that no design value was solved to give, beside the design's figure for it.
 
-    Wh/L is taken on the published basis; a rated energy (`nominal.rated_discharge_C`) is left to a simulated
-    discharge (tests/simulate/test_rated_energy.py), as the design's open-circuit energy is not what was rated.
+    Wh/L is taken on the published basis. A rated energy (`nominal.rated_discharge_C`: Wh/L and Wh/kg) is left to
+    a simulated discharge at that rate (tests/simulate/test_rated_energy.py), as the design's open-circuit energy is
+    not what was rated.
     """
     from cellbench.cells.figures import figures
 
@@ -124,9 +125,9 @@ def predictions(design: CellDesign) -> list[Prediction]:
     solved = {s.figure for s in basis.solved_for.values()}
     f = figures(design)
     out = []
-    candidates = [("capacity_mAh", "capacity_mAh", n.capacity_mAh), ("wh_per_kg", "wh_per_kg", n.wh_per_kg)]
+    candidates = [("capacity_mAh", "capacity_mAh", n.capacity_mAh)]
     if not n.rated_discharge_C:
-        candidates.append(("wh_per_l", f"wh_per_l_{n.wh_per_l_basis}", n.wh_per_l))
+        candidates += [("wh_per_l", f"wh_per_l_{n.wh_per_l_basis}", n.wh_per_l), ("wh_per_kg", "wh_per_kg", n.wh_per_kg)]
     for published_name, figure, published in candidates:
         if published is None or figure in solved:
             continue
