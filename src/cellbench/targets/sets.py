@@ -83,6 +83,7 @@ class Target(BaseModel):
     applies_to: Literal["any", "solid", "liquid"] = Field("any", description="electrolyte type of the cell it is "
                                                           "set for")
     interpretation: str = Field("", description="how cellbench reads a statement that is not a plain number")
+    quote: str = Field("", description="the words of the source, as printed there (checked against the seed texts)")
     source: Source
 
     @model_validator(mode="after")
