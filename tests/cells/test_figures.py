@@ -116,3 +116,14 @@ def _cathode_charged(design):
     nmc = design.active_material("cathode")
     x0, x100 = nmc.stoichiometry_at_0_soc, nmc.stoichiometry_at_100_soc  # cathode-limited: the whole window
     return 50.0 * (1 + 0.4 * ((1 + 0.05 * x100) / (1 + 0.05 * x0) - 1))
+
+
+def test_thickness_for_an_areal_capacity_by_hand(hand_design_dict):
+    from cellbench.cells.figures import thickness_for_areal_capacity_um
+
+    design = make(hand_design_dict)
+    # cathode: NCM811 at 0.4 by volume (0.5 of the 80 % solids), 4.75 g/cm3, 200 mAh/g
+    assert thickness_for_areal_capacity_um(design, "cathode", 2.0) == pytest.approx(2.0 / (1e-4 * 0.4 * 4.75 * 200.0))
+    # and it is the inverse of the areal capacity
+    f = cells.figures(design)
+    assert thickness_for_areal_capacity_um(design, "anode", f.anode_areal_capacity_mAh_cm2) == pytest.approx(60.0)
