@@ -72,6 +72,10 @@ def register(app: typer.Typer) -> None:
                           markup=False)
         for n in doc["not_run"]:
             console.print(f"not run: {n['item']} ({n['needs']})", highlight=False, markup=False)
+        for c in doc.get("targets", []):
+            if c["status"] != "not assessed":
+                margin = "" if c["margin"] is None else f" ({c['margin']:+.4g} {c['unit']})"
+                console.print(f"target {c['set']}/{c['target']}: {c['status']}{margin}", highlight=False, markup=False)
         for r in doc["safety"]["records"]:
             console.print(f"safety: {r['test']} v{r['test_version']} · {r['sample']}: {r['status']}", highlight=False,
                           markup=False)

@@ -105,6 +105,24 @@ def _figures(ev: Evaluation, doc: dict) -> list[tuple[str, Any]]:
     return figs
 
 
+def _targets_html(checks: list[dict]) -> str:
+    """The candidate against the programme targets: assessed ones in a table, the others counted."""
+    esc = html.escape
+    assessed = [c for c in checks if c["status"] != "not assessed"]
+    rows = "".join(
+        f"<tr class='{'better' if c['status'] == 'met' else 'worse'}'><td>{esc(c['set'])}</td><td>{esc(c['target'])}"
+        f"</td><td>{esc(c['statement'])}</td><td>{esc(c['comparison'])} {c['threshold']:g} {esc(c['unit'])}"
+        f"{' (' + str(c['year']) + ')' if c['year'] else ''}</td>"
+        f"<td>{'—' if c['value'] is None else format(c['value'], '.4g')}</td><td>{esc(c['status'])}</td>"
+        f"<td>{'—' if c['margin'] is None else format(c['margin'], '+.4g') + ' ' + esc(c['unit'])}</td>"
+        f"<td>{esc(c['source'])}</td></tr>" for c in assessed)
+    table = ("<table><tr><th>set</th><th>target</th><th>statement</th><th>threshold</th><th>candidate</th>"
+             f"<th>status</th><th>margin</th><th>source</th></tr>{rows}</table>") if assessed else "<p>none assessed</p>"
+    rest = len(checks) - len(assessed)
+    return table + (f"<p>{rest} further material and cell targets need figures this evaluation does not produce "
+                    "(see results.json, <code>targets</code>).</p>" if rest else "")
+
+
 def render_html(ev: Evaluation, doc: dict) -> str:
     parts = []
     for i, (name, fig) in enumerate(_figures(ev, doc)):
@@ -157,6 +175,7 @@ volumes, not from the material's performance.</p>{lists(doc['design_effects'])}
 <h3 id="not-assessed">Not assessed for this material</h3><ul>{not_assessed or '<li>none</li>'}</ul>
 <h2 id="calibration">Calibration</h2>{calibration}
 <h2 id="directions">Direction of improvement</h2>{lists(doc['improvement_directions'])}
+<h2 id="targets">Programme targets (candidate)</h2>{_targets_html(doc.get('targets', []))}
 <h2 id="metrics">Metrics</h2>
 <table><tr><th>metric</th><th>item</th><th>conditions</th><th>baseline</th><th>candidate</th><th>unit</th><th>change %</th><th>band %</th><th>verdict</th><th>effect</th></tr>
 {''.join(rows)}</table>

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cellbench.evaluation.suite import DIRECTION
 from cellbench.evaluation.verdicts import (Band, change_pct, numerical_band_pct, parameter_band,
                                           stated_half_ranges_pct, verdict)
+from cellbench.targets import TargetCheck, check_evaluation
 
 SCHEMA = "cellbench.evaluation/2"
 Verdict = Literal["better", "worse", "same", "n/a", "not assessed"]
@@ -135,6 +136,9 @@ class EvaluationResult(BaseModel):
     calibration: CalibrationUse | None
     ageing: dict[str, dict[str, Any]]
     safety: dict[str, list]
+    targets: list[TargetCheck] = Field(default_factory=list, description="the candidate's material and cell figures "
+                                       "against every built-in programme target set (cellbench.targets): met, not "
+                                       "met with the margin, or not assessed with the reason")
     run: RunInfo
     provenance: dict[str, Any]
 
@@ -293,6 +297,7 @@ def build_result(ev) -> EvaluationResult:
                                  "interphase": rec.get("interphase", [])}
                           for item, rec in items.items()} for variant, items in ev.ageing.items()},
         safety=ev.safety,
+        targets=check_evaluation(cell_summary(ev.candidate), [r.model_dump() for r in simulated], material),
         run=RunInfo(simulations=ev.simulations, seconds=ev.seconds),
         provenance={"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
                     "baseline_design_hash": ev.baseline.content_hash(),
