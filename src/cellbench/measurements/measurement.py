@@ -49,8 +49,9 @@ class Measurement:
         missing = [c for c in S.REQUIRED if c not in data.columns]
         if missing:
             raise InputError(f"missing canonical column(s) {', '.join(missing)}", source=self.metadata.source_file)
-        casts = [pl.col(c).cast(S.COLUMNS[c][0]) for c in data.columns if c in S.COLUMNS]
-        data = data.with_columns(casts)
+        casts = [pl.col(c).cast(S.COLUMNS[c][0]) for c, dtype in data.schema.items()
+                 if c in S.COLUMNS and dtype != S.COLUMNS[c][0]]
+        data = data.with_columns(casts) if casts else data
         self.data = add_cumulative_columns(data) if derive else data
 
     # -- views -----------------------------------------------------------------------------------------
@@ -119,24 +120,39 @@ class Measurement:
         return {"rows": self.data.height, "columns": self.data.columns, "metadata": json.loads(self.metadata.model_dump_json())}
 
 
-def add_cumulative_columns(data: pl.DataFrame) -> pl.DataFrame:
+def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """Fill in BDF's cumulative charge/discharge capacity and energy and power when a source lacks them.
 
     Integration is trapezoidal in time; charge counts positive current only, discharge negative only.
+    A LazyFrame gets the columns as part of its query.
     """
+    columns = data.collect_schema().names() if isinstance(data, pl.LazyFrame) else data.columns
+    missing = [c for c in (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)
+               if c not in columns]
+    if isinstance(data, pl.DataFrame) and missing and all(data[c].null_count() == 0 for c in S.REQUIRED):
+        # one compiled pass instead of a dozen column passes (the expressions below agree to rounding)
+        from cellbench.measurements.cumulative import trapezoid_totals
+
+        time_s, current, voltage = (data[c].cast(pl.Float64).to_numpy() for c in (S.TIME, S.CURRENT, S.VOLTAGE))
+        totals = dict(zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
+                          trapezoid_totals(time_s, current, voltage)))
+        add = [pl.Series(name, totals[name]) for name in missing]
+        if S.POWER not in columns:
+            add.insert(0, (pl.col(S.CURRENT) * pl.col(S.VOLTAGE)).alias(S.POWER))
+        return data.with_columns(add)
     t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)
     dt = (t - t.shift(1)).fill_null(0.0)
     i_mid = ((i + i.shift(1)) / 2).fill_null(0.0)
     p_mid = ((i * v + (i * v).shift(1)) / 2).fill_null(0.0)
     add = []
-    if S.POWER not in data.columns:
+    if S.POWER not in columns:
         add.append((i * v).alias(S.POWER))
-    if S.CHARGE_CAPACITY not in data.columns:
+    if S.CHARGE_CAPACITY not in columns:
         add.append((i_mid.clip(lower_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.CHARGE_CAPACITY))
-    if S.DISCHARGE_CAPACITY not in data.columns:
+    if S.DISCHARGE_CAPACITY not in columns:
         add.append((-i_mid.clip(upper_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.DISCHARGE_CAPACITY))
-    if S.CHARGE_ENERGY not in data.columns:
+    if S.CHARGE_ENERGY not in columns:
         add.append((p_mid.clip(lower_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.CHARGE_ENERGY))
-    if S.DISCHARGE_ENERGY not in data.columns:
+    if S.DISCHARGE_ENERGY not in columns:
         add.append((-p_mid.clip(upper_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.DISCHARGE_ENERGY))
     return data.with_columns(add) if add else data

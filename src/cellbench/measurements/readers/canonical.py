@@ -25,7 +25,8 @@ import polars as pl
 from cellbench.errors import InputError
 
 from cellbench.measurements import schema as S
-from cellbench.measurements.measurement import Measurement, MeasurementMetadata
+from cellbench.measurements.cumulative import accumulate_counter
+from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
 
@@ -75,32 +76,62 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
                    restarts: CounterRestarts | None = None, *, rows: SourceRows | None = None) -> Measurement:
     restarts = restarts or CounterRestarts()
     rows = rows if rows is not None else Records()
-    check_measurements(frame, rows, metadata.source_file)
     extra = dict(metadata.extra)
     if rows.skipped:
         extra["skipped_rows"] = rows.skipped.report()
     assumptions = list(extra.get("assumptions", []))
     counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
-    frame = frame.with_columns(
-        cumulative_counter(pl.col(c), restarts=restarts.at, certain=restarts.certain).alias(_COUNTER_TARGETS[c])
-        for c in counters
-    )
-    if _current_opposes_counters(frame):
-        frame = frame.with_columns((0.0 - pl.col(S.CURRENT)).alias(S.CURRENT))
+    marks = frame.select(restarts.at.fill_null(True)).to_series().to_numpy() \
+        if restarts.at is not None and counters else None
+    cumulative = []
+    for c in counters:
+        if frame[c].null_count() == 0:  # one compiled pass (cellbench.measurements.cumulative)
+            cumulative.append(pl.Series(_COUNTER_TARGETS[c], accumulate_counter(
+                frame[c].cast(pl.Float64).to_numpy(), marks, certain=restarts.certain)))
+        else:
+            cumulative.append(cumulative_counter(pl.col(c), restarts=restarts.at, certain=restarts.certain)
+                              .alias(_COUNTER_TARGETS[c]))
+    counted = frame.with_columns(cumulative) if cumulative else frame
+    kept = [c for c in counted.columns if c not in counters]
+    ordered = [c for c in S.COLUMNS if c in kept] + [c for c in kept if c not in S.COLUMNS]
+    # the checks and the sign vote in one query (polars shares the common work)
+    lazy = counted.lazy()
+    queries = {"checks": _check_flags(lazy, frame.columns)}
+    vote = _sign_votes(lazy, counted.columns)
+    if vote is not None:
+        queries["vote"] = vote
+    done = dict(zip(queries, pl.collect_all(list(queries.values()))))
+    vendor_counters = [c for c in _VENDOR_KEYS if c in frame.columns]
+    if S.CYCLE in frame.columns and vendor_counters:
+        segment = restarts.at if restarts.at is not None else pl.lit(False)
+        done["vendor"] = per_segment_totals(counted, vendor_counters, cycle=S.CYCLE, segment=_cycle_or(segment))
+    if not all(done["checks"].row(0)):
+        check_measurements(frame, rows, metadata.source_file)  # names the lines; raises
+    data = counted.select(ordered)
+    if "vote" in done and _opposes([v for v in done["vote"].row(0) if v is not None]):
+        data = data.with_columns((0.0 - pl.col(S.CURRENT)).alias(S.CURRENT))
         assumptions.append("the file records discharge current as positive (its discharge counter grows "
                            "while current > 0); current was negated to BDF's positive-on-charge convention")
-    if S.CYCLE in frame.columns:
-        vendor = _vendor_cycle_counters(frame, restarts)
-        if vendor:
-            extra["vendor_cycle_counters"] = vendor
+    data = add_cumulative_columns(data)
+    if "vendor" in done:
+        table = done["vendor"]
+        extra["vendor_cycle_counters"] = {"cycle": table[S.CYCLE].to_list(),
+                                          **{_VENDOR_KEYS[c]: table[c].to_list() for c in vendor_counters}}
     if assumptions:
         extra["assumptions"] = assumptions
     units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
              if k in S.COLUMNS or k in _COUNTER_TARGETS}
     metadata = metadata.model_copy(update={"extra": extra, "units_as_recorded": units})
-    kept = [c for c in frame.columns if c not in counters]
-    ordered = [c for c in S.COLUMNS if c in kept] + [c for c in kept if c not in S.COLUMNS]
-    return Measurement(frame.select(ordered), metadata)
+    return Measurement(data, metadata, derive=False)
+
+
+def _check_flags(lazy: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """One row of booleans, all true when every row passes :func:`check_measurements`."""
+    keys = [k for k in (S.CYCLE, S.STEP) if k in columns]
+    new_segment = segment_starts(*keys) if keys else pl.int_range(pl.len()) == 0
+    finite = [(pl.col(c).is_finite().sum() == pl.len()).alias(c) for c in (S.TIME, S.VOLTAGE, S.CURRENT)]
+    forwards = (~((pl.col(S.TIME).diff() < 0) & ~new_segment).fill_null(False).any()).alias("forwards")
+    return lazy.select(*finite, forwards)
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:
@@ -130,17 +161,20 @@ def _row_error(frame: pl.DataFrame, bad: pl.Series, column: str, rows: SourceRow
                       source=source, location=f"{rows.location(positions[0])}, column {name!r}")
 
 
-def _current_opposes_counters(frame: pl.DataFrame) -> bool:
-    """True when the current is mostly positive while the discharge counter grows (or vice versa)."""
+def _sign_votes(lazy: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame | None:
+    """Per cumulative counter: the mean sign of the current while it grows, times the sign it should have."""
     votes = []
     for cumulative, expected_sign in ((S.DISCHARGE_CAPACITY, -1.0), (S.CHARGE_CAPACITY, 1.0)):
-        if cumulative in frame.columns:
-            growing = pl.col(cumulative).diff().fill_null(0.0) > 0
-            votes.append((pl.col(S.CURRENT).filter(growing & (pl.col(S.CURRENT) != 0)).sign().mean()
-                          * expected_sign).alias(cumulative))
-    if not votes:
-        return False
-    signs = [v for v in frame.select(votes).row(0) if v is not None]
+        if cumulative in columns:
+            growing = (pl.col(cumulative).diff() > 0).fill_null(False)
+            sign = pl.col(S.CURRENT).sign()
+            # mean sign of the non-zero current over the rows where the counter grows (no row filter: cheaper)
+            votes.append(((sign * growing).sum() / ((sign != 0) & growing).sum() * expected_sign).alias(cumulative))
+    return lazy.select(votes) if votes else None
+
+
+def _opposes(signs: list[float]) -> bool:
+    """True when the current is mostly positive while the discharge counter grows (or vice versa)."""
     return bool(signs) and sum(signs) / len(signs) < -0.5
 
 
@@ -148,20 +182,6 @@ _VENDOR_KEYS = {VENDOR_CHARGE_CAPACITY: "charge_capacity_Ah", VENDOR_DISCHARGE_C
                 VENDOR_CHARGE_ENERGY: "charge_energy_Wh", VENDOR_DISCHARGE_ENERGY: "discharge_energy_Wh"}
 
 
-def _vendor_cycle_counters(frame: pl.DataFrame, restarts: CounterRestarts) -> dict[str, list] | None:
-    """Per-cycle totals the vendor's way: the largest value each counter reached in each segment (step
-    or cycle run, where the vendor restarts it), summed over the cycle's segments."""
-    counters = [c for c in _VENDOR_KEYS if c in frame.columns]
-    if not counters:
-        return None
-    segment = restarts.at if restarts.at is not None else pl.lit(False)
-    table = per_segment_totals(frame, counters, cycle=S.CYCLE, segment=_cycle_or(segment, frame))
-    out: dict[str, list] = {"cycle": table[S.CYCLE].to_list()}
-    for counter in counters:
-        out[_VENDOR_KEYS[counter]] = table[counter].to_list()
-    return out
-
-
-def _cycle_or(segment: pl.Expr, frame: pl.DataFrame) -> pl.Expr:
+def _cycle_or(segment: pl.Expr) -> pl.Expr:
     first = pl.int_range(pl.len()) == 0
     return (segment.fill_null(True) | (pl.col(S.CYCLE) != pl.col(S.CYCLE).shift(1)).fill_null(True) | first)

@@ -117,10 +117,12 @@ def extract(table: DelimitedTable, fields: list[Field], *, allow_missing: tuple[
                              source=table.source, location="header")
         units[field.out] = unit
         scale[field.out] = factor
+    counts = [f.out for f in fields if f.quantity == "dimensionless" and f.out in located]
     values = numbers(table, {f.out: located[f.out][0] for f in fields if f.out in located},
-                     allow_missing=allow_missing, measured=tuple(f.out for f in fields if f.required))
-    values = values.with_columns(pl.col(c) * f for c, f in scale.items() if f != 1.0)
-    counts = [f.out for f in fields if f.quantity == "dimensionless" and f.out in values.columns]
+                     allow_missing=allow_missing, measured=tuple(f.out for f in fields if f.required),
+                     whole=tuple(counts))
+    scaled = [pl.col(c) * f for c, f in scale.items() if f != 1.0]
+    values = values.with_columns(scaled) if scaled else values
     return _as_integers(values, counts, table), units
 
 
@@ -130,14 +132,17 @@ MAX_INDEX = 2**53
 
 def _as_integers(values: pl.DataFrame, columns: list[str], table: DelimitedTable) -> pl.DataFrame:
     """Cycle, step and code columns as Int64; an absurd value raises naming its line."""
-    extremes = values.select(pl.col(c).abs().max() for c in columns).row(0) if columns else ()
-    for column, extreme in zip(columns, extremes):
-        if extreme is not None and extreme > MAX_INDEX:
+    ends = values.select(e for c in columns for e in (pl.col(c).min().alias(f"{c}<"), pl.col(c).max().alias(f"{c}>"))
+                         ).row(0) if columns else ()
+    for column, low, high in zip(columns, ends[0::2], ends[1::2]):
+        if low is not None and max(-low, high) > MAX_INDEX:
             bad = values[column].abs() > MAX_INDEX
             rows = bad.arg_true().to_list()
             raise InputError(f"{column}: expected a whole-number index, found {values[column][rows[0]]:g} at "
                              + ", ".join(f"line {table.line_of(r)}" for r in rows[:10]), source=table.source)
-    return values.with_columns(pl.col(c).round(0).cast(pl.Int64) for c in columns)
+    casts = [pl.col(c).round(0).cast(pl.Int64) if values.schema[c].is_float() else pl.col(c).cast(pl.Int64)
+             for c in columns if values.schema[c] != pl.Int64]
+    return values.with_columns(casts) if casts else values
 
 
 def text_column(table: DelimitedTable, names: tuple[str, ...]) -> pl.Series | None:
