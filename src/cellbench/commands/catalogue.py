@@ -47,8 +47,13 @@ def register(app: typer.Typer) -> None:
         """Show one cell: layers, derived figures beside the published ones, mass breakdown, sources."""
         design = cells.load(cell_id)
         summary = cell_summary(design)
+        from cellbench.commands.targets import print_result_checks, result_checks
+        from cellbench.targets import cell_figures
+
+        checks = result_checks(cell_figures(summary), ("cell",), electrolyte_type=design.electrolyte_type,
+                               origin=f"cell design {design.id}")
         if json:
-            print_json(summary)
+            print_json(summary | {"target_checks": [c.model_dump(mode="json") for c in checks]})
             return
         console.print(f"[bold]{design.name}[/]  ({design.id} v{design.version}, {design.electrolyte_type} electrolyte)")
         t = Table(show_header=True)
@@ -91,6 +96,7 @@ def register(app: typer.Typer) -> None:
             console.print(f"published: {design.nominal.model_dump(exclude_none=True)}")
         for s in design.sources:
             console.print(f"source: {s}", highlight=False)
+        print_result_checks(console, checks)
 
     @materials_app.command("list")
     def materials_list(role: str = typer.Option(None, help="only this role, e.g. solid_electrolyte"),

@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
                           markup=False)
         for n in doc["not_run"]:
             console.print(f"not run: {n['item']} ({n['needs']})", highlight=False, markup=False)
-        for c in doc.get("targets", []):
+        for c in doc.get("target_checks", []):
             if c["status"] != "not assessed":
                 margin = "" if c["margin"] is None else f" ({c['margin']:+.4g} {c['unit']})"
                 console.print(f"target {c['set']}/{c['target']}: {c['status']}{margin}", highlight=False, markup=False)

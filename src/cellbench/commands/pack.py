@@ -53,10 +53,17 @@ def register(app: typer.Typer) -> None:
         if output:
             spec.save(output)
         figures = pack.pack_figures(spec).as_dict()
+        from cellbench.commands.targets import print_result_checks, result_checks
+        from cellbench.targets import pack_figures as target_figures
+
+        checks = result_checks(target_figures(figures), ("cell", "pack"),
+                               electrolyte_type=spec.cell_design().electrolyte_type, origin=f"pack {spec.name}")
         if json:
-            print_json(figures | {"pack": spec.model_dump(mode="json"), "file": str(output) if output else None})
+            print_json(figures | {"pack": spec.model_dump(mode="json"), "file": str(output) if output else None,
+                                  "target_checks": [c.model_dump(mode="json") for c in checks]})
             return
         console.print(_table(spec.name, figures))
+        print_result_checks(console, checks)
         if output:
             console.print(f"pack: {output}")
 

@@ -50,8 +50,13 @@ def register(app: typer.Typer) -> None:
             shares.update(recycled_content_from(recovered, bill))
         r = carbon_footprint(bill, grid=grid, factors=load_factors(factors) if factors else None,
                              recycled_content=shares, end_of_life_route=route, samples=samples, seed=seed)
+        from cellbench.commands.targets import print_result_checks, result_checks
+        from cellbench.targets import footprint_figures
+
+        checks = result_checks(footprint_figures(r.to_dict()), ("pack",), origin=f"carbon footprint of {r.basis['label']}")
+        checks = [c for c in checks if c.quantity == "cfp_kg_co2e_per_kwh"]
         if json:
-            print_json(r.to_dict())
+            print_json(r.to_dict() | {"target_checks": [c.model_dump(mode="json") for c in checks]})
             return
         table = Table(title=f"Carbon footprint of {r.basis['label']} ({r.basis['energy_kWh']:.4g} kWh, "
                             f"grid {r.grid['country']})")
@@ -71,6 +76,7 @@ def register(app: typer.Typer) -> None:
         if r.recycled_content["shares"]:
             console.print(f"recycled content {r.recycled_content['shares']} saves "
                           f"{r.recycled_content['saving_kg_co2e_per_kwh']:.1f} kg CO2e/kWh")
+        print_result_checks(console, checks)
 
     @app.command("recycle")
     def recycle(pack: str = typer.Option(None, "--pack", help="pack YAML (cell x count + parts), or a packaged pack id"),
@@ -82,8 +88,13 @@ def register(app: typer.Typer) -> None:
         from cellbench.sustainability.recycling import recover
 
         r = recover(_bill(cell, pack), route, target_set=target_set)
+        from cellbench.commands.targets import print_result_checks, result_checks
+        from cellbench.targets import recovery_figures
+
+        checks = result_checks(recovery_figures(r.to_dict()), ("end_of_life",),
+                               origin=f"{r.route} recycling of {r.basis['label']}")
         if json:
-            print_json(r.to_dict())
+            print_json(r.to_dict() | {"target_checks": [c.model_dump(mode="json") for c in checks]})
             return
         table = Table(title=f"{r.route_name}: {r.basis['label']} (targets {r.targets['set']})")
         for col in ("element", "feed kg", "recovered kg", "recovery %", "range %", "target %", "meets"):
@@ -95,6 +106,7 @@ def register(app: typer.Typer) -> None:
             meets = {None: "—", True: "yes", False: "no"}[e["meets_target"]]
             table.add_row(el, f"{e['feed_kg']:.3g}", f"{e['recovered_kg']:.3g}", rate, band, target, meets)
         console.print(table)
+        print_result_checks(console, checks)
 
     passport_app = typer.Typer(help="Battery passports: show, export to BatteryPass v1.2.0, state of health, due diligence.",
                                no_args_is_help=True)

@@ -30,6 +30,22 @@ def targets_table(checks, title: str = "targets") -> Table:
     return table
 
 
+def result_checks(figures: dict[str, float], stages: tuple[str, ...], *, electrolyte_type: str | None = None,
+                  origin: str = "") -> list:
+    """The checks a result command adds to its output: every built-in set, the stages the result speaks to."""
+    from cellbench import targets
+
+    return targets.assess(figures, stages=stages, electrolyte_type=electrolyte_type,
+                          origins={k: origin for k in figures} if origin else None)
+
+
+def print_result_checks(console, checks) -> None:
+    """The assessed checks as a table under a result (the rest are in --json, or `cellbench targets check`)."""
+    assessed = [c for c in checks if c.status != "not assessed"]
+    if assessed:
+        console.print(targets_table(assessed, title="against the programme targets"))
+
+
 def gate_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title="stage gate (per set and stage)")
     for col in ("set", "stage", "met", "not met", "not assessed", "passes", "missing"):

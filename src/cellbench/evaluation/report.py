@@ -175,7 +175,7 @@ volumes, not from the material's performance.</p>{lists(doc['design_effects'])}
 <h3 id="not-assessed">Not assessed for this material</h3><ul>{not_assessed or '<li>none</li>'}</ul>
 <h2 id="calibration">Calibration</h2>{calibration}
 <h2 id="directions">Direction of improvement</h2>{lists(doc['improvement_directions'])}
-<h2 id="targets">Programme targets (candidate)</h2>{_targets_html(doc.get('targets', []))}
+<h2 id="targets">Programme targets (candidate)</h2>{_targets_html(doc.get('target_checks', []))}
 <h2 id="metrics">Metrics</h2>
 <table><tr><th>metric</th><th>item</th><th>conditions</th><th>baseline</th><th>candidate</th><th>unit</th><th>change %</th><th>band %</th><th>verdict</th><th>effect</th></tr>
 {''.join(rows)}</table>

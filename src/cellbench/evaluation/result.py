@@ -136,9 +136,9 @@ class EvaluationResult(BaseModel):
     calibration: CalibrationUse | None
     ageing: dict[str, dict[str, Any]]
     safety: dict[str, list]
-    targets: list[TargetCheck] = Field(default_factory=list, description="the candidate's material and cell figures "
-                                       "against every built-in programme target set (cellbench.targets): met, not "
-                                       "met with the margin, or not assessed with the reason")
+    target_checks: list[TargetCheck] = Field(default_factory=list, description=(
+        "the candidate's material and cell figures against every built-in programme target set (cellbench.targets): "
+        "met, not met with the margin, or not assessed with the reason"))
     run: RunInfo
     provenance: dict[str, Any]
 
@@ -297,7 +297,7 @@ def build_result(ev) -> EvaluationResult:
                                  "interphase": rec.get("interphase", [])}
                           for item, rec in items.items()} for variant, items in ev.ageing.items()},
         safety=ev.safety,
-        targets=check_evaluation(cell_summary(ev.candidate), [r.model_dump() for r in simulated], material),
+        target_checks=check_evaluation(cell_summary(ev.candidate), [r.model_dump() for r in simulated], material),
         run=RunInfo(simulations=ev.simulations, seconds=ev.seconds),
         provenance={"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
                     "baseline_design_hash": ev.baseline.content_hash(),

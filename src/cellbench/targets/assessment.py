@@ -52,6 +52,8 @@ class TargetCheck(BaseModel):
             return "not assessed"
         if self.margin is None:
             return self.status
+        if self.unit == "%":  # a margin on a percentage is in percentage points
+            return f"{self.status} ({self.margin:+.3g} pp)"
         return f"{self.status} ({self.margin:+.4g} {self.unit}, {self.margin_pct:+.1f}%)"
 
 
