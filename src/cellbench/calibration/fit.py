@@ -167,7 +167,7 @@ def start_cell(design, *, literature: bool = True) -> tuple[PybammCell, str, Cal
     if isinstance(design, str):
         design = cells.load_file(design) if design.endswith((".yaml", ".yml")) else cells.load(design)
     existing = load_calibration(getattr(design, "calibration_id", None) or design.id)
-    overrides = existing.literature_overrides() if (existing is not None and literature) else {}
+    overrides = existing.starting_overrides() if (existing is not None and literature) else {}
     return to_pybamm(design, overrides, calibrated=False), design.id, existing
 
 
@@ -187,9 +187,11 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     runner = DischargeModel.for_parameters(cell, fit_parameters, model=model, thermal=thermal)
     pv = cell.parameter_values
     x0 = {p.name: p.from_pybamm(float(pv[p.pybamm_name])) for p in fit_parameters}
+    midrange = set()
     for p in fit_parameters:
         if p.log and x0[p.name] <= 0:  # nothing yet (no film, no contact resistance): start mid-range
             x0[p.name] = math.sqrt(p.lower * p.upper)
+            midrange.add(p.name)
     for name, value in (start or {}).items():
         if name not in x0:
             raise InputError(f"start value for '{name}', which is not fitted", location="start")
@@ -227,8 +229,13 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
         if intervals is not None and math.isfinite(intervals[i]):
             ci = (_sig(p.from_search(z[i] - intervals[i])), _sig(p.from_search(z[i] + intervals[i])))
         at_bound = bool(abs(z[i] - bounds[0][i]) < 1e-6 or abs(z[i] - bounds[1][i]) < 1e-6)
+        start_source = (existing.start_source(p.name) if existing else "") or "the cell's design and material records"
+        if p.name in midrange:
+            start_source = "the middle of the search range (the cell had none)"
+        if start is not None and p.name in start:
+            start_source = "given by the caller"
         fitted[p.name] = FittedValue(value=_sig(value), ci95=ci, unit=p.unit, start=_sig(x0[p.name]),
-                                     at_bound=at_bound)
+                                     start_source=start_source, at_bound=at_bound)
         overrides[p.name] = _sig(value)
         sources[p.name] = (f"fitted by cellbench calibrate (scipy least_squares, {model.upper()}, {thermal}) to "
                            f"{len(tests)} measured discharge(s): {files}; 95 % CI in 'fitted'")

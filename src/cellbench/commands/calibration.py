@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.table import Table
 
 
@@ -51,15 +52,14 @@ def register(app: typer.Typer) -> None:
                         "converged": result.success, "message": result.message,
                         **cal.model_dump(mode="json", include={"cell", "label", "fitted", "residuals", "conditions"})})
             return
-        table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})")
-        for col in ("parameter", "value", "95 % interval", "start", "unit"):
-            table.add_column(col, justify="left" if col in ("parameter", "unit") else "right",
-                             no_wrap=col in ("parameter", "95 % interval"))
+        table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})", box=box.SIMPLE)
+        for col in ("parameter", "value", "95 % interval", "start"):
+            table.add_column(col, justify="left" if col == "parameter" else "right", no_wrap=True)
         for name, v in cal.fitted.items():
             ci = f"{v.ci95[0]:.4g} – {v.ci95[1]:.4g}" if v.ci95 else "—"
-            table.add_row(name, f"{v.value:.4g}" + (" (at bound)" if v.at_bound else ""), ci, f"{v.start:.4g}", v.unit)
+            table.add_row(name, f"{v.value:.4g} {v.unit}" + (" (at bound)" if v.at_bound else ""), ci, f"{v.start:.4g}")
         console.print(table)
-        residuals = Table(title="residuals (before → after)")
+        residuals = Table(title="residuals (before → after)", box=box.SIMPLE)
         for col in ("file", "capacity error %", "voltage RMSE mV", "temperature RMSE K"):
             residuals.add_column(col, justify="left" if col == "file" else "right", no_wrap=col == "file")
         for r in cal.residuals:
@@ -98,10 +98,12 @@ def register(app: typer.Typer) -> None:
         if json:
             print_json({**report.as_dict(), "plot": str(plot) if plot else None})
             return
-        table = Table(title=f"{report.cell} against measured tests (calibration: {report.calibration_source})")
-        for col in ("file", "A", "°C", "capacity Ah", "capacity err %", "energy err %", "mean V err mV",
-                    "V RMSE mV", "T RMSE K"):
-            table.add_column(col, justify="left" if col == "file" else "right", no_wrap=col == "file")
+        table = Table(title=f"{report.cell} against measured tests (calibration: {report.calibration_source})",
+                      box=box.SIMPLE, padding=(0, 1), pad_edge=False)
+        # ΔQ, ΔE: capacity and energy errors (simulated − measured); ΔV̄: mean-voltage error
+        for col in ("file", "A", "°C", "Ah", "ΔQ %", "ΔE %", "ΔV̄ mV", "RMSE mV", "RMSE K"):
+            table.add_column(col, justify="left" if col == "file" else "right", no_wrap=col != "file",
+                             overflow="fold")
         for row in report.rows:
             e = row.errors
             table.add_row(row.test.label, f"{row.test.current_A:.3g}",

@@ -31,6 +31,7 @@ class FittedValue(BaseModel):
     ci95: tuple[float, float] | None = None
     unit: str = ""
     start: float | None = None
+    start_source: str = ""
     at_bound: bool = False
 
 
@@ -92,8 +93,21 @@ class Calibration(BaseModel):
         return self
 
     def literature_overrides(self) -> dict[str, float]:
-        """The overrides that were not fitted (literature values): the start of a new calibration."""
+        """The overrides that were not fitted (literature values)."""
         return {k: v for k, v in self.overrides.items() if k not in self.fitted}
+
+    def starting_overrides(self) -> dict[str, float]:
+        """Where a new calibration starts: the literature overrides, and each fitted parameter at the value its
+        fit started from (so refitting never starts from its own result)."""
+        out = self.literature_overrides()
+        out.update({k: v.start for k, v in self.fitted.items() if v.start is not None})
+        return out
+
+    def start_source(self, name: str) -> str:
+        """Where the start value of `name` came from, for a new fit of it."""
+        if name in self.fitted:
+            return self.fitted[name].start_source
+        return self.sources.get(name, "")
 
 
 def load_calibration(cell_id: str) -> Calibration | None:
