@@ -32,7 +32,7 @@ from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.safety import load_catalogue
 from cellbench.store import Store
-from cellbench.web import api, contract, pages, passports, safety
+from cellbench.web import api, contract, pages, passports, safety, targets
 from cellbench.web.audit import close_writer
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
@@ -156,6 +156,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app.include_router(safety.page_router)  # before pages' catch-all /{kind}s/{id}/access
     app.include_router(passports.api_router)
     app.include_router(passports.page_router)  # its access form writes the document too: before the catch-all
+    app.include_router(targets.page_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -26,6 +26,7 @@ from cellbench.web import access, api, samples, uploads
 from cellbench.web.auth import SESSION_COOKIE, current_principal
 from cellbench.web.identity import Principal, check_password, close_session, open_session
 from cellbench.web.safety import sample_safety_rows
+from cellbench.web.targets import intake_view
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -142,7 +143,8 @@ def material_page(material_id: api.RecordId, request: Request, principal: Princi
                   samples=[api.sample_view(s, orgs) for s in own_samples], kind="material", record_id=row.id,
                   grants=access.grants(db, "material", row.id), owner=row.owner_organisation_id == principal.organisation_id,
                   attachments=samples.attachments(db, "material", row.id),
-                  centres=_other_organisations(db, principal))
+                  centres=_other_organisations(db, principal),
+                  intake=intake_view(samples.material_record(row)))
 
 
 def _other_organisations(db: Session, principal: Principal) -> list[str]:
