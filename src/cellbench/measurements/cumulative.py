@@ -9,7 +9,7 @@ must be free of nulls; callers use the Polars expressions otherwise.
 
 >>> import numpy as np
 >>> q = trapezoid_totals(np.array([0.0, 3600.0]), np.array([1.0, 1.0]), np.array([3.0, 4.0]))
->>> [round(x, 6) for x in (q[0][-1], q[2][-1])]
+>>> [round(float(x), 6) for x in (q[0][-1], q[2][-1])]
 [1.0, 3.5]
 """
 
@@ -20,32 +20,34 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def _trapezoid(t, i, v, qc, qd, ec, ed):  # pragma: no cover - compiled
-    sum_qc = sum_qd = sum_ec = sum_ed = 0.0
+def _trapezoid(t, x, positive, negative):  # pragma: no cover - compiled
+    sum_pos = sum_neg = 0.0
+    positive[0] = negative[0] = 0.0
     for k in range(1, t.shape[0]):
         dt = t[k] - t[k - 1]
-        i_mid = (i[k] + i[k - 1]) / 2
-        p_mid = (i[k] * v[k] + i[k - 1] * v[k - 1]) / 2
-        sum_qc += max(i_mid, 0.0) * dt
-        sum_qd += -min(i_mid, 0.0) * dt
-        sum_ec += max(p_mid, 0.0) * dt
-        sum_ed += -min(p_mid, 0.0) * dt
-        qc[k] = sum_qc / 3600.0
-        qd[k] = sum_qd / 3600.0
-        ec[k] = sum_ec / 3600.0
-        ed[k] = sum_ed / 3600.0
+        mid = (x[k] + x[k - 1]) / 2
+        sum_pos += max(mid, 0.0) * dt
+        sum_neg += -min(mid, 0.0) * dt
+        positive[k] = sum_pos / 3600.0
+        negative[k] = sum_neg / 3600.0
+
+
+def trapezoid_split(time_s: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """∫ rate dt / 3600 from the start, trapezoidal, split by the sign of the rate: (positive, negative part),
+    both counting up from 0. With the current in A: charge and discharge Ah; with the power in W: Wh."""
+    n = time_s.shape[0]
+    positive, negative = np.empty(n), np.empty(n)
+    if n:
+        _trapezoid(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(rate, dtype=np.float64),
+                   positive, negative)
+    return positive, negative
 
 
 def trapezoid_totals(time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Cumulative charge (Ah) and energy (Wh) passed on charge (I > 0) and on discharge, trapezoidal in time:
     (charge Ah, discharge Ah, charge Wh, discharge Wh), each starting at 0."""
-    n = time_s.shape[0]
-    out = tuple(np.zeros(n) for _ in range(4))
-    if n:
-        _trapezoid(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(current_A, dtype=np.float64),
-                   np.ascontiguousarray(voltage_V, dtype=np.float64), *out)
-    return out
+    return trapezoid_split(time_s, current_A) + trapezoid_split(time_s, current_A * voltage_V)
 
 
 @numba.njit(cache=True)

@@ -131,14 +131,17 @@ def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | 
                if c not in columns]
     if isinstance(data, pl.DataFrame) and missing and all(data[c].null_count() == 0 for c in S.REQUIRED):
         # one compiled pass instead of a dozen column passes (the expressions below agree to rounding)
-        from cellbench.measurements.cumulative import trapezoid_totals
+        from cellbench.measurements.cumulative import trapezoid_split
 
         time_s, current, voltage = (data[c].cast(pl.Float64).to_numpy() for c in (S.TIME, S.CURRENT, S.VOLTAGE))
-        totals = dict(zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
-                          trapezoid_totals(time_s, current, voltage)))
-        add = [pl.Series(name, totals[name]) for name in missing]
-        if S.POWER not in columns:
-            add.insert(0, (pl.col(S.CURRENT) * pl.col(S.VOLTAGE)).alias(S.POWER))
+        add = [] if S.POWER in columns else [pl.Series(S.POWER, current * voltage)]
+        if S.CHARGE_CAPACITY in missing or S.DISCHARGE_CAPACITY in missing:
+            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY),
+                                                                 trapezoid_split(time_s, current)) if name in missing]
+        if S.CHARGE_ENERGY in missing or S.DISCHARGE_ENERGY in missing:
+            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
+                                                                 trapezoid_split(time_s, current * voltage))
+                    if name in missing]
         return data.with_columns(add)
     t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)
     dt = (t - t.shift(1)).fill_null(0.0)
