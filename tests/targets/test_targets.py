@@ -182,3 +182,8 @@ def test_user_set_from_yaml_and_its_errors(tmp_path):
         targets.load_set("gi-fnd")
     with pytest.raises(InputError, match="unknown stage moon"):
         targets.assess({}, stages=["moon"])
+
+
+def test_drive_figures_leave_out_an_unbounded_range():
+    assert targets.drive_figures({"range_km": 512.0}) == {"vehicle_range_km": 512.0}
+    assert targets.drive_figures({"range_km": math.inf}) == {}

@@ -103,3 +103,17 @@ def test_pack_design_json_carries_pack_and_cell_checks(capsys, monkeypatch):
     assert checks[("gi-fund", "pack-energy-density")]["status"] == ("met" if doc["meets_wh_per_l_target"] else "not met")
     assert checks[("gi-fund-themes", "apb-packing-efficiency")]["value"] == pytest.approx(100 * doc["packing_efficiency"])
     assert checks[("gi-fund-themes", "honda-cell-energy-density")]["value"] == pytest.approx(doc["cell_wh_per_l"])
+
+
+def test_drive_result_gives_the_vehicle_stage(tmp_path, capsys, monkeypatch):
+    drive = tmp_path / "drive.json"
+    drive.write_text(json.dumps({"distance_km": 23.3, "wh_per_km": 140.0, "range_km": 392.9}))
+    code, out, _ = cellbench(capsys, monkeypatch, "targets", "check", "--drive", str(drive), "--stage", "vehicle",
+                             "--json")
+    checks = {c["target"]: c for c in json.loads(out)["checks"]}
+    assert checks["vehicle-range-2030"]["status"] == "not met"
+    assert checks["vehicle-range-2030"]["margin"] == pytest.approx(392.9 - 500)
+    bad = tmp_path / "notdrive.json"
+    bad.write_text("[]")
+    code, _, err = cellbench(capsys, monkeypatch, "targets", "check", "--drive", str(bad))
+    assert code == 2 and "not a `cellbench drive --json` result" in err

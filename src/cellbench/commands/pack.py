@@ -142,10 +142,15 @@ def register(app: typer.Typer) -> None:
 
             write_html(drive_figure(result), plot)
         summary = result.summary()
+        from cellbench.commands.targets import print_result_checks, result_checks
+        from cellbench.targets import drive_figures
+
+        checks = result_checks(drive_figures(summary), ("vehicle",), origin=f"{trace.name}, grade {grade:g}%")
         if json:
-            print_json(summary)
+            print_json(summary | {"target_checks": [c.model_dump(mode="json") for c in checks]})
         else:
             console.print(_table(f"{spec.name}: {trace.name}, grade {grade:g}%", summary))
+            print_result_checks(console, checks)
         if result.shortfall is not None:
             err_console.print(f"error: {result.shortfall.message(spec.cell_count)}", highlight=False, markup=False)
             raise typer.Exit(3)

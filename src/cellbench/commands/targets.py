@@ -83,7 +83,8 @@ def _parse_figures(items: list[str]) -> dict[str, float]:
 
 
 def gather_figures(cell: str | None, pack: Path | None, results: Path | None, cfp: Path | None,
-                   recycle: Path | None, material: str | None, figure: list[str]) -> tuple[dict, dict, str | None]:
+                   recycle: Path | None, material: str | None, figure: list[str],
+                   drive: Path | None = None) -> tuple[dict, dict, str | None]:
     """Figures (and where each came from) from the results named on the command line."""
     from cellbench import targets
 
@@ -136,6 +137,11 @@ def gather_figures(cell: str | None, pack: Path | None, results: Path | None, cf
             add(targets.recovery_figures(_read_json(recycle, "a `recycle --json` result")), f"recycling {recycle}")
         except (KeyError, TypeError, AttributeError):
             raise InputError("not a `cellbench recycle --json` result", source=str(recycle)) from None
+    if drive:
+        doc = _read_json(drive, "a `drive --json` result")
+        if not isinstance(doc, dict) or "range_km" not in doc:
+            raise InputError("not a `cellbench drive --json` result (no range_km)", source=str(drive))
+        add(targets.drive_figures(doc), f"drive {drive}")
     if material:
         from cellbench import materials
 
@@ -199,6 +205,7 @@ def register(app: typer.Typer) -> None:
         results: Path = typer.Option(None, "--results", help="an evaluation's results.json"),
         cfp: Path = typer.Option(None, "--cfp", help="a `cfp --json` result"),
         recycle: Path = typer.Option(None, "--recycle", help="a `recycle --json` result"),
+        drive: Path = typer.Option(None, "--drive", help="a `drive --json` result (range on one charge)"),
         material: str = typer.Option(None, "--material", help="material id or YAML (material-stage targets)"),
         figure: list[str] = typer.Option(None, "--figure", help="NAME=VALUE for a figure cellbench does not compute "
                                          "(e.g. pack_cost_yen_per_kwh=12000, cycle_life_cycles=800); repeatable"),
@@ -210,9 +217,10 @@ def register(app: typer.Typer) -> None:
         """Check results (cell, pack, evaluation, CFP, recycling, given figures) against target sets, with the stage gate."""
         from cellbench import targets
 
-        figures, origins, electrolyte = gather_figures(cell, pack, results, cfp, recycle, material, figure)
+        figures, origins, electrolyte = gather_figures(cell, pack, results, cfp, recycle, material, figure, drive)
         if not figures:
-            raise InputError("nothing to check: give --cell, --pack, --results, --cfp, --recycle, --material or --figure")
+            raise InputError("nothing to check: give --cell, --pack, --results, --cfp, --recycle, --drive, --material "
+                             "or --figure")
         checks = targets.assess(figures, target_sets or None, stages=stage or None, electrolyte_type=electrolyte,
                                 origins=origins)
         if assessed_only:

@@ -9,13 +9,13 @@ not assessed with the reason.
 """
 
 from cellbench.targets.assessment import (
-    TargetCheck, assess, cell_figures, check_evaluation, evaluation_figures, footprint_figures, material_figures,
-    pack_figures, recovery_figures, stage_gate,
+    TargetCheck, assess, cell_figures, check_evaluation, drive_figures, evaluation_figures, footprint_figures,
+    material_figures, pack_figures, recovery_figures, stage_gate,
 )
 from cellbench.targets.sets import QUANTITIES, STAGES, Source, Target, TargetSet, list_sets, load_set, load_set_file
 
 __all__ = [
-    "TargetCheck", "assess", "stage_gate", "check_evaluation", "evaluation_figures", "cell_figures", "pack_figures",
+    "TargetCheck", "assess", "stage_gate", "check_evaluation", "evaluation_figures", "cell_figures", "pack_figures", "drive_figures",
     "footprint_figures", "recovery_figures", "material_figures", "QUANTITIES", "STAGES", "Source", "Target",
     "TargetSet", "list_sets", "load_set", "load_set_file",
 ]

@@ -147,6 +147,12 @@ def pack_figures(figures: Mapping[str, Any]) -> dict[str, float]:
             "cell_wh_per_l": figures["cell_wh_per_l"], "cell_wh_per_kg": figures["cell_wh_per_kg"]}
 
 
+def drive_figures(summary: Mapping[str, Any]) -> dict[str, float]:
+    """From a drive (``drive --json``): the range on one charge over that cycle."""
+    value = summary.get("range_km")
+    return {"vehicle_range_km": float(value)} if isinstance(value, (int, float)) and math.isfinite(value) else {}
+
+
 def footprint_figures(result: Mapping[str, Any]) -> dict[str, float]:
     """From a carbon footprint (``cfp --json``)."""
     return {"cfp_kg_co2e_per_kwh": result["total_kg_co2e_per_kwh"]}
