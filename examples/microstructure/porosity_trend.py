@@ -35,7 +35,7 @@ def main() -> None:
 
     shape = (args.size,) * 3
     walk = ms.porosity_sweep(ms.PROGRAMME_SE_SHARES, POROSITIES, shape=shape, target_rel_stderr=args.stderr,
-                             seed=args.seed)
+                             seed=args.seed, method="random_walk")
     solve = ms.porosity_sweep(ms.PROGRAMME_SE_SHARES, POROSITIES, shape=shape, seed=args.seed,
                               method="conduction")
 

@@ -56,12 +56,25 @@ def test_label_missing_from_phase_map_is_named(tmp_path):
         ms.load_volume(tmp_path / "v.npy", voxel_size_um=1.0)
 
 
-@pytest.mark.parametrize("voxel, message", [(None, "voxel size missing"), (0, "must be positive"),
-                                            (-0.3, "must be positive")])
-def test_voxel_size_missing_or_not_positive(tmp_path, voxel, message):
+@pytest.mark.parametrize("voxel, message", [(0, "must be positive"), (-0.3, "must be positive"),
+                                            ("thin", "must be a number")])
+def test_voxel_size_not_positive(tmp_path, voxel, message):
     np.save(tmp_path / "v.npy", np.zeros((4, 4, 4), dtype=np.uint8))
     with pytest.raises(InputError, match=message):
         ms.load_volume(tmp_path / "v.npy", voxel_size_um=voxel)
+
+
+def test_voxel_size_may_be_unknown(tmp_path):
+    # τ is dimensionless: a bare array is enough; only sizes in µm ask for the voxel size
+    np.save(tmp_path / "v.npy", np.full((4, 4, 4), 2, dtype=np.uint8))
+    volume = ms.load_volume(tmp_path / "v.npy")
+    assert volume.voxel_size_um is None
+    assert ms.tortuosity(volume).tau == pytest.approx(1.0, rel=1e-6)
+    with pytest.raises(InputError, match="voxel size unknown"):
+        volume.size_um
+    description = ms.save_volume(volume, tmp_path / "copy.npy")
+    assert "voxel_size_um" not in description.read_text()
+    assert ms.load_volume(description).voxel_size_um is None
 
 
 def test_unknown_and_absent_phases(channel_volume):
@@ -101,8 +114,9 @@ def _cellbench_json(*args: str) -> dict:
 
 def test_cli_json_on_straight_channels(tmp_path, channel_volume):
     ms.save_volume(channel_volume, tmp_path / "e.npy")
-    out = _cellbench_json("tortuosity", str(tmp_path / "e.npy"), "--axis", "x", "--phase", "2", "--stderr", "0.02")
-    assert out["phase"] == "solid_electrolyte" and out["percolates"] is True
+    out = _cellbench_json("tortuosity", str(tmp_path / "e.npy"), "--axis", "x", "--phase", "2", "--stderr", "0.02",
+                          "--method", "random-walk")
+    assert out["phase"] == "solid_electrolyte" and out["percolates"] is True and out["method"] == "random_walk"
     assert out["tau"] == pytest.approx(1.0, abs=0.06)
     assert out["porosity"] == pytest.approx(12 / 432)
     # per x layer (6×6): each of the 9 SE cells at even (y, z) touches only AM — 30 faces inside the box;
@@ -122,7 +136,7 @@ def test_cli_bad_volume_exits_2_naming_the_file(tmp_path):
     assert "Traceback" not in run.stderr
 
 
-def test_cli_all_axes_and_missing_voxel_size(tmp_path, channel_volume):
+def test_cli_all_axes_and_no_voxel_size(tmp_path, channel_volume):
     from typer.testing import CliRunner
 
     from cellbench.cli import app
@@ -131,9 +145,16 @@ def test_cli_all_axes_and_missing_voxel_size(tmp_path, channel_volume):
     out = _cellbench_json("tortuosity", str(tmp_path / "e.yaml"), "--axis", "all", "--stderr", "0.05")
     assert out["axes"]["x"]["percolates"] and not out["axes"]["y"]["percolates"]
     assert not out["axes"]["z"]["percolates"]
-    np.save(tmp_path / "bare.npy", np.zeros((4, 4, 4), dtype=np.uint8))
-    run = CliRunner().invoke(app, ["tortuosity", str(tmp_path / "bare.npy")])
-    assert run.exit_code != 0 and "voxel size missing" in str(run.exception)
+    # a bare array without voxel size: τ all the same (it is dimensionless)
+    np.save(tmp_path / "bare.npy", channel_volume.labels)
+    bare = _cellbench_json("tortuosity", str(tmp_path / "bare.npy"))
+    assert bare["method"] == "conduction" and bare["tau"] == pytest.approx(1.0, rel=1e-6)
+    run = CliRunner().invoke(app, ["tortuosity", str(tmp_path / "bare.npy"), "--check"])
+    assert run.exit_code == 0, run.output
+    text = " ".join(run.stdout.split())  # the table wraps to the terminal width
+    assert "12×6×6 voxels;" in text and "τ random walk" in text and "τ by conduction" in text
+    run = CliRunner().invoke(app, ["tortuosity", str(tmp_path / "bare.npy"), "--method", "diffusion"])
+    assert run.exit_code != 0 and "unknown method 'diffusion'" in str(run.exception)
 
 
 def test_imagej_stack_carries_its_voxel_size(tmp_path):

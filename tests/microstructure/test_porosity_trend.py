@@ -27,7 +27,8 @@ def test_conductivity_falls_as_porosity_rises_for_every_se_share():
 
 
 def test_random_walk_sees_the_same_fall():
-    walk = ms.porosity_sweep([0.54], (0.05, 0.35), shape=(24, 24, 24), target_rel_stderr=0.03, seed=2)
+    walk = ms.porosity_sweep([0.54], (0.05, 0.35), shape=(24, 24, 24), target_rel_stderr=0.03, seed=2,
+                              method="random_walk")
     solve = ms.porosity_sweep([0.54], (0.05, 0.35), shape=(24, 24, 24), method="conduction", seed=2)
     assert walk[0].effective_conductivity_ratio > 1.5 * walk[1].effective_conductivity_ratio
     for w, s in zip(walk, solve):

@@ -1,4 +1,4 @@
-"""τ by random walk against hand calculations and against the steady-state conduction solve."""
+"""τ by conduction solve and by random walk against hand calculations and against each other."""
 
 from __future__ import annotations
 
@@ -67,12 +67,18 @@ def test_random_walk_agrees_with_conduction_within_five_percent(kind):
                                    fractions={"active_material": 0.5, "solid_electrolyte": 0.35, "void": 0.15},
                                    radius_um={"active_material": 2.0, "void": 1.0})
     # 1.5 % standard error: the 5 % bound is over 3σ away
-    result = ms.tortuosity(volume, phase="solid_electrolyte", axis="x", target_rel_stderr=0.015, seed=3,
-                           reference=True)
+    result = ms.tortuosity(volume, phase="solid_electrolyte", axis="x", method="random_walk", check=True,
+                           target_rel_stderr=0.015, seed=3)
+    assert result.method == "random_walk" and result.check_method == "conduction"
     assert result.percolates
-    assert result.reference_tau > 2  # a real detour, not a trivially open structure
-    assert abs(result.tau / result.reference_tau - 1) < 0.05
+    assert result.check_tau > 2  # a real detour, not a trivially open structure
+    assert abs(result.tau / result.check_tau - 1) < 0.05
     assert result.effective_conductivity_ratio == pytest.approx(result.phase_fraction / result.tau)
+    # the same check the other way round: conduction by default, the walk beside it
+    default = ms.tortuosity(volume, phase="solid_electrolyte", axis="x", check=True, target_rel_stderr=0.015, seed=3)
+    assert default.method == "conduction" and default.check_method == "random_walk"
+    assert default.tau == result.check_tau
+    assert default.check_tau == result.tau
 
 
 def test_blocked_phase_is_infinite_with_a_statement():
@@ -85,5 +91,7 @@ def test_blocked_phase_is_infinite_with_a_statement():
     assert result.effective_conductivity_ratio == 0
     assert "does not connect the two x faces" in result.statement
     assert result.to_json()["tau"] is None
-    along_y = ms.tortuosity(volume, phase="solid_electrolyte", axis="y", target_rel_stderr=0.05, steps=400)
+    along_y = ms.tortuosity(volume, phase="solid_electrolyte", axis="y", method="random_walk",
+                            target_rel_stderr=0.05, steps=400)
     assert along_y.percolates and along_y.tau == pytest.approx(1.0, abs=0.08)
+    assert ms.tortuosity(volume, phase="solid_electrolyte", axis="y").tau == pytest.approx(1.0, rel=1e-6)

@@ -16,22 +16,28 @@ def register(app: typer.Typer) -> None:
         axis: str = typer.Option("x", "--axis", help="x, y, z (x is the first array axis) or all"),
         phase: str = typer.Option("solid_electrolyte", "--phase", help="conducting phase: a label value or a name"),
         voxel_size_um: float = typer.Option(None, "--voxel-size-um",
-                                            help="µm per voxel (else from the .yaml beside the volume)"),
+                                            help="µm per voxel, only for the size shown (τ is dimensionless)"),
         phases: str = typer.Option(None, "--phases",
                                    help="phase map, e.g. 0=void,1=active_material,2=solid_electrolyte"),
-        stderr: float = typer.Option(0.02, "--stderr", help="target relative standard error of τ"),
-        seed: int = typer.Option(0, "--seed", help="random seed (same seed, same τ)"),
-        reference: bool = typer.Option(False, "--reference", help="also solve steady conduction and show its τ"),
+        method: str = typer.Option("conduction", "--method",
+                                   help="conduction (steady-state solve, default) or random-walk"),
+        check: bool = typer.Option(False, "--check", help="also run the other method and show its τ beside"),
+        stderr: float = typer.Option(0.02, "--stderr", help="random walk: target relative standard error of τ"),
+        seed: int = typer.Option(0, "--seed", help="random walk: random seed (same seed, same τ)"),
         json: bool = typer.Option(False, "--json", help="machine-readable output"),
     ) -> None:
-        """Random-walk tortuosity (path-resistance coefficient) of one phase of a volume."""
+        """Tortuosity (path-resistance coefficient) of one phase of a volume, by conduction solve or random walk."""
         from cellbench import microstructure as ms
+        from cellbench.errors import InputError
 
+        chosen = method.strip().lower().replace("-", "_")
+        if chosen not in ms.METHODS:
+            raise InputError(f"unknown method {method!r}: expected conduction or random-walk", location="--method")
         volume = ms.load_volume(volume_path, voxel_size_um=voxel_size_um,
                                 phases=ms.parse_phase_map(phases) if phases else None)
         axes = ms.AXES if axis.strip().lower() == "all" else (ms.AXES[ms.axis_index(axis)],)
-        results = [ms.tortuosity(volume, phase=phase, axis=a, target_rel_stderr=stderr, seed=seed,
-                                 reference=reference) for a in axes]
+        results = [ms.tortuosity(volume, phase=phase, axis=a, method=chosen, check=check,
+                                 target_rel_stderr=stderr, seed=seed) for a in axes]
         if json:
             if len(results) == 1:
                 print_json(results[0].to_json())
@@ -42,19 +48,21 @@ def register(app: typer.Typer) -> None:
                             "axes": {r.axis: r.to_json() for r in results}})
             return
         first = results[0]
-        console.print(f"{volume_path}: {volume.shape[0]}×{volume.shape[1]}×{volume.shape[2]} voxels of "
-                      f"{volume.voxel_size_um:g} µm; {first.phase} fraction {first.phase_fraction:.3f}"
+        size = f" of {volume.voxel_size_um:g} µm" if volume.voxel_size_um is not None else ""
+        console.print(f"{volume_path}: {volume.shape[0]}×{volume.shape[1]}×{volume.shape[2]} voxels{size}; "
+                      f"{first.phase} fraction {first.phase_fraction:.3f}"
                       + (f", porosity {first.porosity:.3f}" if first.porosity is not None else "")
                       + (f", contact ratio {first.contact_ratio:.3f}" if first.contact_ratio is not None else ""),
                       highlight=False)
-        table = Table()
-        for column in ("axis", "τ", "± (1σ)", "σ_eff/σ", "percolates") + (("τ conduction",) if reference else ()):
+        table = Table(title=f"τ by {chosen.replace('_', ' ')}")
+        other = next((m for m in ms.METHODS if m != chosen), "") if check else ""
+        for column in ("axis", "τ", "±", "σ_eff/σ", "percolates") + ((f"τ {other.replace('_', ' ')}",) if check else ()):
             table.add_column(column, justify="right")
         for r in results:
             row = [r.axis, _number(r.tau), _number(r.tau_stderr) if r.percolates else "",
                    f"{r.effective_conductivity_ratio:.4f}", "yes" if r.percolates else "no"]
-            if reference:
-                row.append(_number(r.reference_tau))
+            if check:
+                row.append(_number(r.check_tau))
             table.add_row(*row)
         console.print(table)
         for r in results:

@@ -2,7 +2,8 @@
 
 A volume file holds only labels; the voxel size and the phase map come from the caller or from a YAML
 description beside it (same name, ``.yaml``), which can also be passed on its own (an ImageJ TIFF stack
-with cubic voxels in µm also carries its voxel size)::
+with cubic voxels in µm also carries its voxel size). Without any, the voxel size stays unknown (None):
+τ and the contact ratio do not need it::
 
     # electrode.yaml
     volume: electrode.npy          # or a .tif/.tiff stack, one page per slice along x
@@ -56,10 +57,6 @@ def load_volume(path: str | Path, *, voxel_size_um: float | None = None,
         voxel_size_um = description.get("voxel_size_um")
         if voxel_size_um is None and array_path.suffix.lower() in (".tif", ".tiff"):
             voxel_size_um = _imagej_voxel_size_um(array_path)
-        if voxel_size_um is None:
-            raise InputError("voxel size missing: pass voxel_size_um (CLI: --voxel-size-um) or write "
-                             f"'voxel_size_um:' in {array_path.with_suffix('.yaml').name}", source=str(path),
-                             location="voxel_size_um")
     if phases is None:
         phases = description.get("phases") or DEFAULT_PHASES
     return Volume(labels, voxel_size_um=voxel_size_um, phases=parse_phase_map(phases, source=str(path)),
@@ -80,6 +77,8 @@ def save_volume(volume: Volume, path: str | Path) -> Path:
         raise InputError(f"cannot write volumes as {path.suffix!r}: use .npy or .tif", source=str(path))
     description = {"volume": path.name, "voxel_size_um": volume.voxel_size_um,
                    "phases": {int(k): v for k, v in sorted(volume.phases.items())}}
+    if volume.voxel_size_um is None:
+        del description["voxel_size_um"]
     description_path = path.with_suffix(".yaml")
     description_path.write_text(yaml.safe_dump(description, sort_keys=False), encoding="utf-8")
     return description_path

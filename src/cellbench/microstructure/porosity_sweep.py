@@ -6,7 +6,7 @@ conductivity always falls as porosity rises. Here the "SE fraction" is the SE sh
 (1−s)·(1−p) and void p. Each layer is a :func:`sphere_packing`: active-material and void spheres placed at
 random in an SE matrix (a soft sulfide pressed around the particles).
 
->>> rows = porosity_sweep([0.54], [0.05, 0.3], shape=(24, 24, 24), method="conduction")
+>>> rows = porosity_sweep([0.54], [0.05, 0.3], shape=(24, 24, 24))
 >>> rows[0].effective_conductivity_ratio > rows[1].effective_conductivity_ratio
 True
 """
@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from cellbench.microstructure.conduction import solve_conduction
 from cellbench.microstructure.generate import sphere_packing
-from cellbench.microstructure.transport import contact_ratio, tortuosity
+from cellbench.microstructure.transport import tortuosity
 from cellbench.microstructure.volume import ACTIVE_MATERIAL, SOLID_ELECTROLYTE, VOID
 
 PROGRAMME_SE_SHARES = (0.54, 0.35, 0.21, 0.10)
@@ -39,10 +38,10 @@ class SweepPoint:
 def porosity_sweep(se_shares: Sequence[float], porosities: Sequence[float], *, shape: Sequence[int] = (48, 48, 48),
                    voxel_size_um: float = 0.5, active_radius_um: float = 2.5, void_radius_um: float = 1.0,
                    target_rel_stderr: float = 0.02, seed: int = 0,
-                   method: Literal["random_walk", "conduction"] = "random_walk") -> list[SweepPoint]:
+                   method: Literal["conduction", "random_walk"] = "conduction") -> list[SweepPoint]:
     """σ_eff/σ of the SE phase along x for every (SE share of solids, porosity) pair, one volume each.
 
-    ``method="conduction"`` uses the steady-state solve instead of the walk (exact, no statistical error).
+    ``method="random_walk"`` uses the walk (to ``target_rel_stderr``) instead of the conduction solve.
     """
     points = []
     for share in se_shares:
@@ -52,14 +51,8 @@ def porosity_sweep(se_shares: Sequence[float], porosities: Sequence[float], *, s
             volume = sphere_packing(shape, voxel_size_um=voxel_size_um, fractions=fractions,
                                     radius_um={ACTIVE_MATERIAL: active_radius_um, VOID: void_radius_um},
                                     matrix=SOLID_ELECTROLYTE, seed=seed)
-            if method == "conduction":
-                solved = solve_conduction(volume.mask(SOLID_ELECTROLYTE), axis=0)
-                points.append(SweepPoint(share, porosity, solved.phase_fraction, solved.tau, 0.0,
-                                         solved.effective_conductivity_ratio, solved.percolates,
-                                         contact_ratio(volume)))
-                continue
-            result = tortuosity(volume, phase=SOLID_ELECTROLYTE, axis="x", target_rel_stderr=target_rel_stderr,
-                                seed=seed)
+            result = tortuosity(volume, phase=SOLID_ELECTROLYTE, axis="x", method=method,
+                                target_rel_stderr=target_rel_stderr, seed=seed)
             points.append(SweepPoint(share, porosity, result.phase_fraction, result.tau, result.tau_stderr,
                                      result.effective_conductivity_ratio, result.percolates, result.contact_ratio))
     return points

@@ -45,17 +45,20 @@ class Volume:
     """A three-phase (or two-phase) segmented volume.
 
     ``labels`` is a 3-D integer array; ``phases`` maps each label value that occurs to a phase name.
+    ``voxel_size_um`` may be None: τ, σ_eff/σ and the contact ratio are dimensionless and do not need it;
+    only sizes in µm (``size_um``) do.
     """
 
     labels: np.ndarray
-    voxel_size_um: float
+    voxel_size_um: float | None = None
     phases: Mapping[int, str] = field(default_factory=lambda: dict(DEFAULT_PHASES))
     source: str | None = None
 
     def __post_init__(self) -> None:
         labels = check_labels(self.labels, source=self.source)
         object.__setattr__(self, "labels", labels)
-        object.__setattr__(self, "voxel_size_um", check_voxel_size(self.voxel_size_um, source=self.source))
+        if self.voxel_size_um is not None:
+            object.__setattr__(self, "voxel_size_um", check_voxel_size(self.voxel_size_um, source=self.source))
         phases = {int(k): str(v) for k, v in dict(self.phases).items()}
         present = np.unique(labels)
         unknown = [int(v) for v in present if int(v) not in phases]
@@ -71,6 +74,9 @@ class Volume:
 
     @property
     def size_um(self) -> tuple[float, float, float]:
+        if self.voxel_size_um is None:
+            raise InputError("voxel size unknown: give voxel_size_um (µm per voxel edge) for sizes in µm",
+                             source=self.source, location="voxel_size_um")
         return tuple(n * self.voxel_size_um for n in self.shape)  # type: ignore[return-value]
 
     def label_of(self, phase: str | int) -> int:
