@@ -34,6 +34,7 @@ try:
 except ImportError:  # Windows: no flock; sweeps are skipped there (see BlobStore.sweep)
     fcntl = None
 
+from cellbench.errors import CellbenchError
 from cellbench.measurements import Measurement
 
 log = logging.getLogger("cellbench.store")
@@ -77,6 +78,11 @@ class BlobStore:
             os.replace(tmp, final)
             _fsync_dir(final.parent)
             return content_hash
+        except OSError as exc:  # a full disk, a quota, a read-only folder: nothing was recorded, nothing is kept
+            reason = os.strerror(exc.errno) if exc.errno else str(exc)
+            raise CellbenchError(f"cannot write the time series into {self.root}: {reason}; nothing was stored "
+                                 f"(free some space or point CELLBENCH_DATA_DIR elsewhere, then ingest again)"
+                                 ) from exc
         finally:
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + ".tmp").unlink(missing_ok=True)
