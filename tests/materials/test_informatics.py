@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -16,31 +17,8 @@ from cellbench.materials.informatics import (check_record, oxidation_states, rea
 
 FARADAY = 96485.33212
 
-# Li6PS5Cl, F-43m, a = 9.85 Å, Z = 4 (Deiseroth et al., Angew. Chem. Int. Ed. 47 (2008) 755): Cl on 4a, the free
-# S on 4d, P on 4b, the PS4 sulfur on 16e, 24 Li spread over 48h (occupancy 0.5). Positions rounded; the density
-# depends only on the cell contents and the lattice.
-LI6PS5CL_CIF = """data_Li6PS5Cl
-_cell_length_a 9.85
-_cell_length_b 9.85
-_cell_length_c 9.85
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'F -4 3 m'
-_symmetry_Int_Tables_number 216
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-_atom_site_occupancy
-Li1 Li 0.3125 0.3125 0.0200 0.5
-P1 P 0.5 0.5 0.5 1.0
-S1 S 0.62 0.62 0.62 1.0
-S2 S 0.25 0.25 0.25 1.0
-Cl1 Cl 0.0 0.0 0.0 1.0
-"""
+#: Li6PS5Cl, F-43m, a = 9.85 Å, Z = 4 (Deiseroth 2008), written for these tests (see its header)
+LI6PS5CL_CIF = (Path(__file__).parent / "li6ps5cl.cif").read_text()
 
 
 @pytest.fixture()

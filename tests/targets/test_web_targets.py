@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 
 from cellbench.store import Store
@@ -29,6 +31,7 @@ def _submit(client, datasheet: dict):
     return client.post("/api/v1/materials", json={"provider": "Maker", "datasheet": datasheet})
 
 
+CIF = Path(__file__).resolve().parents[1] / "materials" / "li6ps5cl.cif"
 LPSCL = {"name": "LPSCl batch 9", "role": "solid_electrolyte", "kind": "sulfide", "formula": "Li6PS5Cl",
          "density_g_cm3": 1.86, "ionic_conductivity_S_cm": 0.0045, "sources": {"default": "supplier sheet"}}
 
@@ -78,3 +81,13 @@ def test_bad_formula_is_refused_and_nothing_stored(platform):
     assert bad.status_code in (400, 422) and "unknown element Xx" in bad.text
     listing = platform.get("/api/v1/materials").json()["items"]
     assert not [m for m in listing if m["name"] == "LPSCl bad"]
+
+
+def test_an_attached_cif_gives_the_crystal_density(platform):
+    material_id = _submit(platform, dict(LPSCL, name="LPSCl with CIF", density_g_cm3=1.2)).json()["id"]
+    attached = platform.post(f"/api/v1/materials/{material_id}/attachments",
+                             files={"file": ("li6ps5cl.cif", CIF.read_bytes(), "text/plain")})
+    assert attached.status_code == 201, attached.text
+    page = platform.get(f"/materials/{material_id}").text
+    assert "Derived from the formula and li6ps5cl.cif" in page and "1.865 g/cm³" in page
+    assert "flag: submitted density 1.2 g/cm³ is -36% off the crystallographic 1.87 g/cm³" in page

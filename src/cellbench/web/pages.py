@@ -144,7 +144,8 @@ def material_page(material_id: api.RecordId, request: Request, principal: Princi
                   grants=access.grants(db, "material", row.id), owner=row.owner_organisation_id == principal.organisation_id,
                   attachments=samples.attachments(db, "material", row.id),
                   centres=_other_organisations(db, principal),
-                  intake=intake_view(samples.material_record(row)))
+                  intake=intake_view(samples.material_record(row), samples.attachments(db, "material", row.id),
+                                     request.app.state.store.data_dir))
 
 
 def _other_organisations(db: Session, principal: Principal) -> list[str]:

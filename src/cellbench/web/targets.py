@@ -7,6 +7,7 @@ Pages only; the same functions answer the CLI (``cellbench targets``, ``cellbenc
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,23 +23,28 @@ from cellbench.web.identity import Principal
 page_router = APIRouter(include_in_schema=False)
 
 
-def intake_view(datasheet: Any) -> dict[str, Any] | None:
-    """The informatics check of a stored datasheet record, or None when it has no formula."""
+def intake_view(datasheet: Any, attachments: list = (), data_dir: Path | None = None) -> dict[str, Any] | None:
+    """The informatics check of a stored datasheet record, with the first attached CIF as its crystal structure;
+    None when the datasheet has no formula."""
     if not getattr(datasheet, "formula", None):
         return None
-    return _intake(datasheet.model_dump_json())
+    cif = next((a for a in attachments if a.filename.lower().endswith(".cif")), None)
+    blob = str(data_dir / "attachments" / cif.content_sha256) if cif is not None and data_dir is not None else None
+    return _intake(datasheet.model_dump_json(), blob, cif.filename if cif is not None else None)
 
 
 @lru_cache(maxsize=256)
-def _intake(datasheet_json: str) -> dict[str, Any]:
-    # a datasheet does not change once stored: derive once per content, not on every page view
-    from cellbench.materials.informatics import check_record
+def _intake(datasheet_json: str, cif_blob: str | None, cif_name: str | None) -> dict[str, Any]:
+    # a datasheet and a blob (named by its hash) never change once stored: derive once, not on every page view
+    from cellbench.materials.informatics import check_record, read_structure
     from cellbench.materials.records import MATERIAL_ADAPTER
 
     try:
-        return check_record(MATERIAL_ADAPTER.validate_json(datasheet_json)).model_dump(mode="json")
-    except CellbenchError as exc:  # records are validated at intake; a later library change must not break the page
-        return {"error": str(exc)}
+        structure = read_structure(cif_blob, field=f"attachment {cif_name}") if cif_blob else None
+        report = check_record(MATERIAL_ADAPTER.validate_json(datasheet_json), structure).model_dump(mode="json")
+        return report | {"cif": cif_name}
+    except CellbenchError as exc:  # records are validated at intake; a malformed CIF must not break the page
+        return {"error": str(exc).replace(str(cif_blob), str(cif_name)) if cif_blob else str(exc)}
 
 
 @page_router.get("/targets", response_class=HTMLResponse)

@@ -25,7 +25,7 @@ from cellbench.store import IngestResult, Store
 
 #: extensions the readers understand (Maccor's numbered exports are matched separately)
 CYCLER_SUFFIXES = (".csv", ".txt", ".tsv", ".mpr", ".xlsx", ".xls", ".res", ".parquet")
-ATTACHMENT_SUFFIXES = (".pdf", ".csv", ".txt", ".yaml", ".yml", ".json", ".png", ".jpg", ".jpeg", ".xlsx", ".xy")
+ATTACHMENT_SUFFIXES = (".pdf", ".csv", ".txt", ".yaml", ".yml", ".json", ".png", ".jpg", ".jpeg", ".xlsx", ".xy", ".cif")
 DEFAULT_MAX_UPLOAD_MB = 200.0
 CHUNK_BYTES = 1 << 20
 _NUMBERED = re.compile(r"^\.\d{3}$")
