@@ -77,6 +77,26 @@ def test_hosts_without_lithium_use_the_stated_uptake():
     assert theoretical_capacity("Si", lithium_uptake=3.75).capacity_mAh_g == pytest.approx(3579, abs=1)
 
 
+@pytest.mark.parametrize("material_id, chemistry", [
+    ("ncm811", {"formula": "LiNi0.8Mn0.1Co0.1O2", "redox": {"Ni": 4, "Co": 4}, "oxidation_states": {"Mn": 4, "Co": 3}}),
+    ("ncm523", {"formula": "LiNi0.5Mn0.3Co0.2O2", "redox": {"Ni": 4, "Co": 4}, "oxidation_states": {"Mn": 4, "Co": 3}}),
+    ("lfp", {"formula": "LiFePO4", "redox": {"Fe": 3}}),
+    ("graphite-natural", {"formula": "C6"}),
+    ("silicon-nano", {"formula": "Si"}),
+    ("lithium-metal", {"formula": "Li"}),
+])
+def test_the_library_fits_what_its_formulas_give(material_id, chemistry):
+    # the library's hand-summed molar masses and its capacities, against pymatgen from the formula alone
+    record = materials.load(material_id)
+    report = check_record(record.model_copy(update=chemistry))
+    assert report.flags == []
+    mass = next(c for c in report.comparisons if c.field == "molar_mass_g_mol")
+    assert abs(mass.deviation_pct) < 0.05
+    capacity = next(c for c in report.comparisons if c.field == "specific_capacity_mAh_g")
+    assert capacity.submitted <= capacity.derived
+    assert capacity.derived == pytest.approx(record.theoretical_capacity_mAh_g, rel=1e-3)
+
+
 def test_li6ps5cl_crystallographic_density_from_its_lattice(lpscl_cif):
     s = structure_figures(read_structure(lpscl_cif))
     molar_mass = 6 * 6.94 + 30.974 + 5 * 32.06 + 35.45
