@@ -91,7 +91,7 @@ def test_file_without_discharge_is_refused(tmp_path):
     pulse = tmp_path / "pulse.csv"
     pl.DataFrame({"Time [s]": [0.0, 1.0, 11.0, 12.0], "Current [A]": [0.0, -5.0, -5.0, 0.0],
                   "Voltage [V]": [3.6, 3.5, 3.45, 3.55]}).write_csv(pulse)
-    with pytest.raises(InputError, match=r"pulse.csv.*lasts 10 s"):
+    with pytest.raises(InputError, match=r"pulse.csv.*the longest discharge lasts 10 s"):
         read_discharge(pulse)
 
 
@@ -122,3 +122,27 @@ def test_cli_errors_are_one_line_with_exit_code_2(tmp_path):
     assert "Traceback" not in r.stderr and not (tmp_path / "c.yaml").exists()
     r = _cli("validate", "lg-m50", str(path))
     assert r.returncode == 2 and "no discharge in this file" in r.stderr
+
+
+def test_a_pulse_before_the_capacity_discharge_is_passed_over_and_a_cv_tail_cut(tmp_path):
+    t = np.arange(0.0, 2000.0, 10.0)
+    current = np.zeros_like(t)
+    current[(t >= 10) & (t < 30)] = -5.0                    # a 20 s pulse
+    current[(t >= 100) & (t < 1500)] = -2.0                 # the CC discharge
+    current[(t >= 1500) & (t < 1700)] = -1.0                # a CV taper
+    frame = pl.DataFrame({"Time [s]": t, "Current [A]": current, "Voltage [V]": np.linspace(4.1, 3.0, t.size),
+                          "Ambient temperature [degC]": np.full(t.size, 0.5),
+                          "Cell temperature [degC]": np.full(t.size, 3.0)})
+    frame.write_csv(tmp_path / "pulse_then_cc.csv")
+    d = read_discharge(tmp_path / "pulse_then_cc.csv")
+    assert d.current_A == pytest.approx(2.0)
+    assert d.time_s[0] == pytest.approx(10.0) and d.time_s[-1] == pytest.approx(1400.0)
+    assert d.capacity_Ah == pytest.approx(2.0 * 1400 / 3600)
+    assert d.start_temperature_C == pytest.approx(0.5)  # the chamber, before the cell's own sensor
+
+
+def test_a_test_without_temperature_is_flagged():
+    t = np.linspace(0, 3600, 10)
+    test = MeasuredDischarge("cold.csv", "", 5.0, None, t, np.linspace(4.1, 2.5, 10), np.full(10, 5.0), None, 2.5)
+    assert coverage_warnings(test, None) == ["cold.csv: no temperature in the file; simulated from 25 °C "
+                                             "(give --temperature)"]

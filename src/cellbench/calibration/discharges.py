@@ -1,5 +1,9 @@
 """Measured constant-current discharges: what a calibration is fitted on and a validation compares with.
 
+The start temperature is, in order: the one given, the file's ambient (chamber) temperature before the
+discharge, the cell temperature of the rested sample before it; without any, None (the simulation then assumes
+25 °C and a validation says so).
+
 A cycler file holds a whole test (rests, the discharge, the recharge); a calibration needs its constant-
 current discharge, the current, the temperature the cell started at, and a content hash of the file so
 the calibration records exactly which data it saw.
@@ -25,6 +29,8 @@ from cellbench.measurements import schema as S
 DISCHARGE_FRACTION = 0.05
 #: the discharge must last this long to be fitted (a pulse is not a capacity test)
 MIN_DISCHARGE_S = 60.0
+#: a constant-current discharge ends where its current falls below this fraction (a CV taper follows)
+CV_TAPER_FRACTION = 0.9
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,9 @@ def read_discharge(path: str | Path, *, temperature_C: float | None = None) -> M
 
 def discharge_of(measurement: Measurement, *, source: str, sha256: str = "",
                  temperature_C: float | None = None) -> MeasuredDischarge:
-    """The first discharge of a Measurement: the first contiguous stretch of samples drawing current."""
+    """The first constant-current discharge of a Measurement: the first contiguous stretch of samples drawing
+    current that lasts at least :data:`MIN_DISCHARGE_S` (shorter pulses before it are passed over), ended where
+    a constant-voltage taper would begin (the current falls below :data:`CV_TAPER_FRACTION` of the step's)."""
     data = measurement.data
     t = data[S.TIME].to_numpy().astype(float)
     v = data[S.VOLTAGE].to_numpy().astype(float)
@@ -91,14 +99,25 @@ def discharge_of(measurement: Measurement, *, source: str, sha256: str = "",
         raise InputError("no discharge in this file: the current is never negative (BDF sign: discharge < 0)",
                          source=source, location=f"column '{S.CURRENT}'")
     drawing = finite & (i < DISCHARGE_FRACTION * i[finite].min())
-    start = int(np.argmax(drawing))
-    stop = start + int(np.argmin(drawing[start:])) if not drawing[start:].all() else len(t)
-    if t[stop - 1] - t[start] < MIN_DISCHARGE_S:
-        raise InputError(f"no discharge in this file: the first discharge lasts {t[stop - 1] - t[start]:.0f} s; a "
-                         f"capacity test needs at least {MIN_DISCHARGE_S:.0f} s", source=source,
-                         location=f"rows {start + 1}-{stop}")
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], drawing.astype(np.int8), [0]])))
+    stretches = list(zip(edges[0::2], edges[1::2]))  # [start, stop) of each stretch drawing current
+    longest = 0.0
+    for start, stop in stretches:
+        duration = t[stop - 1] - t[start]
+        longest = max(longest, duration)
+        if duration >= MIN_DISCHARGE_S:
+            break
+    else:
+        raise InputError(f"no discharge in this file: the longest discharge lasts {longest:.0f} s; a capacity test "
+                         f"needs at least {MIN_DISCHARGE_S:.0f} s", source=source, location=f"column '{S.CURRENT}'")
+    start, stop = int(start), int(stop)
     # the current of a CC step: the median, so a ramp at the start does not bias it
     current = float(-np.median(i[start:stop]))
+    # a CV taper after the CC part is not part of it (past the first tenth, so a starting ramp stays in)
+    skip = start + max(1, (stop - start) // 10)
+    taper = np.flatnonzero(-i[skip:stop] < CV_TAPER_FRACTION * current)
+    if taper.size:
+        stop = skip + int(taper[0])
     # the first sample of the discharge is the rested cell; time runs from the moment current starts
     time_s = t[start:stop] - t[max(start - 1, 0)]
     temperature = None
@@ -106,14 +125,16 @@ def discharge_of(measurement: Measurement, *, source: str, sha256: str = "",
         column = data[S.CELL_TEMPERATURE].to_numpy().astype(float)
         temperature = column[start:stop] if np.isfinite(column[start:stop]).all() else None
     start_temperature = temperature_C
+    if start_temperature is None and S.AMBIENT_TEMPERATURE in data.columns:
+        ambient = data[S.AMBIENT_TEMPERATURE].to_numpy().astype(float)[max(start - 1, 0)]
+        start_temperature = float(ambient) if np.isfinite(ambient) else None
     if start_temperature is None and temperature is not None:
         # the rested cell just before the current starts: the ambient it settled to
         rested = column[start - 1] if start > 0 and np.isfinite(column[start - 1]) else temperature[0]
         start_temperature = float(rested)
     return MeasuredDischarge(source=source, sha256=sha256, current_A=current, start_temperature_C=start_temperature,
                              time_s=time_s, voltage_V=v[start:stop], current_trace_A=-i[start:stop],
-                             temperature_C=temperature,
-                             end_voltage_V=float(v[stop - 1]))
+                             temperature_C=temperature, end_voltage_V=float(v[stop - 1]))
 
 
 def _integral(values: np.ndarray, time_s: np.ndarray) -> float:

@@ -88,10 +88,12 @@ class ValidationReport:
 
 def coverage_warnings(test: MeasuredDischarge, calibration: Calibration | None) -> list[str]:
     """Why a test lies outside the calibration's conditions (empty when inside, or nothing is known)."""
-    if calibration is None or calibration.conditions is None:
-        return []
-    c = calibration.conditions
     out = []
+    if test.start_temperature_C is None:
+        out.append(f"{test.label}: no temperature in the file; simulated from 25 °C (give --temperature)")
+    if calibration is None or calibration.conditions is None:
+        return out
+    c = calibration.conditions
     low, high = c.current_A
     if test.current_A < low * (1 - CURRENT_MARGIN) or test.current_A > high * (1 + CURRENT_MARGIN):
         out.append(f"{test.label}: {test.current_A:.3g} A is outside the calibration's currents "
