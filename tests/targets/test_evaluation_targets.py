@@ -52,3 +52,21 @@ def test_results_json_and_report_show_the_targets(evaluated):
     assert checks[("gi-fund-themes", "gs-yuasa-cycle-life")]["status"] == "not assessed"
     html = paths["report"].read_text()
     assert 'id="targets"' in html and "gen1-energy-density" in html and "idemitsu-sulfide-conductivity" in html
+
+
+@pytest.mark.slow
+def test_targets_check_reads_a_results_json(evaluated, capsys, monkeypatch):
+    import sys
+
+    from cellbench.cli import main
+
+    _, paths = evaluated
+    monkeypatch.setattr(sys, "argv", ["cellbench", "targets", "check", "--results", str(paths["results"]),
+                                      "--set", "solid-ev", "--json"])
+    main()
+    out = json.loads(capsys.readouterr().out)
+    doc = json.loads(paths["results"].read_text())
+    stored = {c["target"]: c["status"] for c in doc["target_checks"] if c["set"] == "solid-ev"}
+    # the CLI re-derives the same checks from the stored result
+    assert {c["target"]: c["status"] for c in out["checks"]} == stored
+    assert out["electrolyte_type"] == "solid" and "stack_wh_per_l" in out["figures"]
