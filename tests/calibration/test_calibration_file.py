@@ -146,3 +146,25 @@ def test_a_test_without_temperature_is_flagged():
     test = MeasuredDischarge("cold.csv", "", 5.0, None, t, np.linspace(4.1, 2.5, 10), np.full(10, 5.0), None, 2.5)
     assert coverage_warnings(test, None) == ["cold.csv: no temperature in the file; simulated from 25 °C "
                                              "(give --temperature)"]
+
+
+def test_validate_takes_a_stored_test(tmp_path, monkeypatch):
+    """A stored test (by id) validates like its file; the report names it and carries its content hash."""
+    monkeypatch.setenv("CELLBENCH_DATA_DIR", str(tmp_path / "data"))
+    t = np.concatenate([[0.0], np.arange(1.0, 3601.0, 30.0)])
+    current = np.concatenate([[0.0], np.full(t.size - 1, -2.5)])
+    voltage = np.concatenate([[4.15], np.linspace(4.05, 2.5, t.size - 1)])
+    path = tmp_path / "stored.csv"
+    pl.DataFrame({"Time [s]": t, "Current [A]": current, "Voltage [V]": voltage,
+                  "Cell temperature [degC]": np.full(t.size, 25.0)}).write_csv(path)
+    r = _cli("ingest", str(path))
+    assert r.returncode == 0, r.stderr
+    r = _cli("validate", "lg-m50", "1", "--json")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    report = json.loads(r.stdout)
+    assert report["tests"][0]["file"] == "stored test 1" and len(report["tests"][0]["sha256"]) == 64
+    assert report["tests"][0]["measured_capacity_Ah"] == pytest.approx(2.5 * 3600 / 3600, rel=0.01)
+    r = _cli("validate", "lg-m50", "999")
+    assert r.returncode == 2 and "999" in r.stderr and "Traceback" not in r.stderr

@@ -9,10 +9,22 @@ from rich import box
 from rich.table import Table
 
 
-def _discharges(files: list[Path], temperature: float | None):
+def _discharges(refs: list[str], temperature: float | None):
+    """Measured discharges from cycler files or stored tests (id or content-hash prefix), the one way commands
+    name a measurement (:func:`cellbench.store.resolve_measurement`); a file that exists wins."""
     from cellbench.calibration import read_discharge
+    from cellbench.calibration.discharges import discharge_of
+    from cellbench.store import resolve_measurement
 
-    return [read_discharge(f, temperature_C=temperature) for f in files]
+    out = []
+    for ref in refs:
+        if Path(ref).exists():
+            out.append(read_discharge(ref, temperature_C=temperature))
+        else:
+            measurement = resolve_measurement(ref)
+            out.append(discharge_of(measurement, source=f"stored test {ref}", sha256=measurement.content_hash(),
+                                    temperature_C=temperature))
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -21,7 +33,8 @@ def register(app: typer.Typer) -> None:
     @app.command("calibrate")
     def calibrate_command(
         cell: str = typer.Argument(..., help="catalogue id or cell YAML file"),
-        files: list[Path] = typer.Argument(..., help="measured tests (cycler files; each one constant-current discharge)"),
+        files: list[str] = typer.Argument(..., help="measured tests: cycler files or stored test ids / "
+                                                    "content-hash prefixes (each: its first CC discharge)"),
         parameters: str = typer.Option(..., "--parameters", "-p",
                                        help="comma-separated names to fit (docs/calibration.md lists them)"),
         out: Path = typer.Option(None, "--out", help="calibration YAML to write (default: <cell>-calibration.yaml)"),
@@ -72,7 +85,8 @@ def register(app: typer.Typer) -> None:
     @app.command("validate")
     def validate_command(
         cell: str = typer.Argument(..., help="catalogue id or cell YAML file"),
-        files: list[Path] = typer.Argument(..., help="measured tests the calibration was not fitted on"),
+        files: list[str] = typer.Argument(..., help="measured tests the calibration was not fitted on: cycler "
+                                                    "files or stored test ids / content-hash prefixes"),
         calibration: Path = typer.Option(None, "--calibration",
                                          help="calibration YAML (default: the cell's own, if it has one)"),
         uncalibrated: bool = typer.Option(False, "--uncalibrated", help="compare the cell without any calibration"),
