@@ -59,6 +59,21 @@ def test_ncm811_solves_nickel_and_agrees_with_the_library_record():
     assert record.specific_capacity_mAh_g < d.capacity_mAh_g
 
 
+def test_a_large_formula_is_balanced_by_arithmetic_not_enumeration():
+    # LiNi0.33Mn0.33Co0.34O2 is 400 atoms once whole: pymatgen's enumeration would take tens of seconds, so with
+    # Mn and Co stated the nickel is what neutrality leaves: (3 − 1.32 − 1.02)/0.33 = 2; NCM111's ~278 mAh/g
+    states = oxidation_states("LiNi0.33Mn0.33Co0.34O2", {"Mn": 4, "Co": 3})
+    assert states == {"Li": 1.0, "Ni": 2.0, "Mn": 4.0, "Co": 3.0, "O": -2.0}
+    d = theoretical_capacity("LiNi0.33Mn0.33Co0.34O2", {"Ni": 4, "Co": 4}, oxidation_states_stated={"Mn": 4, "Co": 3})
+    assert d.capacity_mAh_g == pytest.approx(277.8, abs=0.2)
+    with pytest.raises(InputError, match=r"field 'oxidation_states'.*too large to enumerate its oxidation states \(400 atoms"):
+        oxidation_states("LiNi0.33Mn0.33Co0.34O2")
+    with pytest.raises(InputError, match="cannot balance with Mn"):
+        oxidation_states("LiNi0.33Mn0.33Co0.34O5", {"Mn": 4, "Co": 3})
+    # amounts that no small denominator makes whole go the same way
+    assert oxidation_states("LiNi0.3333Mn0.3333Co0.3334O2", {"Mn": 4, "Co": 3})["Ni"] == pytest.approx(2.0, abs=1e-3)
+
+
 def test_oxidation_beyond_the_lithium_is_capped_by_the_lithium():
     # Ni2+ → Ni4+ in LiNi0.5Mn1.5O4 moves 1.0 e⁻ for 1 Li: 147 mAh/g (the high-voltage spinel's known figure);
     # a stated Co2+/Co4+ in LiCoO2 would ask for 2 e⁻ but only one lithium can leave

@@ -34,6 +34,7 @@ from cellbench.materials.records import FARADAY
 DENSITY_TOLERANCE = 0.30        # the issue's threshold: a submitted density 30 % off the crystal's is flagged
 MOLAR_MASS_TOLERANCE = 0.005    # rounding of atomic weights stays well inside 0.5 %
 CAPACITY_TOLERANCE = 0.001      # a submitted capacity above the theoretical one by more than rounding
+ENUMERATION_ATOMS = 60          # above this many atoms (once whole) pymatgen's balance enumeration takes seconds
 
 
 def _pymatgen_version() -> str:
@@ -70,14 +71,14 @@ def composition(formula: str, *, field: str = "formula"):
     return comp
 
 
-def _integer_scale(comp) -> int:
-    """Smallest factor ≤ 1000 that makes every amount whole (NCM811 ×10); pymatgen balances whole compositions."""
+def _integer_scale(comp) -> int | None:
+    """Smallest factor ≤ 1000 that makes every amount whole (NCM811 ×10), None when there is none
+    (LiNi0.3333...): pymatgen balances whole compositions only."""
     scale = 1
     for amount in comp.values():
         frac = Fraction(amount).limit_denominator(1000)
         if abs(float(frac) - amount) > 1e-6:
-            raise InputError(f"the amount {amount:g} in {comp.formula} is not a ratio of small integers",
-                             location="field 'formula'")
+            return None
         scale = math.lcm(scale, frac.denominator)
     return scale
 
@@ -97,7 +98,9 @@ def oxidation_states(formula: str, stated: Mapping[str, float] | None = None) ->
     if missing:
         raise InputError(f"{', '.join(missing)} is not in the formula '{formula}'", location="field 'oxidation_states'")
     scale = _integer_scale(comp)
-    whole = comp * scale
+    whole = comp * scale if scale else None
+    if whole is None or whole.num_atoms > ENUMERATION_ATOMS:
+        return _balance_one_unknown(comp, stated, formula)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         guesses = whole.oxi_state_guesses(oxi_states_override={el: [int(v)] for el, v in stated.items()
@@ -105,11 +108,46 @@ def oxidation_states(formula: str, stated: Mapping[str, float] | None = None) ->
     # a stated fractional (mixed-valence average) state is matched against the guesses instead
     guesses = [g for g in guesses if all(math.isclose(g.get(el, math.nan), v, abs_tol=1e-6) for el, v in stated.items())]
     if not guesses:
-        where = "oxidation_states" if stated else "formula"
-        extra = f" with {', '.join(f'{k} {v:+g}' for k, v in stated.items())}" if stated else ""
-        raise InputError(f"the oxidation states of '{formula}' cannot balance{extra}: check the formula "
-                         "(oxygen or lithium count) or the stated states", location=f"field '{where}'")
+        _cannot_balance(formula, stated)
     return {el: float(v) for el, v in guesses[0].items()}
+
+
+def _cannot_balance(formula: str, stated: Mapping[str, float]):
+    where = "oxidation_states" if stated else "formula"
+    extra = f" with {', '.join(f'{k} {v:+g}' for k, v in stated.items())}" if stated else ""
+    raise InputError(f"the oxidation states of '{formula}' cannot balance{extra}: check the formula "
+                     "(oxygen or lithium count) or the stated states", location=f"field '{where}'")
+
+
+def _balance_one_unknown(comp, stated: Mapping[str, float], formula: str) -> dict[str, float]:
+    """Charge balance by arithmetic when pymatgen's enumeration would take too long (many atoms once whole, e.g.
+    LiNi0.33Mn0.33Co0.34O2 → 400): every element but one has a stated state or an unambiguous one (Li +1, F −1,
+    O −2); the last one's average state is what neutrality leaves, and must lie in its known range."""
+    states: dict[str, float] = {}
+    unknown = []
+    for element in comp.elements:
+        symbol = str(element)
+        if symbol in stated:
+            states[symbol] = float(stated[symbol])
+        elif len(element.oxidation_states) == 1 or (len(element.common_oxidation_states) == 1
+                                                    and element.common_oxidation_states[0] < 0):
+            # one possible state (Li +1, F −1), or an anion with one common state (O −2)
+            states[symbol] = float(element.common_oxidation_states[0])
+        else:
+            unknown.append(element)
+    if len(unknown) != 1:
+        scale = _integer_scale(comp)
+        size = f"{(comp * scale).num_atoms:g} atoms once whole" if scale else "amounts that are no small fractions"
+        raise InputError(f"'{formula}' is too large to enumerate its oxidation states ({size}): state those of all "
+                         "elements but one (e.g. {Mn: 4, Co: 3})", location="field 'oxidation_states'")
+    last = unknown[0]
+    charge = sum(states[el] * float(comp[el]) for el in states)
+    value = -charge / float(comp[last])
+    known = last.oxidation_states or (0,)
+    if not min(known) - 1e-9 <= value <= max(known) + 1e-9:
+        _cannot_balance(formula, stated)
+    states[str(last)] = round(value, 9)  # the arithmetic's last digits are noise (1.999999999999999)
+    return {str(e): states[str(e)] for e in comp.elements}
 
 
 class CapacityDerivation(BaseModel):
