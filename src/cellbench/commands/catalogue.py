@@ -5,9 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cellbench import cells, materials
-from cellbench.cells.catalogue import PREDICTION_TOLERANCE
-from cellbench.cells.report import cell_summary
+# the catalogue and library (pydantic models, NumPy) are imported inside each command, not for `cellbench --help`
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +19,9 @@ def register(app: typer.Typer) -> None:
     @cells_app.command("list")
     def cells_list(json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
         """List the catalogue cells with their derived and published figures."""
+        from cellbench import cells
+        from cellbench.cells.report import cell_summary
+
         rows = [cell_summary(d) for d in cells.list_cells()]
         if json:
             print_json(rows)
@@ -45,6 +46,10 @@ def register(app: typer.Typer) -> None:
     def cells_show(cell_id: str = typer.Argument(..., help="catalogue id (id@version for an old version) or a YAML path"),
                    json: bool = typer.Option(False, "--json")) -> None:
         """Show one cell: layers, derived figures beside the published ones, mass breakdown, sources."""
+        from cellbench import cells
+        from cellbench.cells.catalogue import PREDICTION_TOLERANCE
+        from cellbench.cells.report import cell_summary
+
         design = cells.load(cell_id)
         summary = cell_summary(design)
         from cellbench.commands.targets import print_result_checks, result_checks
@@ -102,6 +107,8 @@ def register(app: typer.Typer) -> None:
     def materials_list(role: str = typer.Option(None, help="only this role, e.g. solid_electrolyte"),
                        json: bool = typer.Option(False, "--json")) -> None:
         """List the reference materials."""
+        from cellbench import materials
+
         records = materials.list_materials(role)
         if json:
             print_json([{"id": r.id, "name": r.name, "role": r.role, "density_g_cm3": r.density_g_cm3} for r in records])
@@ -117,6 +124,8 @@ def register(app: typer.Typer) -> None:
     def materials_show(material_id: str = typer.Argument(..., help="library id or a YAML path"),
                        json: bool = typer.Option(False, "--json")) -> None:
         """Show every field of a material with its source."""
+        from cellbench import materials
+
         record = materials.load(material_id)
         data = record.model_dump(mode="json")
         if json:

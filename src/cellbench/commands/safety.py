@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cellbench import safety
 from cellbench.errors import InputError
+
+# cellbench.safety (SciPy's integrators) is imported inside each command, not for `cellbench --help`
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +26,8 @@ def register(app: typer.Typer) -> None:
             time_unit: str = typer.Option(None, "--time-unit", help="s, min or h if the header does not say"),
             wait_min: float = typer.Option(10.0, "--wait-min", help="wait after each heat step, excluded (min)")) -> None:
         """Self-heating onset (0.02 °C/min), runaway onset (1 °C/min), max temperature and rate of ARC runs."""
+        from cellbench import safety
+
         results = [safety.analyse_arc(safety.read_arc_csv(f, time_unit=time_unit), wait_min=wait_min) for f in files]
         if plot:
             from cellbench.safety.arc_plot import write_comparison_html
@@ -52,6 +55,8 @@ def register(app: typer.Typer) -> None:
     def tests(json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option,
               cell: str = typer.Option(None, "--cell", help="only tests that apply to: liquid | all_solid_state")) -> None:
         """The safety test catalogue: conditions, pass criteria, and which cells each applies to."""
+        from cellbench import safety
+
         catalogue = safety.load_catalogue(definitions or [])
         if cell not in (None, "liquid", "all_solid_state"):
             raise InputError(f"--cell must be liquid or all_solid_state, got '{cell}'")
@@ -77,6 +82,8 @@ def register(app: typer.Typer) -> None:
              version: int = typer.Option(None, "--version", help="a particular version (newest if omitted)"),
              json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
         """One test definition in full: conditions, each pass criterion, applicability and source."""
+        from cellbench import safety
+
         catalogue = safety.load_catalogue(definitions or [])
         d = catalogue.get(test_id, version)
         if json:
@@ -102,6 +109,8 @@ def register(app: typer.Typer) -> None:
     def judge(records: list[Path] = typer.Argument(..., help="safety test record YAML files"),
               json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
         """Judge records against their test definitions: pass, fail or incomplete, with reasons."""
+        from cellbench import safety
+
         catalogue = safety.load_catalogue(definitions or [])
         verdicts = []
         for path in records:
@@ -134,6 +143,8 @@ def register(app: typer.Typer) -> None:
                                                 help="link to a platform sample (its evaluation reports list it)"),
                   json: bool = typer.Option(False, "--json"), definitions: list[Path] = definitions_option) -> None:
         """Judge records and keep them in the store ($CELLBENCH_DATABASE_URL); storing one again is a no-op."""
+        from cellbench import safety
+
         from cellbench.safety.stored import store_record
         from cellbench.store import Store
 
@@ -203,7 +214,7 @@ def register(app: typer.Typer) -> None:
 
     @safety_app.command("heat")
     def heat(chemistry: str = typer.Option("liquid_lco_graphite", "--chemistry",
-                                           help=f"reaction set: {', '.join(safety.list_chemistries())} or a YAML path"),
+                                           help="reaction set: a built-in id (an unknown id lists them) or a YAML path"),
              mode: str = typer.Option("oven", "--mode", help="oven (IEC heating test) or arc (heat-wait-search)"),
              oven_C: float = typer.Option(130.0, "--oven-C", help="oven temperature (°C)"),
              hold_min: float = typer.Option(30.0, "--hold-min"),
@@ -216,6 +227,8 @@ def register(app: typer.Typer) -> None:
              start_C: float = typer.Option(40.0, "--start-C", help="arc mode: first heat-wait-search temperature"),
              json: bool = typer.Option(False, "--json")) -> None:
         """Simulate the heating test (does the cell run away in the oven?) or an ARC run, with the lumped model."""
+        from cellbench import safety
+
         chem = safety.load_chemistry(chemistry)
         if mode == "arc":
             run = safety.simulate_heat_wait_search(chem, cp_J_per_kgK=cp, start_C=start_C)

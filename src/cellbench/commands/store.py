@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.table import Table
 
 from cellbench.errors import InputError
-from cellbench.store import IngestResult, Store, Watcher
-from cellbench.store.sources import is_candidate_export
+
+if TYPE_CHECKING:
+    from cellbench.store import IngestResult
+
+# cellbench.store (SQLAlchemy, Alembic, Polars) is imported inside each command: `cellbench --help` must not load it
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +41,8 @@ def _outcome(failed: str | None, negative: str | None) -> tuple[str | None, str 
 
 def _files(paths: list[Path]) -> list[Path]:
     """Files as given; folders expanded to the exports inside them (as `watch` would pick them)."""
+    from cellbench.store.sources import is_candidate_export
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -62,6 +67,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     (see `cellbench tests failures`) and make the command exit with code 2.
     """
     from cellbench.cli import console, print_json
+    from cellbench.store import Store
 
     outcome, reason = _outcome(failed, negative)
     results: list[IngestResult] = []
@@ -88,6 +94,7 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
     import sys
 
     from cellbench.cli import console
+    from cellbench.store import Store, Watcher
 
     def report(result: IngestResult) -> None:
         if as_json:
@@ -117,6 +124,7 @@ def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only fa
                as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
     """List stored tests."""
     from cellbench.cli import console, print_json
+    from cellbench.store import Store
 
     outcome = "failed" if failed_only else "negative" if negative_only else None
     with Store.open() as store:
@@ -137,6 +145,7 @@ def tests_show(test: str = typer.Argument(..., help="Test id or content-hash pre
                as_json: bool = typer.Option(False, "--json", help="Print the machine-readable record.")) -> None:
     """Show one stored test's record."""
     from cellbench.cli import console, print_json
+    from cellbench.store import Store
 
     with Store.open() as store:
         record = store.find(test)
@@ -156,6 +165,7 @@ def tests_flag(test: str = typer.Argument(..., help="Test id or content-hash pre
                as_json: bool = typer.Option(False, "--json")) -> None:
     """Flag a stored test as a failed experiment or a negative result (with a reason), or clear the flag."""
     from cellbench.cli import console, print_json
+    from cellbench.store import Store
 
     outcome, reason = _outcome(failed, negative)
     if ok:
@@ -176,6 +186,7 @@ def tests_flag(test: str = typer.Argument(..., help="Test id or content-hash pre
 def tests_failures(as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
     """Files that could not be ingested, with the reason."""
     from cellbench.cli import console, print_json
+    from cellbench.store import Store
 
     with Store.open() as store:
         failures = store.failures()
