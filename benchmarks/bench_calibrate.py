@@ -25,7 +25,6 @@ from pybamm_anchor import naive  # noqa: E402
 
 from cellbench.calibration import calibrate, read_discharge  # noqa: E402
 from cellbench.calibration.fit import start_cell  # noqa: E402
-from cellbench.calibration.parameters import parse_parameters  # noqa: E402
 from cellbench.simulate import model_build  # noqa: E402
 from cellbench.simulate.design_to_pybamm import with_overrides  # noqa: E402
 

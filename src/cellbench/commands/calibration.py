@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
                                        help="comma-separated names to fit (docs/calibration.md lists them)"),
         out: Path = typer.Option(None, "--out", help="calibration YAML to write (default: <cell>-calibration.yaml)"),
         temperature: float = typer.Option(None, "--temperature",
-                                          help="start temperature in °C for every file (default: each file's first "
-                                               "cell temperature, else 25)"),
+                                          help="start temperature in °C for every file (default: each file's "
+                                               "chamber temperature, else its rested cell temperature, else 25)"),
         model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
         max_evaluations: int = typer.Option(60, "--max-evaluations", help="optimiser's budget of residual evaluations"),
