@@ -39,10 +39,13 @@ def test_higher_conductivity_electrolyte_is_never_worse_at_high_rate_but_ages_fa
     ev, paths = evaluated
     doc = json.loads(paths["results"].read_text())
     assert not doc["failures"]
-    rate = [r for r in doc["metrics"] if r["item"] in ("capacity-5C-25C", "fast-charge-6C")]
-    assert rate and all(r["verdict"] in ("better", "same") for r in rate), rate
+    rate = {r["metric"]: r for r in doc["metrics"] if r["item"] in ("capacity-5C-25C", "fast-charge-6C")}
+    assert rate["discharge_energy"]["verdict"] == "better" and rate["charge_time_to"]["verdict"] == "better"
+    # less ohmic heat means a slightly cooler cell whose NCM diffuses a little slower: the 5C capacity may move by
+    # a tenth of a per cent either way, never by a material amount
+    assert abs(rate["discharge_capacity"]["change_pct"]) < 0.5
     # LGPS (12 mS/cm) against Li6PS5Cl (2.5 mS/cm): the 6C charge takes more in 10 minutes
-    fast = next(r for r in rate if r["metric"] == "charged_fraction")
+    fast = rate["charged_fraction"]
     assert fast["candidate"] > fast["baseline"]
     # but graphite reduces LGPS to a mixed-conducting interphase that keeps growing: cycle life is worse
     retention = next(r for r in doc["metrics"] if r["metric"] == "capacity_retention")

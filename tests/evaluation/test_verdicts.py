@@ -11,7 +11,7 @@ from cellbench.evaluation.verdicts import (change_pct, numerical_band_pct, numer
 
 @pytest.mark.parametrize("base, cand, expected", [
     (2.0, 2.5, 25.0), (4.0, 3.0, -25.0), (-2.0, -1.0, 50.0), (0.0, 1.0, None), (None, 1.0, None), (1.0, None, None),
-    (math.inf, math.inf, None), (1.0, math.inf, math.inf), (math.inf, 1.0, -math.inf),
+    (math.inf, math.inf, 0.0), (0.0, 0.0, 0.0), (1.0, math.inf, math.inf), (math.inf, 1.0, -math.inf),
 ])
 def test_change_pct(base, cand, expected):
     assert change_pct(base, cand) == expected

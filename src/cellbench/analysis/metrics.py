@@ -164,3 +164,14 @@ def max_temperature_rise(m: Measurement, **conditions) -> MetricValue:
         raise InputError("the measurement has no cell temperature column")
     t = m.data[S.CELL_TEMPERATURE]
     return MetricValue("max_temperature_rise", float(t.max() - t[0]), "K", conditions)
+
+
+def min_anode_potential(m: Measurement, **conditions) -> MetricValue:
+    """Lowest anode potential against lithium during the test (φs − φe at the anode's separator side), in V; below
+    0 V lithium plating is possible. Simulations record it; a measured test needs a reference electrode."""
+    lowest = m.metadata.extra.get("min_anode_potential_V")
+    if lowest is None:
+        raise InputError("the measurement has no anode potential: it needs a reference electrode (three-electrode "
+                         "cell) or a simulation", source=m.metadata.source_file)
+    return MetricValue("min_anode_potential", float(lowest), "V",
+                       {"plating_limited": bool(lowest < 0.0), **conditions})

@@ -13,39 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 from packaging.version import InvalidVersion, Version
-from pydantic import BaseModel, ConfigDict, Field
 
-from cellbench.cells.design import CellDesign
+from cellbench.cells.design import CellDesign, DesignBasis, SolvedValue
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import InputError, NotFound
 
 DATA_DIR = Path(__file__).parent / "data"
 #: how far a predicted figure may sit from the published one and still count as reproduced
 PREDICTION_TOLERANCE = 0.10
-
-Figure = Literal["capacity_mAh", "np_ratio", "wh_per_l_stack", "wh_per_l_outline", "wh_per_kg", "mass_g",
-                 "cathode_areal_capacity_mAh_cm2"]
-
-
-class SolvedValue(BaseModel):
-    """A design value that was solved so that a figure takes a given value (not read from a publication)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    figure: Figure
-    value: float = Field(gt=0)
-    why: str = Field(min_length=1, description="where the target comes from (a published figure, a chosen N/P...)")
-
-
-class DesignBasis(BaseModel):
-    """What the catalogue document says about its own values: solved ones, and published lower bounds."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    solved_for: dict[str, SolvedValue] = Field(default_factory=dict)
-    published_lower_bounds: list[Literal["capacity_mAh", "wh_per_l", "wh_per_kg"]] = Field(default_factory=list)
-
 
 @dataclass(frozen=True)
 class Prediction:
@@ -68,18 +45,13 @@ class Prediction:
         return abs(self.deviation) <= PREDICTION_TOLERANCE
 
 
-_BASES: dict[str, DesignBasis] = {}  # by design content hash: the basis read with the design's own file
-
-
 def load_file(path: str | Path) -> CellDesign:
     """Load and check a cell design file; errors name the file and the field."""
     data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError("a cell design file must be a mapping of fields", source=str(path))
-    basis_data = {key: data.pop(key) for key in ("solved_for", "published_lower_bounds") if key in data}
     design = parse_model(CellDesign, data, source=str(path))
-    basis = parse_model(DesignBasis, basis_data, source=str(path))
-    for field in basis.solved_for:
+    for field in design.solved_for:
         if not isinstance(_field_value(design, field), (int, float)):
             raise InputError(f"solved_for names '{field}', which is not a numeric field of the design "
                              "(expected e.g. cathode.thickness_um)", source=str(path), location="field 'solved_for'")
@@ -87,8 +59,6 @@ def load_file(path: str | Path) -> CellDesign:
         design.check_materials()
     except InputError as exc:
         raise InputError(str(exc), source=str(path)) from None
-    if basis.solved_for or basis.published_lower_bounds:
-        _BASES[design.content_hash()] = basis
     return design
 
 
@@ -100,8 +70,8 @@ def _field_value(design: CellDesign, dotted: str):
 
 
 def design_basis(design: CellDesign) -> DesignBasis:
-    """The solved values and lower bounds stated with this design (empty for a design built in code)."""
-    return _BASES.get(design.content_hash(), DesignBasis())
+    """The solved values and lower bounds the design states (empty for a design built in code or derived)."""
+    return DesignBasis(solved_for=design.solved_for, published_lower_bounds=design.published_lower_bounds)
 
 
 def solved_for(design: CellDesign) -> dict[str, SolvedValue]:

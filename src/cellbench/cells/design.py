@@ -142,6 +142,27 @@ class Nominal(BaseModel):
     source: str
 
 
+Figure = Literal["capacity_mAh", "np_ratio", "wh_per_l_stack", "wh_per_l_outline", "wh_per_kg", "mass_g",
+                 "cathode_areal_capacity_mAh_cm2"]
+
+
+class SolvedValue(BaseModel):
+    """A design value that was solved so that a figure takes a given value (not read from a publication)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    figure: Figure
+    value: float = Field(gt=0)
+    why: str = Field(min_length=1, description="where the target comes from (a published figure, a chosen N/P...)")
+
+
+class DesignBasis(BaseModel):
+    """What a design document says about its own values: solved ones, and published lower bounds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    solved_for: dict[str, SolvedValue] = Field(default_factory=dict)
+    published_lower_bounds: list[Literal["capacity_mAh", "wh_per_l", "wh_per_kg"]] = Field(default_factory=list)
+
+
 class Substitution(BaseModel):
     """What a substitution changed, and on which basis the layers were rebuilt (see :func:`cells.substitute`)."""
 
@@ -191,6 +212,10 @@ class CellDesign(BaseModel):
     voltage_max_V: float = Field(gt=0)
     thermal: dict[str, float] = Field(default_factory=dict, description="lumped thermal data: heat_transfer_W_m2K, specific_heat_J_kgK")
     nominal: Nominal | None = None
+    solved_for: dict[str, SolvedValue] = Field(default_factory=dict, description=(
+        "design fields solved to give a figure (field -> figure, value, why): inputs, not predictions"))
+    published_lower_bounds: list[Literal["capacity_mAh", "wh_per_l", "wh_per_kg"]] = Field(
+        default_factory=list, description="published figures stated as 'at least'")
     substitution: Substitution | None = None
     lineage: Lineage | None = None
     sources: list[str] = Field(default_factory=list)

@@ -29,6 +29,7 @@ METRIC_TITLES = {
     "pulse_resistance": "10-s pulse resistance", "pulse_power": "10-s pulse power", "charge_time_to": "charge time",
     "charged_fraction": "charged capacity", "max_temperature_rise": "temperature rise",
     "capacity_retention": "capacity retention", "resistance_growth": "DC-IR growth",
+    "min_anode_potential": "lowest anode potential vs Li",
 }
 #: design figures compared before any simulation: (key of cells.report.cell_summary, unit, title, direction)
 DESIGN_FIGURES = (("capacity_mAh", "mAh", "design capacity", "higher"),
@@ -198,13 +199,16 @@ def simulated_rows(ev) -> list[MetricRow]:
             parameter, used = parameter_band(ev.sensitivity, half_ranges, item.id, spec.fn, spec.label)
             band = _band(numerical_band_pct(spec.fn), parameter, used)
             reason = skipped.get(("candidate", item.id)) or skipped.get(("baseline", item.id))
+            plating = [v for v, x in (("baseline", bv), ("candidate", cv))
+                       if spec.fn == "min_anode_potential" and x is not None and x < 0]
             judged = "not assessed" if reason else verdict(spec.fn, pct, band_pct=band.total_pct)
             rows.append(MetricRow(
                 name=name, metric=spec.fn, item=item.id, test=item.test, unit=unit, conditions=conditions,
                 baseline=_num(bv), candidate=_num(cv),
                 change=_num(cv - bv) if bv is not None and cv is not None and math.isfinite(bv) and math.isfinite(cv) else None,
                 change_pct=_num(pct), band=band, verdict=judged, effect="material", key=spec.key,
-                direction=DIRECTION[spec.fn], note=reason or ""))
+                direction=DIRECTION[spec.fn],
+                note=reason or (f"{' and '.join(plating)} below 0 V vs Li: plating-limited" if plating else "")))
     return rows
 
 

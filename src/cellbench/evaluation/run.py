@@ -134,6 +134,10 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
 
     result = Evaluation(baseline=baseline, candidate=candidate, role=role, suite=the_suite)
     t0 = time.perf_counter()
+    ageing_tasks = [(variant, item, design) for item in the_suite.items if item.runnable and item.runner == "ageing"
+                    for variant, design in (("baseline", baseline), ("candidate", candidate))]
+    # the ageing check-ups run in their own process meanwhile, so no core waits for the other phase
+    ageing = AgeingInBackground(ageing_tasks) if workers > 1 else None
     outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress)
     result.simulations = len(jobs)
     for job, outcome in zip(jobs, outcomes):
@@ -145,20 +149,17 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
         if job.variant in ("baseline", "candidate"):
             result.measurements.setdefault(job.variant, {})[job.item.id] = outcome
         per_item[job.item.id] = compute_metrics(job.item, outcome, job.design, result.failures, job.variant)
-    # storage and cycle life: check-ups on an ageing cell, in this process (after the forked simulations)
-    for item in (i for i in the_suite.items if i.runnable and i.runner == "ageing"):
-        for variant, design in (("baseline", baseline), ("candidate", candidate)):
-            per_item = result.metrics.setdefault(variant, {})
-            try:
-                record = run_ageing_item(item, design)
-            except NotAssessed as exc:
-                result.not_assessed.append({"variant": variant, "item": item.id, "reason": str(exc)})
-                per_item[item.id] = [(spec, None) for spec in item.metrics]
-                continue
-            except CellbenchError as exc:
-                result.failures.append({"variant": variant, "item": item.id, "error": str(exc)})
-                per_item[item.id] = [(spec, None) for spec in item.metrics]
-                continue
+    # storage and cycle life: check-ups on an ageing cell
+    records = ageing.results() if ageing else [ageing_outcome(item, design) for _, item, design in ageing_tasks]
+    for (variant, item, _), record in zip(ageing_tasks, records):
+        per_item = result.metrics.setdefault(variant, {})
+        if isinstance(record, NotAssessed):
+            result.not_assessed.append({"variant": variant, "item": item.id, "reason": str(record)})
+            per_item[item.id] = [(spec, None) for spec in item.metrics]
+        elif isinstance(record, CellbenchError):
+            result.failures.append({"variant": variant, "item": item.id, "error": str(record)})
+            per_item[item.id] = [(spec, None) for spec in item.metrics]
+        else:
             result.ageing.setdefault(variant, {})[item.id] = record
             per_item[item.id] = ageing_metrics(item, record, result.failures, variant)
     result.seconds = time.perf_counter() - t0
@@ -169,6 +170,61 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
 
 class NotAssessed(CellbenchError):
     """Stands for cellbench.durability.interphase.NotAssessed, imported lazily (see run_ageing_item)."""
+
+
+def ageing_outcome(item: SuiteItem, design: CellDesign) -> dict | CellbenchError:
+    """The ageing runner's record, or the error that stopped it (NotAssessed when the materials lack the data)."""
+    try:
+        return run_ageing_item(item, design)
+    except CellbenchError as exc:
+        return exc
+
+
+def _ageing_child(conn, tasks: list[tuple[SuiteItem, CellDesign]]) -> None:
+    out = []
+    for item, design in tasks:
+        outcome = ageing_outcome(item, design)
+        if isinstance(outcome, CellbenchError):
+            outcome = ("not_assessed" if isinstance(outcome, NotAssessed) else "error", str(outcome))
+        out.append(outcome)
+    conn.send(out)
+    conn.close()
+
+
+class AgeingInBackground:
+    """The ageing items, run one after the other in a separate process while the simulator's workers run the rest.
+
+    The process is spawned, not forked: the check-ups use Polars, whose thread pool does not survive a fork of a
+    process that has used it. Errors come back as (kind, message) because exception classes with keyword-only
+    fields do not pickle reliably. Falls back to running here when the child cannot start or dies."""
+
+    def __init__(self, tasks: list[tuple[str, SuiteItem, CellDesign]]):
+        import multiprocessing as mp
+
+        self.tasks = tasks
+        self.process = self.conn = None
+        if not tasks:
+            return
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe(duplex=False)
+        try:
+            self.process = ctx.Process(target=_ageing_child, args=(child, [(i, d) for _, i, d in tasks]), daemon=True)
+            self.process.start()
+        except Exception:   # e.g. a design that does not pickle: run here instead
+            self.process = None
+        child.close()
+
+    def results(self) -> list:
+        if self.process is None:
+            return [ageing_outcome(item, design) for _, item, design in self.tasks]
+        try:
+            raw = self.conn.recv()
+        except EOFError:   # the child died: do the work here
+            raw = [ageing_outcome(item, design) for _, item, design in self.tasks]
+        finally:
+            self.process.join(timeout=5.0)
+        return [NotAssessed(r[1]) if isinstance(r, tuple) and r[0] == "not_assessed" else
+                CellbenchError(r[1]) if isinstance(r, tuple) else r for r in raw]
 
 
 def run_ageing_item(item: SuiteItem, design: CellDesign) -> dict:

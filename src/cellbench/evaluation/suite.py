@@ -20,7 +20,7 @@ DIRECTION = {
     "discharge_capacity": "higher", "charge_capacity": "higher", "discharge_energy": "higher",
     "mean_discharge_voltage": "higher", "energy_efficiency": "higher", "pulse_resistance": "lower",
     "pulse_power": "higher", "charge_time": "lower", "charge_time_to": "lower", "charged_fraction": "higher",
-    "max_temperature_rise": "lower",
+    "max_temperature_rise": "lower", "min_anode_potential": "higher",
     # from the ageing runner (cellbench.durability.evaluation_items)
     "capacity_retention": "higher", "resistance_growth": "lower",
 }

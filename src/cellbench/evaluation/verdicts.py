@@ -57,11 +57,13 @@ def numerical_band_pct(metric: str) -> float:
 def change_pct(base: float | None, cand: float | None) -> float | None:
     """Relative change of the candidate against the baseline, in %.
 
-    >>> change_pct(2.0, 2.5), change_pct(0.0, 1.0), change_pct(None, 1.0)
-    (25.0, None, None)
+    >>> change_pct(2.0, 2.5), change_pct(0.0, 1.0), change_pct(None, 1.0), change_pct(math.inf, math.inf)
+    (25.0, None, None, 0.0)
     """
     if base is None or cand is None:
         return None
+    if base == cand:          # identical, infinite ones included (a charge that reaches 80 % in neither)
+        return 0.0
     if math.isinf(base) or math.isinf(cand):
         return None if base == cand else (math.inf if cand > base else -math.inf)
     if base == 0:
