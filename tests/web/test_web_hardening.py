@@ -61,7 +61,7 @@ def world(platform_factory):
     assert sample.status_code == 201, sample.text
     pages = ["/", "/tests", f"/tests/{test_id}", "/materials", f"/materials/{material.json()['id']}",
              f"/samples/{sample.json()['id']}", "/cells", "/cells/std-2.1", "/evaluations", "/safety-records",
-             "/passports", "/audit", "/tests/999999"]
+             "/passports", "/audit", "/targets", "/tests/999999"]
     return platform, headers, pages
 
 
