@@ -3,15 +3,18 @@
 curve between cycles 10 and 100, against log cycle life.
 
 - :func:`delta_q_features` ΔQ(V) features of one Measurement (needs the two cycles' discharges);
-- :class:`EarlyLifeModel` log10(cycle life) = a + b·log10(var ΔQ), ordinary least squares with a 95 % prediction
-  interval;
+- :class:`EarlyLifeModel` log10(cycle life) from log10(var ΔQ) and log10|min ΔQ|, ordinary least squares with a
+  95 % prediction interval;
 - :func:`simulated_cohort` cells aged by the empirical laws with cell-to-cell spread, each with its discharge curves
   at cycles 10 and 100 and its true cycle life (to 80 % retention) — a cohort to train and test on.
 
+>>> import math
 >>> from cellbench import cells
 >>> cohort = simulated_cohort(cells.load("std-2.1"), n_cells=30, seed=1)
 >>> model = EarlyLifeModel.fit([delta_q_features(m) for m, _ in cohort[:20]], [life for _, life in cohort[:20]])
->>> model.slope < 0     # a curve that moves more between cycles 10 and 100 belongs to a shorter-lived cell
+>>> f = delta_q_features(cohort[25][0])
+>>> doubled = {**f, "log10_var_delta_q": f["log10_var_delta_q"] + math.log10(4), "min_delta_q_Ah": 2 * f["min_delta_q_Ah"]}
+>>> model.predict(doubled)["cycle_life"] < model.predict(f)["cycle_life"]   # twice the change: a shorter life
 True
 """
 
@@ -79,38 +82,65 @@ def delta_q_features(measurement: Measurement, *, early_cycle: int = 10, late_cy
             "early_discharge_capacity_Ah": float(q_early[-1]), "voltage_range_V": (float(low), float(high))}
 
 
+#: the regression's features (Severson et al.'s "discharge" model keeps both): the variance of ΔQ(V), which
+#: tracks the rate of loss, and its minimum, which tells a loss of lithium (a uniform shift) from a loss of
+#: electrode material (a change of shape) — a single feature cannot see a cell whose mechanisms cross late
+FEATURES = ("log10_var_delta_q", "log10_abs_min_delta_q")
+
+
+def _feature_row(features: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
+    values = []
+    for name in names:
+        if name == "log10_abs_min_delta_q":
+            value = math.log10(abs(features["min_delta_q_Ah"])) if features["min_delta_q_Ah"] else -math.inf
+        else:
+            value = features[name]
+        values.append(value)
+    return np.array([1.0, *values])
+
+
 @dataclass
 class EarlyLifeModel:
-    """log10(cycle life) = intercept + slope · log10(var ΔQ), with the OLS covariance for prediction intervals."""
+    """log10(cycle life) = b0 + Σ b_i · feature_i (ordinary least squares), with the OLS covariance for 95 %
+    prediction intervals. Features: :data:`FEATURES` by default."""
 
-    intercept: float
-    slope: float
+    coefficients: tuple[float, ...]
     residual_std: float
     dof: int
-    x_mean: float
-    sxx: float
+    xtx_inv: tuple[tuple[float, ...], ...]
+    features: tuple[str, ...] = FEATURES
+
+    @property
+    def slope(self) -> float:
+        """The coefficient of log10 var ΔQ."""
+        return self.coefficients[1 + self.features.index("log10_var_delta_q")]
 
     @classmethod
-    def fit(cls, features: list[dict[str, float]], cycle_lives: list[float]) -> "EarlyLifeModel":
-        x = np.array([f["log10_var_delta_q"] for f in features], float)
+    def fit(cls, features: list[dict[str, float]], cycle_lives: list[float],
+            names: tuple[str, ...] = FEATURES) -> "EarlyLifeModel":
+        if any(f.get("identical_curves") for f in features):
+            raise InputError("a cell with identical early and late discharges (var ΔQ = 0) cannot be used to fit")
+        x = np.array([_feature_row(f, names) for f in features], float)
         y = np.log10(np.asarray(cycle_lives, float))
         if not np.all(np.isfinite(x)):
             raise InputError("a cell with identical early and late discharges (var ΔQ = 0) cannot be used to fit")
-        if len(x) < 4:
-            raise InputError(f"{len(x)} cells cannot fit a regression with an uncertainty: need at least 4")
-        slope, intercept = np.polyfit(x, y, 1)
-        residuals = y - (intercept + slope * x)
-        dof = len(x) - 2
-        return cls(float(intercept), float(slope), float(np.sqrt(residuals @ residuals / dof)), dof,
-                   float(x.mean()), float(((x - x.mean()) ** 2).sum()))
+        if len(x) < len(names) + 3:
+            raise InputError(f"{len(x)} cells cannot fit a regression on {len(names)} features with an uncertainty: "
+                             f"need at least {len(names) + 3}")
+        coefficients, *_ = np.linalg.lstsq(x, y, rcond=None)
+        residuals = y - x @ coefficients
+        dof = len(x) - x.shape[1]
+        xtx_inv = np.linalg.inv(x.T @ x)
+        return cls(tuple(float(c) for c in coefficients), float(np.sqrt(residuals @ residuals / dof)), dof,
+                   tuple(tuple(float(v) for v in row) for row in xtx_inv), tuple(names))
 
     def predict(self, features: dict[str, float]) -> dict[str, float]:
         """Cycle life with its 95 % prediction interval."""
-        x = features["log10_var_delta_q"]
-        if not math.isfinite(x):
+        if features.get("identical_curves") or not math.isfinite(features["log10_var_delta_q"]):
             raise InputError("var ΔQ is 0 (the early and late discharges are identical): no prediction possible")
-        centre = self.intercept + self.slope * x
-        spread = self.residual_std * math.sqrt(1 + 1 / (self.dof + 2) + (x - self.x_mean) ** 2 / self.sxx)
+        x = _feature_row(features, self.features)
+        centre = float(x @ np.array(self.coefficients))
+        spread = self.residual_std * math.sqrt(1.0 + float(x @ np.array(self.xtx_inv) @ x))
         t = float(stats.t.ppf(0.975, self.dof))
         return {"cycle_life": 10 ** centre, "cycle_life_low": 10 ** (centre - t * spread),
                 "cycle_life_high": 10 ** (centre + t * spread)}
