@@ -146,6 +146,12 @@ MATERIAL_OVERRIDES = {
     "anode_exchange_current_density_mA_cm2": ("anode_active", "exchange_current_density_mA_cm2"),
     "solid_electrolyte_conductivity_S_cm": ("solid_electrolyte", "ionic_conductivity_S_cm"),
     "liquid_electrolyte_conductivity_S_cm": ("liquid_electrolyte", "ionic_conductivity_S_cm"),
+    "liquid_electrolyte_diffusivity_cm2_s": ("liquid_electrolyte", "salt_diffusivity_cm2_s"),
+    "cathode_diffusivity_activation_energy_kJ_mol": ("cathode_active", "diffusivity_activation_energy_kJ_mol"),
+    "anode_diffusivity_activation_energy_kJ_mol": ("anode_active", "diffusivity_activation_energy_kJ_mol"),
+    "cathode_kinetics_activation_energy_kJ_mol": ("cathode_active", "kinetics_activation_energy_kJ_mol"),
+    "anode_kinetics_activation_energy_kJ_mol": ("anode_active", "kinetics_activation_energy_kJ_mol"),
+    "electrolyte_conductivity_activation_energy_kJ_mol": ("liquid_electrolyte", "conductivity_activation_energy_kJ_mol"),
 }
 
 
