@@ -20,12 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import polars as pl
 
 from cellbench.errors import InputError
 
 from cellbench.measurements import schema as S
-from cellbench.measurements.cumulative import accumulate_counter
+from cellbench.measurements.cumulative import accumulate_counter, scan_rows
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
@@ -81,42 +82,18 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
         extra["skipped_rows"] = rows.skipped.report()
     assumptions = list(extra.get("assumptions", []))
     counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
-    marks = frame.select(restarts.at.fill_null(True)).to_series().to_numpy() \
-        if restarts.at is not None and counters else None
-    cumulative = []
-    for c in counters:
-        if frame[c].null_count() == 0:  # one compiled pass (cellbench.measurements.cumulative)
-            cumulative.append(pl.Series(_COUNTER_TARGETS[c], accumulate_counter(
-                frame[c].cast(pl.Float64).to_numpy(), marks, certain=restarts.certain)))
-        else:
-            cumulative.append(cumulative_counter(pl.col(c), restarts=restarts.at, certain=restarts.certain)
-                              .alias(_COUNTER_TARGETS[c]))
-    counted = frame.with_columns(cumulative) if cumulative else frame
-    kept = [c for c in counted.columns if c not in counters]
-    ordered = [c for c in S.COLUMNS if c in kept] + [c for c in kept if c not in S.COLUMNS]
-    # the checks and the sign vote in one query (polars shares the common work)
-    lazy = counted.lazy()
-    queries = {"checks": _check_flags(lazy, frame.columns)}
-    vote = _sign_votes(lazy, counted.columns)
-    if vote is not None:
-        queries["vote"] = vote
-    done = dict(zip(queries, pl.collect_all(list(queries.values()))))
-    vendor_counters = [c for c in _VENDOR_KEYS if c in frame.columns]
-    if S.CYCLE in frame.columns and vendor_counters:
-        segment = restarts.at if restarts.at is not None else pl.lit(False)
-        done["vendor"] = per_segment_totals(counted, vendor_counters, cycle=S.CYCLE, segment=_cycle_or(segment))
-    if not all(done["checks"].row(0)):
-        check_measurements(frame, rows, metadata.source_file)  # names the lines; raises
-    data = counted.select(ordered)
-    if "vote" in done and _opposes([v for v in done["vote"].row(0) if v is not None]):
-        data = data.with_columns((0.0 - pl.col(S.CURRENT)).alias(S.CURRENT))
+    keys = [k for k in (S.CYCLE, S.STEP) if k in frame.columns]
+    if any(frame[c].null_count() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
+        # nulls (a reader's optional columns): the Polars expressions, which name the lines
+        check_measurements(frame, rows, metadata.source_file)
+        data, vendor, flipped = _derive_with_expressions(frame, counters, restarts)
+    else:
+        data, vendor, flipped = _derive_compiled(frame, counters, keys, restarts, rows, metadata.source_file)
+    if flipped:
         assumptions.append("the file records discharge current as positive (its discharge counter grows "
                            "while current > 0); current was negated to BDF's positive-on-charge convention")
-    data = add_cumulative_columns(data)
-    if "vendor" in done:
-        table = done["vendor"]
-        extra["vendor_cycle_counters"] = {"cycle": table[S.CYCLE].to_list(),
-                                          **{_VENDOR_KEYS[c]: table[c].to_list() for c in vendor_counters}}
+    if vendor is not None:
+        extra["vendor_cycle_counters"] = vendor
     if assumptions:
         extra["assumptions"] = assumptions
     units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
@@ -125,13 +102,85 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     return Measurement(data, metadata, derive=False)
 
 
-def _check_flags(lazy: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
-    """One row of booleans, all true when every row passes :func:`check_measurements`."""
-    keys = [k for k in (S.CYCLE, S.STEP) if k in columns]
-    new_segment = segment_starts(*keys) if keys else pl.int_range(pl.len()) == 0
-    finite = [(pl.col(c).is_finite().sum() == pl.len()).alias(c) for c in (S.TIME, S.VOLTAGE, S.CURRENT)]
-    forwards = (~((pl.col(S.TIME).diff() < 0) & ~new_segment).fill_null(False).any()).alias("forwards")
-    return lazy.select(*finite, forwards)
+def _ordered(columns: list[str]) -> list[str]:
+    return [c for c in S.COLUMNS if c in columns] + [c for c in columns if c not in S.COLUMNS]
+
+
+def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], restarts: CounterRestarts,
+                     rows: SourceRows, source: str | None) -> tuple[pl.DataFrame, dict | None, bool]:
+    """Counters made cumulative, the row checks, the sign vote, the vendor's per-cycle totals and the derived
+    columns, each in one compiled pass over NumPy views of the columns (no nulls here)."""
+    array = {c: frame[c].to_numpy() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)}
+    marks = frame.select(restarts.at.fill_null(True)).to_series().to_numpy() \
+        if restarts.at is not None and counters else None
+    vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
+    # the vendor's per-cycle totals need the raw counters: taken before they are made cumulative (in place
+    # where NumPy holds a copy of its own, saving memory the size of the column)
+    vendor = _vendor_totals(array, vendor_counters, marks) if S.CYCLE in array and vendor_counters else None
+    cumulative = {_COUNTER_TARGETS[c]: accumulate_counter(
+        array[c], marks, certain=restarts.certain,
+        out=array[c] if array[c].flags.writeable and array[c].dtype == np.float64 else None) for c in counters}
+    not_finite, backwards, votes = scan_rows(array[S.TIME], array[S.VOLTAGE], array[S.CURRENT],
+                                             array.get(S.CYCLE), array.get(S.STEP),
+                                             cumulative.get(S.CHARGE_CAPACITY), cumulative.get(S.DISCHARGE_CAPACITY))
+    if not_finite >= 0 or backwards >= 0:
+        check_measurements(frame, rows, source)  # names every bad line; raises
+    signs = [votes[2 * k] / votes[2 * k + 1] * expected for k, (column, expected) in
+             enumerate(((S.CHARGE_CAPACITY, 1.0), (S.DISCHARGE_CAPACITY, -1.0)))
+             if column in cumulative and votes[2 * k + 1]]
+    current = array[S.CURRENT]
+    flipped = _opposes(signs)
+    data = frame.drop(counters).with_columns(pl.Series(name, values) for name, values in cumulative.items())
+    if flipped:
+        current = 0.0 - current
+        data = data.with_columns(pl.Series(S.CURRENT, current))
+    data = data.select(_ordered(data.columns))
+    return add_cumulative_columns(data, arrays=(array[S.TIME], current, array[S.VOLTAGE])), vendor, flipped
+
+
+def _vendor_totals(array: dict[str, np.ndarray], counters: list[str], marks: np.ndarray | None) -> dict:
+    cycle = array[S.CYCLE]
+    starts = np.empty(cycle.shape[0], dtype=bool)
+    starts[:1] = True
+    np.not_equal(cycle[1:], cycle[:-1], out=starts[1:])
+    if marks is not None:
+        starts |= marks
+    table = segment_totals(np.flatnonzero(starts), cycle, {c: array[c] for c in counters})
+    return {"cycle": table["cycle"].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in counters}}
+
+
+def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts: CounterRestarts
+                             ) -> tuple[pl.DataFrame, dict | None, bool]:
+    """The same as :func:`_derive_compiled` with Polars expressions, for frames with nulls."""
+    counted = frame.with_columns(
+        cumulative_counter(pl.col(c), restarts=restarts.at, certain=restarts.certain).alias(_COUNTER_TARGETS[c])
+        for c in counters)
+    votes = []
+    for cumulative, expected in ((S.DISCHARGE_CAPACITY, -1.0), (S.CHARGE_CAPACITY, 1.0)):
+        if cumulative in counted.columns:
+            growing = (pl.col(cumulative).diff() > 0).fill_null(False)
+            sign = pl.col(S.CURRENT).sign()
+            votes.append(((sign * growing).sum() / ((sign != 0) & growing).sum() * expected).alias(cumulative))
+    signs = [v for v in counted.select(votes).row(0) if v is not None and v == v] if votes else []
+    flipped = _opposes(signs)
+    vendor = None
+    vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
+    if S.CYCLE in frame.columns and vendor_counters:
+        segment = restarts.at if restarts.at is not None else pl.lit(False)
+        table = per_segment_totals(counted, vendor_counters, cycle=S.CYCLE, segment=_cycle_or(segment))
+        vendor = {"cycle": table[S.CYCLE].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in vendor_counters}}
+    data = counted.drop(counters)
+    if flipped:
+        data = data.with_columns((0.0 - pl.col(S.CURRENT)).alias(S.CURRENT))
+    return add_cumulative_columns(data.select(_ordered(data.columns))), vendor, flipped
+
+
+def segment_totals(starts: np.ndarray, cycle: np.ndarray, counters: dict[str, np.ndarray]) -> pl.DataFrame:
+    """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from the rows where
+    segments start: each segment's largest value (NumPy's reduceat), summed per cycle."""
+    runs = pl.DataFrame({"cycle": cycle[starts], **{c: np.maximum.reduceat(values.astype(np.float64), starts)
+                                                    for c, values in counters.items()}})
+    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in counters).sort("cycle")
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:
@@ -159,18 +208,6 @@ def _row_error(frame: pl.DataFrame, bad: pl.Series, column: str, rows: SourceRow
     more = f" and {len(positions) - MAX_LINES_LISTED} more" if len(positions) > MAX_LINES_LISTED else ""
     return InputError(f"column {name!r}: {what} at {shown}{more}; nothing was read",
                       source=source, location=f"{rows.location(positions[0])}, column {name!r}")
-
-
-def _sign_votes(lazy: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame | None:
-    """Per cumulative counter: the mean sign of the current while it grows, times the sign it should have."""
-    votes = []
-    for cumulative, expected_sign in ((S.DISCHARGE_CAPACITY, -1.0), (S.CHARGE_CAPACITY, 1.0)):
-        if cumulative in columns:
-            growing = (pl.col(cumulative).diff() > 0).fill_null(False)
-            sign = pl.col(S.CURRENT).sign()
-            # mean sign of the non-zero current over the rows where the counter grows (no row filter: cheaper)
-            votes.append(((sign * growing).sum() / ((sign != 0) & growing).sum() * expected_sign).alias(cumulative))
-    return lazy.select(votes) if votes else None
 
 
 def _opposes(signs: list[float]) -> bool:

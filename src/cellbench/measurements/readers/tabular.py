@@ -115,7 +115,7 @@ class DelimitedTable:
         if self._frame is not None or (self.body is None and self.path is None):
             return self.frame.select(pl.col(n).str.strip_chars().cast(pl.Float64) for n in names)
         # one contiguous chunk: polars reads in many, and every later pass (and to_numpy) pays per chunk
-        frame = self._read(names, pl.Float64, infer=whole).rechunk()
+        frame = self._read(names, pl.Float64, infer=whole)
         inferred = [n for n in whole if n in frame.columns and not frame.schema[n].is_numeric()]
         if inferred:  # e.g. an empty first rows made polars infer text: strict cast, or the caller's text route
             frame = frame.with_columns(pl.col(n).str.strip_chars().cast(pl.Float64) for n in inferred)
