@@ -75,8 +75,11 @@ def read(path: str | Path) -> Measurement:
     if "step_count" in frame.columns:
         columns.append(pl.col("step_count").cast(pl.Int64).alias(S.STEP))
     if "step_type" in frame.columns:
-        kind = pl.col("step_type").cast(pl.Utf8)
-        columns.append(kind.replace_strict(_STEP_TYPES, default=kind.str.to_lowercase()).alias(S.STEP_TYPE))
+        # a handful of distinct names: map those, not every row
+        names = [n for n in frame["step_type"].cast(pl.Utf8).unique().to_list() if n is not None]
+        mapping = {n: _STEP_TYPES.get(n, n.lower()) for n in names}
+        columns.append(pl.col("step_type").cast(pl.Utf8).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+                       .alias(S.STEP_TYPE))
     for name, charge, discharge in (("capacity_mAh", C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
                                     ("energy_mWh", C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
         if name in frame.columns:
