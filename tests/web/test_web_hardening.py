@@ -198,3 +198,20 @@ def test_a_successful_login_clears_its_account_s_failures(platform_factory):
             client.post("/login", data={"email": "lab@lab.example", "password": "typo"}, follow_redirects=False)
         ok = client.post("/login", data={"email": "lab@lab.example", "password": PASSWORD}, follow_redirects=False)
         assert ok.status_code == 303  # a user who mistypes now and then is never locked out
+
+
+def test_login_throttling_counts_alike_in_every_server_process(platform_factory):
+    """Two apps over one store (two `serve --workers` processes): failures in one lock the account in the other."""
+    platform = platform_factory()
+    platform.organisation("Lab")
+    platform.user("lab@lab.example", "Lab")
+    other_process = create_app(platform.app.state.settings, store=platform.store)
+    first, second = TestClient(platform.app), TestClient(other_process)
+    limit = platform.app.state.login_throttle.per_account
+    for k in range(limit):
+        client = (first, second)[k % 2]
+        assert client.post("/login", data={"email": "lab@lab.example", "password": "guess"},
+                           follow_redirects=False).status_code == 401
+    for client in (first, second):
+        assert client.post("/login", data={"email": "lab@lab.example", "password": PASSWORD},
+                           follow_redirects=False).status_code == 429

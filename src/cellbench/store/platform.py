@@ -12,6 +12,7 @@ Created by migration ``0002_platform``; :mod:`cellbench.store.models` imports th
 - ``audit_log``: every read of a non-public record by anyone, kept for the record owner's admins.
 - ``platform_materials``, ``samples``, ``attachments``, ``evaluations``: the evaluation-centre flow.
 - ``safety_records`` (migration 0004): judged safety test records (IEC 62660-2/-3, Ni-nail, user tests).
+- ``login_failures`` (migration 0007): failed sign-ins by hashed account and address, for login throttling.
 """
 
 from __future__ import annotations
@@ -175,6 +176,17 @@ class EvaluationRun(Base):
     # how many times a process claimed it: a run whose process died goes back to the queue until this reaches the
     # worker's limit (migration 0006)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class LoginFailure(Base):
+    """A failed sign-in, under the SHA-256 of its account ("account:<e-mail>") or address ("address:<ip>"), so
+    that login throttling counts alike in every server process (cellbench.web.throttle; migration 0007)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class PassportRecord(Base):

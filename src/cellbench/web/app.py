@@ -148,7 +148,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
                   description="Open evaluation bench for battery materials and cells: stored tests, materials, "
                               "samples and evaluations, with access tiers per record.")
     app.state.store, app.state.settings, app.state.worker = store, settings, worker
-    app.state.login_throttle = LoginThrottle()
+    app.state.login_throttle = LoginThrottle(store)
     # refused at start-up, not at the first submission, when a definition file is wrong
     app.state.safety_catalogue = load_catalogue(list(settings.safety_definitions))
     app.include_router(api.router)

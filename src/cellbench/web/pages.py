@@ -65,11 +65,11 @@ def login(request: Request, email: str = Form(...), password: str = Form(...), n
         return response
     with store.session() as db:
         user = check_password(db, email, password)
-        if user is None:
-            throttle.failed(email, address)
-            return render(request, "login.html", None, status=401, next=next, email=email,
-                          error="Wrong e-mail or password.")
-        cookie, _ = open_session(db, user)
+        cookie = open_session(db, user)[0] if user is not None else None
+    if cookie is None:
+        throttle.failed(email, address)
+        return render(request, "login.html", None, status=401, next=next, email=email,
+                      error="Wrong e-mail or password.")
     throttle.succeeded(email)
     response = see(next if next.startswith("/") and not next.startswith("//") else "/")
     # Secure when asked for, and always on a request that came over TLS (directly or through a trusted proxy)
