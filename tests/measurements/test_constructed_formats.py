@@ -400,3 +400,13 @@ def test_neware_flat_bts8_numeric_time_columns(tmp_path):
     assert m.data[S.TIME].to_list() == pytest.approx([0.0, 1800.0, 2700.0])
     assert m.metadata.units_as_recorded[S.TIME] == "h"
     assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.25)
+
+
+def test_eclab_text_gcpl_without_current_column_derives_it_from_dq(tmp_path):
+    path = tmp_path / "gcpl.mpt"
+    path.write_text("mode\ttime/s\tcontrol/V/mA\tEwe/V\tdq/mA.h\tQ charge/discharge/mA.h\thalf cycle\n"
+                    "1\t0\t1000\t3.0\t0\t0\t0\n1\t1800\t1000\t3.5\t500\t500\t0\n1\t3600\t1000\t4.0\t500\t1000\t0\n")
+    m = read(path)
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 1.0, 1.0])
+    assert any("current = dq/mA.h" in a for a in m.metadata.extra["assumptions"])
+    assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(1.0)

@@ -83,6 +83,9 @@ def read(path: str | Path) -> Measurement:
     if missing:
         raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
                          source=source)
+    if time.shape[0] == 0:
+        raise InputError("the file holds no data points (a WAIT technique, or a run stopped before its first "
+                         "point)", source=source)
     columns = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
     half_cycle = _column(data, "half cycle")
     cycle = _column(data, "cycle number")

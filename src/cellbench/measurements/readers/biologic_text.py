@@ -39,7 +39,8 @@ FORMAT = "biologic-text"
 FIELDS = [
     Field(S.TIME, ("time/s",), "time", "s", required=True),
     Field(S.VOLTAGE, ("Ewe/V", "<Ewe>/V", "Ecell/V", "<Ecell>/V"), "voltage", "V", required=True),
-    Field(S.CURRENT, ("I/mA", "<I>/mA"), "current", "mA", required=True),
+    Field(S.CURRENT, ("I/mA", "<I>/mA"), "current", "mA"),
+    Field("dq", ("dq/mA.h", "dQ/mA.h"), "capacity", "mAh"),
     Field(S.CYCLE, ("cycle number",), "dimensionless"),
     Field("half_cycle", ("half cycle",), "dimensionless"),
     Field(S.STEP, ("Ns",), "dimensionless"),
@@ -56,7 +57,7 @@ FIELDS = [
 BANNERS = (b"EC-Lab ASCII FILE", b"BT-Lab ASCII FILE")
 _TIME = re.compile(r"(^|[\t;])time/s([\t;]|$)")
 _VOLTAGE = re.compile(r"(^|[\t;])<?(Ewe|Ecell)>?/V([\t;]|$)")
-_CURRENT = re.compile(r"(^|[\t;])<?I>?/mA([\t;]|$)")
+_CURRENT = re.compile(r"(^|[\t;])(<?I>?|dq)/mA(\.h)?([\t;]|$)")
 
 
 def _is_column_line(line: str) -> bool:
@@ -95,9 +96,21 @@ def read(path: str | Path) -> Measurement:
         raw = raw[:offset] + raw[offset:].replace(b",", b".")
     table = parse_delimited(raw, separator=separator, source=source, header_line=header_line)
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    assumptions = ["the acquisition start time has no time zone: the instrument PC's local time"]
+    if S.CURRENT not in values.columns:
+        if "dq" not in values.columns:
+            raise InputError("missing column 'I/mA' (also accepted: '<I>/mA', or 'dq/mA.h' to derive it from)",
+                             source=source, location="header")
+        # GCPL exports may carry only the charge passed per point: the current is that over the interval
+        interval_h = pl.col(S.TIME).diff().fill_null(0.0) / 3600.0
+        values = values.with_columns(pl.when(interval_h > 0).then(pl.col("dq") / interval_h)  # Ah / h = A
+                                     .otherwise(0.0).alias(S.CURRENT))
+        units[S.CURRENT] = "mA"
+        assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
+    values = values.drop("dq", strict=False)
+    units.pop("dq", None)
     values = values.with_columns(pl.col(c).cast(pl.Int64)
                                  for c in (S.CYCLE, S.STEP, "half_cycle") if c in values.columns)
-    assumptions = ["the acquisition start time has no time zone: the instrument PC's local time"]
     if S.CYCLE not in values.columns and "half_cycle" in values.columns:
         values = values.with_columns((pl.col("half_cycle") // 2 + 1).alias(S.CYCLE))
         assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
