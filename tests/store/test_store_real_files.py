@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from real_data import REAL_DATA, needs_real_data
 
 from cellbench.measurements import read
