@@ -410,3 +410,14 @@ def test_eclab_text_gcpl_without_current_column_derives_it_from_dq(tmp_path):
     assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 1.0, 1.0])
     assert any("current = dq/mA.h" in a for a in m.metadata.extra["assumptions"])
     assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(1.0)
+
+
+def test_neware_durations_as_bts_versions_write_them(tmp_path):
+    from cellbench.measurements.readers.neware import hms_seconds
+    from cellbench.measurements.readers.tabular import DelimitedTable
+
+    table = DelimitedTable(pl.DataFrame({"Time": ["x"]}), "t.csv", 2)
+    written = ["12:34:56", "00:00:01.5", "1d 02:03:04", "1 day, 02:03:04", "1-02:03:04", "00:00:02,25", "100:00:00"]
+    assert hms_seconds(table, pl.Series(written)).to_list() == [45296.0, 1.5, 93784.0, 93784.0, 93784.0, 2.25, 360000.0]
+    with pytest.raises(InputError, match="expected a time like '12:34:56' at line 3"):
+        hms_seconds(table, pl.Series(["00:00:01", "soon"]))

@@ -162,7 +162,9 @@ def duration_seconds(table: DelimitedTable, header: str) -> tuple[pl.Series, str
 
 def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
     """``h:mm:ss(.fff)`` or ``Nd hh:mm:ss`` text → seconds; unreadable cells raise with their lines."""
-    parts = text.str.extract_groups(r"^(?:(\d+)d\s*|(\d+)-)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
+    # "12:34:56", "12:34:56.789", "1d 02:03:04", "1 day, 02:03:04", "1-02:03:04"; a decimal comma is accepted
+    parts = text.str.strip_chars().str.replace(",", ".", literal=True).str.extract_groups(
+        r"^(?:(\d+)\s*(?:d|day|days)\.?\s*|(\d+)-)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
     field = [parts.struct.field(str(i)).cast(pl.Float64, strict=False) for i in range(1, 6)]
     days = field[0].fill_null(field[1]).fill_null(0.0)
     seconds = days * 86400 + field[2] * 3600 + field[3] * 60 + field[4]
