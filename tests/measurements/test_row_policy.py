@@ -85,7 +85,7 @@ def test_time_going_backwards_within_a_step_names_line_and_column(tmp_path):
     with pytest.raises(InputError) as err:
         read(path)
     message = str(err.value)
-    assert message.startswith(f"{path}, line 4, column 'Test_Time(s)': column 'Test_Time(s)': time goes backwards")
+    assert message.startswith(f"{path}, line 4, column 'Test_Time(s)': time goes backwards within a step at line 4")
     assert "100 s after 1800 s" in message
 
 

@@ -206,7 +206,7 @@ def _row_error(frame: pl.DataFrame, bad: pl.Series, column: str, rows: SourceRow
     name = rows.column_of.get(column, column)
     shown = ", ".join(f"{rows.location(r)} ({describe(r)})" for r in positions[:MAX_LINES_LISTED])
     more = f" and {len(positions) - MAX_LINES_LISTED} more" if len(positions) > MAX_LINES_LISTED else ""
-    return InputError(f"column {name!r}: {what} at {shown}{more}; nothing was read",
+    return InputError(f"{what} at {shown}{more}; nothing was read",
                       source=source, location=f"{rows.location(positions[0])}, column {name!r}")
 
 
