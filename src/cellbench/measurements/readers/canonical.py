@@ -24,7 +24,6 @@ import numpy as np
 import polars as pl
 
 from cellbench.errors import InputError
-
 from cellbench.measurements import schema as S
 from cellbench.measurements.cumulative import accumulate_counter, scan_rows
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns

@@ -13,7 +13,6 @@ its whole value (it counted up from zero since the restart).
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 
@@ -46,21 +45,11 @@ def cumulative_counter(counter: pl.Expr, *, restarts: pl.Expr | None = None, cer
 
 def per_segment_totals(frame: pl.DataFrame, counters: list[str], *, cycle: str, segment: pl.Expr) -> pl.DataFrame:
     """Per-cycle total of restarting counters computed the vendor's way: the largest value each segment
-    (step or cycle run) reached, summed over the segments of the cycle. Used to check conversions."""
-    if isinstance(frame, pl.DataFrame) and frame.height and all(frame[c].null_count() == 0 for c in [cycle, *counters]):
-        # segments are runs of rows: numpy's reduceat takes each run's maximum in one pass
-        starts = np.flatnonzero(frame.select(segment.fill_null(True)).to_series().to_numpy() | _first(frame.height))
-        runs = pl.DataFrame({cycle: frame[cycle].to_numpy()[starts],
-                             **{c: np.maximum.reduceat(frame[c].cast(pl.Float64).to_numpy(), starts) for c in counters}})
-        return runs.group_by(cycle, maintain_order=True).agg(*[pl.col(c).sum() for c in counters]).sort(cycle)
+    (step or cycle run) reached, summed over the segments of the cycle. Used to check conversions; frames
+    without nulls take the same sums from NumPy arrays (``canonical.segment_totals``)."""
     runs = frame.select(pl.col(cycle), segment.cum_sum().alias("_segment"), *[pl.col(c) for c in counters])
     return (runs.group_by("_segment", maintain_order=True)
             .agg(pl.col(cycle).first(), *[pl.col(c).max() for c in counters])
             .group_by(cycle, maintain_order=True).agg(*[pl.col(c).sum() for c in counters])
             .sort(cycle))
 
-
-def _first(n: int) -> np.ndarray:
-    mark = np.zeros(n, dtype=bool)
-    mark[0] = True
-    return mark
