@@ -70,8 +70,8 @@ def solve_conduction(phase: np.ndarray, axis: int, *, rtol: float = 1e-4, max_it
                      ) -> ConductionResult:
     """Solve for the potential in ``phase`` (boolean 3-D array) with a unit potential drop along ``axis``.
 
-    ``rtol`` is the relative change of the dissipated power at which the solve stops (τ's relative
-    iteration error is about that size or smaller).
+    ``rtol`` is the relative error of the dissipated power (and so of τ) estimated to be left when the solve
+    stops.
     """
     if not 0 < rtol < 1:
         raise InputError(f"rtol must lie in (0, 1), got {rtol}", location="rtol")
@@ -87,7 +87,7 @@ def solve_conduction(phase: np.ndarray, axis: int, *, rtol: float = 1e-4, max_it
     cross_section = cluster.shape[1] * cluster.shape[2]
 
     matrix, rhs, inlet, outlet, guess = _assemble(cluster)
-    potential, power, iterations, last_drop = _solve(matrix, rhs, guess, constant=2.0 * inlet.size, rtol=rtol,
+    potential, power, iterations, remaining = _solve(matrix, rhs, guess, constant=2.0 * inlet.size, rtol=rtol,
                                                      max_iterations=max_iterations, axis=axis)
     misfit = rhs - matrix @ potential
     residual = float(np.sqrt(_dot(misfit, misfit) / _dot(rhs, rhs)))
@@ -97,7 +97,7 @@ def solve_conduction(phase: np.ndarray, axis: int, *, rtol: float = 1e-4, max_it
     ratio = power / full_conductance
     tau = phase_fraction / ratio
     return ConductionResult(ratio, tau, phase_fraction, True, iterations, residual,
-                            tau_error=tau * last_drop / power,
+                            tau_error=tau * remaining / power,
                             flux_imbalance=abs(current_in - current_out) / max(current_in, current_out),
                             spanning_fraction=spanning_fraction)
 
@@ -143,7 +143,7 @@ def _solve(matrix: csr_matrix, rhs: np.ndarray, guess: np.ndarray, *, constant: 
     """Preconditioned conjugate gradients that tracks the dissipated power P(x) = xᵀAx − 2bᵀx + c.
 
     With r = b − Ax, P = c − bᵀx − xᵀr: two dot products per step, no extra product with A. Returns the
-    potential, P, the iteration count and P's decrease over the last step.
+    potential, P, the iteration count and the estimate of how far P still is above its limit.
     """
     import pyamg  # imported here: only this solve needs it
 
