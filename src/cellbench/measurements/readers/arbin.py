@@ -26,7 +26,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import decode, parse_delimited_file, read_head
 from cellbench.measurements.readers.workbook import SheetRows, sheet_names, sheet_table
 
@@ -88,7 +87,7 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(vendor="Arbin", file_format=file_format, source_file=source, channel=channel,
                                    units_as_recorded=units)
     metadata = _with_side_file(path, metadata, values)
-    restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None
+    restarts = C.CounterRestarts.changes_of(S.CYCLE) if S.CYCLE in values.columns else None
     return C.to_measurement(values, metadata, restarts, rows=rows)
 
 

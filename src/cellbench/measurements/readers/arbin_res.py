@@ -31,7 +31,6 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.arbin import FIELDS as CSV_FIELDS
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import DelimitedTable, parse_delimited
 
 FORMAT = "arbin-res"
@@ -92,7 +91,7 @@ def read(path: str | Path) -> Measurement:
         procedure=info.get("Schedule_File_Name") or None, cell_id=info.get("Item_ID") or None, start_time=start,
         units_as_recorded=units,
         extra={"arbin_global": info, "assumptions": ["the .res times are the tester PC's local time (no zone)"]})
-    restarts = C.CounterRestarts(at=segment_starts(S.CYCLE)) if S.CYCLE in values.columns else None
+    restarts = C.CounterRestarts.changes_of(S.CYCLE) if S.CYCLE in values.columns else None
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 

@@ -19,7 +19,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "bdf-csv"
@@ -79,5 +78,5 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(vendor=None, file_format=f"{FORMAT}-{style}", source_file=source,
                                    units_as_recorded=units)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)

@@ -27,7 +27,6 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.counters import segment_starts
 
 FORMAT = "biologic-mpr"
 MAGIC = b"BIO-LOGIC MODULAR FILE"
@@ -119,7 +118,7 @@ def read(path: str | Path) -> Measurement:
                                    start_time=start, units_as_recorded=units,
                                    extra={"assumptions": assumptions, "columns_in_file": list(data.dtype.names)})
     keys = [k for k in (S.CYCLE,) if k in frame.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     measurement = C.to_measurement(frame, metadata, restarts)
     # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead
     measurement.metadata.extra.pop("vendor_cycle_counters", None)

@@ -31,7 +31,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import decode, head_lines, line_offset, parse_delimited, read_bytes
 
 FORMAT = "biologic-text"
@@ -141,7 +140,7 @@ def read(path: str | Path) -> Measurement:
                                    units_as_recorded=units, extra={"assumptions": assumptions})
     # the signed counter restarts at every half cycle; separate ones are taken to restart where they fall
     signed = "q_charge_discharge" in values.columns
-    restarts = C.CounterRestarts(at=segment_starts(*restart_keys), certain=signed) if restart_keys else None
+    restarts = C.CounterRestarts.changes_of(*restart_keys, certain=signed) if restart_keys else None
     measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts,
                                      rows=table)
     measurement.data = measurement.data.drop("half_cycle", strict=False)

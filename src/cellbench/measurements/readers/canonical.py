@@ -46,10 +46,17 @@ _COUNTER_TARGETS = {
 @dataclass(frozen=True)
 class CounterRestarts:
     """Where the vendor restarts its counters: rows marked by ``at`` (e.g. a new step), always when
-    ``certain``, else only where the counter also falls there."""
+    ``certain``, else only where the counter also falls there. ``keys``: the columns whose changes ``at``
+    marks, when that is what it marks (lets the rows be marked from NumPy arrays)."""
 
     at: pl.Expr | None = None
     certain: bool = False
+    keys: tuple[str, ...] = ()
+
+    @classmethod
+    def changes_of(cls, *keys: str, certain: bool = False) -> "CounterRestarts":
+        """Restarts where any of ``keys`` (cycle, step, half cycle…) changes from the row before."""
+        return cls(at=segment_starts(*keys), certain=certain, keys=keys)
 
 
 class SourceRows(Protocol):
@@ -109,9 +116,12 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
                      rows: SourceRows, source: str | None) -> tuple[pl.DataFrame, dict | None, bool]:
     """Counters made cumulative, the row checks, the sign vote, the vendor's per-cycle totals and the derived
     columns, each in one compiled pass over NumPy views of the columns (no nulls here)."""
-    array = {c: frame[c].to_numpy() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)}
-    marks = frame.select(restarts.at.fill_null(True)).to_series().to_numpy() \
-        if restarts.at is not None and counters else None
+    array = {c: frame[c].to_numpy() for c in dict.fromkeys((S.TIME, S.VOLTAGE, S.CURRENT, *keys, *restarts.keys,
+                                                             *counters))}
+    marks = None
+    if restarts.at is not None and counters:
+        marks = _changes(*(array[k] for k in restarts.keys)) if restarts.keys \
+            else frame.select(restarts.at.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     # the vendor's per-cycle totals need the raw counters: taken before they are made cumulative (in place
     # where NumPy holds a copy of its own, saving memory the size of the column)
@@ -137,11 +147,18 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
     return add_cumulative_columns(data, arrays=(array[S.TIME], current, array[S.VOLTAGE])), vendor, flipped
 
 
+def _changes(*columns: np.ndarray) -> np.ndarray:
+    """True on row 0 and wherever any of the columns differs from the row before."""
+    marks = np.zeros(columns[0].shape[0], dtype=bool)
+    marks[:1] = True
+    for column in columns:
+        marks[1:] |= column[1:] != column[:-1]
+    return marks
+
+
 def _vendor_totals(array: dict[str, np.ndarray], counters: list[str], marks: np.ndarray | None) -> dict:
     cycle = array[S.CYCLE]
-    starts = np.empty(cycle.shape[0], dtype=bool)
-    starts[:1] = True
-    np.not_equal(cycle[1:], cycle[:-1], out=starts[1:])
+    starts = _changes(cycle)
     if marks is not None:
         starts |= marks
     table = segment_totals(np.flatnonzero(starts), cycle, {c: array[c] for c in counters})
@@ -177,7 +194,7 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
 def segment_totals(starts: np.ndarray, cycle: np.ndarray, counters: dict[str, np.ndarray]) -> pl.DataFrame:
     """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from the rows where
     segments start: each segment's largest value (NumPy's reduceat), summed per cycle."""
-    runs = pl.DataFrame({"cycle": cycle[starts], **{c: np.maximum.reduceat(values.astype(np.float64), starts)
+    runs = pl.DataFrame({"cycle": cycle[starts], **{c: np.maximum.reduceat(np.asarray(values, dtype=np.float64), starts)
                                                     for c, values in counters.items()}})
     return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in counters).sort("cycle")
 

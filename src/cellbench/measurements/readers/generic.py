@@ -37,7 +37,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "generic"
@@ -127,7 +126,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
         cell_id=mapping.get("cell_id") or header.get("cell"), procedure=mapping.get("procedure") or header.get("schedule"),
         units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 

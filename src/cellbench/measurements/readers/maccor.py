@@ -43,7 +43,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_head
 
 FORMAT = "maccor"
@@ -172,7 +171,7 @@ def read(path: str | Path) -> Measurement:
         source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
         start_time=start, units_as_recorded=units_recorded, extra=extra)
-    return C.to_measurement(values, metadata, C.CounterRestarts(at=segment_starts(S.CYCLE, S.STEP)),
+    return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP),
                             rows=table)
 
 

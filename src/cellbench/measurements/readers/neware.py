@@ -139,7 +139,7 @@ def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, st
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
                                    start_time=start, units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 

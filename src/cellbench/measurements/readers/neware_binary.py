@@ -24,7 +24,6 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.workbook import ZIP_MAGIC
 
 FORMAT = "neware-nda"
@@ -104,7 +103,7 @@ def read(path: str | Path) -> Measurement:
         extra={"reader": f"fastnda {getattr(fastnda, '__version__', '?')}",
                "assumptions": ["start_time from the file's Unix time stamps (UTC)"]})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts)
 
 

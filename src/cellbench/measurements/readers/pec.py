@@ -28,7 +28,6 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "pec"
@@ -90,5 +89,5 @@ def read(path: str | Path) -> Measurement:
         or info.get("Test"), channel=info.get("Position") or info.get("Channel"), units_as_recorded=units,
         extra={"header": info, "assumptions": ["PEC 'Start Time' has no time zone: the tester's local time"]})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
-    restarts = C.CounterRestarts(at=segment_starts(*keys)) if keys else None
+    restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)
