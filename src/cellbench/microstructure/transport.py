@@ -106,8 +106,9 @@ def tortuosity(volume: Volume, *, phase: str | int = SOLID_ELECTROLYTE, axis: st
         raise InputError(f"phase {name!r} (label {label}) is absent from the volume: nothing conducts",
                          source=volume.source, location="phase")
     a = axis_index(axis)
+    chosen = [method] + ([m for m in METHODS if m != method] if check else [])
     runs = {m: _run(m, conducting, a, target_rel_stderr=target_rel_stderr, steps=steps, seed=seed, rtol=rtol)
-            for m in ([method, *(m for m in METHODS if m != method)] if check else [method])}
+            for m in chosen}
     main = runs.pop(method)
     other = next(iter(runs.items()), None)
     if main["percolates"]:
