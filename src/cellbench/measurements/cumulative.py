@@ -32,11 +32,13 @@ def _trapezoid(t, x, positive, negative):  # pragma: no cover - compiled
         negative[k] = sum_neg / 3600.0
 
 
-def trapezoid_split(time_s: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def trapezoid_split(time_s: np.ndarray, rate: np.ndarray, out: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """∫ rate dt / 3600 from the start, trapezoidal, split by the sign of the rate: (positive, negative part),
-    both counting up from 0. With the current in A: charge and discharge Ah; with the power in W: Wh."""
+    both counting up from 0. With the current in A: charge and discharge Ah; with the power in W: Wh.
+    ``out``: two float64 arrays to write into (never ``time_s`` or ``rate`` themselves)."""
     n = time_s.shape[0]
-    positive, negative = np.empty(n), np.empty(n)
+    positive, negative = out if out is not None else (np.empty(n), np.empty(n))
     if n:
         _trapezoid(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(rate, dtype=np.float64),
                    positive, negative)

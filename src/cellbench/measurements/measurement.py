@@ -120,13 +120,15 @@ class Measurement:
         return {"rows": self.data.height, "columns": self.data.columns, "metadata": json.loads(self.metadata.model_dump_json())}
 
 
-def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame, *, arrays: tuple | None = None
-                           ) -> pl.DataFrame | pl.LazyFrame:
+def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame, *, arrays: tuple | None = None,
+                           scratch: tuple | None = None) -> pl.DataFrame | pl.LazyFrame:
     """Fill in BDF's cumulative charge/discharge capacity and energy and power when a source lacks them.
 
     Integration is trapezoidal in time; charge counts positive current only, discharge negative only.
     A LazyFrame gets the columns as part of its query. ``arrays``: the (time, current, voltage) columns as
-    NumPy arrays when the caller already holds them (readers do), to save a copy.
+    NumPy arrays when the caller already holds them (readers do), to save a copy; ``scratch``: two float64
+    arrays of the same length the caller no longer needs (its copies of current and voltage), which the
+    energies are written into instead of new memory.
     """
     columns = data.collect_schema().names() if isinstance(data, pl.LazyFrame) else data.columns
     missing = [c for c in (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)
@@ -144,7 +146,7 @@ def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame, *, arrays: tuple |
                                                                  trapezoid_split(time_s, current)) if name in missing]
         if S.CHARGE_ENERGY in missing or S.DISCHARGE_ENERGY in missing:
             add += [pl.Series(name, part) for name, part in zip((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
-                                                                 trapezoid_split(time_s, power))
+                                                                 trapezoid_split(time_s, power, out=scratch))
                     if name in missing]
         return data.with_columns(add)
     t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)

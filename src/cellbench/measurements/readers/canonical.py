@@ -144,7 +144,13 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
         current = 0.0 - current
         data = data.with_columns(pl.Series(S.CURRENT, current))
     data = data.select(_ordered(data.columns))
-    return add_cumulative_columns(data, arrays=(array[S.TIME], current, array[S.VOLTAGE])), vendor, flipped
+    # NumPy's own copies of voltage and current (a chunked column is copied out) are free once the power is
+    # known: the energies are written into them rather than into new memory the size of two columns
+    own = [a for a in (array[S.VOLTAGE], None if flipped else current)
+           if a is not None and a.flags.owndata and a.flags.writeable and a.dtype == np.float64]
+    scratch = tuple(own) if len(own) == 2 and S.CHARGE_CAPACITY in data.columns else None
+    return add_cumulative_columns(data, arrays=(array[S.TIME], current, array[S.VOLTAGE]), scratch=scratch), \
+        vendor, flipped
 
 
 def _changes(*columns: np.ndarray) -> np.ndarray:
