@@ -130,7 +130,7 @@ def render_html(ev: Evaluation, doc: dict) -> str:
         parts.append(f'<section id="fig-{name}">' + fig.to_html(full_html=False, include_plotlyjs=(i == 0)) + "</section>")
     esc = html.escape
     rows = []
-    fmt = lambda v: "—" if v is None else (v if isinstance(v, str) else f"{v:.4g}")
+    fmt = lambda v: "—" if v is None else (esc(v) if isinstance(v, str) else f"{v:.4g}")
     for r in doc["metrics"]:
         cls = {"better": "better", "worse": "worse"}.get(r["verdict"], "")
         cond = ", ".join(f"{k}={v}" for k, v in r["conditions"].items())
