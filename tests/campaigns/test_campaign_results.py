@@ -47,7 +47,12 @@ def test_anode_thickness_metric_follows_np_ratio():
     design = apply_parameters(cells.load("std-1"), {"cathode_thickness_um": 68.2, "np_ratio": 1.15})
     values = evaluate_metrics(["anode_thickness_um", "cathode_thickness_um"], design)
     assert values["cathode_thickness_um"] == pytest.approx(68.2)
-    assert values["anode_thickness_um"] == pytest.approx(2 * 47.4, rel=1e-3)  # std-1 is at N/P 1.15 already
+    # the anode follows the cathode (areal capacity is linear in thickness) and std-1's N/P (1.149 with its rounded
+    # 44.7 um anode) moves to 1.15
+    base = cells.load("std-1")
+    by_hand = base.anode.thickness_um * (68.2 / base.cathode.thickness_um) * 1.15 / cells.figures(base).np_ratio
+    assert values["anode_thickness_um"] == pytest.approx(by_hand, rel=1e-9)
+    assert cells.figures(design).np_ratio == pytest.approx(1.15)
 
 
 def test_export_writes_loadable_catalogue_yaml_and_plot(store_env, tmp_path):

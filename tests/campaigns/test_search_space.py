@@ -29,9 +29,10 @@ def test_thinner_se_layer_raises_stack_wh_per_l_by_the_volume_ratio(std1):
     before = cells.figures(std1)
     variant = apply_parameters(std1, {"separator_thickness_um": 20.0})
     after = cells.figures(variant)
-    # same energy, stack thinner by exactly 169.3 - 20 um (one unit cell)
+    # same energy, stack thinner by exactly (the catalogue's SE layer - 20 um) x one unit cell
+    assert std1.stack.unit_cells == 1
     assert after.energy_Wh == pytest.approx(before.energy_Wh)
-    assert after.stack_thickness_um == pytest.approx(before.stack_thickness_um - 149.3)
+    assert after.stack_thickness_um == pytest.approx(before.stack_thickness_um - (std1.separator.thickness_um - 20.0))
     assert after.wh_per_l_stack == pytest.approx(before.wh_per_l_stack * before.stack_thickness_um / after.stack_thickness_um)
 
 
@@ -39,8 +40,12 @@ def test_np_ratio_sets_the_anode_thickness_after_the_cathode(std1):
     variant = apply_parameters(std1, {"cathode_thickness_um": 68.2, "np_ratio": 1.25})
     f = cells.figures(variant)
     assert f.np_ratio == pytest.approx(1.25)
-    # cathode doubled (34.1 -> 68.2 um) at N/P 1.15 -> 1.25: anode 47.4 * 2 * 1.25 / 1.15
-    assert variant.anode.thickness_um == pytest.approx(47.4 * 2 * 1.25 / cells.figures(std1).np_ratio, rel=1e-9)
+    # areal capacity is linear in thickness: the anode scales with the cathode (36.7 -> 68.2 um in today's
+    # catalogue) and with the N/P (std-1's own, 1.149 from its rounded 44.7 um anode -> 1.25)
+    by_hand = (std1.anode.thickness_um * (68.2 / std1.cathode.thickness_um)
+               * 1.25 / cells.figures(std1).np_ratio)
+    assert variant.anode.thickness_um == pytest.approx(by_hand, rel=1e-9)
+    assert variant.anode.thickness_um != pytest.approx(std1.anode.thickness_um * 68.2 / std1.cathode.thickness_um, rel=1e-3)
 
 
 def test_se_fraction_rescales_the_other_components_in_proportion(std1):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil
-from cellbench.cells.figures import areal_capacity_mAh_cm2
+from cellbench.cells.figures import areal_capacity_mAh_cm2, thickness_for_areal_capacity_um
 from cellbench.documents import read_yaml
 from cellbench.errors import InputError
 
@@ -105,11 +105,13 @@ def _set_se_conductivity(design: CellDesign, value: float) -> CellDesign:
 
 
 def _set_np_ratio(design: CellDesign, value: float) -> CellDesign:
-    """Scale the anode thickness so that anode/cathode areal capacity equals `value`."""
-    current = areal_capacity_mAh_cm2(design, "anode") / areal_capacity_mAh_cm2(design, "cathode")
+    """Size the anode so that its areal capacity is `value` times the cathode's, by the catalogue's own rule
+    (:func:`cells.figures.thickness_for_areal_capacity_um`, reversible half-cell capacities), so a campaign's N/P
+    and the one ``cells.figures`` reports are the same number."""
     if isinstance(design.anode, LithiumFoil):
         raise InputError(f"cell '{design.id}' has a lithium-foil anode; np_ratio needs a composite anode")
-    return _set_layer(design, "anode", thickness_um=design.anode.thickness_um * value / current)
+    target = value * areal_capacity_mAh_cm2(design, "cathode")
+    return _set_layer(design, "anode", thickness_um=thickness_for_areal_capacity_um(design, "anode", target))
 
 
 def _substitute(role: str):
