@@ -47,3 +47,18 @@ class AccessDenied(CellbenchError):
     """The caller may not see or change a record."""
 
     exit_code = 4
+
+
+def closest_choice(name: str, choices) -> str:
+    """The sentence that names the valid choice nearest to a misspelt ``name`` ("" when none is close).
+
+    >>> closest_choice("ncm812", ["lfp", "ncm811", "ncm523"])
+    " (did you mean 'ncm811'?)"
+    """
+    import difflib
+
+    choices = [str(c) for c in choices]
+    match = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    if not match:  # a prefix or an infix still points at one choice ("std" → "std-1")
+        match = [c for c in choices if name and (c.startswith(name) or name in c)][:1]
+    return f" (did you mean '{match[0]}'?)" if match else ""

@@ -18,7 +18,7 @@ from packaging.version import InvalidVersion, Version
 
 from cellbench.cells.design import CellDesign, DesignBasis, SolvedValue
 from cellbench.documents import parse_model, read_yaml
-from cellbench.errors import InputError, NotFound
+from cellbench.errors import InputError, NotFound, closest_choice
 
 DATA_DIR = Path(__file__).parent / "data"
 #: how far a predicted figure may sit from the published one and still count as reproduced
@@ -137,7 +137,8 @@ def load(ref: str | Path) -> CellDesign:
     cell_id, _, version = ref_str.partition("@")
     known = _catalogue()
     if cell_id not in known:
-        raise NotFound(f"unknown cell '{cell_id}'; catalogue cells: {', '.join(sorted(known))}")
+        raise NotFound(f"unknown cell '{cell_id}'{closest_choice(cell_id, known)}; "
+                       f"catalogue cells: {', '.join(sorted(known))}")
     if version:
         if version not in known[cell_id]:
             raise NotFound(f"cell '{cell_id}' has no version '{version}'; versions: {', '.join(versions(cell_id))}")

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from cellbench.documents import parse_model, read_yaml
-from cellbench.errors import InputError, NotFound
+from cellbench.errors import InputError, NotFound, closest_choice
 from cellbench.materials.records import MATERIAL_ADAPTER, MaterialBase
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -56,4 +56,4 @@ def load(ref: str | Path | MaterialBase) -> MaterialBase:
         return _library()[ref_str]
     except KeyError:
         known = ", ".join(sorted(_library()))
-        raise NotFound(f"unknown material '{ref_str}'; known materials: {known}") from None
+        raise NotFound(f"unknown material '{ref_str}'{closest_choice(ref_str, _library())}; known materials: {known}") from None

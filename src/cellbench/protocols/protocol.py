@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from cellbench.documents import read_yaml
-from cellbench.errors import InputError
+from cellbench.errors import InputError, NotFound, closest_choice
 from cellbench.protocols.step import Step
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -76,6 +76,10 @@ class Protocol(BaseModel):
         path = Path(path)
         if not path.exists() and not path.suffix and (DATA_DIR / f"{path.name}.yaml").exists():
             path = DATA_DIR / f"{path.name}.yaml"
+        if not path.exists() and not path.suffix and len(path.parts) == 1:  # a name, not a file: say which exist
+            names = sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+            raise NotFound(f"unknown protocol '{path.name}'{closest_choice(path.name, names)}; bundled protocols: "
+                           f"{', '.join(names)} (or a protocol YAML file)")
         doc = read_yaml(path)
         source = str(path)
         if isinstance(doc, str):
