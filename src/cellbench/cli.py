@@ -1,26 +1,32 @@
 """The `cellbench` command line: each command is a thin call into the packages.
 
-Errors a user can cause (:class:`cellbench.errors.CellbenchError`) are printed as one message and the
-process exits non-zero (2 for bad input); no traceback. Every command that prints results takes --json.
+Exit status: 0 done; 2 a usage error (unknown command or option, missing argument) or bad input
+(:class:`cellbench.errors.InputError`: the message names the file, field or the closest valid id); 1 an internal
+error, printed as one line with the file its traceback was written to (``--debug`` prints the traceback instead);
+3 a simulation failure, 4 access denied, 130 interrupted. Never a traceback for a user's mistake.
+Every command that prints results takes --json. Output is plain off a terminal (:mod:`cellbench.terminal`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 
 from cellbench.errors import CellbenchError
+from cellbench.terminal import TerminalConsole
 
 _SETTINGS: dict[str, Any] = dict(
-    help="cellbench: evaluate battery materials in standard cells, virtually and physically.",
+    help="cellbench: evaluate battery materials in standard cells, virtually and physically. "
+         "Add --debug anywhere to print the full traceback of an internal error.",
     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 app = typer.Typer(**_SETTINGS)
-console = Console()
-err_console = Console(stderr=True)
+console = TerminalConsole()
+err_console = TerminalConsole(stderr=True)
 
 
 def print_json(obj: Any) -> None:
@@ -58,26 +64,52 @@ def app_for(arguments: list[str]) -> typer.Typer:
     return narrow
 
 
-def main() -> None:
+def run(arguments: list[str]) -> int:
+    """Run the command these arguments name and return its exit status; every error is a message on stderr."""
+    debug = "--debug" in arguments
+    arguments = [a for a in arguments if a != "--debug"]
     try:
-        code = app_for(sys.argv[1:])(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        code = app_for(arguments)(args=arguments, prog_name="cellbench", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except CellbenchError as exc:
         err_console.print(f"error: {exc}", highlight=False, markup=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         err_console.print("aborted")
-        sys.exit(130)
+        return 130
     except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except Exception as exc:
         # usage errors: click's ClickException, which Typer ≥ 0.2x carries in its own copy of click (so
         # `click.ClickException` does not catch it); both show themselves and carry an exit code
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
-            sys.exit(exc.exit_code)
-        raise
+            return exc.exit_code
+        if debug:
+            raise
+        where = _write_traceback(exc)
+        err_console.print(f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                          f" (a bug in cellbench, not in your input; traceback in {where}, or rerun with --debug)",
+                          highlight=False, markup=False, soft_wrap=True)
+        return 1
+
+
+def _write_traceback(exc: BaseException) -> Path:
+    """Write the traceback of an internal error to a file in the temporary folder and return its path."""
+    import tempfile
+    import time
+    import traceback
+
+    path = Path(tempfile.gettempdir()) / f"cellbench-error-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    path.write_text(f"cellbench {' '.join(sys.argv[1:])}\n\n" + "".join(traceback.format_exception(exc)),
+                    encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    code = run(sys.argv[1:])
+    if code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

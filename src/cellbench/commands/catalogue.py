@@ -17,8 +17,10 @@ def register(app: typer.Typer) -> None:
     from cellbench.cli import console, print_json
 
     @cells_app.command("list")
-    def cells_list(json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
-        """List the catalogue cells with their derived and published figures."""
+    def cells_list(json: bool = typer.Option(False, "--json", help="machine-readable output"),
+                   wide: bool = typer.Option(False, "--wide", help="also the outline Wh/L, the published figures, "
+                                             "predictions and what each design was solved for")) -> None:
+        """List the catalogue cells with their derived figures (--wide: beside the published ones)."""
         from cellbench import cells
         from cellbench.cells.report import cell_summary
 
@@ -27,8 +29,10 @@ def register(app: typer.Typer) -> None:
             print_json(rows)
             return
         table = Table(title="Standard cells")
-        for col in ("id", "ver", "mAh", "Wh/L stack", "Wh/L outline", "Wh/kg", "N/P", "published", "predicted vs published",
-                    "solved for"):
+        columns = ("id", "ver", "mAh", "Wh/L stack", "Wh/L outline", "Wh/kg", "N/P", "published", "predicted vs published",
+                   "solved for")
+        shown = columns if wide else ("id", "ver", "mAh", "Wh/L stack", "Wh/kg", "N/P")  # fits 80 columns
+        for col in shown:
             table.add_column(col, justify="left" if col in ("id", "solved for") else "right", no_wrap=col == "id")
         for r in rows:
             n = r["nominal"] or {}
@@ -36,10 +40,12 @@ def register(app: typer.Typer) -> None:
                 f"{'≥' if 'capacity_mAh' in _lower_bounds(r) else ''}{n['capacity_mAh']:g} mAh" if n.get("capacity_mAh") else "",
                 f"{'≥' if 'wh_per_l' in _lower_bounds(r) else ''}{n['wh_per_l']:g} Wh/L {n['wh_per_l_basis']}"
                 if n.get("wh_per_l") else "") if x)
-            table.add_row(r["id"], r["version"], f"{r['capacity_mAh']:.1f}", f"{r['wh_per_l_stack']:.0f}",
-                          f"{r['wh_per_l_outline']:.0f}", f"{r['wh_per_kg']:.0f}", f"{r['np_ratio']:.2f}", published,
-                          "; ".join(_prediction_text(p) for p in r["predictions"]),
-                          ", ".join(f"{field} → {s['figure']}" for field, s in r["solved_for"].items()))
+            cells_of_row = dict(zip(columns, (
+                r["id"], r["version"], f"{r['capacity_mAh']:.1f}", f"{r['wh_per_l_stack']:.0f}",
+                f"{r['wh_per_l_outline']:.0f}", f"{r['wh_per_kg']:.0f}", f"{r['np_ratio']:.2f}", published,
+                "; ".join(_prediction_text(p) for p in r["predictions"]),
+                ", ".join(f"{field} → {s['figure']}" for field, s in r["solved_for"].items()))))
+            table.add_row(*(cells_of_row[col] for col in shown))
         console.print(table)
 
     @cells_app.command("show")
