@@ -1,0 +1,110 @@
+"""Every command, as a user meets it: its help, a misspelt name, a missing argument, an internal error.
+
+Runs through `cellbench.cli.run`, the function `main()` calls, so exit status and both streams are what a shell sees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+import typer.main
+
+from cellbench import cli
+
+
+def leaf_commands() -> list[tuple[list[str], list[str]]]:
+    """(command path, names of its required parameters) for every command that runs."""
+    def walk(command, path):
+        if hasattr(command, "commands"):  # a group (Typer's own copy of click: no isinstance against click.Group)
+            for name, sub in command.commands.items():
+                yield from walk(sub, path + [name])
+        else:
+            yield path, [p.name for p in command.params if p.required]
+
+    return list(walk(typer.main.get_command(cli.app), []))
+
+
+LEAVES = leaf_commands()
+IDS = [" ".join(path) for path, _ in LEAVES]
+
+
+def run(capsys, *arguments: str) -> tuple[int, str, str]:
+    code = cli.run(list(arguments))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_walk_finds_the_commands_a_user_knows():
+    names = set(IDS)
+    assert {"evaluate", "simulate", "cells list", "materials show", "tortuosity", "ingest", "campaign run",
+            "ageing run", "drive", "calibrate"} <= names
+    assert len(LEAVES) >= 50
+
+
+@pytest.mark.parametrize("path", [p for p, _ in LEAVES], ids=IDS)
+def test_help_exits_0_and_shows_usage(capsys, path):
+    code, out, err = run(capsys, *path, "--help")
+    assert code == 0, err
+    assert f"Usage: cellbench {' '.join(path)}" in out
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("path", [p for p, _ in LEAVES], ids=IDS)
+def test_a_misspelt_name_is_a_usage_error_naming_it(capsys, path):
+    misspelt = path[-1] + path[-1][-1]  # "list" → "listt"
+    code, out, err = run(capsys, *path[:-1], misspelt)
+    assert code == 2
+    assert f"No such command '{misspelt}'" in err and f"Did you mean '{path[-1]}'" in err
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("path, required", [(p, r) for p, r in LEAVES if r],
+                         ids=[i for i, (_, r) in zip(IDS, LEAVES) if r])
+def test_a_missing_argument_is_a_usage_error_naming_it(capsys, path, required):
+    code, out, err = run(capsys, *path)
+    assert code == 2, out + err
+    assert "Missing argument" in err or "Missing option" in err, err
+    assert "Traceback" not in out + err
+    assert out == ""  # nothing ran
+
+
+def test_an_unknown_id_names_the_closest_valid_one(capsys):
+    code, out, err = run(capsys, "cells", "show", "std-3")
+    assert code == 2 and "unknown cell 'std-3' (did you mean 'std-2'?)" in err
+    code, out, err = run(capsys, "materials", "show", "ncm812")
+    assert code == 2 and "(did you mean 'ncm811'?)" in err
+    code, out, err = run(capsys, "simulate", "--cell", "std-1", "--protocol", "capacity-c1O")
+    assert code == 2 and "unknown protocol 'capacity-c1O' (did you mean 'capacity-c10'?)" in err
+    assert "Traceback" not in out + err
+
+
+@pytest.fixture
+def failing_app(monkeypatch):
+    """An app whose one command hits a bug (a ZeroDivisionError), standing in for an internal error."""
+    broken = typer.Typer(pretty_exceptions_enable=False)
+    broken.callback()(lambda: None)
+
+    @broken.command("divide")
+    def divide() -> None:
+        print(1 / 0)
+
+    monkeypatch.setattr(cli, "app_for", lambda arguments: broken)
+
+
+def test_an_internal_error_is_one_line_and_a_file_with_the_traceback(capsys, failing_app):
+    code, out, err = run(capsys, "divide")
+    assert code == 1 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert lines[0].startswith("internal error: ZeroDivisionError: division by zero")
+    written = Path(lines[0].split("traceback in ")[1].split(", or rerun")[0])
+    text = written.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "1 / 0" in text
+    written.unlink()
+
+
+def test_debug_lets_the_traceback_through(capsys, failing_app):
+    with pytest.raises(ZeroDivisionError):
+        cli.run(["divide", "--debug"])
