@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup clean bench
+.PHONY: demo test setup clean bench cli-docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# docs/cli.md from the application's own help (tests/cli/test_reference.py fails while it is stale)
+cli-docs: $(STAMP)
+	$(BIN)/python -m cellbench.commands.reference
 
 # Benchmarks need their anchors (TauFactor, cellpy: the `bench` extra). Install the CPU build of torch first on a
 # machine where pip would otherwise pick a CUDA build.

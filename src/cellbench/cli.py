@@ -23,7 +23,7 @@ from cellbench.terminal import TerminalConsole
 _SETTINGS: dict[str, Any] = dict(
     help="cellbench: evaluate battery materials in standard cells, virtually and physically. "
          "Add --debug anywhere to print the full traceback of an internal error.",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True)
 app = typer.Typer(**_SETTINGS)
 console = TerminalConsole()
 err_console = TerminalConsole(stderr=True)
@@ -68,6 +68,11 @@ def run(arguments: list[str]) -> int:
     """Run the command these arguments name and return its exit status; every error is a message on stderr."""
     debug = "--debug" in arguments
     arguments = [a for a in arguments if a != "--debug"]
+    import typer.core
+
+    rich_help = typer.core.HAS_RICH
+    # help on a pipe or in a file is plain text, as the rest of the output (Typer reads this flag when it formats)
+    typer.core.HAS_RICH = rich_help and console.is_terminal
     try:
         code = app_for(arguments)(args=arguments, prog_name="cellbench", standalone_mode=False)
         return code if isinstance(code, int) else 0
@@ -92,6 +97,8 @@ def run(arguments: list[str]) -> int:
                           f" (a bug in cellbench, not in your input; traceback in {where}, or rerun with --debug)",
                           highlight=False, markup=False, soft_wrap=True)
         return 1
+    finally:
+        typer.core.HAS_RICH = rich_help
 
 
 def _write_traceback(exc: BaseException) -> Path:

@@ -1,0 +1,51 @@
+"""docs/cli.md, the command reference, written from the application itself.
+
+Regenerate after changing a command: ``python -m cellbench.commands.reference`` (``make cli-docs`` does the same);
+tests/cli/test_reference.py fails while docs/cli.md differs from what the app says.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+PREAMBLE = """\
+<!-- Generated from the application by `python -m cellbench.commands.reference`; do not edit by hand. -->
+
+Every command answers `--help`. Commands that print a result take `--json` (shapes: `docs/*.schema.json`).
+Off a terminal (a pipe, a file) the output is plain text: no box drawing, no colour. On a terminal, a table
+wider than the window is shown one record at a time; long work shows a progress bar with counts.
+
+Exit status: 0 done · 2 usage error (unknown command or option, missing argument) or bad input (the message
+names the file, field, or the closest valid id) · 1 internal error (one line naming the file that holds the
+traceback; add `--debug` anywhere to print it instead) · 3 simulation failure · 4 access denied · 130 interrupted.
+
+Shell completion: `cellbench --install-completion` (bash, zsh, fish, PowerShell; open a new shell afterwards);
+`cellbench --show-completion` prints the script instead.
+
+"""
+
+
+def markdown() -> str:
+    """The reference page for every command, from the Typer app's own help."""
+    import typer
+    import typer.main
+    from typer.cli import get_docs_for_click
+
+    from cellbench.cli import app
+
+    command = typer.main.get_command(app)
+    ctx = typer.Context(command)
+    body = get_docs_for_click(obj=command, ctx=ctx, name="cellbench", title="cellbench command reference")
+    title, _, rest = body.strip().partition("\n")
+    return f"{title}\n\n{PREAMBLE}{rest.strip()}\n"
+
+
+def main(argv: list[str]) -> None:
+    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[3] / "docs" / "cli.md"
+    target.write_text(markdown(), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
