@@ -146,6 +146,9 @@ class EvaluationResult(BaseModel):
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)
 
+    def _repr_html_(self) -> str:
+        return verdict_table_html(self)
+
 
 def _num(x: float | None) -> Number:
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -314,3 +317,38 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of results.json (published as docs/evaluation-results.schema.json)."""
     return EvaluationResult.model_json_schema(by_alias=True, mode="serialization")
 
+
+
+# -- the notebook's view ----------------------------------------------------------------------------------
+VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#cf222e"}
+
+
+def _shown(value: Number, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    return value if isinstance(value, str) else f"{value:.4g} {unit}".strip()
+
+
+def verdict_table_html(result: EvaluationResult) -> str:
+    """The verdict table of an evaluation as HTML: each figure, baseline and candidate, the change, its band and
+    the verdict (design effects marked), then the merits and demerits in a line each."""
+    from html import escape
+
+    rows = []
+    for r in result.metrics:
+        colour = VERDICT_COLOURS.get(r.verdict)
+        verdict = escape(r.verdict + (" (design)" if r.effect == "design" else ""))
+        change = r.change_pct if not isinstance(r.change_pct, float) else f"{r.change_pct:+.2f}"
+        band = f"±{r.band.total_pct:.2g}" if r.band else "—"
+        rows.append("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in (r.item, r.name)) + "".join(
+            f"<td style='text-align:right'>{escape(c)}</td>"
+            for c in (_shown(r.baseline, r.unit), _shown(r.candidate, r.unit), _shown(change), band))
+            + f"<td style='color:{colour or 'inherit'}'>{'<b>' if r.key else ''}{verdict}{'</b>' if r.key else ''}"
+            "</td></tr>")
+    lines = [f"<li>merit: {escape(m)}</li>" for m in result.merits]
+    lines += [f"<li>demerit: {escape(d)}</li>" for d in result.demerits]
+    return (f"<div><b>{escape(result.material.get('name', ''))}</b> in {escape(result.cell.get('id', ''))} "
+            f"against the standard material ({result.run.simulations} simulations, {result.run.seconds:.1f} s)"
+            "<table><thead><tr><th>item</th><th>figure</th><th>baseline</th><th>candidate</th><th>Δ %</th>"
+            "<th>band %</th><th>verdict</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table><ul>{''.join(lines)}</ul></div>")

@@ -52,6 +52,24 @@ class Evaluation:
     simulations: int = 0
     seconds: float = 0.0
 
+    # -- the notebook's view: the same verdict table and figures as results.json and report.html
+    def _repr_html_(self) -> str:
+        """The verdict table with bands (:class:`~cellbench.evaluation.result.EvaluationResult`'s view)."""
+        from cellbench.evaluation.result import build_result
+
+        return build_result(self)._repr_html_()
+
+    def plot(self, which: str | None = None):
+        """The report's Plotly figures (discharge, ragone, pulse, sensitivity): one by name, or all as a dict."""
+        from cellbench.evaluation.report import _figures, results_document
+
+        figures = dict(_figures(self, results_document(self)))
+        if which is None:
+            return figures
+        if which not in figures:
+            raise InputError(f"unknown figure {which!r}: expected one of {', '.join(figures)}", location="which")
+        return figures[which]
+
 
 def check_candidate(record, role: str) -> None:
     missing = [f for f in REQUIRED_PROPERTIES.get(role, ()) if getattr(record, f, None) is None]

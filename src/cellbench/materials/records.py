@@ -52,6 +52,10 @@ class OCPTable(BaseModel):
         return np.interp(x, self.stoichiometry, self.potential_V)
 
 
+# fields that name or describe a record rather than measure it: not listed as properties in the notebook view
+_NOT_PROPERTIES = frozenset({"id", "name", "role", "version", "description", "kind", "supplier", "sources", "ranges"})
+
+
 class MaterialBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -106,6 +110,26 @@ class MaterialBase(BaseModel):
 
     def source_of(self, field: str) -> str:
         return self.sources.get(field) or self.sources.get("default", "")
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: each property with its stated range and its source (the `materials show` table)."""
+        from html import escape
+
+        rows = []
+        for name, value in self.model_dump(mode="json").items():
+            if name in _NOT_PROPERTIES or value is None or value == {}:
+                continue
+            if name == "ocp":
+                value = f"table of {len(value['stoichiometry'])} points"
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            if name in self.ranges:
+                low, high = self.ranges[name]
+                shown += f" [{low:.4g}, {high:.4g}]"
+            rows.append(f"<tr><td>{escape(name)}</td><td style='text-align:right'>{escape(shown)}</td>"
+                        f"<td>{escape(self.source_of(name))}</td></tr>")
+        return (f"<div><b>{escape(self.name)}</b> ({escape(self.id)} v{escape(self.version)}, {escape(self.role)})"
+                "<table><thead><tr><th>property</th><th>value [stated range]</th><th>source</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
 class ActiveMaterial(MaterialBase):

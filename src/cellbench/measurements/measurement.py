@@ -12,10 +12,11 @@ import polars as pl
 import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
 
-from cellbench.errors import InputError
+from cellbench.errors import CellbenchError, InputError
 from cellbench.measurements import schema as S
 
 PARQUET_METADATA_KEY = b"cellbench.measurement"
+MAX_CYCLES_SHOWN = 20  # rows of the cycle table in the notebook view
 
 
 class MeasurementMetadata(BaseModel):
@@ -62,7 +63,46 @@ class Measurement:
         return f"Measurement({self.metadata.origin}, {self.data.height} rows, columns={self.data.columns})"
 
     def _repr_html_(self) -> str:
-        return f"<b>Measurement</b> ({self.metadata.origin}, {self.data.height} rows)" + self.data.head(10)._repr_html_()
+        """Jupyter's view: where the test came from and its cycle table (the first rows when it has no cycles)."""
+        from html import escape
+
+        md = self.metadata
+        what = ", ".join(escape(str(x)) for x in (md.origin, md.cell_id, md.vendor, md.source_file) if x)
+        head = f"<b>Measurement</b> ({what}; {self.data.height} rows)"
+        try:
+            table = self.cycles()
+        except CellbenchError:  # too little data to tell cycles apart: show the time series itself
+            return head + self.data.head(10)._repr_html_()
+        shown = table.head(MAX_CYCLES_SHOWN)
+        more = f"<p>first {MAX_CYCLES_SHOWN} of {table.height} cycles: .cycles() has all</p>" \
+            if table.height > MAX_CYCLES_SHOWN else ""
+        return head + shown._repr_html_() + more
+
+    # -- analysis, for the notebook: the same tables and figures as `cellbench summarize` and the web test page
+    def cycles(self) -> pl.DataFrame:
+        """One row per cycle: capacities, energies, coulombic efficiency, mean voltages, max temperature, duration
+        (:func:`cellbench.analysis.cycle_table`; ``.to_pandas()`` on the frame for pandas)."""
+        from cellbench.analysis.cycles import cycle_table  # analysis sits above measurements: imported on use
+
+        return cycle_table(self)
+
+    def steps(self) -> pl.DataFrame:
+        """One row per step (:func:`cellbench.analysis.step_table`)."""
+        from cellbench.analysis.steps import step_table
+
+        return step_table(self)
+
+    def plot(self, kind: Literal["voltage_capacity", "capacity_fade", "dqdv"] = "voltage_capacity"):
+        """A Plotly figure of this test, the one the web test page draws: voltage against capacity per cycle,
+        capacity fade, or dQ/dV. Overlay another test with ``fig.add_traces(other.plot().data)``."""
+        import plotly.graph_objects as go
+
+        from cellbench.web.plots import test_figures
+
+        figures = test_figures(self)
+        if kind not in figures:
+            raise InputError(f"unknown plot {kind!r}: expected one of {', '.join(figures)}", location="kind")
+        return go.Figure(figures[kind])
 
     def to_pandas(self):
         return self.data.to_pandas()
