@@ -258,6 +258,58 @@ def checkup_figures(measurement) -> dict[str, float]:
             "resistance_ohm": float(pulses["resistance_ohm"].mean()) if pulses.height else float("nan")}
 
 
+@dataclass
+class CheckupPlan:
+    """The check-ups of an ageing test before they are simulated: one aged cell per check-up, the protocol they
+    all run, and the rows (time or throughput, the ageing state) their figures complete. Planning is analytic (the
+    laws); the simulations can then run anywhere, e.g. in the evaluation's worker pool with everything else."""
+
+    kind: str
+    rows: list[dict[str, float]]
+    cells: list
+    protocol: str = CAPACITY_CHECKUP
+    options: dict = field(default_factory=lambda: {"model": "spm", "thermal": "isothermal", "temperature_C": 25.0})
+
+    def jobs(self) -> list[tuple]:
+        """(cell, protocol, options) per check-up, as :func:`cellbench.simulate.simulate_many` takes them."""
+        return [(cell, self.protocol, dict(self.options)) for cell in self.cells]
+
+    def finish(self, measurements: list) -> list[dict[str, float]]:
+        """The rows with each check-up's figures, capacity retention and resistance growth against the first."""
+        rows = [{**row, **checkup_figures(m)} for row, m in zip(self.rows, measurements)]
+        for row in rows:
+            row["capacity_retention"] = row["capacity_Ah"] / rows[0]["capacity_Ah"]
+            row["resistance_growth"] = row["resistance_ohm"] / rows[0]["resistance_ohm"] - 1.0
+        return rows
+
+
+def plan_ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], temperature_C: float,
+                     checkpoints: list[float], soc: float = 1.0, c_rate: float = 1.0,
+                     cycles_per_day: float | None = None, model: str = "spm") -> CheckupPlan:
+    """The check-ups of :func:`ageing_test`, not yet simulated (same arguments)."""
+    from cellbench.durability.interphase import material_laws, require_assessed
+
+    laws, found = material_laws(design, laws)
+    require_assessed(found)
+    rows, cells, state, previous = [], [], AgeingState(), 0.0
+    for point in checkpoints:
+        step = point - previous
+        if kind == "storage":
+            periods = [Storage(step, temperature_C, soc)]
+        else:
+            periods = [Cycling(step, temperature_C, c_rate)]
+            if cycles_per_day:   # the cell also ages with time while it cycles
+                periods.append(Storage(step / cycles_per_day, temperature_C, CYCLING_MEAN_SOC))
+        state = age(laws, periods, state)
+        previous = point
+        row = {"days" if kind == "storage" else "equivalent_full_cycles": point, **state.as_dict()}
+        if kind == "cycle" and cycles_per_day:
+            row["days"] = point / cycles_per_day
+        rows.append(row)
+        cells.append(aged_cell(design, state))
+    return CheckupPlan(kind, rows, cells, options={"model": model, "thermal": "isothermal", "temperature_C": 25.0})
+
+
 def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], temperature_C: float,
                 checkpoints: list[float], soc: float = 1.0, c_rate: float = 1.0, cycles_per_day: float | None = None,
                 model: str = "spm") -> list[dict[str, float]]:
@@ -278,27 +330,8 @@ def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], 
     >>> round(rows[-1]["capacity_retention"], 3)                                       # doctest: +SKIP
     0.95
     """
-    from cellbench.durability.interphase import material_laws, require_assessed
+    from cellbench.simulate import simulate
 
-    laws, found = material_laws(design, laws)
-    require_assessed(found)
-    rows, state, previous = [], AgeingState(), 0.0
-    for point in checkpoints:
-        step = point - previous
-        if kind == "storage":
-            periods = [Storage(step, temperature_C, soc)]
-        else:
-            periods = [Cycling(step, temperature_C, c_rate)]
-            if cycles_per_day:   # the cell also ages with time while it cycles
-                periods.append(Storage(step / cycles_per_day, temperature_C, CYCLING_MEAN_SOC))
-        state = age(laws, periods, state)
-        previous = point
-        figures = checkup_figures(simulate_checkup(design, state, model=model))
-        row = {"days" if kind == "storage" else "equivalent_full_cycles": point, **figures, **state.as_dict()}
-        if kind == "cycle" and cycles_per_day:
-            row["days"] = point / cycles_per_day
-        rows.append(row)
-    for row in rows:
-        row["capacity_retention"] = row["capacity_Ah"] / rows[0]["capacity_Ah"]
-        row["resistance_growth"] = row["resistance_ohm"] / rows[0]["resistance_ohm"] - 1.0
-    return rows
+    plan = plan_ageing_test(design, laws, kind=kind, temperature_C=temperature_C, checkpoints=checkpoints, soc=soc,
+                            c_rate=c_rate, cycles_per_day=cycles_per_day, model=model)
+    return plan.finish([simulate(cell, protocol, **options) for cell, protocol, options in plan.jobs()])

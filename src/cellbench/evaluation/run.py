@@ -152,12 +152,15 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
 
     result = Evaluation(baseline=baseline, candidate=candidate, role=role, suite=the_suite)
     t0 = time.perf_counter()
-    ageing_tasks = [(variant, item, design) for item in the_suite.items if item.runnable and item.runner == "ageing"
-                    for variant, design in (("baseline", baseline), ("candidate", candidate))]
-    # the ageing check-ups run in their own process meanwhile, so no core waits for the other phase
-    ageing = AgeingInBackground(ageing_tasks) if workers > 1 else None
-    outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress)
-    result.simulations = len(jobs)
+    # storage and cycle life: check-ups on an ageing cell, planned here (analytic) and simulated in the same pool
+    planned = [(variant, item, plan_ageing_item(item, design))
+               for item in the_suite.items if item.runnable and item.runner == "ageing"
+               for variant, design in (("baseline", baseline), ("candidate", candidate))]
+    checkups = [job for _, _, plan in planned if not isinstance(plan, CellbenchError) for job in plan.jobs()]
+    outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress,
+                        extra=checkups)
+    outcomes, checkup_outcomes = outcomes[:len(jobs)], outcomes[len(jobs):]
+    result.simulations = len(jobs) + len(checkups)
     for job, outcome in zip(jobs, outcomes):
         per_item = result.metrics.setdefault(job.variant, {})
         if isinstance(outcome, CellbenchError):
@@ -167,10 +170,16 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
         if job.variant in ("baseline", "candidate"):
             result.measurements.setdefault(job.variant, {})[job.item.id] = outcome
         per_item[job.item.id] = compute_metrics(job.item, outcome, job.design, result.failures, job.variant)
-    # storage and cycle life: check-ups on an ageing cell
-    records = ageing.results() if ageing else [ageing_outcome(item, design) for _, item, design in ageing_tasks]
-    for (variant, item, _), record in zip(ageing_tasks, records):
+    start = 0
+    for variant, item, plan in planned:
         per_item = result.metrics.setdefault(variant, {})
+        if isinstance(plan, CellbenchError):
+            record = plan
+        else:
+            measured = checkup_outcomes[start:start + len(plan.jobs())]
+            start += len(measured)
+            failed = next((m for m in measured if isinstance(m, CellbenchError)), None)
+            record = failed or _complete(plan, measured)
         if isinstance(record, NotAssessed):
             result.not_assessed.append({"variant": variant, "item": item.id, "reason": str(record)})
             per_item[item.id] = [(spec, None) for spec in item.metrics]
@@ -190,69 +199,33 @@ class NotAssessed(CellbenchError):
     """Stands for cellbench.durability.interphase.NotAssessed, imported lazily (see run_ageing_item)."""
 
 
-def ageing_outcome(item: SuiteItem, design: CellDesign) -> dict | CellbenchError:
-    """The ageing runner's record, or the error that stopped it (NotAssessed when the materials lack the data)."""
+def plan_ageing_item(item: SuiteItem, design: CellDesign):
+    """The item's check-up plan (:class:`cellbench.durability.evaluation_items.ItemPlan`), or the error that
+    stops it: NotAssessed when the materials lack the data, another CellbenchError otherwise."""
+    from cellbench.durability import interphase
+    from cellbench.durability.evaluation_items import PLANNERS
+
     try:
-        return run_ageing_item(item, design)
+        return PLANNERS[item.test](design, item.conditions)
+    except interphase.NotAssessed as exc:
+        return NotAssessed(str(exc))
     except CellbenchError as exc:
         return exc
 
 
-def _ageing_child(conn, tasks: list[tuple[SuiteItem, CellDesign]]) -> None:
-    out = []
-    for item, design in tasks:
-        outcome = ageing_outcome(item, design)
-        if isinstance(outcome, CellbenchError):
-            outcome = ("not_assessed" if isinstance(outcome, NotAssessed) else "error", str(outcome))
-        out.append(outcome)
-    conn.send(out)
-    conn.close()
-
-
-class AgeingInBackground:
-    """The ageing items, run one after the other in a separate process while the simulator's workers run the rest.
-
-    The process is spawned, not forked: the check-ups use Polars, whose thread pool does not survive a fork of a
-    process that has used it. Errors come back as (kind, message) because exception classes with keyword-only
-    fields do not pickle reliably. Falls back to running here when the child cannot start or dies."""
-
-    def __init__(self, tasks: list[tuple[str, SuiteItem, CellDesign]]):
-        import multiprocessing as mp
-
-        self.tasks = tasks
-        self.process = self.conn = None
-        if not tasks:
-            return
-        ctx = mp.get_context("spawn")
-        self.conn, child = ctx.Pipe(duplex=False)
-        try:
-            self.process = ctx.Process(target=_ageing_child, args=(child, [(i, d) for _, i, d in tasks]), daemon=True)
-            self.process.start()
-        except Exception:   # e.g. a design that does not pickle: run here instead
-            self.process = None
-        child.close()
-
-    def results(self) -> list:
-        if self.process is None:
-            return [ageing_outcome(item, design) for _, item, design in self.tasks]
-        try:
-            raw = self.conn.recv()
-        except EOFError:   # the child died: do the work here
-            raw = [ageing_outcome(item, design) for _, item, design in self.tasks]
-        finally:
-            self.process.join(timeout=5.0)
-        return [NotAssessed(r[1]) if isinstance(r, tuple) and r[0] == "not_assessed" else
-                CellbenchError(r[1]) if isinstance(r, tuple) else r for r in raw]
+def _complete(plan, measured: list):
+    try:
+        return plan.complete(measured)
+    except CellbenchError as exc:
+        return exc
 
 
 def run_ageing_item(item: SuiteItem, design: CellDesign) -> dict:
-    from cellbench.durability import interphase
-    from cellbench.durability.evaluation_items import RUNNERS
-
-    try:
-        return RUNNERS[item.test](design, item.conditions)
-    except interphase.NotAssessed as exc:
-        raise NotAssessed(str(exc)) from None
+    """An ageing item planned and simulated here, one check-up after the other (raises what stops it)."""
+    plan = plan_ageing_item(item, design)
+    if isinstance(plan, CellbenchError):
+        raise plan
+    return plan.run()
 
 
 def ageing_metrics(item: SuiteItem, record: dict, failures: list, variant: str) -> list:
@@ -288,17 +261,19 @@ def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: 
     return out
 
 
-def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None) -> list:
-    """Simulate every job on the virtual cycler (parallel processes); failures come back as CellbenchError objects.
+def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None,
+             extra: list[tuple] = ()) -> list:
+    """Simulate every job, then every `extra` (cell, protocol, options) job, on the virtual cycler (parallel
+    processes); results in that order, failures as CellbenchError objects.
 
-    One call for all jobs: the simulator forks its workers once, before this process has used Polars (whose
-    thread pool does not survive a fork).
+    One call for all jobs: the simulator forks its workers once, and its workers never touch Polars (whose
+    thread pool does not survive a fork); Measurements are made here.
     """
     from cellbench.simulate import simulate_many
 
     batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
              for job in jobs]
-    return simulate_many(batch, workers=workers, timeout_s=timeout_s, progress=progress)
+    return simulate_many(batch + list(extra), workers=workers, timeout_s=timeout_s, progress=progress)
 
 
 def metric_key(item_id: str, spec: MetricSpec) -> str:

@@ -40,16 +40,22 @@ def simulate_many(jobs: Iterable[Job], *, workers: int = 2, timeout_s: float = 1
     total = len(prepared)
     report = progress or (lambda done, total: None)
     report(total - len(runnable), total)
-    _warm_up(runnable)
     if workers <= 1 or len(runnable) <= 1 or not _fork_available():
+        _warm_up(runnable)
         results = []
         for p in prepared:
             results.append(p if isinstance(p, CellbenchError) else _run(p, timeout_s))
             report(len(results), total)
     else:
+        # Only the structure most jobs share is built here, before forking, so both workers start with it; each
+        # other structure is built by the worker that first takes one of its jobs, which keeps taking its jobs
+        counts: dict = {}
+        for p in runnable:
+            counts[_structure(p)] = counts.get(_structure(p), 0) + 1
+        built = _warm_up(runnable, only={max(counts, key=counts.get)})
         results = list(prepared)
         pending = [i for i, p in enumerate(prepared) if not isinstance(p, CellbenchError)]
-        _run_in_workers(prepared, pending, results, workers, timeout_s,
+        _run_in_workers(prepared, pending, results, workers, timeout_s, built=built,
                         on_done=lambda finished: report(total - len(runnable) + finished, total))
     return [r.to_measurement() if isinstance(r, RawRun) else r for r in results]
 
@@ -75,12 +81,17 @@ def _prepare(job: Job) -> "_Prepared | CellbenchError":
         return exc
 
 
-def _warm_up(prepared: list[_Prepared]) -> None:
-    """Build each model structure once and compile its solver with a one-second rest."""
+def _structure(p: _Prepared):
+    return p.cell.structure_key(p.options.get("model", "dfn"), p.options.get("thermal", "lumped"))
+
+
+def _warm_up(prepared: list[_Prepared], only: set | None = None) -> set:
+    """Build each model structure once (or those in `only`) and compile its solver with a one-second rest;
+    returns the structures built."""
     seen = set()
     for p in prepared:
-        key = (p.cell.structure_key(p.options.get("model", "dfn"), p.options.get("thermal", "lumped")))
-        if key in seen:
+        key = _structure(p)
+        if key in seen or (only is not None and key not in only):
             continue
         seen.add(key)
         try:
@@ -88,6 +99,7 @@ def _warm_up(prepared: list[_Prepared]) -> None:
                          thermal=p.options.get("thermal", "lumped"), time_limit_s=None)
         except CellbenchError:
             pass  # the job itself will report it
+    return seen
 
 
 def _run(p: _Prepared, timeout_s: float | None) -> RawRun | CellbenchError:
@@ -116,15 +128,25 @@ def _worker(conn, prepared: list[_Prepared]) -> None:
 
 
 def _run_in_workers(prepared, pending: list[int], results: list, workers: int, timeout_s: float,
-                    on_done: Callable[[int], None] = lambda finished: None) -> None:
+                    on_done: Callable[[int], None] = lambda finished: None, built: set = frozenset()) -> None:
     ctx = mp.get_context("fork")
     pool: dict[Any, dict[str, Any]] = {}
+    keys = {i: _structure(prepared[i]) for i in pending}
 
     def start_worker():
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker, args=(child, prepared), daemon=True)
         proc.start()
-        pool[parent] = {"proc": proc, "job": None, "started": 0.0}
+        pool[parent] = {"proc": proc, "job": None, "started": 0.0, "built": set(built)}
+
+    def next_job(worker: dict) -> int:
+        """A job whose model this worker has built; else one of a structure no other worker has; else the first."""
+        others = set().union(*(w["built"] for w in pool.values() if w is not worker))
+        for want in (lambda k: k in worker["built"], lambda k: k not in others):
+            for position, index in enumerate(queue):
+                if want(keys[index]):
+                    return queue.pop(position)
+        return queue.pop(0)
 
     for _ in range(min(workers, len(pending))):
         start_worker()
@@ -141,7 +163,8 @@ def _run_in_workers(prepared, pending: list[int], results: list, workers: int, t
         while queue or any(w["job"] is not None for w in pool.values()):
             for conn, w in pool.items():
                 if w["job"] is None and queue:
-                    w["job"], w["started"] = queue.pop(0), time.monotonic()
+                    w["job"], w["started"] = next_job(w), time.monotonic()
+                    w["built"].add(keys[w["job"]])
                     conn.send(w["job"])
             busy = [c for c, w in pool.items() if w["job"] is not None]
             deadline = min(pool[c]["started"] + timeout_s for c in busy)
