@@ -43,10 +43,12 @@ def test_electrolyte_lithium_from_salt_share():
 def test_pack_bill_scales_cells_and_adds_parts():
     bill = bill_of_materials_for_pack("demo-55kwh")
     cell = cells.load("lg-m50")
-    assert bill.cell_count == 96 * 31
-    assert bill.energy_kWh == pytest.approx(cells.figures(cell).energy_Wh * 2976 / 1000)
-    assert 54.0 < bill.energy_kWh < 57.0  # open-circuit design energy of 2976 LG M50 cells (about 4% above rated)
-    assert bill.mass_kg == pytest.approx(cells.figures(cell).mass_g * 2976 / 1000 + 87.0)
+    # 96s32p: sized for about 55 kWh from the catalogue cell's design energy (18.1 Wh since issue 22's N/P from
+    # reversible capacities; 96s31p was sized on the former 18.6 Wh and now gives 53.9 kWh)
+    assert bill.cell_count == 96 * 32
+    assert bill.energy_kWh == pytest.approx(cells.figures(cell).energy_Wh * 3072 / 1000)
+    assert 55.0 < bill.energy_kWh < 57.0  # open-circuit design energy of 3072 LG M50 cells
+    assert bill.mass_kg == pytest.approx(cells.figures(cell).mass_g * 3072 / 1000 + 87.0)
     # Ni per kWh of an NMC811 pack: published ~0.6-0.75 kg/kWh (scenario data uses 0.669)
     ni = element_masses_kg(bill.materials_kg)["Ni"] / bill.energy_kWh
     assert 0.55 < ni < 0.8

@@ -12,7 +12,8 @@ from cellbench.measurements import Measurement
 from cellbench.measurements import schema as S
 from cellbench.sustainability.batterypass import SECTIONS, export_batterypass, validate_batterypass
 from cellbench.sustainability.passport import (
-    add_soh, due_diligence, latest_soh, list_passports, load_passport, save_passport, soh_from_measurement, view,
+    add_soh, due_diligence, latest_soh, list_passports, load_passport, save_passport, soh_from_measurement,
+    soh_history, view,
 )
 
 
@@ -31,9 +32,11 @@ def test_demo_exists_out_of_the_box_as_a_55_kWh_pack():
     p = load_passport("demo")
     rated = p.rated()
     assert "demo" in list_passports()
-    assert 55.0 <= rated["energy_kWh"] <= 57.0  # design (open-circuit) energy; the rated 0.2C energy is about 4% lower
-    # rated capacity = 31 parallel LG M50 cells; SoH = latest capacity / rated
+    assert 55.0 <= rated["energy_kWh"] <= 57.0  # design (open-circuit) energy of 96s32p LG M50 cells
+    # rated capacity = 32 parallel LG M50 cells; SoH = latest capacity / rated, and the end-of-line record is a
+    # fresh pack (within 1 % of rated)
     assert latest_soh(p)["soh_capacity_pct"] == pytest.approx(100 * 146.3 / rated["capacity_Ah"])
+    assert soh_history(p)[0]["soh_capacity_pct"] == pytest.approx(100.0, abs=1.0)
     assert latest_soh(p)["resistance_increase_pct"] == pytest.approx(100 * (105.9 / 95.0 - 1))
 
 

@@ -126,7 +126,7 @@ def test_saving_a_passport_with_shared_with_grants_the_named_readers(maker):
     assert read(maker, "Recycler", record).json()["organisations"] == ["Recycler"]
     listed = maker.client.get("/api/v1/passports", headers=maker.headers["Recycler"]).json()["items"]
     assert [item["battery_id"] for item in listed] == ["cli-1"]
-    # the passport's own rated figure (31 parallel LG M50 cells of the catalogue design; the number is the
+    # the passport's own rated figure (32 parallel LG M50 cells of the catalogue design; the number is the
     # cells package's to compute, the list's job is to show it)
     rated = passport("cli-1", "Maker").rated()["capacity_Ah"]
     assert 140 < rated < 170 and listed[0]["rated_capacity_Ah"] == pytest.approx(rated, rel=1e-9)
