@@ -38,7 +38,21 @@ def markdown() -> str:
     ctx = typer.Context(command)
     body = get_docs_for_click(obj=command, ctx=ctx, name="cellbench", title="cellbench command reference")
     title, _, rest = body.strip().partition("\n")
-    return f"{title}\n\n{PREAMBLE}{rest.strip()}\n"
+    return f"{title}\n\n{PREAMBLE}{_schemas()}{rest.strip()}\n"
+
+
+def _schemas() -> str:
+    """The list of documented --json shapes, from the schema files beside this page."""
+    import json
+
+    docs = Path(__file__).resolve().parents[3] / "docs"
+    lines = []
+    for path in sorted(docs.glob("cli-*.schema.json")):
+        title = json.loads(path.read_text(encoding="utf-8"))["title"]
+        lines.append(f"* `{title}`: [{path.name}]({path.name})")
+    lines.append("* `cellbench evaluate --json` (results.json): [evaluation-results.schema.json]"
+                 "(evaluation-results.schema.json)")
+    return "JSON shapes (checked by tests/cli/test_json_schemas.py):\n\n" + "\n".join(lines) + "\n\n"
 
 
 def main(argv: list[str]) -> None:
