@@ -66,13 +66,34 @@ def test_isothermal_stays_at_ambient_and_lumped_heats(lgm50):
     assert lumped.data[S.CELL_TEMPERATURE].max() > 11.0  # a 5 Ah cell at 5 A warms by more than a kelvin
 
 
-def test_a_cut_off_reached_at_once_names_step_state_and_cause(std21):
+def test_a_step_whose_end_condition_holds_at_its_start_ends_at_once_and_the_protocol_goes_on(std21):
+    # as on a cycler and in PyBaMM's experiments: the second discharge is already at Vmin, so it ends at once
+    # (no rows, reported) and the rest after it runs from the state the first discharge left
+    m = run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; Discharge at 1C until Vmin; "
+                                           "Rest for 60 s"))
+    records = {r["step_index"]: r for r in m.metadata.extra["steps"]}
+    assert records[3]["ended_by"] == "lower voltage cut-off at start"
+    assert records[3]["start_s"] == records[3]["end_s"] == records[2]["end_s"]
+    assert set(m.data[S.STEP].unique().to_list()) == {2, 4}
+    rest = m.data.filter(m.data[S.STEP] == 4)
+    assert rest[S.TIME][0] == pytest.approx(records[2]["end_s"])  # straight on from the first discharge's end
+    assert 2.5 < rest[S.VOLTAGE][0] < rest[S.VOLTAGE][-1]        # relaxing up from the cut-off
+    assert rest[S.TIME][-1] - rest[S.TIME][0] == pytest.approx(60.0)
+    rows = step_summary(m)
+    assert [r["step_index"] for r in rows] == [2, 3, 4]
+    assert rows[1]["duration_s"] == 0.0 and rows[1]["ended_by"] == "lower voltage cut-off at start"
+    assert rows[1]["end_voltage_V"] == rows[0]["end_voltage_V"]
+    assert rows[2]["ended_by"] == "duration"
+
+
+def test_a_cycle_in_which_every_step_ends_at_once_names_step_state_and_cause(std21):
     with pytest.raises(SimulationError) as info:
-        run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; Discharge at 1C until Vmin"))
+        run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; "
+                                           "(Discharge at 1C until Vmin) x 2"))
     message = str(info.value)
-    assert "step 3 'Discharge at 1C until Vmin'" in message
+    assert "step 3 'Discharge at 1C until Vmin' (cycle 2)" in message
     assert "2.500 V" in message
-    assert "cut-off reached at once" in message
+    assert "cut-off reached at once" in message and "every step of cycle 2 ended at once" in message
 
 
 def test_time_limit_stops_a_run(std21):

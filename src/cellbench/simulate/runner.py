@@ -7,6 +7,11 @@ as a cycler does. Failures become :class:`SimulationError` naming the step, the 
 Every run reports the lowest anode potential against lithium (φs − φe at the anode's separator side) of each
 step and of its charging steps together; a charge that takes it below 0 V is marked plating-limited
 (`metadata.extra["plating_limited"]`). Whether a calibration file changed the cell is in `extra["calibrated"]`.
+
+A step whose own end condition already holds when it starts (a 6C charge "until 4.2 V" on a cell whose resistance
+puts it above 4.2 V at once, a CV hold already below its current limit) ends at once, as on a cycler and in PyBaMM's
+experiments: it has no rows, its record in `extra["steps"]` says "… at start", and the protocol carries on (a
+charger goes straight to its CV phase). Only a cycle in which every step ends at once is an error.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ KELVIN = 273.15
 # below Vmax, a hold at Vmax sits on it): the limit must not be hit by the step's own set-point.
 SAFETY_MARGIN_V = 0.2
 STEP_TYPES = {"charge": "charge", "discharge": "discharge", "rest": "rest", "hold": "cv-hold"}
+# A step stopped by its own end condition sooner than this has ended at start (no rows).
+AT_START_S = 1e-3
 
 
 @dataclass
@@ -48,6 +55,7 @@ class StepRecord:
     end_s: float
     solve_time_s: float
     min_anode_potential_V: float | None = None
+    step_type: str | None = None  # STEP_TYPES' name; None for a set state
 
 
 @dataclass
@@ -112,6 +120,8 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
     previous: pybamm.Solution | None = None
     time_offset_s = 0.0
     last_time_s = 0.0
+    ran_in_cycle: dict[int, bool] = {}  # cycle -> whether any of its steps ran (not only ended at start)
+    at_start_errors: dict[int, str] = {}  # cycle -> the message of its first step that ended at start
 
     for planned in protocol.expand():
         step = planned.step
@@ -142,8 +152,23 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
             for w in caught:
                 notes.add(f"step {planned.step_index}: {str(w.message).splitlines()[0][:200]}")
         except pybamm.SolverError as exc:
-            raise SimulationError(_failure_message(planned, cell, previous, inputs, str(exc), soc_note)) from exc
+            message = _failure_message(planned, cell, previous, inputs, str(exc), soc_note)
+            own = _own_end_condition(step, _events_at_start(str(exc)))
+            if own is None:
+                raise SimulationError(message) from exc
+        else:
+            short = solution.t[-1] - solution.t[0] < AT_START_S
+            own = _own_end_condition(step, [solution.termination.removeprefix("event: ")]) if short else None
+            message = (f"step {planned.step_index} '{step.sentence}' (cycle {planned.cycle}), "
+                       f"{_state_text(previous, soc_note)}: a cut-off reached at once ({own})")
         solve_time = time.perf_counter() - t0
+        if own is not None:  # ended at start: no rows, the state carries on to the next step unchanged
+            records.append(StepRecord(planned.step_index, planned.cycle, step.sentence, f"{own} at start",
+                                      last_time_s, last_time_s, solve_time, step_type=STEP_TYPES[step.kind]))
+            ran_in_cycle.setdefault(planned.cycle, False)
+            at_start_errors.setdefault(planned.cycle, message)
+            continue
+        ran_in_cycle[planned.cycle] = True
         ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
         anode_min = (float(np.min(solution[mb.ANODE_POTENTIAL].entries))
                      if mb.ANODE_POTENTIAL in built.output_variables else None)
@@ -164,7 +189,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         columns["cycle"].append(np.full(n, planned.cycle))
         columns["type"].append(np.full(n, STEP_TYPES[step.kind], dtype=object))
         records.append(StepRecord(planned.step_index, planned.cycle, step.sentence, ended_by,
-                                  float(t[0]), float(t[-1]), solve_time, anode_min))
+                                  float(t[0]), float(t[-1]), solve_time, anode_min, STEP_TYPES[step.kind]))
         if step.kind in ("charge", "hold") and anode_min is not None:
             charge_minima.append(anode_min)
         last_time_s = float(t[-1])
@@ -174,6 +199,10 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
                                   f"simulation passed its time limit of {time_limit_s:g} s; likely cause: a very long "
                                   "protocol or a stiff state (shorten the protocol or raise the limit)")
 
+    stuck = [cycle for cycle, ran in ran_in_cycle.items() if not ran]
+    if stuck:
+        raise SimulationError(f"{at_start_errors[stuck[0]]}; every step of cycle {stuck[0]} ended at once, so the "
+                              "protocol cannot run from this state")
     if not columns["t"]:
         raise SimulationError("the protocol has no step that runs the cell (only 'Set SOC' steps)")
     data = {
@@ -348,6 +377,21 @@ def _failure_message(planned: PlannedStep, cell: PybammCell, previous, inputs: d
                 cause = text
         return f"{where}: {cause}"
     return f"{where}: the solver failed; likely cause: {_likely_current_cause(planned, cell, inputs)} ({solver_text.strip()[:200]})"
+
+
+def _events_at_start(solver_text: str) -> list[str]:
+    """The event names of PyBaMM's "Events [...] are non-positive at initial conditions" error (empty otherwise)."""
+    found = re.search(r"Events \[(?P<names>.*?)\] are non-positive at initial conditions", solver_text)
+    return re.findall(r"'([^']*)'", found["names"]) if found else []
+
+
+def _own_end_condition(step: Step, events: list[str]) -> str | None:
+    """The name of the step's own end condition if `events` are exactly it (the upper voltage for a charge, the
+    lower for a discharge, the current limit for a hold), else None: any other event is a failure."""
+    own = {"charge": mb.EVENT_UPPER, "discharge": mb.EVENT_LOWER, "hold": mb.EVENT_CURRENT}.get(step.kind)
+    if own is None or not events or any(name != own for name in events):
+        return None
+    return own.split(" [")[0]
 
 
 def _ended_by(solution, planned: PlannedStep, cell: PybammCell, previous, inputs: dict, soc_note: str) -> str:

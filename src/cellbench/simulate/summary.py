@@ -31,13 +31,33 @@ def step_summary(measurement: Measurement) -> list[dict[str, Any]]:
                    pl.col(S.VOLTAGE).last().alias("end_voltage_V"),
                    pl.col(S.CELL_TEMPERATURE).max().alias("max_temperature_C"),
                    pl.col(S.AMBIENT_TEMPERATURE).first().alias("ambient_temperature_C")))
-    ran = [r for r in measurement.metadata.extra.get("steps", []) if r.get("ended_by") != "state set"]
-    rows = []
-    for i, row in enumerate(blocks.drop("_block").to_dicts()):
-        record = ran[i] if i < len(ran) else {}
-        rows.append({"cycle": row[S.CYCLE], "step_index": row[S.STEP], "step": record.get("text", ""),
-                     "step_type": row[S.STEP_TYPE], **{k: v for k, v in row.items()
-                                                       if k not in (S.CYCLE, S.STEP, S.STEP_TYPE)},
-                     "ended_by": record.get("ended_by", ""),
-                     "min_anode_potential_V": record.get("min_anode_potential_V")})
+    records = [r for r in measurement.metadata.extra.get("steps", []) if r.get("ended_by") != "state set"]
+    block_rows = blocks.drop("_block").to_dicts()
+    rows: list[dict[str, Any]] = []
+    for record in records:
+        if str(record.get("ended_by", "")).endswith(" at start"):
+            # ended at once (runner): no rows of its own; it leaves the cell where the step before left it
+            rows.append(_at_start_row(record, rows[-1] if rows else None))
+            continue
+        if not block_rows:
+            continue
+        rows.append(_row(block_rows.pop(0), record))
+    rows.extend(_row(row, {}) for row in block_rows)
     return rows
+
+
+def _row(row: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    return {"cycle": row[S.CYCLE], "step_index": row[S.STEP], "step": record.get("text", ""),
+            "step_type": row[S.STEP_TYPE], **{k: v for k, v in row.items() if k not in (S.CYCLE, S.STEP, S.STEP_TYPE)},
+            "ended_by": record.get("ended_by", ""), "min_anode_potential_V": record.get("min_anode_potential_V")}
+
+
+def _at_start_row(record: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+    nan = float("nan")
+    return {"cycle": record["cycle"], "step_index": record["step_index"], "step": record.get("text", ""),
+            "step_type": record.get("step_type") or "", "duration_s": 0.0, "charge_capacity_Ah": 0.0,
+            "discharge_capacity_Ah": 0.0, "charge_energy_Wh": 0.0, "discharge_energy_Wh": 0.0,
+            "end_voltage_V": before["end_voltage_V"] if before else nan,
+            "max_temperature_C": before["max_temperature_C"] if before else nan,
+            "ambient_temperature_C": before["ambient_temperature_C"] if before else nan,
+            "ended_by": record["ended_by"], "min_anode_potential_V": None}
