@@ -18,15 +18,24 @@ def register(app: typer.Typer) -> None:
     campaign = typer.Typer(help="Optimisation campaigns over designs and materials (Optuna + Dask).", no_args_is_help=True)
     app.add_typer(campaign, name="campaign")
 
-    def progress(json: bool):
+    def progress(json: bool, bar=None, total: int | None = None):
         if json:
             return None
+        task = bar.add_task("trials", total=total) if bar is not None else None
 
         def report(number: int, result: dict) -> None:
             values = ", ".join(f"{k}={v:.4g}" for k, v in result.get("values", {}).items())
             extra = f" ({result['error']})" if result.get("error") else ""
             console.print(f"trial {number}: {result['status']} {values}{extra}", highlight=False)
+            if task is not None:
+                bar.advance(task)
         return report
+
+    def trials_bar(json: bool):
+        """Trials done (of this run's total, when known) with the time left, on a terminal; not with --json."""
+        from cellbench.terminal import progress as progress_bar
+
+        return progress_bar(console, "trials", disable=json)
 
     def finish(summary, json: bool, plot: Path | None, export: Path | None) -> None:
         from cellbench import campaigns
@@ -106,9 +115,11 @@ def register(app: typer.Typer) -> None:
                 spec = spec.model_copy(update={"budget": budget})
             lab_round(new_study(spec), spec, json, wait, poll, export)
             return
-        summary = campaigns.run_campaign(
-            spec, budget=budget, workers=workers, scheduler=scheduler, on_result=progress(json),
-            on_start=None if json else (lambda cid: console.print(f"campaign {cid} started")))
+        with trials_bar(json) as bar:
+            summary = campaigns.run_campaign(
+                spec, budget=budget, workers=workers, scheduler=scheduler,
+                on_result=progress(json, bar, budget or spec.budget),
+                on_start=None if json else (lambda cid: console.print(f"campaign {cid} started")))
         finish(summary, json, plot, export)
 
     @campaign.command("resume")
@@ -134,8 +145,9 @@ def register(app: typer.Typer) -> None:
         if spec.lab is not None:
             lab_round(study, spec, json, wait, poll, export)
             return
-        summary = campaigns.resume_campaign(study.study_name, budget=budget, workers=workers, scheduler=scheduler,
-                                            on_result=progress(json))
+        with trials_bar(json) as bar:  # the trials left are known only to the study: a count without a total
+            summary = campaigns.resume_campaign(study.study_name, budget=budget, workers=workers, scheduler=scheduler,
+                                                on_result=progress(json, bar))
         finish(summary, json, plot, export)
 
     @campaign.command("show")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from cellbench.terminal import progress as progress_bar
 
 
 def register(app: typer.Typer) -> None:
@@ -32,10 +33,8 @@ def register(app: typer.Typer) -> None:
         from cellbench.safety import section_from_record_files
 
         safety = section_from_record_files(safety_records) if safety_records else None  # bad files refused first
-        with Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=json,
-                      # the simulator forks workers: they must not inherit a redirected, locked stdout/stderr
-                      redirect_stdout=False, redirect_stderr=False) as bar:
+        # simulations done of total, time left; nothing on a pipe or with --json (streams left alone for the forks)
+        with progress_bar(console, "simulations", disable=json) as bar:
             task = bar.add_task("sim", total=None)
 
             def progress(done: int, total: int) -> None:

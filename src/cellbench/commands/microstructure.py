@@ -36,8 +36,17 @@ def register(app: typer.Typer) -> None:
         volume = ms.load_volume(volume_path, voxel_size_um=voxel_size_um,
                                 phases=ms.parse_phase_map(phases) if phases else None)
         axes = ms.AXES if axis.strip().lower() == "all" else (ms.AXES[ms.axis_index(axis)],)
-        results = [ms.tortuosity(volume, phase=phase, axis=a, method=chosen, check=check,
-                                 target_rel_stderr=stderr, seed=seed) for a in axes]
+        from cellbench.terminal import progress
+
+        results = []
+        # a large volume takes seconds an axis: count the solves (axes × methods) on a terminal
+        solves = len(axes) * (2 if check else 1)
+        with progress(console, "solves", disable=json or solves < 2) as bar:
+            task = bar.add_task("tortuosity", total=solves)
+            for a in axes:
+                results.append(ms.tortuosity(volume, phase=phase, axis=a, method=chosen, check=check,
+                                             target_rel_stderr=stderr, seed=seed))
+                bar.advance(task, 2 if check else 1)
         if json:
             if len(results) == 1:
                 print_json(results[0].to_json())

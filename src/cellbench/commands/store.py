@@ -69,13 +69,18 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     from cellbench.cli import console, print_json
     from cellbench.store import Store
 
+    from cellbench.terminal import progress
+
     outcome, reason = _outcome(failed, negative)
     results: list[IngestResult] = []
-    with Store.open() as store:
-        for path in _files(paths):
+    files = _files(paths)
+    with Store.open() as store, progress(console, "files", disable=as_json or len(files) < 2) as bar:
+        task = bar.add_task("ingest", total=len(files))
+        for path in files:
             result = store.ingest(path, outcome=outcome, reason=reason, organisation=organisation, format=format,
                                   column_map=column_map)
             results.append(result)
+            bar.advance(task)
             if not as_json:
                 console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
     if as_json:
