@@ -122,3 +122,35 @@ def test_mass_basis_reports_the_capacity_gain_as_a_design_effect(short_suite):
     assert any(line.startswith("design capacity") for line in doc["design_effects"])
     assert not any("design capacity" in line for line in doc["merits"])
     assert doc["substitution"]["basis"] == "mass"
+
+
+@pytest.mark.slow
+def test_a_cathode_that_stores_less_is_a_material_demerit_not_a_design_effect(tmp_path, short_suite):
+    ncm = cells.load("std-2.1").material("ncm811")
+    weaker = _material_variant(tmp_path, "ncm811", "ncm-low", specific_capacity_mAh_g=ncm.specific_capacity_mAh_g * 0.9)
+    doc = evaluation.results_document(evaluation.evaluate("std-2.1", weaker, suite=short_suite, sensitivity=False))
+    capacity = next(r for r in doc["metrics"] if r["metric"] == "capacity_mAh")
+    assert capacity["effect"] == "material" and capacity["verdict"] == "worse"
+    assert capacity["change_pct"] == pytest.approx(-10.0, abs=0.5)
+    assert any(line.startswith("design capacity") for line in doc["demerits"]) and not doc["design_effects"]
+
+
+def test_a_test_only_one_variant_completes_is_judged_for_the_other():
+    """The candidate's run failed where the baseline's ran: the verdict is 'worse', with the reason, not 'n/a'."""
+    from types import SimpleNamespace
+
+    from cellbench.analysis.metrics import MetricValue
+    from cellbench.evaluation.result import simulated_rows
+    from cellbench.evaluation.suite import Suite
+
+    suite = Suite.model_validate({"id": "s", "version": "1", "name": "s", "items": [
+        {"id": "cap-5C", "test": "capacity", "protocol": "Set SOC to 100%; Discharge at 5C until Vmin",
+         "metrics": [{"fn": "discharge_energy"}]}]})
+    spec = suite.items[0].metrics[0]
+    candidate = cells.load("std-2.1").substitute("lgps")
+    ev = SimpleNamespace(candidate=candidate, suite=suite, sensitivity=[], not_assessed=[],
+                         failures=[{"variant": "candidate", "item": "cap-5C", "error": "the solver failed"}],
+                         metrics={"baseline": {"cap-5C": [(spec, MetricValue("discharge_energy", 1.0, "Wh", {}))]},
+                                  "candidate": {"cap-5C": [(spec, None)]}})
+    row = simulated_rows(ev)[0]
+    assert row.verdict == "worse" and "did not complete" in row.note and "the solver failed" in row.note

@@ -169,7 +169,10 @@ def design_rows(ev) -> list[MetricRow]:
     from cellbench.cells.report import cell_summary
 
     fb, fc = cell_summary(ev.baseline), cell_summary(ev.candidate)
-    basis = ev.candidate.substitution.basis
+    sub = ev.candidate.substitution
+    basis = sub.basis
+    # an active material at equal volumes and thicknesses: what it stores per volume (and weighs) is its own merit
+    intrinsic = sub.role in ("cathode_active", "anode_active") and basis == "volume" and sub.keep == "thickness"
     rows = []
     for key, unit, name, direction in DESIGN_FIGURES:
         c = change_pct(fb[key], fc[key])
@@ -178,7 +181,7 @@ def design_rows(ev) -> list[MetricRow]:
                               conditions={"basis": f"design figures, substitution on the {basis} basis"},
                               baseline=fb[key], candidate=fc[key], change=fc[key] - fb[key], change_pct=_num(c),
                               band=band, verdict=verdict("discharge_capacity", c, band_pct=band.total_pct),
-                              effect="design", direction=direction))
+                              effect="material" if intrinsic else "design", direction=direction))
     return rows
 
 
@@ -187,6 +190,8 @@ def simulated_rows(ev) -> list[MetricRow]:
     half_ranges = stated_half_ranges_pct(record)
     base, cand = ev.metrics.get("baseline", {}), ev.metrics.get("candidate", {})
     skipped = {(n["variant"], n["item"]): n["reason"] for n in ev.not_assessed}
+    # a whole test that one variant could not complete (the simulation failed, not a metric): the other did
+    incomplete = {(f["variant"], f["item"]): f["error"] for f in ev.failures if not f.get("metric")}
     rows = []
     for item in ev.suite.items:
         if not item.runnable:
@@ -205,6 +210,12 @@ def simulated_rows(ev) -> list[MetricRow]:
             plating = [v for v, x in (("baseline", bv), ("candidate", cv))
                        if spec.fn == "min_anode_potential" and x is not None and x < 0]
             judged = "not assessed" if reason else verdict(spec.fn, pct, band_pct=band.total_pct)
+            for loser, winner, value in (("candidate", "better", bv), ("baseline", "worse", cv)):
+                error = incomplete.get((loser, item.id))
+                if not reason and error and value is not None and judged == "n/a":
+                    # the other variant completed this test and this one could not: that is the finding
+                    judged = "worse" if winner == "better" else "better"
+                    reason = f"the {loser} did not complete this test; the other did ({error})"
             rows.append(MetricRow(
                 name=name, metric=spec.fn, item=item.id, test=item.test, unit=unit, conditions=conditions,
                 baseline=_num(bv), candidate=_num(cv),
@@ -276,9 +287,11 @@ def build_result(ev) -> EvaluationResult:
     simulated = simulated_rows(ev)
 
     def line(r: MetricRow) -> str:
+        if not isinstance(r.change_pct, float):
+            return f"{r.name} [{r.item}]: {r.note or r.change_pct}"
         return f"{r.name} [{r.item}]: {r.change_pct:+.1f}% (band ±{r.band.total_pct:.2g}%)"
 
-    judged = [r for r in simulated if isinstance(r.change_pct, float)]
+    judged = [r for r in design + simulated if r.effect == "material" and r.verdict in ("better", "worse")]
     material = ev.candidate.material(ev.candidate.substitution.by)
     return EvaluationResult(
         created=datetime.now(timezone.utc).isoformat(),
@@ -291,7 +304,7 @@ def build_result(ev) -> EvaluationResult:
         merits=[line(r) for r in judged if r.verdict == "better"],
         demerits=[line(r) for r in judged if r.verdict == "worse"],
         design_effects=[f"{r.name}: {r.change_pct:+.2f}% ({r.conditions['basis']})" for r in design
-                        if isinstance(r.change_pct, float) and r.verdict != "same"],
+                        if r.effect == "design" and isinstance(r.change_pct, float) and r.verdict != "same"],
         not_assessed=[NotAssessed(**n) for n in ev.not_assessed],
         not_run=[{"item": i.id, "test": i.test, "conditions": i.conditions, "needs": i.needs}
                  for i in ev.suite.items if not i.runnable],

@@ -271,8 +271,8 @@ def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, time
     """
     from cellbench.simulate import simulate_many
 
-    batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model})
-             for job in jobs]
+    batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model,
+                                                    "thermal": job.item.thermal}) for job in jobs]
     return simulate_many(batch + list(extra), workers=workers, timeout_s=timeout_s, progress=progress)
 
 

@@ -59,6 +59,10 @@ class SuiteItem(BaseModel):
                                                    "series of check-ups on an ageing cell (cellbench.durability)")
     protocol: str | None = None
     temperature_C: float = 25.0
+    thermal: Literal["isothermal", "lumped"] = Field(
+        "isothermal", description="'isothermal': the cell held at the test temperature (a small cell in a thermal "
+        "chamber), so a material's own effect is not mixed with the cell's self-heating; 'lumped': the cell heats "
+        "(for items that report a temperature rise)")
     metrics: list[MetricSpec] = Field(default_factory=list)
     needs: str | None = Field(None, description="set when the item cannot run yet, e.g. 'ageing model'")
 
