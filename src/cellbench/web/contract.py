@@ -81,6 +81,7 @@ def _form_fields_are_absent_not_null(operation: dict[str, Any], schemas: dict[st
 
     FastAPI documents ``arc: UploadFile | None = File(None)`` as "a file or null", and a client that sends the
     text ``null`` in that part is refused; the field is optional (not required), which is the whole truth.
+    A file part is also marked ``format: binary``, so that generated clients send it as a file.
     """
     for media, content in operation.get("requestBody", {}).get("content", {}).items():
         if media not in ("multipart/form-data", "application/x-www-form-urlencoded"):
@@ -91,7 +92,11 @@ def _form_fields_are_absent_not_null(operation: dict[str, Any], schemas: dict[st
             options = [o for o in field.get("anyOf", ()) if o.get("type") != "null"]
             if "anyOf" in field and len(options) == 1:
                 rest = {k: v for k, v in field.items() if k != "anyOf"}
-                body["properties"][name] = {**options[0], **rest}
+                body["properties"][name] = field = {**options[0], **rest}
+            # A file part: OpenAPI 3.1 says so with contentMediaType, which generated clients (openapi-python-client
+            # 0.29, among others) do not read yet; without the 3.0 spelling they send the file as a text field
+            if field.get("type") == "string" and field.get("contentMediaType") == "application/octet-stream":
+                field.setdefault("format", "binary")
 
 
 def install(app: FastAPI) -> None:

@@ -1,0 +1,200 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.get_attachment_api_v1_kind_s_record_id_attachments_attachment_id_get_kind import (
+    GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+)
+from ...types import Response
+
+
+def _get_kwargs(
+    kind: GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+    record_id: int,
+    attachment_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/{kind}s/{record_id}/attachments/{attachment_id}".format(
+            kind=quote(str(kind), safe=""),
+            record_id=quote(str(record_id), safe=""),
+            attachment_id=quote(str(attachment_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    kind: GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+    record_id: int,
+    attachment_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorBody]:
+    """Get Attachment
+
+    Args:
+        kind (GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind):
+        record_id (int):
+        attachment_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        kind=kind,
+        record_id=record_id,
+        attachment_id=attachment_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    kind: GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+    record_id: int,
+    attachment_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ErrorBody | None:
+    """Get Attachment
+
+    Args:
+        kind (GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind):
+        record_id (int):
+        attachment_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+    """
+
+    return sync_detailed(
+        kind=kind,
+        record_id=record_id,
+        attachment_id=attachment_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    kind: GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+    record_id: int,
+    attachment_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | ErrorBody]:
+    """Get Attachment
+
+    Args:
+        kind (GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind):
+        record_id (int):
+        attachment_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        kind=kind,
+        record_id=record_id,
+        attachment_id=attachment_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    kind: GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind,
+    record_id: int,
+    attachment_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Any | ErrorBody | None:
+    """Get Attachment
+
+    Args:
+        kind (GetAttachmentApiV1KindSRecordIdAttachmentsAttachmentIdGetKind):
+        record_id (int):
+        attachment_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            kind=kind,
+            record_id=record_id,
+            attachment_id=attachment_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,248 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.list_safety_records_api_v1_safety_records_get_status_type_0 import (
+    ListSafetyRecordsApiV1SafetyRecordsGetStatusType0,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    status: ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset = UNSET,
+    sample_id: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    with_total: bool | Unset = False,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, ListSafetyRecordsApiV1SafetyRecordsGetStatusType0):
+        json_status = status.value
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_sample_id: int | None | Unset
+    if isinstance(sample_id, Unset):
+        json_sample_id = UNSET
+    else:
+        json_sample_id = sample_id
+    params["sample_id"] = json_sample_id
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params["with_total"] = with_total
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/safety-records",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = response.json()
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset = UNSET,
+    sample_id: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    with_total: bool | Unset = False,
+) -> Response[Any | ErrorBody]:
+    """List Safety Records
+
+    Args:
+        status (ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset):
+        sample_id (int | None | Unset):
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        with_total (bool | Unset): also count every record you may read (slower on large stores)
+            Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        sample_id=sample_id,
+        limit=limit,
+        offset=offset,
+        with_total=with_total,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    status: ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset = UNSET,
+    sample_id: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    with_total: bool | Unset = False,
+) -> Any | ErrorBody | None:
+    """List Safety Records
+
+    Args:
+        status (ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset):
+        sample_id (int | None | Unset):
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        with_total (bool | Unset): also count every record you may read (slower on large stores)
+            Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+    """
+
+    return sync_detailed(
+        client=client,
+        status=status,
+        sample_id=sample_id,
+        limit=limit,
+        offset=offset,
+        with_total=with_total,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    status: ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset = UNSET,
+    sample_id: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    with_total: bool | Unset = False,
+) -> Response[Any | ErrorBody]:
+    """List Safety Records
+
+    Args:
+        status (ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset):
+        sample_id (int | None | Unset):
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        with_total (bool | Unset): also count every record you may read (slower on large stores)
+            Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+    """
+
+    kwargs = _get_kwargs(
+        status=status,
+        sample_id=sample_id,
+        limit=limit,
+        offset=offset,
+        with_total=with_total,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    status: ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset = UNSET,
+    sample_id: int | None | Unset = UNSET,
+    limit: int | Unset = 50,
+    offset: int | Unset = 0,
+    with_total: bool | Unset = False,
+) -> Any | ErrorBody | None:
+    """List Safety Records
+
+    Args:
+        status (ListSafetyRecordsApiV1SafetyRecordsGetStatusType0 | None | Unset):
+        sample_id (int | None | Unset):
+        limit (int | Unset):  Default: 50.
+        offset (int | Unset):  Default: 0.
+        with_total (bool | Unset): also count every record you may read (slower on large stores)
+            Default: False.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            status=status,
+            sample_id=sample_id,
+            limit=limit,
+            offset=offset,
+            with_total=with_total,
+        )
+    ).parsed
