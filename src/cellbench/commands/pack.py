@@ -195,3 +195,6 @@ def register(app: typer.Typer) -> None:
                           f"{summary['temperature_limit_C']:g} °C: {'within' if summary['within_limit'] else 'over'}")
         else:
             console.print(_table("fast charge", summary))
+        for text in (summary["charge"] if then_drive else summary)["ended_at_start"]:
+            console.print(f"'{text}' ended at once: its limit held at the start (the charge went on to the next stage)",
+                          highlight=False, markup=False)
