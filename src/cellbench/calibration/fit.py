@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -173,10 +173,12 @@ def start_cell(design, *, literature: bool = True) -> tuple[PybammCell, str, Cal
 
 def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[str] | str, *, model: str = "dfn",
               thermal: str = "lumped", max_evaluations: int = 60, start: dict[str, float] | None = None,
-              description: str = "") -> CalibrationResult:
+              description: str = "", progress: Callable[[int, int | None], None] | None = None
+              ) -> CalibrationResult:
     """Fit `parameters` (names of :data:`cellbench.calibration.parameters.PARAMETERS`) of `design` (a catalogue
     id, cell YAML path or CellDesign) to measured discharges; returns the calibration and the errors before
-    and after. `start` sets starting values (design units) other than the cell's own."""
+    and after. `start` sets starting values (design units) other than the cell's own. `progress(done, None)`
+    is called after each model run over the tests (the optimiser's Jacobian steps make the total unknown)."""
     fit_parameters = parse_parameters(parameters) if isinstance(parameters, str) else parse_parameters(list(parameters))
     if not tests:
         raise InputError("no measured test to fit: give at least one file", location="FILES")
@@ -204,10 +206,17 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     def values_at(z: np.ndarray) -> dict[str, float]:
         return {p.pybamm_name: p.to_pybamm(p.from_search(float(zi))) for p, zi in zip(fit_parameters, z)}
 
+    runs = 0
+
     def residuals(z: np.ndarray) -> np.ndarray:
+        nonlocal runs
         values = values_at(z)
-        return np.concatenate([test_residuals(t, runner.run(t, values), with_temperature=with_temperature)
-                               for t in tests])
+        out = np.concatenate([test_residuals(t, runner.run(t, values), with_temperature=with_temperature)
+                              for t in tests])
+        runs += 1
+        if progress is not None:
+            progress(runs, None)
+        return out
 
     before = [comparison(t, runner.run(t, values_at(z0))) for t in tests]
     # Scale parameters move in log10 (a step of 1e-3 is 0.2 %); activation energies in kJ/mol.

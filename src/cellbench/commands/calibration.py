@@ -57,7 +57,12 @@ def register(app: typer.Typer) -> None:
 
         parse_parameters(parameters)  # a misspelt name fails before any file is read
         tests = _discharges(files, temperature)
-        result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations)
+        from cellbench.terminal import progress
+
+        with progress(console, "model runs", disable=json) as bar:  # a count: the optimiser decides the total
+            task = bar.add_task("calibrate", total=None)
+            result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
         path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
         cal = result.calibration
         if json:

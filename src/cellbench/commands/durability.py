@@ -125,8 +125,13 @@ def register(app: typer.Typer) -> None:
             points = [float(x) for x in checkpoints.split(",") if x.strip()]
         except ValueError:
             raise InputError(f"--checkpoints must be numbers separated by commas, got '{checkpoints}'") from None
-        rows = ageing_test(_design(cell), load_laws(laws), kind=kind, temperature_C=temperature_C,
-                           checkpoints=points, soc=soc / 100.0, c_rate=c_rate)
+        from cellbench.terminal import progress
+
+        with progress(console, "check-ups", disable=json) as bar:  # simulations done of total, time left
+            task = bar.add_task("ageing", total=len(points))
+            rows = ageing_test(_design(cell), load_laws(laws), kind=kind, temperature_C=temperature_C,
+                               checkpoints=points, soc=soc / 100.0, c_rate=c_rate,
+                               progress=lambda done, total: bar.update(task, completed=done, total=total))
         if json:
             print_json(rows)
             return

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -312,13 +312,14 @@ def plan_ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycl
 
 def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], temperature_C: float,
                 checkpoints: list[float], soc: float = 1.0, c_rate: float = 1.0, cycles_per_day: float | None = None,
-                model: str = "spm") -> list[dict[str, float]]:
+                model: str = "spm", progress: Callable[[int, int], None] | None = None) -> list[dict[str, float]]:
     """A storage or cycle-ageing test on the virtual cycler: the laws age the cell between check-ups, and each
     check-up (1/3C capacity and 10 s pulse at 25 °C) is simulated on the aged cell.
 
     checkpoints: days of storage, or equivalent full cycles for a cycle test (with `cycles_per_day` to also
     report days, and to add the calendar ageing of that time at the cycling's mean SOC of 50 %). Returns one row
-    per check-up with capacity retention and resistance growth against the first.
+    per check-up with capacity retention and resistance growth against the first. `progress(done, total)` is
+    called as each check-up simulation ends (for a progress bar).
 
     The laws' interphase terms are first scaled to the design's materials
     (:func:`cellbench.durability.interphase.material_laws`); a design whose materials lack the data a term needs
@@ -334,4 +335,10 @@ def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], 
 
     plan = plan_ageing_test(design, laws, kind=kind, temperature_C=temperature_C, checkpoints=checkpoints, soc=soc,
                             c_rate=c_rate, cycles_per_day=cycles_per_day, model=model)
-    return plan.finish([simulate(cell, protocol, **options) for cell, protocol, options in plan.jobs()])
+    jobs = plan.jobs()
+    runs = []
+    for cell, protocol, options in jobs:
+        runs.append(simulate(cell, protocol, **options))
+        if progress is not None:
+            progress(len(runs), len(jobs))
+    return plan.finish(runs)
