@@ -58,6 +58,14 @@ CASES = [
     ("cfp", ["cfp", "--cell", "std-2.1"]),
     ("ageing-plan", ["ageing", "plan"]),
     ("safety-tests", ["safety", "tests"]),
+    ("safety-heat", ["safety", "heat"]),
+    ("targets-show", ["targets", "show", "battery-strategy-2026"]),
+    ("recycle", ["recycle", "--cell", "std-2.1", "--route", "hydro"]),
+    ("recycle", ["recycle", "--cell", "lg-m50", "--route", "pyro"]),
+    ("pack-design", ["pack", "design"]),
+    ("simulate", ["simulate", "--cell", "std-2.1", "--protocol", "capacity-1c", "--model", "spm"]),
+    ("simulate", ["simulate", "--cell", "std-1", "--protocol", "Discharge at 1C until 3.0 V", "--model", "spm",
+                  "--out", "{out}"]),
 ]
 
 
