@@ -51,7 +51,7 @@ from generated_client.models import (
 )
 from generated_client.types import File
 from live_server import serving
-from web_helpers import PASSWORD
+from web_helpers import PASSWORD, backend_url
 
 GENERATED = Path(__file__).resolve().parent / "generated_client"
 REGENERATE = "the committed client is stale: run scripts/generate_api_client.sh and commit tests/web/generated_client"
@@ -93,10 +93,10 @@ def test_the_committed_client_was_generated_from_the_current_document(tmp_path):
 
 
 @pytest.fixture
-def server(tmp_path):
-    """A live server over a fresh store: Lab (who uploads) and Centre (an evaluation centre), one token each."""
-    app = create_app(WebSettings(database_url=f"sqlite:///{tmp_path / 'cb.db'}", data_dir=tmp_path / "data",
-                                 max_upload_mb=1.0))
+def server(backend, tmp_path):
+    """A live server over a fresh store (SQLite, or PostgreSQL when given): Lab and Centre, one token each."""
+    url, cleanup = backend_url(backend, tmp_path)
+    app = create_app(WebSettings(database_url=url, data_dir=tmp_path / "data", max_upload_mb=1.0))
     tokens = {}
     with app.state.store.session() as db:
         for organisation, email in (("Lab", "ada@lab.example"), ("Centre", "eve@centre.example")):
@@ -112,6 +112,7 @@ def server(tmp_path):
         for client in clients.values():
             client.get_httpx_client().close()
     app.state.store.close()
+    cleanup()
 
 
 def _cycler_file(points: int = 40) -> bytes:
