@@ -49,11 +49,11 @@ class AccessDenied(CellbenchError):
     exit_code = 4
 
 
-def closest_choice(name: str, choices) -> str:
-    """The sentence that names the valid choice nearest to a misspelt ``name`` ("" when none is close).
+def closest_name(name: str, choices) -> str | None:
+    """The valid choice nearest to a misspelt ``name``, or None when none is close.
 
-    >>> closest_choice("ncm812", ["lfp", "ncm811", "ncm523"])
-    " (did you mean 'ncm811'?)"
+    >>> closest_name("std", ["lg-m50", "std-1"])
+    'std-1'
     """
     import difflib
 
@@ -61,4 +61,14 @@ def closest_choice(name: str, choices) -> str:
     match = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
     if not match:  # a prefix or an infix still points at one choice ("std" → "std-1")
         match = [c for c in choices if name and (c.startswith(name) or name in c)][:1]
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return match[0] if match else None
+
+
+def closest_choice(name: str, choices) -> str:
+    """The words that name the valid choice nearest to a misspelt ``name`` ("" when none is close).
+
+    >>> closest_choice("ncm812", ["lfp", "ncm811", "ncm523"])
+    " (did you mean 'ncm811'?)"
+    """
+    match = closest_name(name, choices)
+    return f" (did you mean '{match}'?)" if match else ""

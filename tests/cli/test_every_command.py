@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 import typer
 import typer.main
@@ -77,6 +78,26 @@ def test_an_unknown_id_names_the_closest_valid_one(capsys):
     assert code == 2 and "(did you mean 'ncm811'?)" in err
     code, out, err = run(capsys, "simulate", "--cell", "std-1", "--protocol", "capacity-c1O")
     assert code == 2 and "unknown protocol 'capacity-c1O' (did you mean 'capacity-c10'?)" in err
+    code, out, err = run(capsys, "targets", "show", "battery-strategy")
+    assert code == 2 and "unknown target set 'battery-strategy'" in err
+    assert err.rstrip().endswith("; did you mean 'battery-strategy-2026'?")
+    code, out, err = run(capsys, "materials", "list", "--role", "cathode")
+    assert code == 2 and "unknown role 'cathode' (did you mean 'cathode_active'?)" in err and out == ""
+    assert "Traceback" not in out + err
+
+
+def test_unknown_names_inside_a_command_name_the_closest_too(capsys, tmp_path):
+    import numpy as np
+
+    from cellbench.measurements import Measurement
+
+    np.save(tmp_path / "v.npy", np.full((4, 3, 3), 2, dtype=np.uint8))
+    code, out, err = run(capsys, "tortuosity", str(tmp_path / "v.npy"), "--phase", "solid_electrolye")
+    assert code == 2 and "unknown phase 'solid_electrolye' (did you mean 'solid_electrolyte'?)" in err
+    Measurement(pl.DataFrame({"test_time_second": [0.0, 60.0], "voltage_volt": [4.0, 3.9],
+                              "current_ampere": [-1.0, -1.0]})).to_csv(tmp_path / "t.csv")
+    code, out, err = run(capsys, "summarize", str(tmp_path / "t.csv"), "--format", "nevare")
+    assert code == 2 and "unknown format 'nevare' (did you mean 'neware'?)" in err
     assert "Traceback" not in out + err
 
 

@@ -115,6 +115,15 @@ def register(app: typer.Typer) -> None:
         """List the reference materials."""
         from cellbench import materials
 
+        if role is not None:
+            from typing import get_args
+
+            from cellbench.errors import InputError, closest_choice
+            from cellbench.materials.records import Role
+
+            if role not in get_args(Role):
+                raise InputError(f"unknown role '{role}'{closest_choice(role, get_args(Role))}; roles: "
+                                 f"{', '.join(get_args(Role))}", location="--role")
         records = materials.list_materials(role)
         if json:
             print_json([{"id": r.id, "name": r.name, "role": r.role, "density_g_cm3": r.density_g_cm3} for r in records])

@@ -17,7 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
-from cellbench.errors import InputError
+from cellbench.errors import InputError, closest_choice
 
 VOID = "void"
 ACTIVE_MATERIAL = "active_material"
@@ -91,7 +91,8 @@ class Volume:
         for value, name in self.phases.items():
             if name == text:
                 return value
-        raise InputError(f"unknown phase {text!r}: the volume's phases are {self._phase_list()}",
+        raise InputError(f"unknown phase {text!r}{closest_choice(text, self.phases.values())}: the volume's "
+                         f"phases are {self._phase_list()}",
                          source=self.source, location="phase")
 
     def has_phase(self, phase: str) -> bool:

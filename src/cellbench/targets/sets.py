@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cellbench.documents import parse_model, read_yaml
-from cellbench.errors import InputError, NotFound
+from cellbench.errors import InputError, NotFound, closest_name
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -164,4 +164,6 @@ def load_set(ref: str | Path | TargetSet) -> TargetSet:
     try:
         return _builtin()[text]
     except KeyError:
-        raise NotFound(f"unknown target set '{text}'; built-in sets: {', '.join(_builtin())} (or give a YAML path)") from None
+        near = closest_name(text, _builtin())
+        raise NotFound(f"unknown target set '{text}'; built-in sets: {', '.join(_builtin())} (or give a YAML path)"
+                       + (f"; did you mean '{near}'?" if near else "")) from None
