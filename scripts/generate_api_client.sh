@@ -47,6 +47,7 @@ cat > "$WORK/generated_client/conftest.py" <<'EOF'
 collect_ignore_glob = ["*"]
 EOF
 
+rm -rf "$WORK/generated_client/.ruff_cache"   # left by the generator's formatting hooks
 rm -rf "$TARGET"
 mv "$WORK/generated_client" "$TARGET"
 echo "wrote $TARGET (openapi-python-client $GENERATOR_VERSION)"
