@@ -32,11 +32,11 @@ def segments(cell, protocol_text: str) -> list[tuple[float | None, tuple[str, ..
     return [(soc, tuple(steps)) for soc, steps in out if steps]
 
 
-def _model(cell):
-    return pybamm.lithium_ion.DFN({"thermal": "lumped", **cell.model_options})
+def _model(cell, thermal: str = "lumped"):
+    return pybamm.lithium_ion.DFN({"thermal": thermal, **cell.model_options})
 
 
-def naive(cell, protocol_text: str, temperature_C: float) -> float:
+def naive(cell, protocol_text: str, temperature_C: float, thermal: str = "lumped") -> float:
     """A fresh Simulation per segment; the discharged capacity in Ah."""
     total = 0.0
     for soc, steps in segments(cell, protocol_text):
@@ -44,7 +44,7 @@ def naive(cell, protocol_text: str, temperature_C: float) -> float:
         if soc is not None:
             pv.update(cell.initial_concentrations(soc / 100))
         pv.update({name: temperature_C + 273.15 for name in TEMPERATURE_NAMES})
-        sim = pybamm.Simulation(_model(cell), parameter_values=pv, experiment=pybamm.Experiment(list(steps)))
+        sim = pybamm.Simulation(_model(cell, thermal), parameter_values=pv, experiment=pybamm.Experiment(list(steps)))
         total += _discharged(sim.solve())
     return total
 
@@ -56,17 +56,18 @@ class Competent:
         self._sims: dict[tuple, pybamm.Simulation] = {}
         self.builds = 0
 
-    def run(self, cell, protocol_text: str, temperature_C: float) -> float:
+    def run(self, cell, protocol_text: str, temperature_C: float, thermal: str = "lumped") -> float:
         total = 0.0
         for soc, steps in segments(cell, protocol_text):
-            key = (cell.design_hash, cell.name, steps, temperature_C)
+            key = (cell.design_hash, cell.name, steps, temperature_C, thermal)
             sim = self._sims.get(key)
             concentrations = cell.initial_concentrations((soc if soc is not None else 100.0) / 100)
             if sim is None:
                 pv = cell.parameter_values.copy()
                 pv.update({name: temperature_C + 273.15 for name in TEMPERATURE_NAMES})
                 pv.update({name: "[input]" for name in concentrations})
-                sim = pybamm.Simulation(_model(cell), parameter_values=pv, experiment=pybamm.Experiment(list(steps)),
+                sim = pybamm.Simulation(_model(cell, thermal), parameter_values=pv,
+                                        experiment=pybamm.Experiment(list(steps)),
                                         solver=pybamm.IDAKLUSolver(rtol=1e-4, atol=1e-6))
                 self._sims[key] = sim
                 self.builds += 1
