@@ -286,11 +286,11 @@ class CellDesign(BaseModel):
 
     def active_material(self, electrode: Literal["cathode", "anode"]) -> mat.ActiveMaterial:
         layer = self.layer(electrode)
-        if isinstance(layer, LithiumFoil):
-            return self.material(layer.material)
-        for c in layer.components:
-            record = self.material(c.material)
-            if record.role.endswith("_active"):
+        refs = [layer.material] if isinstance(layer, LithiumFoil) else [c.material for c in layer.components]
+        for ref in refs:
+            record = self.material(ref)
+            # the record classes are discriminated by role: an *_active role is always an ActiveMaterial
+            if isinstance(record, mat.ActiveMaterial):
                 return record
         raise InputError(f"the {electrode} has no active material")
 
@@ -299,7 +299,7 @@ class CellDesign(BaseModel):
         ids = [part.material] if isinstance(part, (SeparatorLayer, LithiumFoil)) else [c.material for c in part.components]
         for ref in ids:
             record = self.material(ref)
-            if record.role == "solid_electrolyte":
+            if isinstance(record, mat.SolidElectrolyte):
                 return record
         return None
 
@@ -324,7 +324,10 @@ class CellDesign(BaseModel):
         if layer.film_resistance_ohm_cm2 is not None:
             return layer.film_resistance_ohm_cm2
         if layer.coating:
-            return self.material(layer.coating).film_resistance_ohm_cm2
+            coating = self.material(layer.coating)
+            # check_materials() has made sure the id names a coating
+            assert isinstance(coating, mat.Coating), layer.coating
+            return coating.film_resistance_ohm_cm2
         return 0.0
 
     @property
