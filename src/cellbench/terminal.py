@@ -18,12 +18,14 @@ Only Rich is imported here: the module loads with ``cellbench --help`` (see docs
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 # width of plain output when COLUMNS does not say: wide enough that a table row stays one line for grep and awk
 PLAIN_WIDTH = 240
@@ -95,12 +97,16 @@ def vertical(table: Table) -> Table:
     return out
 
 
-def progress(console: Console, what: str, *, disable: bool = False) -> Progress:
+def progress(console: Console, what: str, *, disable: bool = False) -> "Progress":
     """A progress bar counting ``what`` done of the total with elapsed and remaining time.
 
     Shown only on a terminal (Rich draws nothing live elsewhere) and never when ``disable`` (``--json``).
     It leaves stdout and stderr alone: the simulator forks workers that must not inherit a redirected stream.
     """
+    # imported here: rich.progress is a tenth of the start-up of `cellbench --help`, which draws no bar
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=True,
                     disable=disable or not console.is_terminal, redirect_stdout=False, redirect_stderr=False)
