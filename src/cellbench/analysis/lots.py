@@ -24,7 +24,7 @@ Yield = cells within spec and not flagged / all cells.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, cast
 
 import numpy as np
 import polars as pl
@@ -103,7 +103,8 @@ def lot_statistics(cells: pl.DataFrame | Mapping[str, Measurement], *, capacity_
         flagged.alias("micro_short_suspected"),
     ).with_columns((pl.col("within_spec") & ~pl.col("micro_short_suspected")).alias("accepted"))
     capacities = table["capacity_Ah"]
-    spread = float((capacities.max() - capacities.min()) / median * 100) if median else float("nan")
+    # capacities are floats; polars types a Series' max() as any Python value
+    spread = float((cast(float, capacities.max()) - cast(float, capacities.min())) / median * 100) if median else float("nan")
     return LotReport(table=table, median_capacity_Ah=median, spread_percent=spread,
                      yield_fraction=float(table["accepted"].mean()), capacity_tolerance=capacity_tolerance,
                      decay_limit_mV_per_h=limit)

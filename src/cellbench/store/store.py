@@ -24,7 +24,7 @@ import logging
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, create_engine, event, make_url, select
@@ -420,7 +420,9 @@ def _test_row(measurement: Measurement, content_hash: str, source_name: str | No
               rows: int, outcome: Outcome | None, reason: str | None) -> Test:
     meta = measurement.metadata
     time = measurement.data[S.TIME] if rows else None
-    duration = float(time.max() - time.min()) if time is not None and time.null_count() < rows else None
+    # seconds are floats; polars types a Series' max() as any Python value
+    duration = (float(cast(float, time.max()) - cast(float, time.min()))
+                if time is not None and time.null_count() < rows else None)
     return Test(content_hash=content_hash, file_sha256=digest, source_file=source_name, vendor=meta.vendor,
                 file_format=meta.file_format, cell_id=meta.cell_id, channel=meta.channel,
                 start_time=_aware(meta.start_time), row_count=rows, duration_s=duration,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import polars as pl
 
@@ -241,8 +242,10 @@ def _test_time(table: DelimitedTable, wall: pl.Series | None) -> tuple[pl.Series
 def _infer_time_unit(test_time: pl.Series, wall: pl.Series | None) -> tuple[float, str]:
     if wall is None or test_time.len() < 2:
         return 1.0, "s"
-    span_test = test_time.max() - test_time.min()
-    span_wall = wall.drop_nulls().max() - wall.drop_nulls().min() if wall.drop_nulls().len() > 1 else None
+    # both are float seconds; polars types a Series' max() as any Python value
+    span_test = cast(float, test_time.max()) - cast(float, test_time.min())
+    present = wall.drop_nulls()
+    span_wall = cast(float, present.max()) - cast(float, present.min()) if present.len() > 1 else None
     if not span_test or not span_wall:
         return 1.0, "s"
     ratio = span_wall / span_test
