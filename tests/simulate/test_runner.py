@@ -86,6 +86,13 @@ def test_a_step_whose_end_condition_holds_at_its_start_ends_at_once_and_the_prot
     assert rows[2]["ended_by"] == "duration"
 
 
+def test_a_step_ended_at_once_right_after_a_set_state_has_no_voltage_of_its_own(std21):
+    m = run_protocol(std21, Protocol.parse("Set SOC to 0%; Discharge at 1C until Vmin; Charge at 1C for 60 s"))
+    rows = step_summary(m)
+    assert rows[0]["ended_by"] == "lower voltage cut-off at start" and rows[0]["end_voltage_V"] is None
+    assert rows[1]["charge_capacity_Ah"] == pytest.approx(std21.nominal_capacity_Ah / 60, rel=1e-3)
+
+
 def test_a_cycle_in_which_every_step_ends_at_once_names_step_state_and_cause(std21):
     with pytest.raises(SimulationError) as info:
         run_protocol(std21, Protocol.parse("Set SOC to 100%; Discharge at 1C until Vmin; "

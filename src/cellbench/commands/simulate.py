@@ -8,6 +8,11 @@ import typer
 from rich.table import Table
 
 
+def _number(value: float | None, spec: str) -> str:
+    """A table cell; a step that ended at once right after a set state has no voltage or temperature of its own."""
+    return "–" if value is None else format(value, spec)
+
+
 def register(app: typer.Typer) -> None:
     from cellbench.cli import console, print_json
 
@@ -49,7 +54,7 @@ def register(app: typer.Typer) -> None:
             energy = r["discharge_energy_Wh"] - r["charge_energy_Wh"]
             table.add_row(str(r["cycle"]), r["step"], r["step_type"], f"{r['duration_s']:.0f}",
                           f"{r['charge_capacity_Ah'] * 1000:.4g}", f"{r['discharge_capacity_Ah'] * 1000:.4g}",
-                          f"{energy * 1000:.4g}", f"{r['end_voltage_V']:.3f}", f"{r['max_temperature_C']:.1f}",
+                          f"{energy * 1000:.4g}", _number(r["end_voltage_V"], ".3f"), _number(r["max_temperature_C"], ".1f"),
                           r["ended_by"])
         console.print(table)
         extra = measurement.metadata.extra

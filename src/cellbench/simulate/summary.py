@@ -53,11 +53,12 @@ def _row(row: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _at_start_row(record: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
-    nan = float("nan")
+    """A step that ended at once: nothing moved; its voltage and temperature are where the step before left them
+    (None right after a set state, which has no rows)."""
     return {"cycle": record["cycle"], "step_index": record["step_index"], "step": record.get("text", ""),
             "step_type": record.get("step_type") or "", "duration_s": 0.0, "charge_capacity_Ah": 0.0,
             "discharge_capacity_Ah": 0.0, "charge_energy_Wh": 0.0, "discharge_energy_Wh": 0.0,
-            "end_voltage_V": before["end_voltage_V"] if before else nan,
-            "max_temperature_C": before["max_temperature_C"] if before else nan,
-            "ambient_temperature_C": before["ambient_temperature_C"] if before else nan,
+            "end_voltage_V": before["end_voltage_V"] if before else None,
+            "max_temperature_C": before["max_temperature_C"] if before else None,
+            "ambient_temperature_C": before["ambient_temperature_C"] if before else None,
             "ended_by": record["ended_by"], "min_anode_potential_V": None}
