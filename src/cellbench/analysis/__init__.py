@@ -2,7 +2,7 @@
 
 >>> from cellbench.measurements import read
 >>> from cellbench.analysis import summarize
->>> summarize(read("neware_uio.csv")).cycles["discharge_capacity_Ah"]     # doctest: +SKIP
+>>> summarize(read("neware_uio.csv")).cycles["discharge_capacity_Ah"]  # needs a cycler file of yours  # doctest: +SKIP
 """
 
 from cellbench.analysis.cycles import Summary, cycle_gaps, cycle_numbers, cycle_table, summarize

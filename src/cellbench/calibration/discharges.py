@@ -8,7 +8,7 @@ A cycler file holds a whole test (rests, the discharge, the recharge); a calibra
 current discharge, the current, the temperature the cell started at, and a content hash of the file so
 the calibration records exactly which data it saw.
 
->>> d = read_discharge("LGM50_rate_25degC_1C.csv")            # doctest: +SKIP
+>>> d = read_discharge("LGM50_rate_25degC_1C.csv")            # needs a file of the LG M50 set  # doctest: +SKIP
 >>> round(d.current_A, 2), round(d.start_temperature_C, 1), round(d.capacity_Ah, 3)   # doctest: +SKIP
 (5.0, 24.6, 4.782)
 """

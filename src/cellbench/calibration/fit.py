@@ -10,7 +10,7 @@ The 95 % confidence intervals come from the Jacobian at the optimum (a sandwich 
 of residual, see :func:`confidence_intervals`), ±1.96 σ in the search coordinate (log10 for scale parameters), mapped back to
 the value. They describe the noise of the data, not the model's structural error.
 
->>> from cellbench.calibration import calibrate, read_discharge                   # doctest: +SKIP
+>>> from cellbench.calibration import calibrate, read_discharge  # needs lab files; minutes  # doctest: +SKIP
 >>> tests = [read_discharge(f) for f in files]                                   # doctest: +SKIP
 >>> result = calibrate("lg-m50", tests, ["anode_diffusivity_cm2_s", "heat_transfer_W_m2K"])  # doctest: +SKIP
 >>> result.calibration.fitted["heat_transfer_W_m2K"].ci95                          # doctest: +SKIP

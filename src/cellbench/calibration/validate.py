@@ -4,7 +4,7 @@ Per test: capacity, energy and mean-voltage errors, the voltage RMSE over the co
 temperature RMSE when the file has temperatures; a plot of both curves; a one-line verdict; and a warning
 for every test whose conditions lie outside what the calibration's data covered (the model extrapolates).
 
->>> report = validate("lg-m50", [read_discharge(f) for f in files])     # doctest: +SKIP
+>>> report = validate("lg-m50", [read_discharge(f) for f in files])  # needs lab files  # doctest: +SKIP
 >>> report.verdict                                                        # doctest: +SKIP
 'lg-m50 (calibrated): mean |capacity error| 1.1 % over 4 tests (max 2.0 %) ...'
 """

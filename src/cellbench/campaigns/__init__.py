@@ -4,7 +4,7 @@ A campaign is a YAML document (base cell, search space, objectives, constraints,
 designs, Dask workers simulate them, and the study lives in cellbench's SQL database so a killed campaign resumes.
 
 >>> from cellbench import campaigns
->>> spec = campaigns.load_campaign("examples/campaigns/quick.yaml")        # doctest: +SKIP
+>>> spec = campaigns.load_campaign("examples/campaigns/quick.yaml")  # PyBaMM on Dask, minutes  # doctest: +SKIP
 >>> summary = campaigns.run_campaign(spec, budget=6, workers=2)            # doctest: +SKIP
 >>> campaigns.show(summary.campaign_id)["pareto_front"][0]["values"]       # doctest: +SKIP
 """

@@ -8,7 +8,7 @@ so a result is matched by its **cell id**: the operator enters the sample id as 
 metrics from the design) and tells the study, which proposes the next batch.
 
 >>> from cellbench.campaigns import lab
->>> batch = lab.propose("lab-demo-1")        # doctest: +SKIP
+>>> batch = lab.propose("lab-demo-1")        # needs a stored lab campaign  # doctest: +SKIP
 >>> batch[0]["sample_id"]                    # doctest: +SKIP
 'CB-3-0000'
 """

@@ -9,7 +9,7 @@ Execution: ``workers=N`` starts a Dask ``LocalCluster`` with N single-threaded w
 or the Dask Helm chart; docs/campaigns.md). ``workers=0`` evaluates in this process (no Dask).
 
 >>> from cellbench.campaigns import load_campaign, run_campaign
->>> summary = run_campaign(load_campaign("examples/campaigns/quick.yaml"), budget=4, workers=1)  # doctest: +SKIP
+>>> summary = run_campaign(load_campaign("examples/campaigns/quick.yaml"), budget=4, workers=1)  # PyBaMM on Dask, minutes  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ change the design document itself; material parameters (particle size, SE conduc
 material record that the variant carries (``design._custom``), so the library stays untouched.
 
 >>> from cellbench import cells
->>> variant = apply_parameters(cells.load("std-1"), {"separator_thickness_um": 30.0})   # doctest: +SKIP
->>> variant.separator.thickness_um                                                       # doctest: +SKIP
+>>> variant = apply_parameters(cells.load("std-1"), {"separator_thickness_um": 30.0})
+>>> variant.separator.thickness_um
 30.0
 """
 

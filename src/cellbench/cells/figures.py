@@ -196,7 +196,7 @@ def figures(design: CellDesign) -> DesignFigures:
     """All derived figures of a design.
 
     >>> from cellbench import cells
-    >>> round(figures(cells.load("std-2.1")).capacity_mAh, 1)  # doctest: +SKIP
+    >>> round(figures(cells.load("std-2.1")).capacity_mAh, 1)
     8.0
     """
     cap = capacity_mAh(design)

@@ -26,7 +26,9 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
     takes its C-rates from the base's rated capacity scaled by the ratio of design capacities.
 
     >>> from cellbench import cells
-    >>> d = cells.load("std-2.1").substitute("lgps")      # doctest: +SKIP
+    >>> d = cells.load("std-2.1").substitute("lgps")
+    >>> d.solid_electrolyte().id, d.lineage.base
+    ('lgps', 'std-2.1')
     """
     record = mat.load(material)
     if role == "auto":

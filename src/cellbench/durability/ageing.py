@@ -327,7 +327,7 @@ def ageing_test(design, laws: AgeingLaws, *, kind: Literal["storage", "cycle"], 
 
     >>> from cellbench import cells
     >>> rows = ageing_test(cells.load("std-2.1"), load_laws(), kind="storage", temperature_C=45,
-    ...                    checkpoints=[0, 42])                                       # doctest: +SKIP
+    ...                    checkpoints=[0, 42])                      # PyBaMM ageing runs, minutes  # doctest: +SKIP
     >>> round(rows[-1]["capacity_retention"], 3)                                       # doctest: +SKIP
     0.95
     """

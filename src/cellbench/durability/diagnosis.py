@@ -18,7 +18,7 @@ reference materials' OCP tables of a built-in pair (:func:`~cellbench.durability
 Its losses then need a fresh check-up (a reference, or a first check-up in the same file); from one check-up
 alone it reports the fitted electrode balance and no losses.
 
->>> d = diagnose(aged_measurement, "std-2.1", reference=fresh_measurement)   # doctest: +SKIP
+>>> d = diagnose(aged_measurement, "std-2.1", reference=fresh_measurement)  # needs your tests  # doctest: +SKIP
 >>> d.losses["lli"], d.ranked[0].mechanism.id                               # doctest: +SKIP
 (0.1, 'se-reduction-anode')
 """

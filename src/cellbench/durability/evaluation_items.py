@@ -9,7 +9,7 @@ Test lengths follow the SOLiD-EV programme: 42 days of storage, 28 days of cycli
 and 25 °C (domain notes, section 5).
 
 >>> from cellbench import cells
->>> out = storage_item(cells.load("std-2.1"), {"temperature_C": 45, "soc_pct": [100]})   # doctest: +SKIP
+>>> out = storage_item(cells.load("std-2.1"), {"temperature_C": 45, "soc_pct": [100]})  # PyBaMM, minutes  # doctest: +SKIP
 >>> out["metrics"]["capacity_retention_soc100"]                                        # doctest: +SKIP
 0.952
 """

@@ -1,7 +1,7 @@
 """The new-material evaluation: standard cell vs the cell with the new material, IEC 62660-1 suites, report.
 
 >>> from cellbench import evaluation
->>> ev = evaluation.evaluate("std-2.1", "examples/materials/argyrodite-hc.yaml")   # doctest: +SKIP
+>>> ev = evaluation.evaluate("std-2.1", "examples/materials/argyrodite-hc.yaml")  # PyBaMM, minutes  # doctest: +SKIP
 >>> evaluation.write(ev, "out/")                                                   # doctest: +SKIP
 """
 

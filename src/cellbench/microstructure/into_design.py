@@ -4,9 +4,13 @@ A composite electrode layer takes the path-resistance coefficient (τ) and the c
 separator / solid-electrolyte layer takes τ only (it holds no active material). The design is not changed
 in place: a new design is returned.
 
->>> from cellbench import cells                                        # doctest: +SKIP
->>> design = apply_to_design(cells.load("std-2.1"), "cathode", result)  # doctest: +SKIP
->>> design.cathode.path_resistance_coefficient == result.tau            # doctest: +SKIP
+>>> from cellbench import cells
+>>> from cellbench.microstructure import random_blocks, tortuosity
+>>> v = random_blocks((24, 24, 24), voxel_size_um=1.0, seed=1,
+...                   fractions={"active_material": 0.4, "solid_electrolyte": 0.5, "void": 0.1})
+>>> result = tortuosity(v, axis="x")
+>>> design = apply_to_design(cells.load("std-2.1"), "cathode", result)
+>>> design.cathode.path_resistance_coefficient == result.tau
 True
 """
 

@@ -4,7 +4,7 @@
 >>> spec = pack.design_pack("nextgen-std", energy_kWh=55, voltage_V=400)
 >>> round(pack.pack_figures(spec).energy_kWh)
 55
->>> result = pack.drive(spec, "wltc3b", grade_pct=5)                # doctest: +SKIP
+>>> result = pack.drive(spec, "wltc3b", grade_pct=5)                # a PyBaMM drive, seconds  # doctest: +SKIP
 >>> result.summary()["wh_per_km"]                                   # doctest: +SKIP
 
 - :func:`large_format` a catalogue cell's electrodes as a large laminate cell; :func:`design_pack` series/parallel,

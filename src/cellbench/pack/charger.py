@@ -11,7 +11,7 @@ external circuit here is that charger, as one algebraic law (PyBaMM sign: curren
 so V ≤ Vmax and the charge current −I ≤ I_cc, with one of them equal. The run stops when the charged capacity
 reaches the target SOC, when the current falls to the end current (C/20), or at the time limit.
 
->>> from cellbench.pack.charger import run_cc_cv                          # doctest: +SKIP
+>>> from cellbench.pack.charger import run_cc_cv  # needs a PybammCell; a PyBaMM run  # doctest: +SKIP
 >>> run = run_cc_cv(cell, c_rate=6, from_soc=0.1, to_soc=0.8)          # doctest: +SKIP
 """
 

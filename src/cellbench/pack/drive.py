@@ -2,7 +2,7 @@
 solve → range, Wh/km, SOC and cell temperatures (pack heat network for the hottest cell).
 
 >>> from cellbench.pack import design_pack, drive
->>> result = drive(design_pack("nextgen-std"), "wltc3b", grade_pct=5)          # doctest: +SKIP
+>>> result = drive(design_pack("nextgen-std"), "wltc3b", grade_pct=5)  # a PyBaMM drive, seconds  # doctest: +SKIP
 >>> sorted(result.summary())[:3]                                               # doctest: +SKIP
 ['cooling', 'cooling_needed', 'cycle']
 """

@@ -9,7 +9,7 @@ once and is reported in `ended_at_start`. Either run stops where the charged cap
 (:func:`cellbench.pack.heat.dissipated_heat_W`; entropic heat left out).
 
 >>> from cellbench.pack import design_pack, fast_charge
->>> r = fast_charge(design_pack("nextgen-std"), c_rate=6)                      # doctest: +SKIP
+>>> r = fast_charge(design_pack("nextgen-std"), c_rate=6)  # a PyBaMM charge, seconds  # doctest: +SKIP
 >>> r.summary()["time_min"]                                                   # doctest: +SKIP
 """
 

@@ -182,8 +182,8 @@ def dissipated_heat_W(current_A, voltage_V, soc, design) -> np.ndarray:
 
     >>> from cellbench import cells
     >>> d = cells.load("nextgen-std")
-    >>> float(dissipated_heat_W(np.array([2.0]), np.array([3.3]), np.array([0.5]), d)[0]).__round__(2)  # 2 A × 0.19 V
-    0.38
+    >>> round(float(dissipated_heat_W(np.array([2.0]), np.array([3.3]), np.array([0.5]), d)[0]), 2)  # 2 A × 0.198 V
+    0.4
     """
     from cellbench.cells import ocv_curve
 

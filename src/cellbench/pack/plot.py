@@ -1,6 +1,6 @@
 """Plots of a drive, a fast charge and the combined scenario: interactive Plotly pages that open offline.
 
->>> from cellbench.pack.plot import drive_figure      # doctest: +SKIP
+>>> from cellbench.pack.plot import drive_figure      # needs a drive result; writes drive.html  # doctest: +SKIP
 >>> drive_figure(result).write_html("drive.html")    # doctest: +SKIP
 """
 

@@ -8,7 +8,7 @@ an SPMe) and kept in a small cache keyed by the cell's structure and the profile
 Sign: `power_W` positive = discharge (the cell delivers power), as a vehicle sees it; the Measurement this returns
 uses BDF's sign (current positive on charge).
 
->>> from cellbench.pack.power_profile import run_power_profile      # doctest: +SKIP
+>>> from cellbench.pack.power_profile import run_power_profile      # needs a PybammCell; a PyBaMM run  # doctest: +SKIP
 >>> run = run_power_profile(cell, [0, 1, 2], [0.05, 0.10, 0.0], start_soc=0.8)   # doctest: +SKIP
 """
 

@@ -3,8 +3,8 @@
 The SOLiD-EV programme's item ② as a calculator (``docs/scenarios.md``):
 
 >>> from cellbench import scenarios
->>> rows = scenarios.run_file("examples/scenarios/outcome.yaml")        # doctest: +SKIP
->>> [round(r["assb_battery_revenue_billion_yen"]) for r in rows if r["year"] == 2035]  # doctest: +SKIP
+>>> rows = scenarios.run_file("examples/scenarios/outcome.yaml")        # from the repository's root
+>>> [round(r["assb_battery_revenue_billion_yen"]) for r in rows if r["year"] == 2035]
 [272]
 """
 

@@ -1,6 +1,6 @@
 """An interactive HTML page of scenario results (Plotly, plotly.js embedded so it opens offline).
 
->>> write_plot(rows, "scenarios.html")   # doctest: +SKIP
+>>> write_plot(rows, "scenarios.html")   # writes scenarios.html  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The virtual cycler: a cell design and a protocol in, a canonical Measurement out (PyBaMM inside).
 
 >>> from cellbench.simulate import simulate
->>> m = simulate("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin", thermal="isothermal")  # doctest: +SKIP
+>>> m = simulate("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin", thermal="isothermal")  # PyBaMM, seconds  # doctest: +SKIP
 
 - :func:`simulate` one run; :func:`simulate_many` parallel runs with time limits;
 - :func:`to_pybamm` a CellDesign as PyBaMM parameters (liquid and all-solid-state);

@@ -6,7 +6,7 @@ job's time limit is killed and replaced; the job's result is a SimulationError, 
 
 >>> from cellbench.simulate import simulate_many
 >>> results = simulate_many([("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin", {}),
-...                          ("std-2.1", "Set SOC to 100%; Discharge at 2C until Vmin", {})])  # doctest: +SKIP
+...                          ("std-2.1", "Set SOC to 100%; Discharge at 2C until Vmin", {})])  # PyBaMM  # doctest: +SKIP
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ cellbench names, so a cellbench round trip is exact while other tools see plain 
 
 >>> from cellbench.simulate import to_pybamm
 >>> from cellbench import cells
->>> write_bpx(to_pybamm(cells.load("std-2.1")), "std-2.1.bpx.json")    # doctest: +SKIP
+>>> write_bpx(to_pybamm(cells.load("std-2.1")), "std-2.1.bpx.json")  # writes a file  # doctest: +SKIP
 >>> cell = read_bpx("std-2.1.bpx.json")                                 # doctest: +SKIP
 """
 

@@ -12,8 +12,8 @@ materials. All-solid-state cells (docs/simulation.md) use the same DFN equations
 - Arrhenius temperature dependence of SE conductivity, diffusivity and kinetics.
 
 >>> from cellbench import cells
->>> cell = to_pybamm(cells.load("std-2.1"))                  # doctest: +SKIP
->>> round(cell.nominal_capacity_Ah * 1000, 1)                # doctest: +SKIP
+>>> cell = to_pybamm(cells.load("std-2.1"))
+>>> round(cell.nominal_capacity_Ah * 1000, 1)
 8.0
 """
 

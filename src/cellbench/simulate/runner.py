@@ -87,7 +87,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
     `overrides` take design-level names (``cathode_contact_ratio``...) or PyBaMM names; tunable ones reuse
     the built model, any other parameter builds a new model structure.
 
-    >>> cell = PybammCell.from_parameter_set("Chen2020")                            # doctest: +SKIP
+    >>> cell = PybammCell.from_parameter_set("Chen2020")  # PyBaMM, seconds  # doctest: +SKIP
     >>> m = run_protocol(cell, Protocol.parse("Discharge at 1C until 2.5 V"))       # doctest: +SKIP
     >>> round(m.data["discharging_capacity_ampere_hour"][-1], 2)                    # doctest: +SKIP
     4.75

@@ -1,6 +1,6 @@
 """Per-step summary of a simulated run: what a cycler's step report shows.
 
->>> rows = step_summary(measurement)                     # doctest: +SKIP
+>>> rows = step_summary(measurement)                     # needs a simulated Measurement  # doctest: +SKIP
 >>> rows[0]["discharge_capacity_Ah"], rows[0]["ended_by"]  # doctest: +SKIP
 (0.00797, 'lower voltage cut-off')
 """

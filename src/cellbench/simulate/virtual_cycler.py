@@ -1,7 +1,7 @@
 """The public entry point: simulate a cell under a protocol and get a Measurement.
 
 >>> from cellbench.simulate import simulate
->>> m = simulate("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin")      # doctest: +SKIP
+>>> m = simulate("std-2.1", "Set SOC to 100%; Discharge at 1C until Vmin")  # PyBaMM, seconds  # doctest: +SKIP
 >>> m.data["discharging_capacity_ampere_hour"][-1] * 1000                       # doctest: +SKIP
 7.9
 """

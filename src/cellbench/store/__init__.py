@@ -1,7 +1,7 @@
 """The measurement store: SQL metadata (SQLite or PostgreSQL) over content-addressed Parquet blobs.
 
 >>> from cellbench.store import Store
->>> with Store.open() as store:                       # doctest: +SKIP
+>>> with Store.open() as store:                       # opens the store in ./cellbench-data  # doctest: +SKIP
 ...     result = store.ingest("cycler/cell-017.csv")  # stored | already stored | failed
 ...     measurement = store.load(result.test_id)
 

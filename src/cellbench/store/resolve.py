@@ -20,7 +20,7 @@ def resolve_measurement(ref: str | Path, *, store: Store | None = None,
     A path that exists wins, so a file named ``12`` is still read as a file; ``format`` skips format
     detection for files (see :func:`cellbench.measurements.read`).
 
-    >>> stored = resolve_measurement("17")                     # doctest: +SKIP
+    >>> stored = resolve_measurement("17")  # needs a stored test and a file of yours  # doctest: +SKIP
     >>> from_file = resolve_measurement("cycler/cell-017.csv")  # doctest: +SKIP
     """
     path = Path(ref)

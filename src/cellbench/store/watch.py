@@ -6,7 +6,7 @@ watcher does not ingest anything twice; a file whose time stamp changed but whos
 re-read. Ingest itself is idempotent, so even a watcher killed between storing a test and noting it down
 only finds "already stored" on restart.
 
->>> watcher = Watcher(store, "/lab/cycler-exports")      # doctest: +SKIP
+>>> watcher = Watcher(store, "/lab/cycler-exports")      # runs until stopped  # doctest: +SKIP
 >>> watcher.run(interval_s=10)                           # doctest: +SKIP
 """
 

@@ -5,7 +5,7 @@ from the file's first bytes; the name may only break ties) and ``read(path) -> M
 :func:`read` detects the format and dispatches.
 
 >>> from cellbench.measurements import read
->>> m = read("FastCharge_000025_CH8.csv")            # doctest: +SKIP
+>>> m = read("FastCharge_000025_CH8.csv")            # needs a cycler file of yours  # doctest: +SKIP
 >>> m.metadata.vendor, m.data["voltage_volt"][0]      # doctest: +SKIP
 ('Arbin', 3.3011441)
 """

@@ -17,7 +17,7 @@ unit (``Current (mA)``). A column map says exactly which column is which and in 
       charging_capacity_ampere_hour: {column: "Qc", unit: "mAh", counter: true}
 
 >>> from cellbench.measurements import read
->>> m = read("run.csv", column_map="mymap.yaml")   # doctest: +SKIP
+>>> m = read("run.csv", column_map="mymap.yaml")   # needs your file and column map  # doctest: +SKIP
 
 Capacity/energy columns are treated as the vendor's counters (restarts detected where they fall) and
 converted to BDF cumulative columns.
