@@ -14,6 +14,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,20 @@ def test_docstring_examples_run(name, monkeypatch):
         if result.failed:
             failures.append("".join(lines))
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_the_readme_python_examples_run(monkeypatch):
+    # README's ```python blocks, run as written from the repository's root (one short PyBaMM discharge)
+    monkeypatch.chdir(REPOSITORY)
+    text = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    blocks = [(text[: m.start(1)].count("\n"), m[1]) for m in re.finditer(r"```python\n(.*?)```", text, re.S)]
+    assert blocks, "README.md has no ```python block"
+    for offset, block in blocks:
+        namespace: dict = {}
+        # padded so that a traceback names the README's own line
+        exec(compile("\n" * offset + block, str(REPOSITORY / "README.md"), "exec"), namespace)
+    from cellbench.measurements import Measurement
+
+    runs = [value for value in namespace.values() if isinstance(value, Measurement)]
+    assert runs and runs[0].data["discharging_capacity_ampere_hour"].max() > 0
