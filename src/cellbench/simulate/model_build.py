@@ -102,6 +102,44 @@ class ReusingIDAKLUSolver(pybamm.IDAKLUSolver):
         return super().set_up(model, inputs, t_eval, ics_only)
 
 
+class FluxFiniteVolume(pybamm.FiniteVolume):
+    """PyBaMM's finite volumes, with a flux written k·(−∇u) taken to the cell edges like k·∇u.
+
+    Where a coefficient k (an effective conductivity κ·ε^b) multiplies a gradient, PyBaMM takes k from the nodes
+    to the edges by the distance-weighted harmonic mean: the two half cells in series, the right value where k
+    jumps (std-2.1: a composite anode's ε^b ≈ 0.07 beside a separator's 0.93). Any other product gets the
+    arithmetic mean. PyBaMM writes the electrolyte current as κ_eff·(… − ∇φ_e); with a constant κ_eff the
+    minus folds into the constant and the harmonic mean applies, but cellbench's conductivities, Bruggeman
+    exponents and temperatures are input parameters, so the product stays κ_eff·(−∇φ_e) and got the arithmetic
+    mean: at −20 °C and 1C that took 35 mV off std-2.1's electrolyte drop (most of it at the two
+    composite|separator interfaces) and gave 3.4 % more capacity than plain PyBaMM. It is a first-order mesh
+    error: 4.129, 4.063, 4.030, 4.013 mAh at 1, 2, 4, 8 × the x-mesh, against 3.994, 3.996, 3.996, 3.996 mAh
+    with the harmonic mean. (Plain PyBaMM has the same error whenever κ_eff is not a constant, e.g. with a
+    lumped thermal model.) A flux with a second term, κ_eff·(χ∇c_e − ∇φ_e) in a liquid electrolyte, is
+    averaged as PyBaMM does it, arithmetically.
+    """
+
+    def process_binary_operators(self, bin_op, left, right, disc_left, disc_right):
+        if isinstance(bin_op, pybamm.Multiplication):
+            if _negated_gradient(right) and not left.evaluates_on_edges("primary"):
+                disc_left = self.node_to_edge(disc_left, method="harmonic")
+                return pybamm.simplify_if_constant(bin_op.create_copy([disc_left, disc_right]))
+            if _negated_gradient(left) and not right.evaluates_on_edges("primary"):
+                disc_right = self.node_to_edge(disc_right, method="harmonic")
+                return pybamm.simplify_if_constant(bin_op.create_copy([disc_left, disc_right]))
+        return super().process_binary_operators(bin_op, left, right, disc_left, disc_right)
+
+
+def _negated_gradient(symbol: pybamm.Symbol) -> bool:
+    return isinstance(symbol, pybamm.Negate) and isinstance(symbol.child, pybamm.Gradient)
+
+
+def flux_spatial_methods(methods: dict) -> dict:
+    """A model's default spatial methods with each finite-volume method replaced by :class:`FluxFiniteVolume`."""
+    return {domain: FluxFiniteVolume(method.options) if type(method) is pybamm.FiniteVolume else method
+            for domain, method in methods.items()}
+
+
 _CACHE: dict[str, BuiltModel] = {}
 _LOCK = threading.Lock()
 
@@ -148,7 +186,7 @@ def _build(cell: PybammCell, model_name: str, thermal: str, key: str) -> BuiltMo
     pv.process_model(model)
     pv.process_geometry(geometry)
     mesh = pybamm.Mesh(geometry, model.default_submesh_types, model.default_var_pts)
-    pybamm.Discretisation(mesh, model.default_spatial_methods).process_model(model)
+    pybamm.Discretisation(mesh, flux_spatial_methods(model.default_spatial_methods)).process_model(model)
     return BuiltModel(key=key, model=model, model_name=model_name, thermal=thermal,
                       options={k: v for k, v in options.items() if k != "operating mode"} | {"operating mode": "cellbench unified control"},
                       input_names=inputs + CONTROL_INPUTS, build_time_s=timer.time().value)
