@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, TypeVar, Union, overload
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from cellbench import materials as mat
 from cellbench.errors import InputError, NotFound
+from cellbench.materials.library import of_kind
 
 FRACTION_TOLERANCE = 1e-3
+Record = TypeVar("Record", bound=mat.MaterialBase)
 
 
 def _kind_or(default: str):
@@ -234,11 +236,16 @@ class CellDesign(BaseModel):
         return self
 
     # -- materials -------------------------------------------------------------------------------------
-    def material(self, ref: str) -> mat.MaterialBase:
-        """The record behind an id used in this design (library or a substituted custom material)."""
+    @overload
+    def material(self, ref: str) -> mat.MaterialBase: ...
+    @overload
+    def material(self, ref: str, kind: type[Record]) -> Record: ...
+    def material(self, ref: str, kind: type[mat.MaterialBase] = mat.MaterialBase) -> mat.MaterialBase:
+        """The record behind an id used in this design (library or a substituted custom material); ``kind``: the
+        record class the caller needs (``mat.LiquidElectrolyte``…), another role is an InputError."""
         if ref in self._custom:
-            return self._custom[ref]
-        return mat.load(ref)
+            return of_kind(self._custom[ref], kind)
+        return mat.load(ref, kind)
 
     def check_materials(self) -> None:
         """Resolve every material id and check each sits in a layer that fits its role."""
@@ -324,10 +331,7 @@ class CellDesign(BaseModel):
         if layer.film_resistance_ohm_cm2 is not None:
             return layer.film_resistance_ohm_cm2
         if layer.coating:
-            coating = self.material(layer.coating)
-            # check_materials() has made sure the id names a coating
-            assert isinstance(coating, mat.Coating), layer.coating
-            return coating.film_resistance_ohm_cm2
+            return self.material(layer.coating, mat.Coating).film_resistance_ohm_cm2
         return 0.0
 
     @property

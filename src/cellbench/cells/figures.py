@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from cellbench import materials as mat
 from cellbench.cells.design import CellDesign, CompositeLayer, CylindricalPackaging, LithiumFoil, PouchPackaging
 
 SOC_POINTS = 201
@@ -128,7 +129,7 @@ def outline_volume_cm3(design: CellDesign) -> float:
     p = design.packaging
     if isinstance(p, CylindricalPackaging):
         return math.pi * (p.diameter_mm / 20.0) ** 2 * p.height_mm / 10.0
-    film = design.material(p.material).thickness_um
+    film = design.material(p.material, mat.Packaging).thickness_um
     thickness_mm = p.outline_thickness_mm or (stack_thickness_um(design) + 2 * film) / 1000.0
     return p.outline_width_mm * p.outline_length_mm * thickness_mm / 1000.0
 
@@ -156,7 +157,7 @@ def mass_breakdown_g(design: CellDesign) -> dict[str, float]:
         * design.material(design.anode_collector.material).density_g_cm3
     p = design.packaging
     if isinstance(p, PouchPackaging):
-        film = design.material(p.material)
+        film = design.material(p.material, mat.Packaging)
         packaging = 2 * p.outline_width_mm * p.outline_length_mm * 1e-6 * film.areal_mass_g_m2 + p.tabs_mass_g
     else:
         packaging = p.mass_g

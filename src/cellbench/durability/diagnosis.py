@@ -145,7 +145,7 @@ def _inside_window(x: float, material_id: str, slack: float = 0.02) -> bool:
     fit has no design to bound it, and a wrong pair reaches a low misfit from the window's far end)."""
     from cellbench import materials
 
-    m = materials.load(material_id)
+    m = materials.load(material_id, materials.ActiveMaterial)
     low, high = sorted((m.stoichiometry_at_0_soc, m.stoichiometry_at_100_soc))
     return low - slack <= x <= high + slack
 

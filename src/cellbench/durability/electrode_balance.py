@@ -143,13 +143,13 @@ class ElectrodeBalance:
         pair = load_pair(pair)
         if capacity_Ah <= 0:
             raise InputError(f"the capacity must be positive, got {capacity_Ah:g} Ah", location="capacity_Ah")
-        cathode = materials.load(pair.cathode)
+        cathode = materials.load(pair.cathode, materials.ActiveMaterial)
         c_window = abs(cathode.stoichiometry_at_0_soc - cathode.stoichiometry_at_100_soc)
         if pair.anode is None:
             electrodes = Electrodes(cathode.ocp, None, pair.counter_potential_V)
             a_ah, a_full = None, None
         else:
-            anode = materials.load(pair.anode)
+            anode = materials.load(pair.anode, materials.ActiveMaterial)
             electrodes = Electrodes(cathode.ocp, anode.ocp)
             a0, a100 = anode.stoichiometry_at_0_soc, anode.stoichiometry_at_100_soc
             a_ah = n_to_p * capacity_Ah / abs(a100 - a0)

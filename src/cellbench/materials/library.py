@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar, overload
 
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import InputError, NotFound, closest_choice
 from cellbench.materials.records import MATERIAL_ADAPTER, MaterialBase
 
 DATA_DIR = Path(__file__).parent / "data"
+Record = TypeVar("Record", bound=MaterialBase)
 
 
 def _parse(data, source: str) -> MaterialBase:
@@ -45,8 +47,32 @@ def list_materials(role: str | None = None) -> list[MaterialBase]:
     return [m for m in _library().values() if role is None or m.role == role]
 
 
-def load(ref: str | Path | MaterialBase) -> MaterialBase:
-    """A material by library id (``"ncm811"``) or by path to a YAML file."""
+@overload
+def load(ref: str | Path | MaterialBase) -> MaterialBase: ...
+@overload
+def load(ref: str | Path | MaterialBase, kind: type[Record]) -> Record: ...
+def load(ref: str | Path | MaterialBase, kind: type[MaterialBase] = MaterialBase) -> MaterialBase:
+    """A material by library id (``"ncm811"``) or by path to a YAML file; ``kind`` (a record class such as
+    ``ActiveMaterial``) is the role the caller needs: another role is an InputError, and type checkers know the result.
+
+    >>> from cellbench.materials import ActiveMaterial, SolidElectrolyte
+    >>> load("ncm811", ActiveMaterial).stoichiometry_at_100_soc
+    0.2157
+    >>> load("ncm811", SolidElectrolyte)
+    Traceback (most recent call last):
+    cellbench.errors.InputError: material 'ncm811' is a cathode_active; expected a SolidElectrolyte here
+    """
+    return of_kind(_load(ref), kind)
+
+
+def of_kind(record: MaterialBase, kind: type[Record]) -> Record:
+    """``record`` as a ``kind`` (its role's record class), or an InputError that names both roles."""
+    if not isinstance(record, kind):
+        raise InputError(f"material '{record.id}' is a {record.role}; expected a {kind.__name__} here")
+    return record
+
+
+def _load(ref: str | Path | MaterialBase) -> MaterialBase:
     if isinstance(ref, MaterialBase):
         return ref
     ref_str = str(ref)

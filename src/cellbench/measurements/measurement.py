@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -160,8 +160,11 @@ class Measurement:
         return {"rows": self.data.height, "columns": self.data.columns, "metadata": json.loads(self.metadata.model_dump_json())}
 
 
-def add_cumulative_columns(data: pl.DataFrame | pl.LazyFrame, *, arrays: tuple | None = None,
-                           scratch: tuple | None = None) -> pl.DataFrame | pl.LazyFrame:
+# a DataFrame in, a DataFrame out; a LazyFrame in, a LazyFrame out
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def add_cumulative_columns(data: Frame, *, arrays: tuple | None = None, scratch: tuple | None = None) -> Frame:
     """Fill in BDF's cumulative charge/discharge capacity and energy and power when a source lacks them.
 
     Integration is trapezoidal in time; charge counts positive current only, discharge negative only.

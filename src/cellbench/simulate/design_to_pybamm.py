@@ -29,7 +29,7 @@ from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil, figures
 from cellbench.cells.figures import areal_capacity_mAh_cm2, mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
 from cellbench.cells.figures import stoichiometry_window as figures_stoichiometry_window
 from cellbench.errors import InputError
-from cellbench.materials.records import ActiveMaterial
+from cellbench.materials.records import ActiveMaterial, LiquidElectrolyte, SolidElectrolyte
 from cellbench.simulate import parameter_functions as fn
 from cellbench.simulate.calibration import load_calibration
 from cellbench.simulate.pybamm_cell import PybammCell
@@ -377,7 +377,7 @@ def _lithium_metal(design: CellDesign) -> dict[str, Any]:
 
 def _electrolyte(design: CellDesign, solid: bool) -> dict[str, Any]:
     if solid:
-        se = design.solid_electrolyte("separator")
+        se = design.material(design.separator.material, SolidElectrolyte)   # an SE layer in a solid cell
         sep_eps = 1.0 - design.separator.porosity
         out = {
             "Electrolyte conductivity [S.m-1]": fn.solid_electrolyte_conductivity,
@@ -406,7 +406,7 @@ def _electrolyte(design: CellDesign, solid: bool) -> dict[str, Any]:
                 out[f"{SIDES[electrode]} electrode Bruggeman coefficient (electrolyte)"] = \
                     math.log(ratio * eps / tau) / math.log(eps)
         return out
-    liquid = design.material(design.liquid_electrolyte)
+    liquid = design.material(str(design.liquid_electrolyte), LiquidElectrolyte)
     c_ref = liquid.salt_concentration_mol_L * 1000.0
     return {
         "Electrolyte conductivity [S.m-1]": fn.liquid_electrolyte_conductivity,

@@ -26,6 +26,7 @@ from cellbench import cells
 from cellbench.cells import CellDesign, CylindricalPackaging, LithiumFoil, PouchPackaging
 from cellbench.documents import load_model, read_yaml
 from cellbench.errors import InputError
+from cellbench.materials import Packaging
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 
 PACKS_DIR = DATA_DIR / "packs"
@@ -65,7 +66,7 @@ def bill_of_materials(design: CellDesign) -> dict[str, float]:
              count * area * collector.thickness_um * 1e-4 * design.material(collector.material).density_g_cm3)
     p = design.packaging
     if isinstance(p, PouchPackaging):
-        film = design.material(p.material)
+        film = design.material(p.material, Packaging)
         _add(bill, p.material, 2 * p.outline_width_mm * p.outline_length_mm * 1e-6 * film.areal_mass_g_m2)
         if p.tabs_mass_g:
             _add(bill, TABS, p.tabs_mass_g)
