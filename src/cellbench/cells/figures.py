@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -26,9 +27,10 @@ from cellbench import materials as mat
 from cellbench.cells.design import CellDesign, CompositeLayer, CylindricalPackaging, LithiumFoil, PouchPackaging
 
 SOC_POINTS = 201
+Electrode = Literal["cathode", "anode"]
 
 
-def areal_capacity_mAh_cm2(design: CellDesign, electrode: str) -> float:
+def areal_capacity_mAh_cm2(design: CellDesign, electrode: Electrode) -> float:
     layer = design.layer(electrode)
     active = design.active_material(electrode)
     if isinstance(layer, LithiumFoil):
@@ -84,7 +86,7 @@ def mean_voltage_V(design: CellDesign) -> float:
     return float(np.trapezoid(ocv, soc) / (soc[-1] - soc[0]))
 
 
-def thickness_for_areal_capacity_um(design: CellDesign, electrode: str, areal_mAh_cm2: float) -> float:
+def thickness_for_areal_capacity_um(design: CellDesign, electrode: Electrode, areal_mAh_cm2: float) -> float:
     """The layer thickness that gives `areal_mAh_cm2` with the layer's composition and porosity (how a catalogue
     cell's electrode thickness is solved from a published capacity or a chosen N/P).
 
@@ -96,7 +98,7 @@ def thickness_for_areal_capacity_um(design: CellDesign, electrode: str, areal_mA
     return areal_mAh_cm2 / (1e-4 * fraction * active.density_g_cm3 * active.specific_capacity_mAh_g)
 
 
-def charged_thickness_um(design: CellDesign, electrode: str) -> float:
+def charged_thickness_um(design: CellDesign, electrode: Electrode) -> float:
     """Thickness of an electrode at 100 % SOC, from the as-built (0 % SOC) thickness and the active material's
     volume change over the lithium it takes up or gives back (see the module's conventions)."""
     layer = design.layer(electrode)
@@ -134,7 +136,7 @@ def outline_volume_cm3(design: CellDesign) -> float:
     return p.outline_width_mm * p.outline_length_mm * thickness_mm / 1000.0
 
 
-def _layer_mass_g(design: CellDesign, electrode: str, liquid_density: float) -> float:
+def _layer_mass_g(design: CellDesign, electrode: Electrode, liquid_density: float) -> float:
     layer = design.layer(electrode)
     volume = design.area_cm2 * layer.thickness_um * 1e-4
     if isinstance(layer, LithiumFoil):

@@ -27,7 +27,7 @@ CELL_TEMPERATURE = "surface_temperature_celsius"
 INTERNAL_RESISTANCE = "internal_resistance_ohm"
 
 #: column name -> (polars dtype, BDF human-readable label)
-COLUMNS: dict[str, tuple[pl.DataType, str]] = {
+COLUMNS: dict[str, tuple[type[pl.DataType], str]] = {
     TIME: (pl.Float64, "Test Time / s"),
     UNIX_TIME: (pl.Float64, "Unix Time / s"),
     VOLTAGE: (pl.Float64, "Voltage / V"),
