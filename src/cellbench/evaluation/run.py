@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from cellbench import cells, materials
 from cellbench.cells.design import CellDesign, LithiumFoil
@@ -262,7 +262,7 @@ def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: 
 
 
 def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None,
-             extra: list[tuple] = ()) -> list:
+             extra: Sequence[tuple] = ()) -> list:
     """Simulate every job, then every `extra` (cell, protocol, options) job, on the virtual cycler (parallel
     processes); results in that order, failures as CellbenchError objects.
 

@@ -15,7 +15,7 @@ import multiprocessing as mp
 import os
 import time
 from multiprocessing.connection import wait
-from typing import Any, Callable, Iterable
+from typing import AbstractSet, Any, Callable, Iterable
 
 
 from cellbench.errors import CellbenchError, SimulationError
@@ -128,7 +128,7 @@ def _worker(conn, prepared: list[_Prepared]) -> None:
 
 
 def _run_in_workers(prepared, pending: list[int], results: list, workers: int, timeout_s: float,
-                    on_done: Callable[[int], None] = lambda finished: None, built: set = frozenset()) -> None:
+                    on_done: Callable[[int], None] = lambda finished: None, built: AbstractSet = frozenset()) -> None:
     ctx = mp.get_context("fork")
     pool: dict[Any, dict[str, Any]] = {}
     keys = {i: _structure(prepared[i]) for i in pending}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import AbstractSet, Any
 
 import numpy as np
 import pybamm
@@ -89,7 +89,7 @@ class PybammCell:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def parameter_fingerprint(pv: pybamm.ParameterValues, *, skip: set[str] = frozenset()) -> dict[str, str]:
+def parameter_fingerprint(pv: pybamm.ParameterValues, *, skip: AbstractSet[str] = frozenset()) -> dict[str, str]:
     """A stable text form of parameter values: numbers by value, tables by content, functions by name."""
     out = {}
     for name, value in sorted(pv.items()):
