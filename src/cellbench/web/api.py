@@ -10,6 +10,7 @@ import mimetypes
 import os
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal
 from urllib.parse import quote
@@ -77,8 +78,43 @@ def db_session(request: Request):
         yield db
 
 
-def org_names(db: Session) -> dict[int, str]:
+class OrganisationNames:
+    """Organisation names by id, read from the database once per process and again only when an id is new to it.
+
+    Organisations are created, never renamed or removed, so a name once read stays right; asking the database on
+    every request would cost a query per page."""
+
+    def __init__(self, db: Session, names: dict[int, str]):
+        self._db, self._names = db, names
+
+    def get(self, organisation_id: int | None, default: str | None = None) -> str | None:
+        if organisation_id is None:
+            return default
+        if organisation_id not in self._names:  # created since the last read (by this or another process)
+            self._names.clear()
+            self._names.update(_read_names(self._db))
+        return self._names.get(organisation_id, default)
+
+    def __getitem__(self, organisation_id: int) -> str:
+        name = self.get(organisation_id)
+        if name is None:
+            raise KeyError(organisation_id)
+        return name
+
+
+_NAMES: "weakref.WeakKeyDictionary[Any, dict[int, str]]" = weakref.WeakKeyDictionary()
+
+
+def _read_names(db: Session) -> dict[int, str]:
     return dict(db.execute(select(Organisation.id, Organisation.name)).all())
+
+
+def org_names(db: Session) -> OrganisationNames:
+    """Organisation names by id (``.get(id)``), cached per database engine (see :class:`OrganisationNames`)."""
+    names = _NAMES.get(db.get_bind())
+    if names is None:
+        names = _NAMES[db.get_bind()] = {}
+    return OrganisationNames(db, names)
 
 
 def test_view(row: Test, orgs: dict[int, str]) -> dict[str, Any]:
@@ -147,18 +183,25 @@ def _iso(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int,
-            with_total: bool = False) -> dict[str, Any]:
-    """A page of the records the principal may read, newest first. ``next_offset`` is None on the last page;
-    ``total`` (a count over every readable record, the costliest part of a list) only when asked for."""
+def listing(db: Session, kind: str, principal: Principal, *, filters=(), limit: int, offset: int = 0,
+            after: int | None = None, with_total: bool = False) -> dict[str, Any]:
+    """A page of the records the principal may read, newest first, in one query with the access rule in its WHERE.
+
+    Keyset paging: ``after`` (the previous page's ``next_after``) starts below that id, at the cost of one page
+    whatever the depth; ``offset`` skips rows and costs the rows skipped. ``next_after``/``next_offset`` are None on
+    the last page; ``total`` (a count over every readable record, the costliest part of a list) only when asked for.
+    """
     model = access.MODELS[kind]
     where = [access.visible(kind, principal), *filters]
+    page_where = where + ([model.id < after] if after is not None else [])
     # plain column rows, not ORM objects, read through the Core connection: the views read attributes only, and
     # the ORM's result handling would cost as much as the query itself
-    rows = db.connection().execute(select(*model.__table__.columns).where(*where).order_by(model.id.desc())
+    rows = db.connection().execute(select(*model.__table__.columns).where(*page_where).order_by(model.id.desc())
                                    .limit(limit + 1).offset(offset)).all()
     orgs = org_names(db)
-    page = {"limit": limit, "offset": offset, "next_offset": offset + limit if len(rows) > limit else None,
+    more = len(rows) > limit
+    page = {"limit": limit, "offset": offset, "next_offset": offset + limit if more else None,
+            "next_after": rows[limit - 1].id if more else None,
             "items": [VIEWS[kind](r, orgs) for r in rows[:limit]]}
     if with_total:
         page["total"] = db.scalar(select(func.count()).select_from(model).where(*where))
@@ -176,6 +219,8 @@ Limit = Query(50, ge=1, le=500)
 NO_SNIFF = {"X-Content-Type-Options": "nosniff"}
 WithTotal = Query(False, description="also count every record you may read (slower on large stores)")
 Offset = Query(0, ge=0, le=10_000_000)
+After = Query(None, ge=1, le=2_147_483_647,
+              description="keyset paging: the previous page's next_after (the same cost at any depth, unlike offset)")
 
 
 # -- health and identity ---------------------------------------------------------------------------------------
@@ -203,18 +248,21 @@ def audit(limit: int = Limit, principal: Principal = Depends(current_principal),
 async def list_tests(request: Request, cell_id: str | None = Query(None, max_length=200),
                      outcome: Literal["ok", "failed", "negative"] | None = None,
                      vendor: str | None = Query(None, max_length=100), limit: int = Limit, offset: int = Offset,
-                     with_total: bool = WithTotal, principal: Principal = Depends(current_principal)):
+                     after: int | None = After, with_total: bool = WithTotal,
+                     principal: Principal = Depends(current_principal)):
     filters = [c for c in (Test.cell_id == cell_id if cell_id else None,
                            Test.outcome == outcome if outcome else None,
                            Test.vendor == vendor if vendor else None) if c is not None]
     # async, with one trip to the thread pool for the database work and the JSON: a sync endpoint with a session
     # dependency makes three (sign-in, session, endpoint), each a hand-over between the event loop and a thread
-    return await run_in_threadpool(_test_page, request.app.state.store, principal, filters, limit, offset, with_total)
+    return await run_in_threadpool(_test_page, request.app.state.store, principal, filters, limit, offset, after,
+                                   with_total)
 
 
-def _test_page(store, principal: Principal, filters, limit: int, offset: int, with_total: bool) -> FastJSON:
+def _test_page(store, principal: Principal, filters, limit: int, offset: int, after: int | None,
+               with_total: bool) -> FastJSON:
     with store.session() as db:
-        return FastJSON(listing(db, "test", principal, filters=filters, limit=limit, offset=offset,
+        return FastJSON(listing(db, "test", principal, filters=filters, limit=limit, offset=offset, after=after,
                                 with_total=with_total))
 
 
@@ -225,7 +273,7 @@ async def get_test(test_id: RecordId, request: Request, principal: Principal = D
 
 def _test_detail(store, principal: Principal, test_id: int) -> FastJSON:
     with store.session() as db:
-        row = access.fetch(db, "test", test_id, principal, via="api")
+        row = access.fetch_row(db, "test", test_id, principal, via="api")
         return FastJSON({**test_view(row, org_names(db)), **access.grants(db, "test", test_id)})
 
 
@@ -347,10 +395,11 @@ def cell_bpx(cell_id: str, principal: Principal = Depends(current_principal)):
 
 # -- materials and samples -------------------------------------------------------------------------------------
 @router.get("/materials", tags=["materials"])
-def list_materials(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+def list_materials(limit: int = Limit, offset: int = Offset, after: int | None = After, with_total: bool = WithTotal,
                    principal: Principal = Depends(current_principal),
                    db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "material", principal, limit=limit, offset=offset, with_total=with_total))
+    return FastJSON(listing(db, "material", principal, limit=limit, offset=offset, after=after,
+                            with_total=with_total))
 
 
 @router.post("/materials", tags=["materials"], status_code=201)
@@ -375,10 +424,11 @@ def change_material_access(material_id: RecordId, change: AccessChange, principa
 
 
 @router.get("/samples", tags=["materials"])
-def list_samples(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+def list_samples(limit: int = Limit, offset: int = Offset, after: int | None = After, with_total: bool = WithTotal,
                  principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "sample", principal, limit=limit, offset=offset, with_total=with_total))
+    return FastJSON(listing(db, "sample", principal, limit=limit, offset=offset, after=after,
+                            with_total=with_total))
 
 
 @router.post("/samples", tags=["materials"], status_code=201)
@@ -436,10 +486,11 @@ def get_attachment(kind: Literal["material", "sample"], record_id: RecordId, att
 
 # -- evaluations -------------------------------------------------------------------------------------------------
 @router.get("/evaluations", tags=["evaluations"])
-def list_evaluations(limit: int = Limit, offset: int = Offset, with_total: bool = WithTotal,
+def list_evaluations(limit: int = Limit, offset: int = Offset, after: int | None = After, with_total: bool = WithTotal,
                      principal: Principal = Depends(current_principal),
                      db: Session = Depends(db_session)):
-    return FastJSON(listing(db, "evaluation", principal, limit=limit, offset=offset, with_total=with_total))
+    return FastJSON(listing(db, "evaluation", principal, limit=limit, offset=offset, after=after,
+                            with_total=with_total))
 
 
 @router.post("/evaluations", tags=["evaluations"], status_code=202)

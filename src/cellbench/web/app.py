@@ -38,6 +38,7 @@ from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
 from cellbench.web.headers import SecurityHeaders
 from cellbench.web.limits import DEFAULT_IDLE_TIMEOUT_S, ENVELOPE_BYTES, BodyLimit
+from cellbench.web.overload import LoadShedding
 from cellbench.web.throttle import LoginThrottle
 from cellbench.web.uploads import DEFAULT_MAX_UPLOAD_MB, UploadTooLarge
 
@@ -172,6 +173,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     contract.install(app)
     # outermost last: the proxy's word on scheme and client first, then headers on every answer (refusals too)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, idle_timeout_s=settings.body_timeout_s)
+    app.add_middleware(LoadShedding)  # past its bound of requests in progress, 503 + Retry-After at once
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))

@@ -8,12 +8,14 @@ rather than endpoint by endpoint (where one would be forgotten):
 - ``403`` every state-changing operation (a session without its CSRF token; not the owner) and the audit log;
 - ``404`` every operation that names a record, in its path or its body (a record you may not read is missing);
 - ``422`` every operation with parameters or a body (the field, file, line or column is named);
-- ``400``, ``408``, ``413`` every operation with a body (unreadable body, stalled body, body past the limit).
+- ``400``, ``408``, ``413`` every operation with a body (unreadable body, stalled body, body past the limit);
+- ``503`` every operation but ``/health`` (the server process is at its bound of requests in progress:
+  :mod:`cellbench.web.overload`).
 
 >>> document = {"paths": {"/api/v1/x/{x_id}": {"put": {"parameters": [{"name": "x_id"}], "requestBody": {},
 ...             "responses": {"200": {"description": "OK"}}}}}, "components": {"schemas": {}}}
 >>> sorted(truthful(document)["paths"]["/api/v1/x/{x_id}"]["put"]["responses"])
-['200', '400', '401', '403', '404', '408', '413', '422']
+['200', '400', '401', '403', '404', '408', '413', '422', '503']
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ MEANINGS = {
     408: "The request body stalled (nothing received for the server's body timeout).",
     413: "The request body, or the uploaded file, is larger than the server's limit.",
     422: "Bad input: the message names the field, file, line or column and what was expected.",
+    503: "The server is busy (at its bound of requests in progress): try again after Retry-After seconds.",
 }
 
 
@@ -57,7 +60,7 @@ def truthful(document: dict[str, Any]) -> dict[str, Any]:
             has_parameters = bool(operation.get("parameters"))
             statuses = set()
             if path not in PUBLIC_PATHS:
-                statuses.add(401)
+                statuses |= {401, 503}
                 if method not in SAFE or path in READS_WITH_403:
                     statuses.add(403)
                 if "{" in path or has_body:

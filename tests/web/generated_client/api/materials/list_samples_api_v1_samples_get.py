@@ -13,6 +13,7 @@ def _get_kwargs(
     *,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> dict[str, Any]:
 
@@ -21,6 +22,13 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["offset"] = offset
+
+    json_after: int | None | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
 
     params["with_total"] = with_total
 
@@ -52,6 +60,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -74,6 +87,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Response[Any | ErrorBody]:
     """List Samples
@@ -81,6 +95,8 @@ def sync_detailed(
     Args:
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -95,6 +111,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     )
 
@@ -110,6 +127,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Any | ErrorBody | None:
     """List Samples
@@ -117,6 +135,8 @@ def sync(
     Args:
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -132,6 +152,7 @@ def sync(
         client=client,
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     ).parsed
 
@@ -141,6 +162,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Response[Any | ErrorBody]:
     """List Samples
@@ -148,6 +170,8 @@ async def asyncio_detailed(
     Args:
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -162,6 +186,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     )
 
@@ -175,6 +200,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Any | ErrorBody | None:
     """List Samples
@@ -182,6 +208,8 @@ async def asyncio(
     Args:
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -198,6 +226,7 @@ async def asyncio(
             client=client,
             limit=limit,
             offset=offset,
+            after=after,
             with_total=with_total,
         )
     ).parsed

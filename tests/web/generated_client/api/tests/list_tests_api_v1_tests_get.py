@@ -19,6 +19,7 @@ def _get_kwargs(
     vendor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> dict[str, Any]:
 
@@ -51,6 +52,13 @@ def _get_kwargs(
 
     params["offset"] = offset
 
+    json_after: int | None | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
+
     params["with_total"] = with_total
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -81,6 +89,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -106,6 +119,7 @@ def sync_detailed(
     vendor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Response[Any | ErrorBody]:
     """List Tests
@@ -116,6 +130,8 @@ def sync_detailed(
         vendor (None | str | Unset):
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -133,6 +149,7 @@ def sync_detailed(
         vendor=vendor,
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     )
 
@@ -151,6 +168,7 @@ def sync(
     vendor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Any | ErrorBody | None:
     """List Tests
@@ -161,6 +179,8 @@ def sync(
         vendor (None | str | Unset):
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -179,6 +199,7 @@ def sync(
         vendor=vendor,
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     ).parsed
 
@@ -191,6 +212,7 @@ async def asyncio_detailed(
     vendor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Response[Any | ErrorBody]:
     """List Tests
@@ -201,6 +223,8 @@ async def asyncio_detailed(
         vendor (None | str | Unset):
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -218,6 +242,7 @@ async def asyncio_detailed(
         vendor=vendor,
         limit=limit,
         offset=offset,
+        after=after,
         with_total=with_total,
     )
 
@@ -234,6 +259,7 @@ async def asyncio(
     vendor: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     offset: int | Unset = 0,
+    after: int | None | Unset = UNSET,
     with_total: bool | Unset = False,
 ) -> Any | ErrorBody | None:
     """List Tests
@@ -244,6 +270,8 @@ async def asyncio(
         vendor (None | str | Unset):
         limit (int | Unset):  Default: 50.
         offset (int | Unset):  Default: 0.
+        after (int | None | Unset): keyset paging: the previous page's next_after (the same cost
+            at any depth, unlike offset)
         with_total (bool | Unset): also count every record you may read (slower on large stores)
             Default: False.
 
@@ -263,6 +291,7 @@ async def asyncio(
             vendor=vendor,
             limit=limit,
             offset=offset,
+            after=after,
             with_total=with_total,
         )
     ).parsed
