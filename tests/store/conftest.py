@@ -58,9 +58,10 @@ def store(database_url, data_dir):
         yield opened
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def discharge():
-    """Factory of synthetic constant-current discharges (see :func:`make_discharge`)."""
+    """Factory of synthetic constant-current discharges (see :func:`make_discharge`). A fixture, because another
+    folder's conftest may own the module name `conftest` when the whole suite runs."""
     return make_discharge
 
 

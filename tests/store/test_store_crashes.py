@@ -58,12 +58,10 @@ def _assert_no_half_test(store: Store) -> int:
 
 
 @pytest.fixture(scope="module")
-def export(tmp_path_factory):
+def export(tmp_path_factory, discharge):
     """A cycler export big enough that reading and writing it take a good part of a second."""
-    from conftest import make_discharge
-
     folder = tmp_path_factory.mktemp("export")
-    return make_discharge(2.0, rows=150_000).to_csv(folder / "cell-K.csv")
+    return discharge(2.0, rows=150_000).to_csv(folder / "cell-K.csv")
 
 
 def _timed_run(args: list[str], data_dir: Path, url: str) -> float:
