@@ -97,7 +97,7 @@ class Measurement:
         capacity fade, or dQ/dV. Overlay another test with ``fig.add_traces(other.plot().data)``."""
         import plotly.graph_objects as go
 
-        from cellbench.web.plots import test_figures
+        from cellbench.analysis.plots import test_figures
 
         figures = test_figures(self)
         if kind not in figures:

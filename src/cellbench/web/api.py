@@ -291,7 +291,7 @@ def test_cycles(test_id: RecordId, request: Request, principal: Principal = Depe
 def test_figures(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
     """Plotly figures: voltage–capacity per cycle, capacity fade, dQ/dV."""
-    from cellbench.web.plots import test_figures as figures
+    from cellbench.analysis.plots import test_figures as figures
 
     row = access.fetch(db, "test", test_id, principal, via="api", action="read figures")
     return figures(request.app.state.store.load(row.id))

@@ -1,4 +1,5 @@
-"""Plotly figures of a stored test for the test page: voltage–capacity per cycle, capacity fade, dQ/dV.
+"""Plotly figures of a test, for the web test page and `Measurement.plot`: voltage–capacity per cycle, capacity
+fade, dQ/dV.
 
 Figures go to the browser as JSON (``fig.to_plotly_json()``); plotly.js is served from the installed plotly
 package, so the pages work offline. Long tests are thinned to at most ``MAX_POINTS_PER_CURVE`` points a curve
