@@ -70,8 +70,7 @@ def fetch_row(db: Session, kind: str, record_id: int, principal: Principal, *, v
     """As :func:`fetch`, as a read-only row of the record's columns (attribute access, no ORM object: for the read
     endpoints, where building and tracking an ORM object would cost about as much as the query)."""
     statement = _read_statement(kind, bool(principal.consortium_ids))
-    row = db.connection().execute(statement, {"record_id": record_id, "reader": principal.organisation_id,
-                                              "consortia": sorted(principal.consortium_ids)}).first()
+    row = db.connection().execute(statement, {"record_id": record_id, **rule_parameters(principal)}).first()
     return _audited(db, kind, record_id, principal, via, action, row)
 
 
@@ -84,23 +83,35 @@ def _read_statement(kind: str, with_consortia: bool):
     key = (kind, with_consortia)
     if key not in _READ_STATEMENTS:
         model = MODELS[kind]
-        reader = bindparam("reader")
-        granted = select(RecordGrant.record_id).where(RecordGrant.record_kind == kind,
-                                                      RecordGrant.organisation_id == reader)
-        conditions = [model.owner_organisation_id == reader, model.access_tier == "public",
-                      and_(model.access_tier == "named", model.id.in_(granted))]
-        if with_consortia:
-            shared = select(RecordGrant.record_id).where(
-                RecordGrant.record_kind == kind, RecordGrant.consortium_id.in_(bindparam("consortia", expanding=True)))
-            conditions.append(and_(model.access_tier == "consortium", model.id.in_(shared)))
-        if kind == "sample":
-            conditions.append(Sample.submitted_to_organisation_id == reader)
-        if kind == "material":
-            conditions.append(exists().where(Sample.material_id == PlatformMaterial.id,
-                                             Sample.submitted_to_organisation_id == reader))
         _READ_STATEMENTS[key] = select(*model.__table__.columns).where(model.id == bindparam("record_id"),
-                                                                        or_(*conditions))
+                                                                        visible_rule(kind, with_consortia))
     return _READ_STATEMENTS[key]
+
+
+def rule_parameters(principal: Principal) -> dict[str, Any]:
+    """The values of :func:`visible_rule`'s bound parameters for this principal."""
+    return {"reader": principal.organisation_id, "consortia": sorted(principal.consortium_ids)}
+
+
+def visible_rule(kind: str, with_consortia: bool):
+    """:func:`visible` with the principal's organisation and consortia as bound parameters (``reader``,
+    ``consortia``: :func:`rule_parameters`), for statements built once and run for every reader."""
+    model = MODELS[kind]
+    reader = bindparam("reader")
+    granted = select(RecordGrant.record_id).where(RecordGrant.record_kind == kind,
+                                                  RecordGrant.organisation_id == reader)
+    conditions = [model.owner_organisation_id == reader, model.access_tier == "public",
+                  and_(model.access_tier == "named", model.id.in_(granted))]
+    if with_consortia:
+        shared = select(RecordGrant.record_id).where(
+            RecordGrant.record_kind == kind, RecordGrant.consortium_id.in_(bindparam("consortia", expanding=True)))
+        conditions.append(and_(model.access_tier == "consortium", model.id.in_(shared)))
+    if kind == "sample":
+        conditions.append(Sample.submitted_to_organisation_id == reader)
+    if kind == "material":
+        conditions.append(exists().where(Sample.material_id == PlatformMaterial.id,
+                                         Sample.submitted_to_organisation_id == reader))
+    return or_(*conditions)
 
 
 def _audited(db: Session, kind: str, record_id: int, principal: Principal, via: str, action: str, row):
