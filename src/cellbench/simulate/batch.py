@@ -23,7 +23,7 @@ from cellbench.measurements import Measurement
 from cellbench.protocols import Protocol
 from cellbench.simulate.design_to_pybamm import with_overrides
 from cellbench.simulate.pybamm_cell import PybammCell
-from cellbench.simulate.runner import RawRun, run_protocol, run_raw
+from cellbench.simulate.runner import RawRun, run_raw
 from cellbench.simulate.virtual_cycler import as_pybamm_cell
 
 Job = tuple[Any, Any, dict[str, Any]]  # (design, protocol, options for simulate())
@@ -95,8 +95,9 @@ def _warm_up(prepared: list[_Prepared], only: set | None = None) -> set:
             continue
         seen.add(key)
         try:
-            run_protocol(p.cell, Protocol.parse("Rest for 1 s"), model=p.options.get("model", "dfn"),
-                         thermal=p.options.get("thermal", "lumped"), time_limit_s=None)
+            # run_raw, not run_protocol: no Measurement (Polars) in this process before the workers fork
+            run_raw(p.cell, Protocol.parse("Rest for 1 s"), model=p.options.get("model", "dfn"),
+                    thermal=p.options.get("thermal", "lumped"), time_limit_s=None)
         except CellbenchError:
             pass  # the job itself will report it
     return seen
