@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 
 from cellbench import materials as mat
-from cellbench.cells.design import CellDesign, CompositeLayer, CylindricalPackaging, LithiumFoil, PouchPackaging
+from cellbench.cells.design import CellDesign, CylindricalPackaging, LithiumFoil, PouchPackaging
 
 SOC_POINTS = 201
 Electrode = Literal["cathode", "anode"]

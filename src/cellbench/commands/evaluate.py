@@ -45,8 +45,8 @@ def register(app: typer.Typer) -> None:
                                      progress=progress)
         if safety is not None:
             ev.safety = safety
-        paths = evaluation.write(ev, out)
         doc = evaluation.results_document(ev)
+        paths = evaluation.write(ev, out, doc)
         if json:
             print_json(doc)
             return

@@ -121,5 +121,3 @@ def cycle_item(design, conditions: dict[str, Any], laws: AgeingLaws | None = Non
 
 #: suite item test name -> planner, for an evaluation engine that dispatches items by `test`
 PLANNERS = {"storage": storage_plan, "cycle life": cycle_plan}
-#: suite item test name -> runner (plan and simulate here)
-RUNNERS = {"storage": storage_item, "cycle life": cycle_item}

@@ -12,17 +12,20 @@ from cellbench.evaluation.run import Evaluation
 from cellbench.measurements import schema as S
 from cellbench.safety.report import safety_section_html
 
+
 def results_document(ev: Evaluation) -> dict[str, Any]:
     """The content of results.json: the typed result (:class:`~cellbench.evaluation.result.EvaluationResult`)
     as JSON-ready data."""
     return build_result(ev).to_json_dict()
 
 
-def write(ev: Evaluation, out_dir: str | Path) -> dict[str, Path]:
-    """Write results.json, report.html and the baseline/candidate Measurements (Parquet) into out_dir."""
+def write(ev: Evaluation, out_dir: str | Path, doc: dict[str, Any] | None = None) -> dict[str, Path]:
+    """Write results.json, report.html and the baseline/candidate Measurements (Parquet) into out_dir. `doc` is
+    the evaluation's :func:`results_document` when the caller already has it (it is built once, so the file and
+    what the caller shows are the same document)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    doc = results_document(ev)
+    doc = doc if doc is not None else results_document(ev)
     paths = {"results": out / "results.json", "report": out / "report.html"}
     for variant, items in ev.measurements.items():
         for item_id, m in items.items():

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar, overload
 
-from cellbench.documents import parse_model, read_yaml
+from cellbench.documents import read_yaml
 from cellbench.errors import InputError, NotFound, closest_choice
 from cellbench.materials.records import MATERIAL_ADAPTER, MaterialBase
 

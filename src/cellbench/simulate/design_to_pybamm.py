@@ -25,8 +25,8 @@ from typing import Any
 
 import pybamm
 
-from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil, figures
-from cellbench.cells.figures import areal_capacity_mAh_cm2, mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
+from cellbench.cells import CellDesign, CompositeLayer, LithiumFoil
+from cellbench.cells.figures import mass_breakdown_g, outline_volume_cm3, stack_volume_cm3
 from cellbench.cells.figures import stoichiometry_window as figures_stoichiometry_window
 from cellbench.errors import InputError
 from cellbench.materials.records import ActiveMaterial, LiquidElectrolyte, SolidElectrolyte

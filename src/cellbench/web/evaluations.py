@@ -119,8 +119,8 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
 
             result.safety = evaluation_safety_section(db, db.get(EvaluationRun, run_id))
         out_dir = store.data_dir / "evaluations" / str(run_id)
-        paths = evaluation.write(result, out_dir)
         document = evaluation.results_document(result)
+        paths = evaluation.write(result, out_dir, document)
         status, error = "done", None
     except CellbenchError as exc:
         status, error, document, paths = "failed", str(exc), None, {}
