@@ -9,35 +9,18 @@ Every command that prints results takes --json. Output is plain off a terminal (
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import typer
 
+from cellbench.commands import SETTINGS, build_app
 from cellbench.errors import CellbenchError
-from cellbench.terminal import TerminalConsole
+from cellbench.terminal import console, err_console
 
-_SETTINGS: dict[str, Any] = dict(
-    help="cellbench: evaluate battery materials in standard cells, virtually and physically. "
-         "Add --debug anywhere to print the full traceback of an internal error.",
-    no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True)
-app = typer.Typer(**_SETTINGS)
-console = TerminalConsole()
-err_console = TerminalConsole(stderr=True)
-
-
-def print_json(obj: Any) -> None:
-    """Print machine-readable output (numbers as numbers, dates as ISO strings)."""
-    sys.stdout.write(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n")
-
-
-# Sub-command groups register themselves below; each lives next to the package it calls.
-from cellbench.commands import register_all  # noqa: E402
-
-register_all(app)
+# every command registers itself from cellbench.commands (which never imports this module)
+app = build_app()
 
 
 def app_for(arguments: list[str]) -> typer.Typer:
@@ -56,7 +39,7 @@ def app_for(arguments: list[str]) -> typer.Typer:
     groups = [g for g in app.registered_groups if g.name == name]
     if not commands and not groups:
         return app
-    narrow = typer.Typer(**_SETTINGS)
+    narrow = typer.Typer(**SETTINGS)
     # a callback keeps it a group even with one command (typer would otherwise run that command bare)
     narrow.callback()(lambda: None)
     narrow.registered_commands = commands

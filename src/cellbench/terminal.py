@@ -5,6 +5,9 @@
 - Anywhere else (a pipe, a file, a test's captured output) the output is plain: no box drawing, no colour codes,
   and lines are not folded at 80 columns (``COLUMNS`` still sets a width when given).
 - Progress bars (:func:`progress`) count work done of the total with the time left, only on a terminal.
+- ``console`` and ``err_console`` are where every command prints; :func:`print_json` writes ``--json`` output.
+  The commands import them from here, and :mod:`cellbench.cli` (which runs the commands) too: commands never
+  import the CLI module.
 
 Only Rich is imported here: the module loads with ``cellbench --help`` (see docs/architecture.md, start-up).
 
@@ -17,7 +20,9 @@ Only Rich is imported here: the module loads with ``cellbench --help`` (see docs
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -110,3 +115,13 @@ def progress(console: Console, what: str, *, disable: bool = False) -> "Progress
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=True,
                     disable=disable or not console.is_terminal, redirect_stdout=False, redirect_stderr=False)
+
+
+def print_json(obj: Any) -> None:
+    """Print machine-readable output (numbers as numbers, dates as ISO strings)."""
+    sys.stdout.write(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+# where the commands print results (stdout) and messages (stderr)
+console = TerminalConsole()
+err_console = TerminalConsole(stderr=True)

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 from rich.table import Table
 
-from cellbench import cli
+from cellbench import cli, terminal
 from cellbench.terminal import TerminalConsole
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -88,7 +88,7 @@ def ingest_folder(tmp_path, monkeypatch, console) -> tuple[int, str]:
                                   "current_ampere": np.full(61, -1.0)})).to_parquet(folder / f"cell-{k}.parquet")
     monkeypatch.setenv("CELLBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'lab.db'}")
     monkeypatch.setenv("CELLBENCH_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(cli, "console", console)
+    monkeypatch.setattr(terminal, "console", console)
     code = cli.run(["ingest", str(folder)])
     return code, console.file.getvalue()
 

@@ -28,7 +28,7 @@ def _discharges(refs: list[str], temperature: float | None):
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @app.command("calibrate")
     def calibrate_command(

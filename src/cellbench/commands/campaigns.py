@@ -13,7 +13,7 @@ def _fmt(value) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     campaign = typer.Typer(help="Optimisation campaigns over designs and materials (Optuna + Dask).", no_args_is_help=True)
     app.add_typer(campaign, name="campaign")

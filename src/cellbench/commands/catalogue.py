@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(cells_app, name="cells")
     app.add_typer(materials_app, name="materials")
 
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @cells_app.command("list")
     def cells_list(json: bool = typer.Option(False, "--json", help="machine-readable output"),

@@ -25,7 +25,7 @@ def _design(cell: str | None, measurement=None):
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     ageing_app = typer.Typer(help="Ageing: accelerated-test plans, Arrhenius/stress fits, predictions, "
                                   "virtual storage and cycle tests.", no_args_is_help=True)

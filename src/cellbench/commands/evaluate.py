@@ -11,7 +11,7 @@ from cellbench.terminal import progress as progress_bar
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @app.command("evaluate")
     def evaluate_cmd(

@@ -10,7 +10,7 @@ def formats(json: bool = typer.Option(False, "--json", help="machine-readable ou
     """List every file format `convert`, `summarize` and `ingest` read (detected from content, not the name)."""
     from rich.table import Table
 
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.measurements.readers import catalogue
 
     entries = catalogue()

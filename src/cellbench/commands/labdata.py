@@ -17,7 +17,7 @@ def convert(file: Path = typer.Argument(..., help="cycler export (any supported 
             column_map: Optional[Path] = typer.Option(None, "--column-map", help="YAML column map (generic CSV)"),
             json: bool = typer.Option(False, "--json", help="print what was written as JSON")) -> None:
     """Write a cycler file as canonical Battery Data Format (Parquet or CSV)."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.measurements import read
 
     if header not in ("machine", "human"):
@@ -43,7 +43,7 @@ def summarize(file: Path = typer.Argument(..., help="cycler export, canonical Pa
               json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
     """Per-cycle capacity, energy, coulombic efficiency, mean voltages, max temperature, duration."""
     from cellbench.analysis import summarize as summarize_measurement
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import resolve_measurement
 
     summary = summarize_measurement(resolve_measurement(file, format=format), steps=steps)

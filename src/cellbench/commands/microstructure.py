@@ -7,7 +7,7 @@ from rich.table import Table
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @app.command("tortuosity")
     def tortuosity_command(

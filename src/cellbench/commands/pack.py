@@ -30,7 +30,7 @@ def _pack(path: Path):
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, err_console, print_json
+    from cellbench.terminal import console, err_console, print_json
 
     pack_app = typer.Typer(help="Pack design and pack heat (large-format cells, series/parallel, Wh/L vs targets).",
                            no_args_is_help=True)

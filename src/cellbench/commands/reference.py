@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import typer
 
 PREAMBLE = """\
 <!-- Generated from the application by `python -m cellbench.commands.reference`; do not edit by hand. -->
@@ -26,15 +30,16 @@ Shell completion: `cellbench --install-completion` (bash, zsh, fish, PowerShell;
 """
 
 
-def markdown() -> str:
-    """The reference page for every command, from the Typer app's own help."""
+def markdown(app: "typer.Typer | None" = None) -> str:
+    """The reference page for every command, from the Typer app's own help (default: the app
+    :func:`cellbench.commands.build_app` makes, the one `cellbench` runs)."""
     import typer
     import typer.main
     from typer.cli import get_docs_for_click
 
-    from cellbench.cli import app
+    from cellbench.commands import build_app
 
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(app if app is not None else build_app())
     ctx = typer.Context(command)
     body = get_docs_for_click(obj=command, ctx=ctx, name="cellbench", title="cellbench command reference")
     title, _, rest = body.strip().partition("\n")

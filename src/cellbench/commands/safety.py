@@ -13,7 +13,7 @@ from cellbench.errors import InputError
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     safety_app = typer.Typer(help="Safety tests (IEC 62660-2/-3, Ni-nail, user tests), records and heating model.",
                              no_args_is_help=True)

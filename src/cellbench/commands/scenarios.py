@@ -24,7 +24,7 @@ def run(
 ) -> None:
     """Run scenarios and print sales, stock, ASSB vehicles, battery GWh and revenue, CO₂ saved, end-of-life
     batteries and recoverable metals, and fast chargers needed, by year."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.scenarios import load_scenario, run_scenario
     from cellbench.scenarios.comparison import compare_with_report
 

@@ -14,7 +14,7 @@ def _number(value: float | None, spec: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @app.command("simulate")
     def simulate_command(

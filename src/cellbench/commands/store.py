@@ -66,7 +66,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     Re-ingesting a file reports "already stored". Unreadable files are recorded as ingest failures
     (see `cellbench tests failures`) and make the command exit with code 2.
     """
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import Store
 
     from cellbench.terminal import progress
@@ -98,7 +98,7 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
     import json
     import sys
 
-    from cellbench.cli import console
+    from cellbench.terminal import console
     from cellbench.store import Store, Watcher
 
     def report(result: IngestResult) -> None:
@@ -128,7 +128,7 @@ def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only fa
                cell_id: Optional[str] = typer.Option(None, "--cell", help="Only this cell id."),
                as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
     """List stored tests."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import Store
 
     outcome = "failed" if failed_only else "negative" if negative_only else None
@@ -149,7 +149,7 @@ def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only fa
 def tests_show(test: str = typer.Argument(..., help="Test id or content-hash prefix."),
                as_json: bool = typer.Option(False, "--json", help="Print the machine-readable record.")) -> None:
     """Show one stored test's record."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import Store
 
     with Store.open() as store:
@@ -169,7 +169,7 @@ def tests_flag(test: str = typer.Argument(..., help="Test id or content-hash pre
                ok: bool = typer.Option(False, "--ok", help="Clear the flag."),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """Flag a stored test as a failed experiment or a negative result (with a reason), or clear the flag."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import Store
 
     outcome, reason = _outcome(failed, negative)
@@ -190,7 +190,7 @@ def tests_flag(test: str = typer.Argument(..., help="Test id or content-hash pre
 
 def tests_failures(as_json: bool = typer.Option(False, "--json", help="Print machine-readable records.")) -> None:
     """Files that could not be ingested, with the reason."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.store import Store
 
     with Store.open() as store:

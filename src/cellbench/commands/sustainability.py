@@ -21,7 +21,7 @@ def _bill(cell: str | None, pack: str | None):
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @app.command("cfp")
     def cfp(cell: str = typer.Option(None, "--cell", help="catalogue cell id"),

@@ -151,7 +151,7 @@ def gather_figures(cell: str | None, pack: Path | None, results: Path | None, cf
 
 
 def register(app: typer.Typer) -> None:
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     targets_app = typer.Typer(help="Programme targets as data (GI Fund, SOLiD-EV, battery strategy, EU) and checks "
                               "of results against them.", no_args_is_help=True)
@@ -236,7 +236,7 @@ def register(app: typer.Typer) -> None:
 
 def register_materials_check(materials_app: typer.Typer) -> None:
     """`cellbench materials check FILE [--cif CIF]` (attached to the materials group by commands/catalogue.py)."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
 
     @materials_app.command("check")
     def materials_check(material: str = typer.Argument(..., help="material YAML (or a library id) with a 'formula'"),

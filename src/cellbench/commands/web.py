@@ -67,7 +67,7 @@ def _store():
 def admin_organisation(name: str = typer.Argument(..., help="Organisation name, as users will see it."),
                        as_json: bool = typer.Option(False, "--json")) -> None:
     """Create an organisation."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.web.identity import create_organisation
 
     with _store() as store, store.session() as db:
@@ -85,7 +85,7 @@ def admin_user(email: str = typer.Argument(...),
                                             help="Prompted for when not given (or $CELLBENCH_NEW_PASSWORD)."),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """Create a user who logs in with e-mail and password (stored as an argon2 hash)."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.web.identity import create_user
 
     with _store() as store, store.session() as db:
@@ -100,7 +100,7 @@ def admin_user(email: str = typer.Argument(...),
 def admin_token(email: str = typer.Argument(...), name: str = typer.Option("script", "--name", help="What it is for."),
                 as_json: bool = typer.Option(False, "--json")) -> None:
     """Create an API token for a user (printed once; send it as `Authorization: Bearer TOKEN`)."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.web.identity import create_token
 
     with _store() as store, store.session() as db:
@@ -115,7 +115,7 @@ def admin_consortium(name: str = typer.Argument(...),
                      member: list[str] = typer.Option(..., "--member", help="A member organisation (repeat)."),
                      as_json: bool = typer.Option(False, "--json")) -> None:
     """Create a pre-competitive consortium of organisations (for the consortium access tier)."""
-    from cellbench.cli import console, print_json
+    from cellbench.terminal import console, print_json
     from cellbench.web.identity import create_consortium
 
     with _store() as store, store.session() as db:
