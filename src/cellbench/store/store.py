@@ -95,15 +95,28 @@ class IngestResult(BaseModel):
     file_sha256: str | None = None
     error: str | None = None
     failure_id: int | None = None
+    #: rows of the file that carried no measurement, dropped by the reader's row policy (None: none were):
+    #: ``{"count": 3, "by_kind": {"blank": 2, "repeated header": 1}, "first_lines": {"blank": [5, 12], ...}}``
+    skipped_rows: dict | None = None
 
     def line(self) -> str:
-        """One human line per file, as ``ingest`` and ``watch`` print it."""
+        """One human line per file, as ``ingest`` and ``watch`` print it.
+
+        >>> IngestResult(source="a.csv", status="stored", test_id=1, row_count=16,
+        ...              skipped_rows={"count": 3, "by_kind": {"blank": 2, "repeated header": 1}}).line()
+        'stored          a.csv -> test 1 (16 rows; 3 rows without a measurement skipped: 2 blank, 1 repeated header)'
+        """
         name = self.source or "measurement"
         if self.status == "failed":
             error = self.error or "unknown error"
             # InputError messages already start with the file name.
             return f"failed          {error if error.startswith(name) else f'{name}: {error}'}"
-        return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows)"
+        skipped = ""
+        if self.skipped_rows and self.skipped_rows.get("count"):
+            kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_rows.get("by_kind", {}).items())
+            skipped = f"; {self.skipped_rows['count']} rows without a measurement skipped" \
+                + (f": {kinds}" if kinds else "")
+        return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows{skipped})"
 
 
 class Store:
@@ -194,18 +207,21 @@ class Store:
         _check_outcome(outcome, reason)
         rows = measurement.data.height
         source_name = Path(source).name if source else measurement.metadata.source_file
+        # the reader's count of rows without a measurement goes into the report of this ingest (stored or not)
+        skipped = {"skipped_rows": measurement.metadata.extra.get("skipped_rows")}
         with self.session() as session:
             # Fast path for re-ingest: usually the series hashes the same before and after its Parquet round
             # trip, and then a record with this hash is this very content; no blob needs writing.
             org_id = self.organisation_id(session, organisation)
             existing = _find_by_hash(session, org_id, measurement.content_hash())
             if existing is not None and self.blobs.exists(existing.content_hash):
-                return self._already_stored(session, existing, source, file_sha256, outcome, reason)
+                return self._already_stored(session, existing, source, file_sha256, outcome, reason
+                                            ).model_copy(update=skipped)
         # The blob goes in place before any record points at it (a no-op when the content is already there,
         # and it puts back a blob that went missing); no sweep runs from the first byte to the commit.
         with self.blobs.writing():
             return self._put_and_record(measurement, source, source_name, file_sha256, rows, org_id, outcome,
-                                        reason)
+                                        reason).model_copy(update=skipped)
 
     def _put_and_record(self, measurement: Measurement, source: str | None, source_name: str | None,
                         file_sha256: str | None, rows: int, org_id: int, outcome: Outcome | None,
