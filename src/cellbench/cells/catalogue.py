@@ -5,18 +5,21 @@
 A catalogue document says which of its values were solved rather than taken from a publication
 (`solved_for`: layer field -> the figure and value it was solved to give) and which published figures are lower
 bounds (`published_lower_bounds`). Every published figure that no value was solved for is a prediction:
-:func:`predictions` gives each with its deviation from the published figure.
+:func:`predictions` gives each with its deviation from the published figure, and with the miss the document reports
+(`discrepancies`: figure -> deviation and why) when it misses; :mod:`cellbench.cells.reconciliation` says what
+volume or value would close a Wh/L gap.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import lru_cache
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from cellbench.cells.design import CellDesign, DesignBasis, SolvedValue
+from cellbench.cells.design import CellDesign, DesignBasis, Discrepancy, SolvedValue
 from cellbench.documents import parse_model, read_yaml
 from cellbench.errors import InputError, NotFound, closest_choice
 
@@ -32,6 +35,8 @@ class Prediction:
     predicted: float
     published: float
     lower_bound: bool
+    #: the miss the catalogue document reports for this figure, and why (None: the document reports none)
+    documented: Discrepancy | None = dataclass_field(default=None, compare=False)
 
     @property
     def deviation(self) -> float:
@@ -101,7 +106,8 @@ def predictions(design: CellDesign) -> list[Prediction]:
     for published_name, figure, published in candidates:
         if published is None or figure in solved:
             continue
-        out.append(Prediction(figure, getattr(f, figure), published, published_name in basis.published_lower_bounds))
+        out.append(Prediction(figure, getattr(f, figure), published, published_name in basis.published_lower_bounds,
+                              design.discrepancies.get(figure)))
     return out
 
 

@@ -102,7 +102,7 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
         "name": f"{design.name} with {record.name}",
         "substitution": Substitution(role=role, replaced=replaced, by=record.id, keep=keep, basis=basis),
         "nominal": None,   # published figures belong to the base; the candidate's are predictions
-        "solved_for": {}, "published_lower_bounds": [],
+        "solved_for": {}, "published_lower_bounds": [], "discrepancies": {},
         "lineage": None,
     })
     new._custom[record.id] = record

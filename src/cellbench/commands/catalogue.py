@@ -68,11 +68,22 @@ def register(app: typer.Typer) -> None:
             return
         console.print(f"[bold]{design.name}[/]  ({design.id} v{design.version}, {design.electrolyte_type} electrolyte)")
         t = Table(show_header=True)
-        t.add_column("figure"); t.add_column("value", justify="right")
+        t.add_column("figure"); t.add_column("value", justify="right"); t.add_column("is")
+        solved_targets = {s["figure"]: s for s in summary["solved_for"].values()}
+        predicted = {p["figure"]: p for p in summary["predictions"]}
         for key in ("capacity_mAh", "energy_Wh", "mean_voltage_V", "np_ratio", "cathode_areal_capacity_mAh_cm2",
                     "stack_thickness_um", "wh_per_l_stack", "wh_per_l_outline", "mass_g", "wh_per_kg",
                     "stack_thickness_charged_um", "wh_per_l_stack_charged"):
-            t.add_row(key, f"{summary[key]:.4g}")
+            role = summary["figure_roles"].get(key, "derived")
+            if role == "solved":
+                what = f"input: solved to give {solved_targets[key]['value']:g}"
+            elif role == "predicted":
+                p = predicted[key]
+                what = (f"prediction: {p['deviation']:+.1%} against {'≥' if p['lower_bound'] else ''}{p['published']:g}"
+                        f" published{'' if p['reproduced'] else ' (miss)'}")
+            else:
+                what = ""
+            t.add_row(key, f"{summary[key]:.4g}", what)
         console.print(t)
         if summary["solved_for"]:
             solved = Table(title="solved for (matched by construction, not predicted)")
@@ -89,6 +100,23 @@ def register(app: typer.Typer) -> None:
                 pred.add_row(p["figure"], f"{p['predicted']:.4g}", f"{'≥' if p['lower_bound'] else ''}{p['published']:g}",
                              f"{p['deviation']:+.1%}", "yes" if p["reproduced"] else "NO")
             console.print(pred)
+            for p in summary["predictions"]:
+                if p["why"]:
+                    console.print(f"why {p['figure']} differs (documented {p['documented_deviation']:+.1%}): {p['why']}",
+                                  highlight=False)
+        r = summary["reconciliation"]
+        if r:
+            bases = ", ".join(f"{k.replace('_', ' ')} {v:.0f}" for k, v in r["wh_per_l"].items())
+            console.print(f"Wh/L on each volume: {bases} (published {r['published_wh_per_l']:g}, {r['basis']} basis)",
+                          highlight=False)
+            if r["closers"]:
+                gap = Table(title=f"what the published {r['published_wh_per_l']:g} Wh/L would take: the stack "
+                                  f"{r['gap_um_per_unit_cell']:+.1f} µm per unit cell, or one of (a diagnosis, not applied)")
+                for col in ("design value", "design", "needed"):
+                    gap.add_column(col, justify="left" if col == "design value" else "right")
+                for c in r["closers"]:
+                    gap.add_row(c["value"], f"{c['design']:.4g}", f"{c['needed']:.4g} {c['unit']}".rstrip())
+                console.print(gap)
         layers = Table(title="layers (per unit cell)")
         for col in ("layer", "thickness µm", "porosity", "materials"):
             layers.add_column(col)
