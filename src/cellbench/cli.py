@@ -1,9 +1,10 @@
 """The `cellbench` command line: each command is a thin call into the packages.
 
-Exit status: 0 done; 2 a usage error (unknown command or option, missing argument) or bad input
-(:class:`cellbench.errors.InputError`: the message names the file, field or the closest valid id); 1 an internal
-error, printed as one line with the file its traceback was written to (``--debug`` prints the traceback instead);
-3 a simulation failure, 4 access denied, 130 interrupted. Never a traceback for a user's mistake.
+Exit status (docs/cli.md has the table): 0 done; 2 a usage error (unknown command or option, missing or
+malformed argument, unknown id: an :class:`~cellbench.errors.InputError` that names no file, or a
+:class:`~cellbench.errors.NotFound`); 1 bad input (an InputError naming the file whose content is wrong) or an
+internal error, printed as one line with the file its traceback was written to (``--debug`` prints the traceback
+instead); 3 a simulation failure, 4 access denied, 130 interrupted. Never a traceback for a user's mistake.
 Every command that prints results takes --json. Output is plain off a terminal (:mod:`cellbench.terminal`).
 """
 

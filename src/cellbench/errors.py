@@ -1,11 +1,29 @@
 """One exception tree for cellbench.
 
 Every error a user can cause is an :class:`InputError` (or a subclass) whose message names the file,
-line, column or field and says what was expected. The CLI prints the message and exits with code 2;
-it never shows a traceback for these.
+line, column or field and says what was expected. The CLI prints the message, never a traceback, and exits with
+the error's ``exit_code``:
+
+- 2, a usage error: what was typed on the command line is wrong (an unknown cell, material, protocol or other id:
+  :class:`NotFound`; an option value that is malformed or out of its choices, or options that exclude each other).
+  Such an error names no file (``source`` is None).
+- 1, bad input: the content of a file or document is wrong (the error names it as ``source``, with the line,
+  column or field).
+
+>>> InputError("--years: expected years separated by commas").exit_code
+2
+>>> InputError("field 'cathode.thickness_um': Input should be greater than 0", source="cell.yaml").exit_code
+1
+>>> NotFound("unknown cell 'std-3'").exit_code
+2
 """
 
 from __future__ import annotations
+
+
+# exit statuses of the command line (docs/cli.md lists them all)
+BAD_INPUT = 1
+USAGE = 2
 
 
 class CellbenchError(Exception):
@@ -15,13 +33,18 @@ class CellbenchError(Exception):
 
 
 class InputError(CellbenchError):
-    """Bad input: a file, a field or an argument that is not what cellbench expected."""
+    """Bad input: a file, a field or an argument that is not what cellbench expected.
 
-    exit_code = 2
+    Its exit status is :data:`BAD_INPUT` when it names the file whose content is wrong (``source``), else
+    :data:`USAGE` (what was typed is wrong).
+    """
+
+    exit_code = USAGE
 
     def __init__(self, message: str, *, source: str | None = None, location: str | None = None):
         self.source = source
         self.location = location
+        self.exit_code = USAGE if source is None else BAD_INPUT
         prefix = ""
         if source:
             prefix = f"{source}"
@@ -34,7 +57,11 @@ class InputError(CellbenchError):
 
 
 class NotFound(InputError):
-    """A named thing (cell, material, protocol, record) does not exist."""
+    """A named thing (cell, material, protocol, record) does not exist: a usage error, whatever it names."""
+
+    def __init__(self, message: str, *, source: str | None = None, location: str | None = None):
+        super().__init__(message, source=source, location=location)
+        self.exit_code = USAGE
 
 
 class SimulationError(CellbenchError):

@@ -111,17 +111,17 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_errors_are_one_line_with_exit_code_2(tmp_path):
+def test_cli_errors_are_one_line_2_for_usage_1_for_a_bad_file(tmp_path):
     path = tmp_path / "charge_only.csv"
     pl.DataFrame({"Time [s]": [0.0, 60.0, 120.0, 180.0], "Current [A]": [0.0, 1.0, 1.0, 1.0],
                   "Voltage [V]": [3.6, 3.7, 3.8, 3.9]}).write_csv(path)
     r = _cli("calibrate", "lg-m50", str(path), "--parameters", "anode_diffusivity,heat_transfer_W_m2K")
     assert r.returncode == 2 and "unknown parameter 'anode_diffusivity'" in r.stderr and "Traceback" not in r.stderr
     r = _cli("calibrate", "lg-m50", str(path), "--parameters", "heat_transfer_W_m2K", "--out", str(tmp_path / "c.yaml"))
-    assert r.returncode == 2 and "charge_only.csv" in r.stderr and "no discharge in this file" in r.stderr
+    assert r.returncode == 1 and "charge_only.csv" in r.stderr and "no discharge in this file" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "c.yaml").exists()
     r = _cli("validate", "lg-m50", str(path))
-    assert r.returncode == 2 and "no discharge in this file" in r.stderr
+    assert r.returncode == 1 and "no discharge in this file" in r.stderr
 
 
 def test_a_pulse_before_the_capacity_discharge_is_passed_over_and_a_cv_tail_cut(tmp_path):

@@ -61,7 +61,7 @@ def test_cli_refuses_before_creating_a_study(tmp_path, store_env):
     path.write_text(yaml.safe_dump(design_only_spec(parameters={"separator_thickness_um": {"low": 90, "high": 40}})))
     result = subprocess.run([sys.executable, "-m", "cellbench.cli", "campaign", "run", str(path), "--workers", "0"],
                             capture_output=True, text=True)
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "bad.yaml, parameters.separator_thickness_um: empty bounds [90, 40]" in result.stderr
     assert "Traceback" not in result.stderr
     from cellbench.campaigns import show

@@ -1,4 +1,4 @@
-"""Bad design and material files: one clear message naming the file and the field, exit code 2, no traceback."""
+"""Bad design and material files: one clear message naming the file and the field, exit code 1 (bad input), no traceback."""
 
 import subprocess
 import sys
@@ -43,7 +43,7 @@ def test_cli_reports_bad_file_without_traceback(tmp_path, hand_design_dict):
     path = write(tmp_path, hand_design_dict)
     before = sorted(p.name for p in tmp_path.iterdir())
     result = run_cli("cells", "show", str(path), "--json")
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert str(path) in result.stderr and "cathode.thickness_um" in result.stderr
     assert result.stdout == ""
@@ -55,7 +55,7 @@ def test_cli_unknown_unit_suggests_the_field(tmp_path):
                 "sources": {"default": "test"}}
     path = write(tmp_path, material, "x.yaml")
     result = run_cli("materials", "show", str(path))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "thickness_mm" in result.stderr and str(path) in result.stderr
 
 
@@ -63,7 +63,7 @@ def test_cli_invalid_yaml_names_line(tmp_path):
     path = tmp_path / "broken.yaml"
     path.write_text("id: x\n  name: [unclosed\n")
     result = run_cli("cells", "show", str(path))
-    assert result.returncode == 2
+    assert result.returncode == 1
     assert "line 2" in result.stderr
 
 

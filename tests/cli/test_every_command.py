@@ -101,6 +101,18 @@ def test_unknown_names_inside_a_command_name_the_closest_too(capsys, tmp_path):
     assert "Traceback" not in out + err
 
 
+def test_a_bad_file_is_bad_input_1_and_a_bad_option_value_is_usage_2(capsys, tmp_path):
+    broken = tmp_path / "cell.yaml"
+    broken.write_text("id: x\n  name: [unclosed\n")
+    code, out, err = run(capsys, "cells", "show", str(broken))
+    assert code == 1 and f"{broken}, line 2" in err and out == ""  # the file's content is wrong
+    code, out, err = run(capsys, "ageing", "run", "std-2.1", "--kind", "calendar")
+    assert code == 2 and "--kind must be storage or cycle" in err  # what was typed is wrong
+    code, out, err = run(capsys, "scenario", "run", str(broken), "--years", "2030;2040")
+    assert code == 2 and "--years: expected years separated by commas" in err
+    assert "Traceback" not in out + err
+
+
 @pytest.fixture
 def failing_app(monkeypatch):
     """An app whose one command hits a bug (a ZeroDivisionError), standing in for an internal error."""

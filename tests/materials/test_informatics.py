@@ -229,4 +229,4 @@ def test_cli_materials_check_json_and_bad_cif(tmp_path, lpscl_cif, capsys, monke
     bad = tmp_path / "bad.cif"
     bad.write_text("this is not a CIF\n")
     code, out, err = _main(capsys, monkeypatch, "materials", "check", str(record), "--cif", str(bad))
-    assert code == 2 and "field '--cif'" in err and "Traceback" not in err
+    assert code == 1 and "field '--cif'" in err and "Traceback" not in err

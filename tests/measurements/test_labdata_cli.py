@@ -46,10 +46,10 @@ def test_summarize_table_prints_cycles():
     assert "0.00508628" in result.stdout    # cycle 1 discharge capacity, Ah
 
 
-def test_bad_file_one_line_error_exit_2_nothing_written(tmp_path):
+def test_bad_file_one_line_error_exit_1_nothing_written(tmp_path):
     out = tmp_path / "bad.parquet"
     proc = subprocess.run([sys.executable, "-m", "cellbench.cli", "convert", str(real_file("bad_custom_nan_inf.csv")),
                            "-o", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert "line 28 ('inf')" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and not list(tmp_path.iterdir())

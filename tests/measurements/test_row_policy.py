@@ -116,6 +116,6 @@ def test_cli_bad_measurement_writes_nothing(tmp_path):
     out = tmp_path / "out.parquet"
     proc = subprocess.run([sys.executable, "-m", "cellbench.cli", "convert", str(path), "-o", str(out)],
                           capture_output=True, text=True)
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert "line 7 ('nan')" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and not list(tmp_path.glob("out*"))

@@ -50,11 +50,11 @@ def test_arc_json_per_file_and_plot(arc_files, liquid_arc_run):
     assert "plotly" in html and "liquid.csv" in html and "assb.csv" in html
 
 
-def test_arc_bad_file_is_one_line_exit_2(tmp_path):
+def test_arc_bad_file_is_one_line_exit_1(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("time_min,temperature_C\n0,40\n2,41\n1,42\n")
     done = cellbench_process("arc", str(bad))
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert "line 4" in done.stderr and "Traceback" not in done.stderr
 
 

@@ -150,7 +150,7 @@ def test_cli_one_bad_file_among_several_stores_nothing(cli_store, tmp_path):
     from test_safety_cli import cellbench_process
 
     result = cellbench_process("safety", "store", str(EXAMPLE), str(bad))  # the real entry point: one error line
-    assert result.returncode == 2 and "bad.yaml" in result.stderr + result.stdout
+    assert result.returncode == 1 and "bad.yaml" in result.stderr + result.stdout
     assert "field 'sample'" in result.stderr + result.stdout and "Traceback" not in result.stderr
     assert json.loads(run("safety", "records", "--json").output) == []
 

@@ -48,13 +48,13 @@ def test_compare_json_holds_rows_and_comparison():
     assert all(c["within_tolerance"] for c in data["comparison"])
 
 
-def test_bad_file_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+def test_bad_file_prints_one_line_and_exits_1(tmp_path, monkeypatch, capsys):
     bad = tmp_path / "bad.yaml"
     bad.write_text((EXAMPLES / "outcome.yaml").read_text().replace("xev_share: 1.0", "xev_share: 1.5"))
     monkeypatch.setattr(sys, "argv", ["cellbench", "scenario", "run", str(bad)])
     with pytest.raises(SystemExit) as exit_info:
         main()
-    assert exit_info.value.code == 2
+    assert exit_info.value.code == 1
     stderr = capsys.readouterr().err
     assert "bad.yaml: field 'segments.xev_output.adoption.xev_share'" in stderr
     assert "above 100%" in stderr and "Traceback" not in stderr

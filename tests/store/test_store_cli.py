@@ -43,7 +43,7 @@ def test_a_bad_file_fails_the_command_and_is_listed(cellbench, tmp_path, dischar
     bad = tmp_path / "bad.parquet"
     bad.write_text("voltage,current\n1,2\n")
     code, out, _ = cellbench("ingest", good, bad, "--json")
-    assert code == 2
+    assert code == 1
     assert [r["status"] for r in json.loads(out)["results"]] == ["stored", "failed"]
     code, out, _ = cellbench("tests", "failures", "--json")
     failures = json.loads(out)["failures"]

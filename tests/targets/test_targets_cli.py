@@ -68,7 +68,7 @@ def test_not_json_result_file_names_the_file(tmp_path, capsys, monkeypatch):
     bad = tmp_path / "cfp.json"
     bad.write_text("{\"stages\": {}}")
     code, _, err = cellbench(capsys, monkeypatch, "targets", "check", "--cfp", str(bad))
-    assert code == 2 and f"{bad}: not a `cellbench cfp --json` result" in err
+    assert code == 1 and f"{bad}: not a `cellbench cfp --json` result" in err
 
 
 def test_cells_show_json_carries_the_cell_checks(capsys, monkeypatch):
@@ -116,4 +116,4 @@ def test_drive_result_gives_the_vehicle_stage(tmp_path, capsys, monkeypatch):
     bad = tmp_path / "notdrive.json"
     bad.write_text("[]")
     code, _, err = cellbench(capsys, monkeypatch, "targets", "check", "--drive", str(bad))
-    assert code == 2 and "not a `cellbench drive --json` result" in err
+    assert code == 1 and "not a `cellbench drive --json` result" in err

@@ -20,9 +20,16 @@ Every command answers `--help`. Commands that print a result take `--json` (shap
 Off a terminal (a pipe, a file) the output is plain text: no box drawing, no colour. On a terminal, a table
 wider than the window is shown one record at a time; long work shows a progress bar with counts.
 
-Exit status: 0 done · 2 usage error (unknown command or option, missing argument) or bad input (the message
-names the file, field, or the closest valid id) · 1 internal error (one line naming the file that holds the
-traceback; add `--debug` anywhere to print it instead) · 3 simulation failure · 4 access denied · 130 interrupted.
+Exit status:
+
+| status | meaning |
+|---|---|
+| 0 | done |
+| 1 | bad input: the content of a file is wrong (the message names the file, and the line, column or field); a judged result did not pass (`safety judge`, `materials check --strict`); or an internal error (a line starting `internal error:` that names the file holding the traceback; add `--debug` anywhere to print it instead) |
+| 2 | usage error: an unknown command or option, a missing or malformed argument or option value, or an unknown id (cell, material, protocol, target set, test…: the message names the closest valid one) |
+| 3 | simulation failure (the solver could not run a step; `drive`: the pack cannot deliver the cycle) |
+| 4 | access denied |
+| 130 | interrupted |
 
 Shell completion: `cellbench --install-completion` (bash, zsh, fish, PowerShell; open a new shell afterwards);
 `cellbench --show-completion` prints the script instead.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 from rich.table import Table
 
-from cellbench.errors import InputError
+from cellbench.errors import BAD_INPUT, InputError
 
 if TYPE_CHECKING:
     from cellbench.store import IngestResult
@@ -64,7 +64,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     """Store cycler files: metadata in the database, time series as content-addressed Parquet.
 
     Re-ingesting a file reports "already stored". Unreadable files are recorded as ingest failures
-    (see `cellbench tests failures`) and make the command exit with code 2.
+    (see `cellbench tests failures`) and make the command exit with code 1 (bad input).
     """
     from cellbench.terminal import console, print_json
     from cellbench.store import Store
@@ -86,7 +86,7 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Cycler files or folders
     if as_json:
         print_json({"results": [r.model_dump() for r in results]})
     if any(r.status == "failed" for r in results):
-        raise typer.Exit(InputError.exit_code)
+        raise typer.Exit(BAD_INPUT)
 
 
 def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export into."),
