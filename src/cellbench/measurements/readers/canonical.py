@@ -139,11 +139,14 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
              if column in cumulative and votes[2 * k + 1]]
     current = array[S.CURRENT]
     flipped = _opposes(signs)
-    data = frame.drop(counters).with_columns(pl.Series(name, values) for name, values in cumulative.items())
+    columns = {c: frame[c] for c in frame.columns if c not in counters}
+    columns.update((name, pl.Series(name, values)) for name, values in cumulative.items())
     if flipped:
         current = 0.0 - current
-        data = data.with_columns(pl.Series(S.CURRENT, current))
-    data = data.select(_ordered(data.columns))
+        columns[S.CURRENT] = pl.Series(S.CURRENT, current)
+    # a frame built from its columns keeps each column's chunks as they are; ``select`` on a frame mixing the
+    # parser's many chunks with these one-chunk columns would copy every column into one chunk
+    data = pl.DataFrame([columns[c] for c in _ordered(list(columns))])
     # NumPy's own copies of voltage and current (a chunked column is copied out) are free once the power is
     # known: the energies are written into them rather than into new memory the size of two columns
     own = [a for a in (array[S.VOLTAGE], None if flipped else current)

@@ -12,6 +12,7 @@ is reported with its line number instead of failing the whole parse.
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import polars as pl
@@ -415,8 +416,14 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
             mask = mask | pl.lit(junk[src])
         return mask
 
-    # one pass counts the finite cells of every column; the bad ones are worked out only when there are some
-    finite = values.select(pl.col(out).is_finite().sum() for out in columns).row(0, named=True) if columns else {}
+    # finite cells of every column, counted: a column whose sum is finite has no NaN or Inf (they carry into the
+    # sum), and a sum is a faster pass than a mask; only the others (or a sum that overflowed) are counted cell by
+    # cell. The bad cells themselves are worked out only when there are some.
+    sums = values.select(pl.col(out).sum() for out in columns).row(0, named=True) if columns else {}
+    finite = {out: values.height - values[out].null_count() for out in columns}
+    suspect = [out for out in columns if sums[out] is None or not math.isfinite(sums[out])]
+    if suspect:
+        finite.update(values.select(pl.col(out).is_finite().sum() for out in suspect).row(0, named=True))
     counts = {out: values.height - finite[out] - (values[out].null_count() if out in allow_missing else 0)
               + (int(junk[src].sum()) if src in junk and out in allow_missing else 0)
               for out, src in columns.items()}
