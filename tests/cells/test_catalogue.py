@@ -129,7 +129,7 @@ def test_std_2_1_4x12_5_is_std_2_1_on_the_larger_footprint():
 @pytest.mark.parametrize("cell_id", ["nextgen-std", "nextgen-demo"])
 def test_next_generation_cathode_is_the_gen1_demonstration_slurry_about_twice_as_thick(cell_id):
     """Issue 19: the report says the next-generation demonstration cell used the 1st-generation demonstration cell's
-    cathode and electrolyte slurries, the same SE layer and a cathode 'about twice' as thick (seeds/001 l. 6004-6007).
+    cathode and electrolyte slurries, the same SE layer and a cathode 'about twice' as thick (seeds/001 l. 6003-6007).
     Version 1.0's 80:17:3 cathode (a cellbench choice) made it 1.7x."""
     design, gen1 = cells.load(cell_id), cells.load("gen1-demo")
     assert design.version == "1.1"

@@ -107,7 +107,7 @@ def predictions(design: CellDesign) -> list[Prediction]:
         if published is None or figure in solved:
             continue
         out.append(Prediction(figure, getattr(f, figure), published, published_name in basis.published_lower_bounds,
-                              design.discrepancies.get(figure)))
+                              next((d for name, d in design.discrepancies.items() if name == figure), None)))
     return out
 
 

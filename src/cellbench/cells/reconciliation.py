@@ -60,7 +60,7 @@ def wh_per_l_bases(design: CellDesign) -> dict[str, float]:
 
     >>> from cellbench import cells
     >>> {k: round(v) for k, v in wh_per_l_bases(cells.load("std-2.1")).items()}
-    {'layers': 572, 'stack': 479, 'stack_and_films': 195, 'outline': 26}
+    {'layers': 572, 'stack': 479, 'stack_and_films': 194, 'outline': 26}
     """
     f = figures(design)
     s = design.stack
@@ -87,7 +87,7 @@ def reconcile(design: CellDesign, published_wh_per_l: float | None = None) -> Re
 
     >>> from cellbench import cells
     >>> r = reconcile(cells.load("std-2.1"))
-    >>> round(r.gap_um_per_unit_cell, 1), next(c.needed for c in r.closers if c.value == "separator.thickness_um")
+    >>> round(r.gap_um_per_unit_cell, 1), round(next(c.needed for c in r.closers if c.value == "separator.thickness_um"), 1)
     (30.3, 50.3)
     """
     n = design.nominal
