@@ -102,11 +102,13 @@ def vertical(table: Table) -> Table:
     return out
 
 
-def progress(console: Console, what: str, *, disable: bool = False) -> "Progress":
+def progress(console: Console, what: str, *, disable: bool = False, redirect: bool = False) -> "Progress":
     """A progress bar counting ``what`` done of the total with elapsed and remaining time.
 
     Shown only on a terminal (Rich draws nothing live elsewhere) and never when ``disable`` (``--json``).
-    It leaves stdout and stderr alone: the simulator forks workers that must not inherit a redirected stream.
+    It leaves stdout and stderr alone unless ``redirect``: the simulator forks workers that must not inherit a
+    redirected stream. A command that forks nothing and writes other lines while the bar is up (`watch` logs to
+    stderr) redirects, so that those lines print above the bar instead of through it.
     """
     # imported here: rich.progress is a tenth of the start-up of `cellbench --help`, which draws no bar
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
@@ -114,7 +116,7 @@ def progress(console: Console, what: str, *, disable: bool = False) -> "Progress
 
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("left"),
                     TimeRemainingColumn(), console=console, transient=True,
-                    disable=disable or not console.is_terminal, redirect_stdout=False, redirect_stderr=False)
+                    disable=disable or not console.is_terminal, redirect_stdout=redirect, redirect_stderr=redirect)
 
 
 def print_json(obj: Any) -> None:

@@ -127,20 +127,34 @@ def register(app: typer.Typer) -> None:
               output: Path = typer.Option(None, "-o", "--output", help="write the cell's time series (Parquet)"),
               plot: Path = typer.Option(None, "--plot", help="write an interactive plot (HTML) here"),
               json: bool = typer.Option(False, "--json")) -> None:
-        """Drive the pack's car through a cycle: distance, Wh/km, energy, range, hottest cell, final SOC."""
-        from cellbench import pack
+        """Drive the pack's car through a cycle: distance, Wh/km, energy, range, hottest cell, final SOC.
 
-        spec = _pack(pack_file)
-        trace = pack.load_cycle(cycle, speed_km_h=speed_km_h, duration_s=duration_s)
-        car = pack.Vehicle.from_yaml(vehicle) if vehicle else None
-        result = pack.drive(spec, trace, grade_pct=grade, repeat=repeat, vehicle=car, cooling=cooling,
-                            start_soc=start_soc, model=model)
-        if output:
-            result.cell_run.to_measurement(cell_id=spec.cell_design().id, procedure=f"drive {trace.name}").to_parquet(output)
-        if plot:
-            from cellbench.pack.plot import drive_figure, write_html
+        On a terminal a bar counts the drive's stages done (the pack and cycle read, the cell driven through the
+        cycle in one PyBaMM solve, the time series and plot written) with the time taken.
+        """
+        from cellbench.terminal import console, progress  # looked up here, where the bar is drawn
 
-            write_html(drive_figure(result), plot)
+        stages = 2 + bool(output) + bool(plot)
+        with progress(console, "drive stages", disable=json) as bar:
+            task = bar.add_task("drive", total=stages)
+            from cellbench import pack
+
+            spec = _pack(pack_file)
+            trace = pack.load_cycle(cycle, speed_km_h=speed_km_h, duration_s=duration_s)
+            car = pack.Vehicle.from_yaml(vehicle) if vehicle else None
+            bar.advance(task)
+            result = pack.drive(spec, trace, grade_pct=grade, repeat=repeat, vehicle=car, cooling=cooling,
+                                start_soc=start_soc, model=model)
+            bar.advance(task)
+            if output:
+                result.cell_run.to_measurement(cell_id=spec.cell_design().id,
+                                               procedure=f"drive {trace.name}").to_parquet(output)
+                bar.advance(task)
+            if plot:
+                from cellbench.pack.plot import drive_figure, write_html
+
+                write_html(drive_figure(result), plot)
+                bar.advance(task)
         summary = result.summary()
         from cellbench.commands.targets import print_result_checks, result_checks
         from cellbench.targets import drive_figures

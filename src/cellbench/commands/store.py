@@ -94,12 +94,15 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
           once: bool = typer.Option(False, "--once", help="Look twice, INTERVAL apart, ingest what is stable, exit."),
           organisation: Optional[str] = typer.Option(None, "--organisation", help="Owner (default: local)."),
           as_json: bool = typer.Option(False, "--json", help="Print one JSON object per handled file.")) -> None:
-    """Ingest new and changed files once they stop growing; safe to stop and restart."""
+    """Ingest new and changed files once they stop growing; safe to stop and restart.
+
+    On a terminal a bar counts the folder's files stored of those in it, with the time left.
+    """
     import json
     import sys
 
-    from cellbench.terminal import console
     from cellbench.store import Store, Watcher
+    from cellbench.terminal import console, progress
 
     def report(result: IngestResult) -> None:
         if as_json:
@@ -108,19 +111,60 @@ def watch(folder: Path = typer.Argument(..., help="Folder the cyclers export int
         else:
             console.print(result.line(), highlight=False, markup=False, soft_wrap=True)
 
-    # Log cellbench's own records (what was handled, database outages) with times; not every library's chatter.
-    cellbench_log = logging.getLogger("cellbench")
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    cellbench_log.addHandler(handler)
-    level = cellbench_log.level
-    cellbench_log.setLevel(logging.INFO)
-    try:
-        with Store.open() as store:
-            Watcher(store, folder, organisation=organisation).run(interval_s, once=once, on_result=report)
-    finally:
-        cellbench_log.removeHandler(handler)
-        cellbench_log.setLevel(level)
+    # the bar redirects stderr (nothing forks here), so the log lines below print above it, not through it
+    with progress(console, "files", disable=as_json, redirect=True) as bar:
+        # Log cellbench's own records (what was handled, database outages) with times; not every library's chatter.
+        cellbench_log = logging.getLogger("cellbench")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        cellbench_log.addHandler(handler)
+        level = cellbench_log.level
+        cellbench_log.setLevel(logging.INFO)
+        try:
+            with Store.open() as store:
+                # counting costs a look at the folder and the store: only for a bar that is drawn
+                watcher = (Watcher(store, folder, organisation=organisation) if bar.disable
+                           else _counting_watcher(store, folder, organisation, bar))
+                watcher.run(interval_s, once=once, on_result=report)
+        finally:
+            cellbench_log.removeHandler(handler)
+            cellbench_log.setLevel(level)
+
+
+def _counting_watcher(store, folder: Path, organisation: str | None, bar):
+    """A :class:`cellbench.store.Watcher` that keeps a bar at the folder's exports stored (this version of each
+    file) of all its exports: counted before and after each look, and one more as each file is handled."""
+    import os
+
+    from sqlalchemy import select
+
+    from cellbench.store import Watcher
+    from cellbench.store.models import WatchedFile
+
+    task = bar.add_task("watch", total=None)
+
+    class CountingWatcher(Watcher):
+        def poll(self):  # noqa: ANN202 - the parent's signature
+            self.count()
+            results = super().poll()
+            self.count()
+            return results
+
+        def _handle(self, path, signature, row):  # noqa: ANN001, ANN202
+            result = super()._handle(path, signature, row)
+            bar.advance(task)
+            return result
+
+        def count(self) -> None:
+            exports = dict(self._scan())
+            under_folder = WatchedFile.path.startswith(str(self.folder) + os.sep, autoescape=True)
+            with self.store.session() as session:
+                handled = {r.path: (r.size_bytes, r.mtime_ns) for r in session.scalars(select(WatchedFile)
+                                                                                       .where(under_folder))}
+            done = sum(handled.get(path) == signature for path, signature in exports.items())
+            bar.update(task, completed=done, total=len(exports))
+
+    return CountingWatcher(store, folder, organisation=organisation)
 
 
 def tests_list(failed_only: bool = typer.Option(False, "--failed", help="Only failed experiments."),
