@@ -21,8 +21,8 @@ THIN_SE = ["std-2.1", "std-2.1-4x12.5", "gen1-demo", "gen1-stack-demo", "nextgen
 
 
 def test_catalogue_has_the_programme_cells():
-    expected = {"std-1", "std-2", "std-2.1", "std-2.1-4x12.5", "gen1-demo", "gen1-stack-demo", "nextgen-std",
-                "nextgen-demo", "liquid-ref", "lg-m50"}
+    expected = {"std-1", "std-2", "std-2.1", "std-2.1-4x12.5", "gen1-demo", "gen1-demo-4x12.5", "gen1-stack-demo",
+                "nextgen-std", "nextgen-demo", "liquid-ref", "lg-m50"}
     assert expected <= set(CELLS)
 
 
@@ -124,6 +124,18 @@ def test_std_2_1_4x12_5_is_std_2_1_on_the_larger_footprint():
     assert catalogue.solved_for(big)["cathode.thickness_um"].figure == "cathode_areal_capacity_mAh_cm2"
     old = cells.load("std-2.1-4x12.5@1.0")
     assert old.nominal.capacity_mAh == 140 and cells.figures(old).cathode_areal_capacity_mAh_cm2 == pytest.approx(2.8, rel=0.01)
+
+
+def test_the_4x12_5_demonstration_capacity_is_predicted_from_gen1_demo():
+    """Nothing is solved for gen1-demo-4x12.5: gen1-demo's electrodes on 12.5x the area predict the published
+    >=140 mAh (the report: 'the 2 cm cell's capacity times the area ratio')."""
+    big, small = cells.load("gen1-demo-4x12.5"), cells.load("gen1-demo")
+    assert catalogue.solved_for(big) == {}
+    assert (big.cathode, big.separator, big.anode) == (small.cathode, small.separator, small.anode)
+    (p,) = catalogue.predictions(big)
+    assert p.figure == "capacity_mAh" and p.lower_bound and p.published == 140
+    assert p.predicted == pytest.approx(12.5 * cells.figures(small).capacity_mAh, rel=1e-9)
+    assert p.deviation == pytest.approx(-0.018, abs=0.001) and p.reproduced
 
 
 @pytest.mark.parametrize("cell_id", ["nextgen-std", "nextgen-demo"])
