@@ -101,3 +101,21 @@ def test_safety_records_appear_in_results_and_report(evaluated, tmp_path):
     # an evaluation without records says so rather than leaving the section out
     plain = json.loads((evaluated[1]["results"]).read_text())
     assert plain["safety"] == {"records": [], "arc": []}
+
+
+@pytest.mark.slow
+def test_the_results_do_not_depend_on_which_run_finished_first(evaluated, tmp_path):
+    """Metrics are made as the workers' runs come back, in whatever order they finish; one process runs them in
+    job order. Both give the same metrics, failures, ageing records and sensitivity rows, in the same order."""
+    ev, _ = evaluated
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(yaml.safe_dump(SHORT_SUITE))
+    serial = evaluation.evaluate("std-2.1", "lgps", suite=str(suite), sensitivity=True, workers=1)
+    values = lambda e: {variant: {item: [(spec.key, spec.fn, None if v is None else v.value) for spec, v in pairs]
+                                  for item, pairs in items.items()} for variant, items in e.metrics.items()}
+    order = lambda e: [(variant, list(items)) for variant, items in e.metrics.items()]
+    assert order(serial) == order(ev)  # the same variants and items in the same order (the document's rows)
+    assert values(serial) == values(ev)
+    assert serial.failures == ev.failures and serial.not_assessed == ev.not_assessed
+    assert [r["varied"] for r in serial.sensitivity] == [r["varied"] for r in ev.sensitivity]
+    assert serial.ageing == ev.ageing

@@ -157,11 +157,40 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
                for item in the_suite.items if item.runnable and item.runner == "ageing"
                for variant, design in (("baseline", baseline), ("candidate", candidate))]
     checkups = [job for _, _, plan in planned if not isinstance(plan, CellbenchError) for job in plan.jobs()]
-    outcomes = run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, progress=progress,
-                        extra=checkups)
-    outcomes, checkup_outcomes = outcomes[:len(jobs)], outcomes[len(jobs):]
-    result.simulations = len(jobs) + len(checkups)
-    for job, outcome in zip(jobs, outcomes):
+    # metrics are made as each run comes back, while the others still run; the results are then put together in
+    # job order, so that the document does not depend on which run finished first
+    made: dict[int, tuple[list, list]] = {}  # job index -> (its metrics, its metric failures)
+    plan_of: dict[int, int] = {}  # batch index of a check-up -> position of its plan in `planned`
+    records: dict[int, Any] = {}  # position in `planned` -> the ageing record or the error that stopped it
+    waiting: dict[int, int] = {}  # position in `planned` -> its check-ups still running
+    for position, (_, _, plan) in enumerate(planned):
+        if isinstance(plan, CellbenchError):
+            records[position] = plan
+        elif plan.jobs():
+            waiting[position] = len(plan.jobs())
+            plan_of.update({len(jobs) + len(plan_of) + k: position for k in range(waiting[position])})
+        else:
+            records[position] = _complete(plan, [])
+    total = len(jobs) + len(checkups)
+    outcomes: list = [None] * total
+    report = progress or (lambda done, total: None)
+    report(0, total)
+    for done, (index, outcome) in enumerate(run_jobs(jobs, protocols, workers=workers, model=model,
+                                                     timeout_s=timeout_s, extra=checkups, as_completed=True), start=1):
+        outcomes[index] = outcome
+        if index < len(jobs) and not isinstance(outcome, CellbenchError):
+            job, failed = jobs[index], list[dict]()
+            made[index] = (compute_metrics(job.item, outcome, job.design, failed, job.variant), failed)
+        elif index in plan_of:
+            position = plan_of[index]
+            waiting[position] -= 1
+            if not waiting[position]:  # the plan's last check-up: its figures
+                measured = [outcomes[i] for i, p in sorted(plan_of.items()) if p == position]
+                stopped = next((m for m in measured if isinstance(m, CellbenchError)), None)
+                records[position] = stopped or _complete(planned[position][2], measured)
+        report(done, total)
+    result.simulations = total
+    for index, (job, outcome) in enumerate(zip(jobs, outcomes)):
         per_item = result.metrics.setdefault(job.variant, {})
         if isinstance(outcome, CellbenchError):
             result.failures.append({"variant": job.variant, "item": job.item.id, "error": str(outcome)})
@@ -169,17 +198,11 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
             continue
         if job.variant in ("baseline", "candidate"):
             result.measurements.setdefault(job.variant, {})[job.item.id] = outcome
-        per_item[job.item.id] = compute_metrics(job.item, outcome, job.design, result.failures, job.variant)
-    start = 0
-    for variant, item, plan in planned:
+        per_item[job.item.id], failed = made[index]
+        result.failures.extend(failed)
+    for position, (variant, item, _) in enumerate(planned):
         per_item = result.metrics.setdefault(variant, {})
-        if isinstance(plan, CellbenchError):
-            record = plan
-        else:
-            measured = checkup_outcomes[start:start + len(plan.jobs())]
-            start += len(measured)
-            failed = next((m for m in measured if isinstance(m, CellbenchError)), None)
-            record = failed or _complete(plan, measured)
+        record = records[position]
         if isinstance(record, NotAssessed):
             result.not_assessed.append({"variant": variant, "item": item.id, "reason": str(record)})
             per_item[item.id] = [(spec, None) for spec in item.metrics]
@@ -262,17 +285,20 @@ def compute_metrics(item: SuiteItem, measurement, design: CellDesign, failures: 
 
 
 def run_jobs(jobs: list[Job], protocols: dict, *, workers: int, model: str, timeout_s: float, progress=None,
-             extra: Sequence[tuple] = ()) -> list:
+             extra: Sequence[tuple] = (), as_completed: bool = False):
     """Simulate every job, then every `extra` (cell, protocol, options) job, on the virtual cycler (parallel
-    processes); results in that order, failures as CellbenchError objects.
+    processes); results in that order, failures as CellbenchError objects. With `as_completed`, an iterator of
+    (index, result) in the order the runs finish instead (:func:`cellbench.simulate.batch.simulate_as_completed`).
 
     One call for all jobs: the simulator forks its workers once, and its workers never touch Polars (whose
     thread pool does not survive a fork); Measurements are made here.
     """
-    from cellbench.simulate import simulate_many
+    from cellbench.simulate.batch import simulate_as_completed, simulate_many
 
     batch = [(job.design, protocols[job.item.id], {"temperature_C": job.item.temperature_C, "model": model,
                                                     "thermal": job.item.thermal}) for job in jobs]
+    if as_completed:
+        return simulate_as_completed(batch + list(extra), workers=workers, timeout_s=timeout_s)
     return simulate_many(batch + list(extra), workers=workers, timeout_s=timeout_s, progress=progress)
 
 
