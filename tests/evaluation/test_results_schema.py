@@ -1,5 +1,5 @@
 """docs/evaluation-results.schema.json is the JSON Schema of the typed result (regenerate it when the model changes:
-`python scripts/write_evaluation_schema.py`)."""
+`python scripts/write_schemas.py`)."""
 
 import json
 from pathlib import Path

@@ -64,7 +64,9 @@ def _schemas() -> str:
         lines.append(f"* `{title}`: [{path.name}]({path.name})")
     lines.append("* `cellbench evaluate --json` (results.json): [evaluation-results.schema.json]"
                  "(evaluation-results.schema.json)")
-    return "JSON shapes (checked by tests/cli/test_json_schemas.py):\n\n" + "\n".join(lines) + "\n\n"
+    return ("JSON shapes, each checked against a real run of its command by tests/cli/test_json_schemas.py (those made "
+            "from typed models, or composed around them, are written by `python scripts/write_schemas.py`; "
+            "`watch --json` prints one document per line):\n\n" + "\n".join(lines) + "\n\n")
 
 
 def main(argv: list[str]) -> None:
