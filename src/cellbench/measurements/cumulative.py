@@ -7,6 +7,11 @@ counters.cumulative_counter`); the two agree to rounding (a few 1e-17 Ah in test
 dozen column passes is what keeps ingest near the speed of parsing (``benchmarks/bench_ingest.py``). Inputs
 must be free of nulls; callers use the Polars expressions otherwise.
 
+The passes read a Polars column where it lies, chunk by chunk (:func:`column_chunks`): a CSV parser hands back
+each column in many chunks, and one contiguous NumPy copy of each would cost more memory and time than the
+passes themselves. Each kernel carries its running state (sums, the previous row) from one chunk to the next in
+a small array, so the results are those of one pass over the whole column, bit for bit.
+
 >>> import numpy as np
 >>> q = trapezoid_totals(np.array([0.0, 3600.0]), np.array([1.0, 1.0]), np.array([3.0, 4.0]))
 >>> [round(float(x), 6) for x in (q[0][-1], q[2][-1])]
@@ -15,34 +20,77 @@ must be free of nulls; callers use the Polars expressions otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numba
 import numpy as np
+import polars as pl
+
+#: the chunks of several columns of one frame, row-aligned: for each chunk, one array per column
+Chunks = list[tuple[np.ndarray, ...]]
+
+
+def column_chunks(frame: pl.DataFrame, names: Sequence[str]) -> Chunks:
+    """NumPy views of the named columns, chunk by chunk, without copying when the columns share their chunk
+    boundaries (columns a parser produced together do); columns chunked differently are first made one chunk
+    each. Columns must be free of nulls."""
+    series = [frame[name] for name in names]
+    if not series:
+        return []
+    if any(s.chunk_lengths() != series[0].chunk_lengths() for s in series[1:]):
+        series = [s.rechunk() for s in series]
+    per_column = [s.get_chunks() for s in series]
+    chunks = [tuple(column[k].to_numpy() for column in per_column) for k in range(len(per_column[0]))]
+    return [chunk for chunk in chunks if chunk[0].shape[0]] or [tuple(s.to_numpy() for s in series)]
+
+
+def _float64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _int64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.int64)
 
 
 @numba.njit(cache=True)
-def _trapezoid(t, x, positive, negative):  # pragma: no cover - compiled
-    sum_pos = sum_neg = 0.0
-    positive[0] = negative[0] = 0.0
-    for k in range(1, t.shape[0]):
-        dt = t[k] - t[k - 1]
-        mid = (x[k] + x[k - 1]) / 2
+def _trapezoid(t, x, positive, negative, state):  # pragma: no cover - compiled
+    # state: running positive and negative sums, the previous row's time and rate, rows seen so far
+    sum_pos, sum_neg, t_prev, x_prev = state[0], state[1], state[2], state[3]
+    start = 0
+    if state[4] == 0.0 and t.shape[0]:
+        positive[0] = negative[0] = 0.0
+        t_prev, x_prev = t[0], x[0]
+        start = 1
+    for k in range(start, t.shape[0]):
+        dt = t[k] - t_prev
+        mid = (x[k] + x_prev) / 2
         sum_pos += max(mid, 0.0) * dt
         sum_neg += -min(mid, 0.0) * dt
         positive[k] = sum_pos / 3600.0
         negative[k] = sum_neg / 3600.0
+        t_prev, x_prev = t[k], x[k]
+    state[0], state[1], state[2], state[3] = sum_pos, sum_neg, t_prev, x_prev
+    state[4] += t.shape[0]
 
 
-def trapezoid_split(time_s: np.ndarray, rate: np.ndarray, out: tuple[np.ndarray, np.ndarray] | None = None
-                    ) -> tuple[np.ndarray, np.ndarray]:
-    """∫ rate dt / 3600 from the start, trapezoidal, split by the sign of the rate: (positive, negative part),
-    both counting up from 0. With the current in A: charge and discharge Ah; with the power in W: Wh.
-    ``out``: two float64 arrays to write into (never ``time_s`` or ``rate`` themselves)."""
-    n = time_s.shape[0]
-    positive, negative = out if out is not None else (np.empty(n), np.empty(n))
-    if n:
-        _trapezoid(np.ascontiguousarray(time_s, dtype=np.float64), np.ascontiguousarray(rate, dtype=np.float64),
-                   positive, negative)
+def trapezoid_split_chunks(time_s: Sequence[np.ndarray], rate: Sequence[np.ndarray]
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`trapezoid_split` over a column given in chunks (the same rows, in order, in each sequence)."""
+    n = sum(t.shape[0] for t in time_s)
+    positive, negative = np.empty(n), np.empty(n)
+    state = np.zeros(5)
+    at = 0
+    for t, x in zip(time_s, rate):
+        end = at + t.shape[0]
+        _trapezoid(_float64(t), _float64(x), positive[at:end], negative[at:end], state)
+        at = end
     return positive, negative
+
+
+def trapezoid_split(time_s: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """∫ rate dt / 3600 from the start, trapezoidal, split by the sign of the rate: (positive, negative part),
+    both counting up from 0. With the current in A: charge and discharge Ah; with the power in W: Wh."""
+    return trapezoid_split_chunks([time_s], [rate])
 
 
 def trapezoid_totals(time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.ndarray
@@ -53,13 +101,18 @@ def trapezoid_totals(time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.nd
 
 
 @numba.njit(cache=True)
-def _accumulate(counter, restart, mode, out):  # pragma: no cover - compiled
-    total = previous = 0.0
-    for k in range(counter.shape[0]):
-        value = counter[k]  # read before out[k] is written: out may be counter itself
-        if k == 0:
-            restarted = True
-        elif mode == 0:  # restart wherever the counter falls
+def _accumulate(counter, restart, mode, out, state):  # pragma: no cover - compiled
+    # state: running total, the previous row's counter value, rows seen so far
+    total, previous = state[0], state[1]
+    start = 0
+    if state[2] == 0.0 and counter.shape[0]:  # the column's first row: the counter counted up from 0
+        total += counter[0]
+        previous = counter[0]
+        out[0] = total
+        start = 1
+    for k in range(start, counter.shape[0]):
+        value = counter[k]
+        if mode == 0:  # restart wherever the counter falls
             restarted = value < previous
         elif mode == 1:  # restart at the marked rows where the counter also falls
             restarted = restart[k] and value < previous
@@ -68,30 +121,99 @@ def _accumulate(counter, restart, mode, out):  # pragma: no cover - compiled
         total += value if restarted else value - previous
         previous = value
         out[k] = total
+    state[0], state[1] = total, previous
+    state[2] += counter.shape[0]
 
 
-def accumulate_counter(counter: np.ndarray, restarts: np.ndarray | None, *, certain: bool = False,
-                       out: np.ndarray | None = None) -> np.ndarray:
-    """A restarting counter made cumulative (see ``cumulative_counter`` for the rule). ``out`` may be the
-    counter itself: each row is read before it is overwritten."""
-    out = np.empty(counter.shape[0]) if out is None else out
+def accumulate_counter_chunks(counter: Sequence[np.ndarray], restarts: np.ndarray | None, *,
+                              certain: bool = False) -> np.ndarray:
+    """A restarting counter, given in chunks, made cumulative (see ``cumulative_counter`` for the rule);
+    ``restarts``: the marked rows of the whole column (one array), or None."""
+    n = sum(c.shape[0] for c in counter)
+    out = np.empty(n)
     mode = 0 if restarts is None else (2 if certain else 1)
-    marks = np.zeros(counter.shape[0], dtype=np.bool_) if restarts is None else np.ascontiguousarray(restarts)
-    _accumulate(np.ascontiguousarray(counter, dtype=np.float64), marks, mode, out)
+    marks = np.zeros(n, dtype=np.bool_) if restarts is None else np.ascontiguousarray(restarts, dtype=np.bool_)
+    state = np.zeros(3)
+    at = 0
+    for chunk in counter:
+        end = at + chunk.shape[0]
+        _accumulate(_float64(chunk), marks[at:end], mode, out[at:end], state)
+        at = end
     return out
 
 
-@numba.njit(cache=True)
-def _scan(t, v, i, cycle, step, charge, discharge, out_rows, out_votes):  # pragma: no cover - compiled
-    out_rows[0] = out_rows[1] = -1
-    for k in range(t.shape[0]):
-        if out_rows[0] < 0 and not (np.isfinite(t[k]) and np.isfinite(v[k]) and np.isfinite(i[k])):
-            out_rows[0] = k
-        if k == 0:
+def accumulate_counter(counter: np.ndarray, restarts: np.ndarray | None, *, certain: bool = False) -> np.ndarray:
+    """A restarting counter made cumulative (see ``cumulative_counter`` for the rule)."""
+    return accumulate_counter_chunks([counter], restarts, certain=certain)
+
+
+def changes(chunks: Chunks) -> np.ndarray:
+    """True on row 0 and wherever any of the columns (one tuple of arrays per chunk) differs from the row
+    before, across chunk boundaries too: one array over all the rows."""
+    n = sum(chunk[0].shape[0] for chunk in chunks)
+    marks = np.zeros(n, dtype=np.bool_)
+    marks[:1] = True
+    at, previous = 0, None
+    for chunk in chunks:
+        end = at + chunk[0].shape[0]
+        for j, column in enumerate(chunk):
+            marks[at + 1:end] |= column[1:] != column[:-1]
+            if previous is not None:
+                marks[at] |= bool(column[0] != previous[j][-1])
+        previous, at = chunk, end
+    return marks
+
+
+def segment_maxima(values: Sequence[np.ndarray], starts: np.ndarray) -> np.ndarray:
+    """The largest value of each segment of a column given in chunks; segments begin at the rows marked in
+    ``starts`` (one array over all the rows; row 0 must be marked). The same as ``np.maximum.reduceat``, chunk
+    by chunk: the segment a chunk ends in stays open until the next chunk's rows before its first mark."""
+    closed: list[np.ndarray] = []
+    open_segment = None  # the largest value so far of the segment the chunk before ended in
+    at = 0
+    for chunk in values:
+        end = at + chunk.shape[0]
+        if end == at:
             continue
+        local = np.flatnonzero(starts[at:end])
+        inside = local.shape[0] == 0 or local[0] != 0
+        largest = np.maximum.reduceat(_float64(chunk), np.concatenate(([0], local)) if inside else local)
+        if inside and open_segment is not None:
+            largest[0] = np.maximum(open_segment, largest[0])
+        elif open_segment is not None:
+            closed.append(np.array([open_segment]))
+        closed.append(largest[:-1])
+        open_segment = largest[-1]
+        at = end
+    if open_segment is not None:
+        closed.append(np.array([open_segment]))
+    return np.concatenate(closed) if closed else np.empty(0)
+
+
+@numba.njit(cache=True)
+def _scan(t, v, i, cycle, step, charge, discharge, offset, state, keys, out_rows, out_votes):  # pragma: no cover
+    # state: the last row's time, charge and discharge counters and the rows seen so far; keys: its cycle and step
+    n = t.shape[0]
+    if n == 0:
+        return
+    if not (np.isfinite(t[0]) and np.isfinite(v[0]) and np.isfinite(i[0])) and out_rows[0] < 0:
+        out_rows[0] = offset
+    if state[3] > 0.0:  # the chunk's first row, against the last row of the chunk before
+        if out_rows[1] < 0 and cycle[0] == keys[0] and step[0] == keys[1] and t[0] < state[0]:
+            out_rows[1] = offset
+        sign = 1.0 if i[0] > 0 else (-1.0 if i[0] < 0 else 0.0)
+        if charge.shape[0] and charge[0] > state[1]:
+            out_votes[0] += sign
+            out_votes[1] += sign != 0.0
+        if discharge.shape[0] and discharge[0] > state[2]:
+            out_votes[2] += sign
+            out_votes[3] += sign != 0.0
+    for k in range(1, n):  # the same checks, each row against the one before it in the chunk
+        if out_rows[0] < 0 and not (np.isfinite(t[k]) and np.isfinite(v[k]) and np.isfinite(i[k])):
+            out_rows[0] = offset + k
         same_step = cycle[k] == cycle[k - 1] and step[k] == step[k - 1]
         if out_rows[1] < 0 and same_step and t[k] < t[k - 1]:
-            out_rows[1] = k
+            out_rows[1] = offset + k
         sign = 1.0 if i[k] > 0 else (-1.0 if i[k] < 0 else 0.0)
         if charge.shape[0] and charge[k] > charge[k - 1]:
             out_votes[0] += sign
@@ -99,6 +221,30 @@ def _scan(t, v, i, cycle, step, charge, discharge, out_rows, out_votes):  # prag
         if discharge.shape[0] and discharge[k] > discharge[k - 1]:
             out_votes[2] += sign
             out_votes[3] += sign != 0.0
+    state[0] = t[n - 1]
+    state[1] = charge[n - 1] if charge.shape[0] else 0.0
+    state[2] = discharge[n - 1] if discharge.shape[0] else 0.0
+    keys[0], keys[1] = cycle[n - 1], step[n - 1]
+    state[3] += n
+
+
+def scan_rows_chunks(chunks: Chunks, charge: np.ndarray | None, discharge: np.ndarray | None
+                     ) -> tuple[int, int, np.ndarray]:
+    """:func:`scan_rows` over columns given in chunks: each chunk holds (time, voltage, current) and the
+    cycle and step columns present (none, one or both); ``charge``/``discharge``: cumulative counters over all
+    the rows (one array each), or None."""
+    rows, votes = np.full(2, -1, dtype=np.int64), np.zeros(4)
+    state, previous_keys = np.zeros(4), np.zeros(2, dtype=np.int64)
+    at = 0
+    for chunk in chunks:
+        n = chunk[0].shape[0]
+        end = at + n
+        zeros = np.zeros(n, dtype=np.int64)
+        keys = [_int64(a) for a in chunk[3:5]] + [zeros] * (2 - len(chunk[3:5]))
+        counters = [c[at:end] if c is not None else np.empty(0) for c in (charge, discharge)]
+        _scan(*(_float64(a) for a in chunk[:3]), *keys, *counters, at, state, previous_keys, rows, votes)
+        at = end
+    return int(rows[0]), int(rows[1]), votes
 
 
 def scan_rows(time_s: np.ndarray, voltage: np.ndarray, current: np.ndarray, cycle: np.ndarray | None,
@@ -107,11 +253,5 @@ def scan_rows(time_s: np.ndarray, voltage: np.ndarray, current: np.ndarray, cycl
     """One pass for the row policy and the sign check: (first row with a non-finite time, voltage or current,
     first row whose time goes backwards within its cycle and step — each -1 when none —, and the sums of the
     current's sign and of non-zero rows while the charge and the discharge counters grow)."""
-    n = time_s.shape[0]
-    zeros = np.zeros(n, dtype=np.int64)
-    rows, votes = np.empty(2, dtype=np.int64), np.zeros(4)
-    as_float = [np.ascontiguousarray(a, dtype=np.float64) for a in (time_s, voltage, current)]
-    counters = [np.ascontiguousarray(a, dtype=np.float64) if a is not None else np.empty(0) for a in (charge, discharge)]
-    keys = [np.ascontiguousarray(a, dtype=np.int64) if a is not None else zeros for a in (cycle, step)]
-    _scan(*as_float, *keys, *counters, rows, votes)
-    return int(rows[0]), int(rows[1]), votes
+    keys = tuple(a for a in (cycle, step) if a is not None)  # one absent key compares as equal everywhere
+    return scan_rows_chunks([(time_s, voltage, current, *keys)], charge, discharge)

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 from pydantic import BaseModel, Field
@@ -164,32 +165,37 @@ class Measurement:
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 
-def add_cumulative_columns(data: Frame, *, arrays: tuple | None = None, scratch: tuple | None = None) -> Frame:
+def add_cumulative_columns(data: Frame) -> Frame:
     """Fill in BDF's cumulative charge/discharge capacity and energy and power when a source lacks them.
 
     Integration is trapezoidal in time; charge counts positive current only, discharge negative only.
-    A LazyFrame gets the columns as part of its query. ``arrays``: the (time, current, voltage) columns as
-    NumPy arrays when the caller already holds them (readers do), to save a copy; ``scratch``: two float64
-    arrays of the same length the caller no longer needs (its copies of current and voltage), which the
-    energies are written into instead of new memory.
+    A LazyFrame gets the columns as part of its query.
     """
     columns = data.collect_schema().names() if isinstance(data, pl.LazyFrame) else data.columns
     missing = [c for c in (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)
                if c not in columns]
     if isinstance(data, pl.DataFrame) and missing and all(data[c].null_count() == 0 for c in S.REQUIRED):
-        # one compiled pass instead of a dozen column passes (the expressions below agree to rounding)
-        from cellbench.measurements.cumulative import trapezoid_split
+        # one compiled pass instead of a dozen column passes (the expressions below agree to rounding), over
+        # the columns where they lie (no copies): only the new columns take new memory
+        from cellbench.measurements.cumulative import column_chunks, trapezoid_split_chunks
 
-        time_s, current, voltage = arrays or tuple(data[c].cast(pl.Float64).to_numpy()
-                                                   for c in (S.TIME, S.CURRENT, S.VOLTAGE))
-        power = current * voltage
+        chunks = column_chunks(data, (S.TIME, S.CURRENT, S.VOLTAGE))
+        time_s = [chunk[0] for chunk in chunks]
+        power = np.empty(data.height)
+        power_chunks, at = [], 0
+        for _, current, voltage in chunks:
+            end = at + current.shape[0]
+            power_chunks.append(np.multiply(current.astype(np.float64, copy=False),
+                                            voltage.astype(np.float64, copy=False), out=power[at:end]))
+            at = end
         add = [] if S.POWER in columns else [pl.Series(S.POWER, power)]
         if S.CHARGE_CAPACITY in missing or S.DISCHARGE_CAPACITY in missing:
-            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY),
-                                                                 trapezoid_split(time_s, current)) if name in missing]
+            charge = trapezoid_split_chunks(time_s, [chunk[1] for chunk in chunks])
+            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY), charge)
+                    if name in missing]
         if S.CHARGE_ENERGY in missing or S.DISCHARGE_ENERGY in missing:
             add += [pl.Series(name, part) for name, part in zip((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
-                                                                 trapezoid_split(time_s, power, out=scratch))
+                                                                 trapezoid_split_chunks(time_s, power_chunks))
                     if name in missing]
         return data.with_columns(add)
     t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)

@@ -25,7 +25,8 @@ import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
-from cellbench.measurements.cumulative import accumulate_counter, scan_rows
+from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks,
+                                               scan_rows_chunks, segment_maxima)
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
@@ -115,62 +116,55 @@ def _ordered(columns: list[str]) -> list[str]:
 def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], restarts: CounterRestarts,
                      rows: SourceRows, source: str | None) -> tuple[pl.DataFrame, dict | None, bool]:
     """Counters made cumulative, the row checks, the sign vote, the vendor's per-cycle totals and the derived
-    columns, each in one compiled pass over NumPy views of the columns (no nulls here)."""
-    array = {c: frame[c].to_numpy() for c in dict.fromkeys((S.TIME, S.VOLTAGE, S.CURRENT, *keys, *restarts.keys,
-                                                             *counters))}
+    columns, each in one compiled pass over the columns where Polars holds them, chunk by chunk (no nulls
+    here, and no copies of the columns: only the new columns take new memory)."""
+    names = list(dict.fromkeys((S.TIME, S.VOLTAGE, S.CURRENT, *keys, *restarts.keys, *counters)))
+    chunks = column_chunks(frame, names)
+    column = {name: [chunk[j] for chunk in chunks] for j, name in enumerate(names)}
     marks = None
     if restarts.at is not None and counters:
-        marks = _changes(*(array[k] for k in restarts.keys)) if restarts.keys \
+        marks = changes([tuple(chunk[names.index(k)] for k in restarts.keys) for chunk in chunks]) if restarts.keys \
             else frame.select(restarts.at.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
-    # the vendor's per-cycle totals need the raw counters: taken before they are made cumulative (in place
-    # where NumPy holds a copy of its own, saving memory the size of the column)
-    vendor = _vendor_totals(array, vendor_counters, marks) if S.CYCLE in array and vendor_counters else None
-    cumulative = {_COUNTER_TARGETS[c]: accumulate_counter(
-        array[c], marks, certain=restarts.certain,
-        out=array[c] if array[c].flags.writeable and array[c].dtype == np.float64 else None) for c in counters}
-    not_finite, backwards, votes = scan_rows(array[S.TIME], array[S.VOLTAGE], array[S.CURRENT],
-                                             array.get(S.CYCLE), array.get(S.STEP),
-                                             cumulative.get(S.CHARGE_CAPACITY), cumulative.get(S.DISCHARGE_CAPACITY))
+    vendor = _vendor_totals(column, vendor_counters, marks, S.CYCLE in restarts.keys) \
+        if S.CYCLE in column and vendor_counters else None
+    cumulative = {_COUNTER_TARGETS[c]: accumulate_counter_chunks(column[c], marks, certain=restarts.certain)
+                  for c in counters}
+    not_finite, backwards, votes = scan_rows_chunks([chunk[:3 + len(keys)] for chunk in chunks],
+                                                    cumulative.get(S.CHARGE_CAPACITY),
+                                                    cumulative.get(S.DISCHARGE_CAPACITY))
     if not_finite >= 0 or backwards >= 0:
         check_measurements(frame, rows, source)  # names every bad line; raises
-    signs = [votes[2 * k] / votes[2 * k + 1] * expected for k, (column, expected) in
+    signs = [votes[2 * k] / votes[2 * k + 1] * expected for k, (name, expected) in
              enumerate(((S.CHARGE_CAPACITY, 1.0), (S.DISCHARGE_CAPACITY, -1.0)))
-             if column in cumulative and votes[2 * k + 1]]
-    current = array[S.CURRENT]
+             if name in cumulative and votes[2 * k + 1]]
     flipped = _opposes(signs)
     columns = {c: frame[c] for c in frame.columns if c not in counters}
     columns.update((name, pl.Series(name, values)) for name, values in cumulative.items())
     if flipped:
-        current = 0.0 - current
-        columns[S.CURRENT] = pl.Series(S.CURRENT, current)
+        columns[S.CURRENT] = pl.Series(S.CURRENT, 0.0 - frame[S.CURRENT].to_numpy())
     # a frame built from its columns keeps each column's chunks as they are; ``select`` on a frame mixing the
     # parser's many chunks with these one-chunk columns would copy every column into one chunk
     data = pl.DataFrame([columns[c] for c in _ordered(list(columns))])
-    # NumPy's own copies of voltage and current (a chunked column is copied out) are free once the power is
-    # known: the energies are written into them rather than into new memory the size of two columns
-    own = [a for a in (array[S.VOLTAGE], None if flipped else current)
-           if a is not None and a.flags.owndata and a.flags.writeable and a.dtype == np.float64]
-    scratch = tuple(own) if len(own) == 2 and S.CHARGE_CAPACITY in data.columns else None
-    return add_cumulative_columns(data, arrays=(array[S.TIME], current, array[S.VOLTAGE]), scratch=scratch), \
-        vendor, flipped
+    return add_cumulative_columns(data), vendor, flipped
 
 
-def _changes(*columns: np.ndarray) -> np.ndarray:
-    """True on row 0 and wherever any of the columns differs from the row before."""
-    marks = np.zeros(columns[0].shape[0], dtype=bool)
-    marks[:1] = True
-    for column in columns:
-        marks[1:] |= column[1:] != column[:-1]
-    return marks
-
-
-def _vendor_totals(array: dict[str, np.ndarray], counters: list[str], marks: np.ndarray | None) -> dict:
-    cycle = array[S.CYCLE]
-    starts = _changes(cycle)
-    if marks is not None:
-        starts |= marks
-    table = segment_totals(np.flatnonzero(starts), cycle, {c: array[c] for c in counters})
+def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], marks: np.ndarray | None,
+                   marks_cycles: bool) -> dict:
+    """The vendor's per-cycle totals (see ``per_segment_totals``): each segment's largest counter value (a
+    segment ends where the cycle changes or the counters restart), summed per cycle. ``marks_cycles``: the
+    restart marks already include every change of cycle."""
+    cycle = column[S.CYCLE]
+    if marks is None or not marks_cycles:
+        starts = changes([(c,) for c in cycle])
+        starts = starts | marks if marks is not None else starts
+    else:
+        starts = marks
+    positions = np.flatnonzero(starts)
+    bounds = np.cumsum([0] + [c.shape[0] for c in cycle])
+    cut = np.searchsorted(positions, bounds)
+    cycle_at_starts = np.concatenate([c[positions[cut[k]:cut[k + 1]] - bounds[k]] for k, c in enumerate(cycle)])
+    table = segment_totals(cycle_at_starts, {c: segment_maxima(column[c], starts) for c in counters})
     return {"cycle": table["cycle"].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in counters}}
 
 
@@ -200,12 +194,11 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
     return add_cumulative_columns(data.select(_ordered(data.columns))), vendor, flipped
 
 
-def segment_totals(starts: np.ndarray, cycle: np.ndarray, counters: dict[str, np.ndarray]) -> pl.DataFrame:
-    """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from the rows where
-    segments start: each segment's largest value (NumPy's reduceat), summed per cycle."""
-    runs = pl.DataFrame({"cycle": cycle[starts], **{c: np.maximum.reduceat(np.asarray(values, dtype=np.float64), starts)
-                                                    for c, values in counters.items()}})
-    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in counters).sort("cycle")
+def segment_totals(cycle: np.ndarray, maxima: dict[str, np.ndarray]) -> pl.DataFrame:
+    """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from each segment's
+    cycle and largest counter values: summed per cycle, in cycle order."""
+    runs = pl.DataFrame({"cycle": cycle, **maxima})
+    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima).sort("cycle")
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:
