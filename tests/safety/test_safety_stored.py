@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from cellbench.errors import InputError
 from cellbench.safety import EXAMPLES_DIR, SafetyTestRecord, load_catalogue, section_from_record_files
-from cellbench.safety.stored import arc_of, record_digest, section_from_rows, store_record, verdict_of
+from cellbench.safety.records import record_digest
+from cellbench.store.records.safety import arc_of, section_from_rows, store_record, verdict_of
 from cellbench.store import Store
 from cellbench.store.platform import SafetyRecordRow
 

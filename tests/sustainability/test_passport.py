@@ -11,10 +11,8 @@ from cellbench.errors import AccessDenied, InputError, NotFound
 from cellbench.measurements import Measurement
 from cellbench.measurements import schema as S
 from cellbench.sustainability.batterypass import SECTIONS, export_batterypass, validate_batterypass
-from cellbench.sustainability.passport import (
-    add_soh, due_diligence, latest_soh, list_passports, load_passport, save_passport, soh_from_measurement,
-    soh_history, view,
-)
+from cellbench.store.records.passports import due_diligence, list_passports, load_passport, save_passport
+from cellbench.sustainability.passport import add_soh, latest_soh, soh_from_measurement, soh_history, view
 
 
 @pytest.fixture(autouse=True)
@@ -165,7 +163,7 @@ def test_unknown_battery_and_impossible_soh():
 
 
 def test_store_tiers_decide_who_reads_the_record():
-    from cellbench.sustainability.passport import readable_by
+    from cellbench.store.records.passports import readable_by
 
     p = load_passport("demo").model_copy(update={"owner": "maker", "access_tier": "private"})
     assert readable_by(p, "maker") and not readable_by(p, "recycler")

@@ -82,7 +82,8 @@ def test_passport_soh_from_a_measured_cell_file(tmp_path, data_dir):
     rated_cell_Ah = cells.figures(cells.load("lg-m50")).capacity_mAh / 1000
     assert result["latest"]["soh_capacity_pct"] == pytest.approx(100 * 4.6 / rated_cell_Ah, rel=2e-3)
     assert (data_dir / "cellbench.db").exists()  # the passport went into the store in the data folder
-    from cellbench.sustainability.passport import latest_soh, load_passport
+    from cellbench.store.records.passports import load_passport
+    from cellbench.sustainability.passport import latest_soh
 
     assert latest_soh(load_passport("demo"))["soh_capacity_pct"] == pytest.approx(result["latest"]["soh_capacity_pct"])
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from cellbench.store import Store
 from cellbench.store.models import utc_now
 from cellbench.store.platform import EvaluationRun, PassportRecord
-from cellbench.sustainability.passport import load_passport, save_passport
+from cellbench.store.records.passports import load_passport, save_passport
 from cellbench.web import EvaluationOptions, WebSettings, create_app
 from cellbench.web.evaluations import EvaluationWorker
 from cellbench.web.identity import create_consortium, create_organisation, create_token, create_user

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cellbench.errors import InputError
-from cellbench.sustainability.passport import load_passport, save_passport
+from cellbench.store.records.passports import load_passport, save_passport
 from cellbench.web.identity import create_consortium
 from web_helpers import csrf_of
 

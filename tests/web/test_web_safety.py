@@ -177,7 +177,7 @@ def test_a_record_can_link_only_to_a_sample_its_submitter_sees(labs):
 
 
 def test_evaluation_report_takes_the_records_every_reader_may_see(labs):
-    from cellbench.web.safety import evaluation_safety_section
+    from cellbench.store.records.safety import evaluation_safety_section
 
     platform, h = labs
     client = platform.client

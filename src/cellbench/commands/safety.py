@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         """Judge records and keep them in the store ($CELLBENCH_DATABASE_URL); storing one again is a no-op."""
         from cellbench import safety
 
-        from cellbench.safety.stored import store_record
+        from cellbench.store.records.safety import store_record
         from cellbench.store import Store
 
         if tier not in ("private", "public"):

@@ -116,7 +116,7 @@ def register(app: typer.Typer) -> None:
     @passport_app.command("list")
     def passport_list(json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
         """Passports in the store folder, plus the built-in 'demo'."""
-        from cellbench.sustainability.passport import list_passports
+        from cellbench.store.records.passports import list_passports
 
         ids = list_passports()
         if json:
@@ -130,7 +130,8 @@ def register(app: typer.Typer) -> None:
                       audience: str = audience_option,
                       json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
         """Specification and individual identification and the state-of-health history, as the audience may see."""
-        from cellbench.sustainability.passport import load_passport, may_read, soh_history
+        from cellbench.store.records.passports import load_passport
+        from cellbench.sustainability.passport import may_read, soh_history
 
         p = load_passport(battery)
         rated = p.rated()
@@ -174,7 +175,8 @@ def register(app: typer.Typer) -> None:
                         samples: int = typer.Option(0, "--samples", help="Monte Carlo samples for the footprint band")) -> None:
         """Export to BatteryPass Data Model v1.2.0 JSON, validated against its schemas before writing."""
         from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
-        from cellbench.sustainability.passport import load_passport, view
+        from cellbench.store.records.passports import load_passport
+        from cellbench.sustainability.passport import view
 
         if fmt != "batterypass":
             raise InputError(f"unknown format '{fmt}'; cellbench writes: batterypass", location="option '--format'")
@@ -193,7 +195,8 @@ def register(app: typer.Typer) -> None:
                      source: str = typer.Option(None, "--source", help="where the reading comes from"),
                      json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
         """Add a state-of-health reading (measured cell data or given numbers) to a passport and save it."""
-        from cellbench.sustainability.passport import add_soh, latest_soh, load_passport, save_passport, update_soh_from_measurement
+        from cellbench.store.records.passports import load_passport, save_passport
+        from cellbench.sustainability.passport import add_soh, latest_soh, update_soh_from_measurement
 
         p = load_passport(battery)
         if (measurement is None) == (soh is None):
@@ -219,7 +222,7 @@ def register(app: typer.Typer) -> None:
                                audience: str = audience_option,
                                json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
         """Due-diligence questionnaire records (mineral origin, smelter, risk flags), if the audience may see them."""
-        from cellbench.sustainability.passport import due_diligence, load_passport
+        from cellbench.store.records.passports import due_diligence, load_passport
 
         records = due_diligence(load_passport(battery), audience)
         if json:
@@ -236,7 +239,8 @@ def register(app: typer.Typer) -> None:
     def passport_import(path: Path = typer.Argument(..., help="a passport YAML or JSON file")) -> None:
         """Check a passport file and store it (replaces a stored passport with the same id)."""
         from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
-        from cellbench.sustainability.passport import load_passport_file, save_passport
+        from cellbench.store.records.passports import save_passport
+        from cellbench.sustainability.passport import load_passport_file
 
         p = load_passport_file(path)
         validate_batterypass(export_batterypass(p))

@@ -6,7 +6,8 @@ venting, fire, rupture, explosion; numbers where a criterion needs one), with op
 observation a criterion needs is never judged ``pass``.
 
 Records are YAML files; a trace with ``quantity: arc`` is a heat-wait-search ARC export beside the record and is
-analysed with it (:func:`arc_from_traces`). :mod:`cellbench.safety.stored` keeps judged records in the SQL store.
+analysed with it (:func:`arc_from_traces`). The store keeps judged records (``cellbench.store.records.safety``),
+one row per :func:`record_digest`.
 
 >>> from cellbench.safety import SafetyTestRecord, judge, load_catalogue
 >>> record = SafetyTestRecord(test="heating", sample="ASSB-001", observations={"fire": False, "explosion": False})
@@ -17,6 +18,8 @@ analysed with it (:func:`arc_from_traces`). :mod:`cellbench.safety.stored` keeps
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -153,3 +156,14 @@ def arc_from_traces(record: SafetyTestRecord, folder: str | Path) -> ArcResult |
         raise InputError(f"ARC trace '{arc_traces[0].path}' not found next to the record (looked for {path})",
                          location="traces")
     return analyse_arc(read_arc_csv(path))
+
+
+def record_digest(record: SafetyTestRecord, arc: dict | None) -> str:
+    """SHA-256 of the record's canonical JSON and its ARC figures: the identity of a kept record.
+
+    >>> len(record_digest(SafetyTestRecord(test="heating", sample="A1", observations={"fire": False}), None))
+    64
+    """
+    canonical = json.dumps({"record": record.model_dump(mode="json"), "arc": arc}, sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

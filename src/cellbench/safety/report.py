@@ -2,7 +2,7 @@
 
 The evaluation report (``cellbench.evaluation.report``) includes this section when it is given safety records;
 the section itself only needs verdicts and, for ARC, analysis results; the HTML is drawn from the section's data, so
-records read back from the store (``cellbench.safety.stored``) render the same way.
+records read back from the store (``cellbench.store.records.safety``) render the same way.
 
 >>> from cellbench.safety import SafetyTestRecord, judge, load_catalogue
 >>> v = judge(SafetyTestRecord(test="heating", sample="A1", observations={"fire": False, "explosion": False}),
@@ -48,7 +48,7 @@ def section_from_record_files(paths: Sequence[str | Path], catalogue: SafetyCata
 
 def safety_section_html(section: dict) -> str:
     """An HTML fragment (two tables) to place inside a report page, from :func:`safety_section`'s data (or
-    :func:`cellbench.safety.stored.section_from_rows`'); text is escaped."""
+    :func:`cellbench.store.records.safety.section_from_rows`'); text is escaped."""
     e = html.escape
     colour = {"pass": "#1a7f37", "fail": "#cf222e", "incomplete": "#9a6700"}
     records, arc_results = section.get("records", []), section.get("arc", [])

@@ -20,9 +20,10 @@ from sqlalchemy import (BigInteger, CheckConstraint, DateTime, Float, ForeignKey
                         UniqueConstraint, TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from cellbench.store.records.tiers import tier_constraint
+
 DEFAULT_ORGANISATION = "local"
 OUTCOMES = ("ok", "failed", "negative")
-ACCESS_TIERS = ("private", "named", "consortium", "public")
 
 
 def utc_now() -> datetime:
@@ -81,7 +82,7 @@ class Test(Base):
         # The same canonical content is one record per organisation: re-ingest is a no-op.
         UniqueConstraint("owner_organisation_id", "content_hash", name="uq_tests_owner_content"),
         CheckConstraint("outcome IN ('ok', 'failed', 'negative')", name="ck_tests_outcome"),
-        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')", name="ck_tests_access_tier"),
+        CheckConstraint(tier_constraint(), name="ck_tests_access_tier"),
     )
     __test__ = False  # not a pytest test class
 

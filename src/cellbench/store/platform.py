@@ -24,9 +24,9 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Float, ForeignKey,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cellbench.store.models import Base, UtcDateTime, utc_now
+from cellbench.store.records.tiers import tier_constraint
 
 ROLES = ("member", "org_admin", "evaluator", "site_admin")
-RECORD_KINDS = ("material", "sample", "test", "evaluation", "safety", "passport")
 EVALUATION_STATES = ("queued", "running", "done", "failed")
 
 
@@ -195,7 +195,7 @@ class PassportRecord(Base):
 
     __tablename__ = "passports"
     __table_args__ = (
-        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')", name="ck_passports_access_tier"),
+        CheckConstraint(tier_constraint(), name="ck_passports_access_tier"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -216,8 +216,7 @@ class SafetyRecordRow(Base):
     __tablename__ = "safety_records"
     __table_args__ = (
         CheckConstraint("status IN ('pass', 'fail', 'incomplete')", name="ck_safety_records_status"),
-        CheckConstraint("access_tier IN ('private', 'named', 'consortium', 'public')",
-                        name="ck_safety_records_access_tier"),
+        CheckConstraint(tier_constraint(), name="ck_safety_records_access_tier"),
         UniqueConstraint("owner_organisation_id", "record_sha256", name="uq_safety_records_owner_record"),
     )
 

@@ -14,7 +14,7 @@ Conventions where the v1.2.0 schemas leave a choice (docs/sustainability.md):
 - ``temperatureRangeIdleState`` holds one number: the upper idle temperature;
 - resistances in ohm, capacities in Ah, energies in kWh, power in kW, shares in percent.
 
->>> doc = export_batterypass(load_passport("demo"), samples=0)
+>>> doc = export_batterypass(packaged_passport("demo"), samples=0)
 >>> validate_batterypass(doc)
 >>> doc["generalProductInformation"]["batteryCategory"]
 'ev'
@@ -32,7 +32,7 @@ from cellbench import __version__ as cellbench_version
 from cellbench.errors import InputError
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 from cellbench.sustainability.footprint import BATTERYPASS_STAGES, carbon_footprint
-from cellbench.sustainability.passport import Passport, level_of, load_passport, soh_history  # noqa: F401
+from cellbench.sustainability.passport import Passport, level_of, packaged_passport, soh_history  # noqa: F401
 
 VERSION = "1.2.0"
 SCHEMA_DIR = DATA_DIR / "batterypass" / VERSION

@@ -6,11 +6,11 @@ identification** (battery ID, manufacturing date and place, status, state of hea
 carries the store's ``access_tier`` (private, named, consortium, public) for the record as a whole; attribute groups
 carry the EU regulation's access levels (public, legitimate_interest, authorities) in ``passport_access.yaml``.
 
-Passports are kept in the store (table ``passports``: the document as JSON, owner and tier as columns; the
-organisations and consortia of ``shared_with`` as read grants, which the web platform goes by); the ``demo``
-passport ships with cellbench and is read from the package until it is saved.
+Passports are kept in the store (``cellbench.store.records.passports``: the document as JSON, owner and tier as
+columns, the organisations and consortia of ``shared_with`` as read grants); this module holds the document and
+what is computed from it. The ``demo`` passport ships with cellbench (:func:`packaged_passport`).
 
->>> p = load_passport("demo")
+>>> p = packaged_passport("demo")
 >>> p.specification.model_number
 'CB-DEMO-55-NMC811'
 >>> round(latest_soh(p)["soh_capacity_pct"], 1) < 100
@@ -26,8 +26,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sqlalchemy import select
-
 from cellbench import cells
 
 from cellbench.documents import parse_model, read_yaml
@@ -36,7 +34,6 @@ from cellbench.sustainability.bill_of_materials import pack_layout
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 
 AccessLevel = Literal["public", "legitimate_interest", "authorities"]
-StoreTier = Literal["private", "named", "consortium", "public"]
 PACKAGED_PASSPORTS = DATA_DIR / "passports"
 CONDITION_PATH = "performanceAndDurability.batteryCondition"
 
@@ -164,7 +161,8 @@ class Passport(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-    access_tier: StoreTier = "private"
+    # one of the store's tiers (cellbench.store.records.tiers), checked when the passport is kept
+    access_tier: str = "private"
     owner: str | None = Field(None, description="organisation that owns the record (store access control)")
     shared_with: dict[Literal["organisations", "consortia"], list[str]] = Field(
         default_factory=dict, description="who may read it on the 'named' (organisations) or 'consortium' tier")
@@ -320,60 +318,42 @@ def view(document: dict, audience: str) -> dict:
     return out
 
 
-def readable_by(p: Passport, organisation: str, consortia: tuple[str, ...] = ()) -> bool:
-    """Whether an organisation may read the record at all, by the store's tiers (as ``cellbench.web.access``):
-    the owner always; anyone if ``public``; a granted organisation if ``named``; a granted consortium's member
-    if ``consortium``; nobody else if ``private``.
-
-    >>> readable_by(load_passport("demo").model_copy(update={"access_tier": "named", "owner": "maker",
-    ...             "shared_with": {"organisations": ["recycler"]}}), "recycler")
-    True
-    """
-    if organisation == p.owner or p.access_tier == "public":
-        return True
-    if p.access_tier == "named":
-        return organisation in p.shared_with.get("organisations", [])
-    if p.access_tier == "consortium":
-        return bool(set(consortia) & set(p.shared_with.get("consortia", [])))
-    return False
-
-
-def due_diligence(p: Passport, audience: str, *, organisation: str | None = None,
-                  consortia: tuple[str, ...] = ()) -> list[DueDiligenceRecord]:
-    """The due-diligence questionnaire records, only for audiences the access table allows and, when an
-    organisation is named, only if the record's store tier lets it read the passport."""
-    if organisation is not None and not readable_by(p, organisation, consortia):
-        raise AccessDenied(f"passport '{p.id}' is {p.access_tier}; {organisation} may not read it")
+def due_diligence(p: Passport, audience: str) -> list[DueDiligenceRecord]:
+    """The due-diligence questionnaire records, only for audiences the access table allows. (Whether an organisation
+    may open the passport at all goes by the store's tiers: ``cellbench.store.records.passports.due_diligence``.)"""
     if not may_read(audience, "dueDiligenceQuestionnaire"):
         raise AccessDenied(f"due-diligence records of passport '{p.id}' are visible to "
                            f"{level_of('dueDiligenceQuestionnaire')} and above, not to {audience}")
     return list(p.due_diligence)
 
 
-# -- storage (JSON files) -----------------------------------------------------------------------------------------
+# -- documents ----------------------------------------------------------------------------------------------------
 
 def _parse(data, source: str) -> Passport:
     return parse_model(Passport, data, source=source)
 
 
-def load_passport(battery_id: str, *, store=None) -> Passport:
-    """A passport kept in the store by battery id; ``demo`` comes from the package until a changed copy is saved.
-    ``store``: an open :class:`cellbench.store.Store` (default: the one ``Store.open()`` finds)."""
-    from cellbench.store.platform import PassportRecord
+def packaged_passport(battery_id: str) -> Passport:
+    """A passport that ships with cellbench (``demo``); the store keeps changed copies
+    (``cellbench.store.records.passports.load_passport`` looks there first).
 
-    with _opened(store) as store, store.session() as session:
-        document = session.scalar(select(PassportRecord.document).where(PassportRecord.battery_id == battery_id))
-        origin = store.url
-    if document is not None:
-        return _parse(json.loads(document), f"{origin}, passport '{battery_id}'")
+    >>> packaged_passport("demo").id
+    'demo'
+    """
     packaged_file = PACKAGED_PASSPORTS / f"{battery_id}.yaml"
-    if packaged_file.exists():
-        return _parse(read_yaml(packaged_file), str(packaged_file))
-    raise NotFound(f"no passport for battery '{battery_id}' (in the store at {origin}; try 'demo')")
+    if not packaged_file.exists():
+        known = ", ".join(packaged_ids()) or "none"
+        raise NotFound(f"no packaged passport for battery '{battery_id}' (packaged: {known})")
+    return _parse(read_yaml(packaged_file), str(packaged_file))
+
+
+def packaged_ids() -> list[str]:
+    """The battery ids of the passports that ship with cellbench."""
+    return sorted(f.stem for f in PACKAGED_PASSPORTS.glob("*.yaml"))
 
 
 def passport_from_json(document: str, source: str) -> Passport:
-    """A passport from its stored JSON (the ``document`` column); errors name ``source``."""
+    """A passport from its stored JSON (the store's ``document`` column); errors name ``source``."""
     return _parse(json.loads(document), source)
 
 
@@ -381,7 +361,7 @@ def public_summary(document: str) -> dict:
     """The public-level figures of a stored passport that a list shows: model number, chemistry, rated capacity and
     energy (from the design it names; None when that design cannot be found here).
 
-    >>> public_summary(load_passport("demo").model_dump_json())["chemistry"]
+    >>> public_summary(packaged_passport("demo").model_dump_json())["chemistry"]
     'NMC811/graphite'
     """
     p = passport_from_json(document, "stored passport")
@@ -396,89 +376,6 @@ def public_summary(document: str) -> dict:
 def load_passport_file(path: str | Path) -> Passport:
     """A passport from a YAML or JSON file a user wrote."""
     return _parse(read_yaml(path), str(path))
-
-
-def save_passport(p: Passport, *, store=None) -> str:
-    """Keep the passport in the store (one transaction: a reader never sees half a passport), under its owner
-    organisation and access tier, with read grants for the organisations and consortia of ``shared_with`` (the
-    web platform reads through those); a passport with the same battery id is replaced. Returns where it went.
-    ``store``: an open :class:`cellbench.store.Store` (default: the one ``Store.open()`` finds)."""
-    from cellbench.store.models import utc_now
-    from cellbench.store.platform import PassportRecord
-
-    with _opened(store) as store, store.session() as session:
-        grantees = _grantees(session, p.shared_with)  # first: a refused name leaves the store as it was
-        owner_id = store.organisation_id(session, p.owner)
-        row = session.scalar(select(PassportRecord).where(PassportRecord.battery_id == p.id))
-        if row is None:
-            row = PassportRecord(battery_id=p.id)
-            session.add(row)
-        row.owner_organisation_id = owner_id
-        row.access_tier = p.access_tier
-        row.document = p.model_dump_json()
-        row.updated_at = utc_now()
-        session.flush()  # the row's id, for its grants
-        _replace_grants(session, row.id, grantees)
-        session.commit()
-        return f"passport '{p.id}' in {store.url}"
-
-
-def _opened(store):
-    """The given store, left open afterwards, or the default one, closed afterwards."""
-    from contextlib import nullcontext
-
-    from cellbench.store import Store
-
-    return nullcontext(store) if store is not None else Store.open()
-
-
-def _grantees(session, shared_with: dict[str, list[str]]) -> list[tuple[str, int]]:
-    """("organisation" | "consortium", id) for every name in ``shared_with``; an unknown name is an InputError."""
-    from cellbench.store.models import Organisation
-    from cellbench.store.platform import Consortium
-
-    out = []
-    for field, model, kind in (("organisations", Organisation, "organisation"), ("consortia", Consortium, "consortium")):
-        for name in dict.fromkeys(shared_with.get(field, [])):
-            found = session.scalar(select(model.id).where(model.name == name))
-            if found is None:
-                raise InputError(f"no {kind} named '{name}' in the store", location=f"shared_with.{field}")
-            out.append((kind, found))
-    return out
-
-
-def _replace_grants(session, record_id: int, grantees: list[tuple[str, int]]) -> None:
-    from sqlalchemy import delete
-
-    from cellbench.store.platform import RecordGrant
-
-    session.execute(delete(RecordGrant).where(RecordGrant.record_kind == "passport", RecordGrant.record_id == record_id))
-    session.add_all(RecordGrant(record_kind="passport", record_id=record_id,
-                                organisation_id=grantee if kind == "organisation" else None,
-                                consortium_id=grantee if kind == "consortium" else None)
-                    for kind, grantee in grantees)
-
-
-def set_sharing(p: Passport, tier: StoreTier, *, organisations: list[str] = (), consortia: list[str] = ()) -> Passport:
-    """A copy of the passport shared as the platform's access form says: organisations count on the ``named``
-    tier only and consortia on the ``consortium`` tier only (as :func:`cellbench.web.access.set_access` keeps its
-    grants), so the document and the grants name the same readers.
-
-    >>> set_sharing(load_passport("demo"), "named", organisations=["recycler"], consortia=["abtc"]).shared_with
-    {'organisations': ['recycler'], 'consortia': []}
-    """
-    shared = {"organisations": list(organisations) if tier == "named" else [],
-              "consortia": list(consortia) if tier == "consortium" else []}
-    return p.model_copy(update={"access_tier": tier, "shared_with": shared})
-
-
-def list_passports(*, store=None) -> list[str]:
-    from cellbench.store.platform import PassportRecord
-
-    ids = {f.stem for f in PACKAGED_PASSPORTS.glob("*.yaml")}
-    with _opened(store) as store, store.session() as session:
-        ids |= set(session.scalars(select(PassportRecord.battery_id)).all())
-    return sorted(ids)
 
 
 def update_soh_from_measurement(p: Passport, measurement, *, source: str, date: datetime | None = None) -> tuple[Passport, dict]:

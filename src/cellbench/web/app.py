@@ -32,8 +32,9 @@ from cellbench import __version__
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.safety import load_catalogue
 from cellbench.store import Store
-from cellbench.web import api, contract, pages, passports, safety, targets
-from cellbench.web.audit import close_writer
+from cellbench.store.records.audit import close_writer
+from cellbench.web import api, contract, pages, passports, records, safety, targets
+from cellbench.web.deps import error_page
 from cellbench.web.auth import NotSignedIn
 from cellbench.web.evaluations import EvaluationOptions, EvaluationWorker
 from cellbench.web.headers import SecurityHeaders
@@ -153,10 +154,11 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     # refused at start-up, not at the first submission, when a definition file is wrong
     app.state.safety_catalogue = load_catalogue(list(settings.safety_definitions))
     app.include_router(api.router)
+    app.include_router(records.api_router)  # list, read and access of every record kind, from the registry
     app.include_router(safety.api_router)
-    app.include_router(safety.page_router)  # before pages' catch-all /{kind}s/{id}/access
-    app.include_router(passports.api_router)
-    app.include_router(passports.page_router)  # its access form writes the document too: before the catch-all
+    app.include_router(safety.page_router)
+    app.include_router(passports.page_router)
+    app.include_router(records.page_router)
     app.include_router(targets.page_router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -198,7 +200,7 @@ def _wants_html(request: Request) -> bool:
 def _error_handlers(app: FastAPI) -> None:
     def answer(request: Request, status: int, message: str):
         if _wants_html(request):
-            return pages.error_page(request, status, message)
+            return error_page(request, status, message)
         return JSONResponse({"detail": message}, status_code=status)
 
     @app.exception_handler(NotSignedIn)

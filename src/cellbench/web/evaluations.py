@@ -48,7 +48,8 @@ from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.store import Store
 from cellbench.store.models import utc_now
 from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
-from cellbench.web import access
+from cellbench.store.records.grants import grant_organisation
+from cellbench.store.records.rule import fetch
 from cellbench.web.identity import Principal
 from cellbench.web.samples import material_record
 
@@ -73,7 +74,7 @@ def request_evaluation(db: Session, principal: Principal, *, sample_id: int, cel
     """Create the queued row. The provider's members and the centre's evaluators may start one."""
     from cellbench import cells
 
-    sample = access.fetch(db, "sample", sample_id, principal, via="api", action="start evaluation")
+    sample = fetch(db, "sample", sample_id, principal, via="api", action="start evaluation")
     is_provider = sample.owner_organisation_id == principal.organisation_id
     is_centre = (sample.submitted_to_organisation_id == principal.organisation_id
                  and principal.role in ("evaluator", "org_admin"))
@@ -91,7 +92,7 @@ def request_evaluation(db: Session, principal: Principal, *, sample_id: int, cel
     db.add(run)
     db.flush()
     if shared_with_centre:
-        access.grant_organisation(db, "evaluation", run.id, sample.submitted_to_organisation_id)
+        grant_organisation(db, "evaluation", run.id, sample.submitted_to_organisation_id)
     db.commit()
     return run
 
@@ -115,7 +116,7 @@ def run_evaluation(store: Store, run_id: int, options: EvaluationOptions) -> Non
         result = evaluation.evaluate(cell_id, record, suite=suite, sensitivity=options.sensitivity,
                                      workers=options.simulation_workers, progress=progress)
         with store.session() as db:  # measured safety tests of the sample, as the report's readers may see them
-            from cellbench.web.safety import evaluation_safety_section
+            from cellbench.store.records.safety import evaluation_safety_section
 
             result.safety = evaluation_safety_section(db, db.get(EvaluationRun, run_id))
         out_dir = store.data_dir / "evaluations" / str(run_id)

@@ -1,7 +1,8 @@
 """Server-rendered pages (Jinja2 + htmx): log in, dashboard, materials and samples, cells, tests, evaluations, audit.
 
-Pages call the same functions as the API (:mod:`cellbench.web.access`, ``samples``, ``uploads``,
-``evaluations``), so a rule holds in both or in neither. Forms carry the session's CSRF token.
+Pages call the same functions as the API (the store's read rule :mod:`cellbench.store.records`, ``samples``,
+``uploads``, ``evaluations``), so a rule holds in both or in neither; the access form and the audit page of every
+record kind are in :mod:`cellbench.web.records`. Forms carry the session's CSRF token.
 """
 
 from __future__ import annotations
@@ -10,40 +11,29 @@ import json
 import math
 import mimetypes
 from pathlib import Path
-from typing import Any
 
 import yaml
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cellbench.errors import InputError, NotFound
-from cellbench.store.models import ACCESS_TIERS, Organisation, Test
+from cellbench.errors import InputError
+from cellbench.store.models import Organisation, Test
 from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
-from cellbench.web import access, api, samples, uploads
-from cellbench.web.auth import SESSION_COOKIE, current_principal
+from cellbench.store.records.grants import grants
+from cellbench.store.records.listing import listing, org_names
+from cellbench.store.records.registry import evaluation_view, material_view, sample_view, test_view
+from cellbench.store.records.rule import fetch, visible
+from cellbench.web import api, samples, uploads
+from cellbench.web.auth import SESSION_COOKIE
+from cellbench.web.deps import RecordId, current_principal, db_session, render, see
 from cellbench.web.identity import Principal, check_password, close_session, open_session
 from cellbench.web.safety import sample_safety_rows
 from cellbench.web.targets import intake_view
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 router = APIRouter(include_in_schema=False)
 EXAMPLE_DATASHEET = (Path(__file__).resolve().parent / "example_datasheet.yaml")
-
-
-def render(request: Request, template: str, principal: Principal | None, status: int = 200, **context: Any):
-    return TEMPLATES.TemplateResponse(request, template, {"me": principal, **context}, status_code=status)
-
-
-def error_page(request: Request, status: int, message: str):
-    return TEMPLATES.TemplateResponse(request, "error.html", {"me": None, "status": status, "message": message},
-                                      status_code=status)
-
-
-def see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # -- sign in ---------------------------------------------------------------------------------------------------
@@ -90,26 +80,26 @@ def logout(request: Request, principal: Principal = Depends(current_principal)):
 # -- dashboard -------------------------------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, principal: Principal = Depends(current_principal),
-              db: Session = Depends(api.db_session)):
-    tests = api.listing(db, "test", principal, limit=10, offset=0, with_total=True)
-    runs = api.listing(db, "evaluation", principal, limit=10, offset=0)
+              db: Session = Depends(db_session)):
+    tests = listing(db, "test", principal, limit=10, offset=0, with_total=True)
+    runs = listing(db, "evaluation", principal, limit=10, offset=0)
     return render(request, "dashboard.html", principal, tests=tests, runs=runs)
 
 
 # -- materials and samples -----------------------------------------------------------------------------------
 @router.get("/materials", response_class=HTMLResponse)
 def materials_page(request: Request, principal: Principal = Depends(current_principal),
-                   db: Session = Depends(api.db_session)):
+                   db: Session = Depends(db_session)):
     return render(request, "materials.html", principal,
-                  materials=api.listing(db, "material", principal, limit=200, offset=0),
-                  samples=api.listing(db, "sample", principal, limit=200, offset=0),
+                  materials=listing(db, "material", principal, limit=200, offset=0),
+                  samples=listing(db, "sample", principal, limit=200, offset=0),
                   example=EXAMPLE_DATASHEET.read_text())
 
 
 @router.post("/materials")
 def materials_submit(request: Request, provider: str = Form(""), datasheet: str = Form(...),
                      files: list[UploadFile] | None = None, principal: Principal = Depends(current_principal),
-                     db: Session = Depends(api.db_session)):
+                     db: Session = Depends(db_session)):
     try:
         fields = yaml.safe_load(datasheet)
     except yaml.YAMLError as exc:
@@ -132,16 +122,16 @@ def _attach_all(request: Request, db: Session, kind: str, record_id: int, files:
 
 
 @router.get("/materials/{material_id}", response_class=HTMLResponse)
-def material_page(material_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                  db: Session = Depends(api.db_session)):
-    row = access.fetch(db, "material", material_id, principal, via="web")
-    orgs = api.org_names(db)
-    own_samples = db.scalars(select(Sample).where(Sample.material_id == row.id, access.visible("sample", principal))
+def material_page(material_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                  db: Session = Depends(db_session)):
+    row = fetch(db, "material", material_id, principal, via="web")
+    orgs = org_names(db)
+    own_samples = db.scalars(select(Sample).where(Sample.material_id == row.id, visible("sample", principal))
                              .order_by(Sample.id)).all()
-    return render(request, "material.html", principal, material=api.material_view(row, orgs),
+    return render(request, "material.html", principal, material=material_view(row, orgs),
                   datasheet_yaml=yaml.safe_dump(json.loads(row.datasheet_json), sort_keys=False, allow_unicode=True),
-                  samples=[api.sample_view(s, orgs) for s in own_samples], kind="material", record_id=row.id,
-                  grants=access.grants(db, "material", row.id), owner=row.owner_organisation_id == principal.organisation_id,
+                  samples=[sample_view(s, orgs) for s in own_samples], kind="material", record_id=row.id,
+                  grants=grants(db, "material", row.id), owner=row.owner_organisation_id == principal.organisation_id,
                   attachments=samples.attachments(db, "material", row.id),
                   centres=_other_organisations(db, principal),
                   intake=intake_view(samples.material_record(row), samples.attachments(db, "material", row.id),
@@ -155,7 +145,7 @@ def _other_organisations(db: Session, principal: Principal) -> list[str]:
 @router.post("/samples")
 def samples_submit(request: Request, material_id: int = Form(..., ge=1, le=2_147_483_647), lot: str = Form(...), quantity_g: str = Form(""),
                    notes: str = Form(""), submit_to: str = Form(""), files: list[UploadFile] | None = None,
-                   principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+                   principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     try:
         quantity = float(quantity_g) if quantity_g.strip() else None
     except ValueError:
@@ -167,19 +157,19 @@ def samples_submit(request: Request, material_id: int = Form(..., ge=1, le=2_147
 
 
 @router.get("/samples/{sample_id}", response_class=HTMLResponse)
-def sample_page(sample_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                db: Session = Depends(api.db_session)):
+def sample_page(sample_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                db: Session = Depends(db_session)):
     from cellbench import cells
 
-    row = access.fetch(db, "sample", sample_id, principal, via="web")
-    orgs = api.org_names(db)
+    row = fetch(db, "sample", sample_id, principal, via="web")
+    orgs = org_names(db)
     material = db.get(PlatformMaterial, row.material_id)
     runs = db.scalars(select(EvaluationRun).where(EvaluationRun.sample_id == row.id,
-                                                  access.visible("evaluation", principal))
+                                                  visible("evaluation", principal))
                       .order_by(EvaluationRun.id.desc())).all()
-    return render(request, "sample.html", principal, sample=api.sample_view(row, orgs), material=material,
-                  runs=[api.evaluation_view(r, orgs) for r in runs], cells=cells.list_cells(), kind="sample",
-                  record_id=row.id, grants=access.grants(db, "sample", row.id),
+    return render(request, "sample.html", principal, sample=sample_view(row, orgs), material=material,
+                  runs=[evaluation_view(r, orgs) for r in runs], cells=cells.list_cells(), kind="sample",
+                  record_id=row.id, grants=grants(db, "sample", row.id),
                   owner=row.owner_organisation_id == principal.organisation_id,
                   attachments=samples.attachments(db, "sample", row.id),
                   safety_records=sample_safety_rows(db, row.id, principal))
@@ -199,12 +189,12 @@ def cell_page(cell_id: str, request: Request, principal: Principal = Depends(cur
 # -- tests ---------------------------------------------------------------------------------------------------------
 @router.get("/tests", response_class=HTMLResponse)
 def tests_page(request: Request, cell_id: str = "", vendor: str = "", outcome: str = "", page: int = 0,
-               principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+               principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     filters = [c for c in (Test.cell_id == cell_id if cell_id else None, Test.vendor == vendor if vendor else None,
                            Test.outcome == outcome if outcome else None) if c is not None]
-    listing = api.listing(db, "test", principal, filters=filters, limit=50, offset=max(page, 0) * 50,
-                          with_total=True)
-    return render(request, "tests.html", principal, tests=listing, cell_id=cell_id, vendor=vendor, outcome=outcome,
+    page_of_tests = listing(db, "test", principal, filters=filters, limit=50, offset=max(page, 0) * 50,
+                            with_total=True)
+    return render(request, "tests.html", principal, tests=page_of_tests, cell_id=cell_id, vendor=vendor, outcome=outcome,
                   page=max(page, 0), max_upload_mb=request.app.state.settings.max_upload_mb,
                   accepted=", ".join(uploads.CYCLER_SUFFIXES) + ", Maccor .001…")
 
@@ -219,80 +209,46 @@ def tests_upload(request: Request, file: UploadFile, principal: Principal = Depe
 
 
 @router.get("/tests/{test_id}", response_class=HTMLResponse)
-def test_page(test_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-              db: Session = Depends(api.db_session)):
+def test_page(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+              db: Session = Depends(db_session)):
     from cellbench.analysis.cycles import summarize
 
-    row = access.fetch(db, "test", test_id, principal, via="web")
+    row = fetch(db, "test", test_id, principal, via="web")
     summary = summarize(request.app.state.store.load(row.id))
-    return render(request, "test.html", principal, test=api.test_view(row, api.org_names(db)),
+    return render(request, "test.html", principal, test=test_view(row, org_names(db)),
                   cycles=summary.cycles.head(200).to_dicts(), cycle_count=summary.cycles.height,
-                  warnings=summary.warnings, kind="test", record_id=row.id, grants=access.grants(db, "test", row.id),
+                  warnings=summary.warnings, kind="test", record_id=row.id, grants=grants(db, "test", row.id),
                   owner=row.owner_organisation_id == principal.organisation_id)
 
 
 # -- evaluations -------------------------------------------------------------------------------------------------
 @router.get("/evaluations", response_class=HTMLResponse)
 def evaluations_page(request: Request, principal: Principal = Depends(current_principal),
-                     db: Session = Depends(api.db_session)):
+                     db: Session = Depends(db_session)):
     return render(request, "evaluations.html", principal,
-                  runs=api.listing(db, "evaluation", principal, limit=200, offset=0))
+                  runs=listing(db, "evaluation", principal, limit=200, offset=0))
 
 
 @router.post("/evaluations")
 def evaluations_start(request: Request, sample_id: int = Form(..., ge=1, le=2_147_483_647), cell_id: str = Form(...),
-                      principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+                      principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     run = api.request_evaluation(db, principal, sample_id, cell_id, request)
     return see(f"/evaluations/{run.id}")
 
 
 @router.get("/evaluations/{evaluation_id}", response_class=HTMLResponse)
-def evaluation_page(evaluation_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                    db: Session = Depends(api.db_session)):
-    row = access.fetch(db, "evaluation", evaluation_id, principal, via="web")
-    return render(request, "evaluation.html", principal, run=api.evaluation_view(row, api.org_names(db)),
-                  kind="evaluation", record_id=row.id, grants=access.grants(db, "evaluation", row.id),
+def evaluation_page(evaluation_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                    db: Session = Depends(db_session)):
+    row = fetch(db, "evaluation", evaluation_id, principal, via="web")
+    return render(request, "evaluation.html", principal, run=evaluation_view(row, org_names(db)),
+                  kind="evaluation", record_id=row.id, grants=grants(db, "evaluation", row.id),
                   owner=row.owner_organisation_id == principal.organisation_id,
                   results=json.loads(row.results_json) if row.results_json else None)
 
 
 @router.get("/evaluations/{evaluation_id}/progress", response_class=HTMLResponse)
-def evaluation_progress(evaluation_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                        db: Session = Depends(api.db_session)):
+def evaluation_progress(evaluation_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                        db: Session = Depends(db_session)):
     """The progress fragment htmx polls; it stops polling once the run has finished."""
-    row = access.fetch(db, "evaluation", evaluation_id, principal, via="web", action="read progress")
-    return render(request, "_progress.html", principal, run=api.evaluation_view(row, api.org_names(db)))
-
-
-# -- access tiers and audit ------------------------------------------------------------------------------------
-@router.post("/{kind}s/{record_id}/access")
-def access_submit(kind: str, record_id: api.RecordId, tier: str = Form(...), organisations: str = Form(""),
-                  consortia: str = Form(""), principal: Principal = Depends(current_principal),
-                  db: Session = Depends(api.db_session)):
-    if kind not in access.MODELS:
-        raise NotFound(f"no page for {kind}s")
-    return change_access_from_form(db, kind, record_id, principal, tier, organisations, consortia,
-                                   back_to=f"/{kind}s/{record_id}")
-
-
-def change_access_from_form(db: Session, kind: str, record_id: int, principal: Principal, tier: str,
-                            organisations: str, consortia: str, *, back_to: str) -> RedirectResponse:
-    """The access form's fields (comma-separated names) applied to a record; back to its page."""
-    change = access_change_from_form(tier, organisations, consortia)
-    access.set_access(db, kind, record_id, principal, change.tier, organisations=change.organisations,
-                      consortia=change.consortia)
-    return see(back_to)
-
-
-def access_change_from_form(tier: str, organisations: str, consortia: str) -> api.AccessChange:
-    """The access form's fields as the API's body: the tier checked, names split at commas."""
-    if tier not in ACCESS_TIERS:
-        raise InputError(f"tier must be one of {', '.join(ACCESS_TIERS)}, not '{tier}'", location="tier")
-    names = lambda text: [n.strip() for n in text.split(",") if n.strip()]  # noqa: E731
-    return api.AccessChange(tier=tier, organisations=names(organisations), consortia=names(consortia))
-
-
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, principal: Principal = Depends(current_principal),
-               db: Session = Depends(api.db_session)):
-    return render(request, "audit.html", principal, entries=access.audit_log(db, principal, limit=500))
+    row = fetch(db, "evaluation", evaluation_id, principal, via="web", action="read progress")
+    return render(request, "_progress.html", principal, run=evaluation_view(row, org_names(db)))

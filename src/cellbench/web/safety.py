@@ -1,8 +1,9 @@
 """Safety test records on the platform: submit a record (YAML, optionally with its ARC run), list, read, share.
 
 A record is judged against the built-in test definitions when it is submitted and kept with its verdict
-(:mod:`cellbench.safety.stored`); it is a record of kind ``safety`` under the same access tiers and audit as
-every other. Linked to a sample, it appears in the reports of that sample's evaluations.
+(:mod:`cellbench.store.records.safety`); it is a record of kind ``safety`` under the same access tiers and audit as
+every other, so its list, read and access routes are those of every kind (:mod:`cellbench.web.records`). Linked to
+a sample, it appears in the reports of that sample's evaluations.
 
 The API (``/api/v1/safety-records``) and the pages (``/safety-records``) share :func:`submit`, so a rule holds in
 both or in neither.
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 import yaml
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,10 +26,14 @@ from sqlalchemy.orm import Session
 from cellbench import safety
 from cellbench.documents import parse_model
 from cellbench.errors import InputError, NotFound
-from cellbench.safety.stored import arc_of, record_of, store_record, verdict_of
 from cellbench.store.platform import Attachment, SafetyRecordRow
-from cellbench.web import access, api, uploads
-from cellbench.web.auth import current_principal
+from cellbench.store.records.grants import grants
+from cellbench.store.records.listing import listing, org_names
+from cellbench.store.records.registry import OrganisationNamesLike, safety_view
+from cellbench.store.records.rule import fetch
+from cellbench.store.records.safety import arc_of, record_of, sample_safety_records, store_record, verdict_of
+from cellbench.web import uploads
+from cellbench.web.deps import NO_SNIFF, FastJSON, RecordId, current_principal, db_session, render, see
 from cellbench.web.identity import Principal
 
 api_router = APIRouter(prefix="/api/v1", tags=["safety"])
@@ -36,8 +41,8 @@ page_router = APIRouter(include_in_schema=False)
 RECORD_MAX_BYTES = 1_000_000  # a record is a page of YAML; its traces travel separately
 
 
-def detail_view(row: SafetyRecordRow, orgs: dict[int, str]) -> dict[str, Any]:
-    return api.safety_view(row, orgs) | {"record": record_of(row).model_dump(mode="json"),
+def detail_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    return safety_view(row, orgs) | {"record": record_of(row).model_dump(mode="json"),
                                      "verdict": verdict_of(row).model_dump(mode="json"), "arc": arc_of(row)}
 
 
@@ -87,7 +92,7 @@ def submit(request: Request, db: Session, principal: Principal, record_file: Upl
         raise InputError(f"the record names an ARC trace ('{arc_traces[0]}'); upload it in the arc field",
                          location="arc")
     if sample_id is not None:  # only a sample the submitter can see; the same 404 as a missing one otherwise
-        access.fetch(db, "sample", sample_id, principal, via="api", action="link safety record")
+        fetch(db, "sample", sample_id, principal, via="api", action="link safety record")
     arc, arc_path, blob = None, None, None
     try:
         if has_arc:
@@ -122,48 +127,24 @@ def safety_tests(request: Request, cell_kind: Literal["liquid", "all_solid_state
     return {"items": [d.model_dump(mode="json") for d in chosen]}
 
 
-@api_router.get("/safety-records")
-def list_safety_records(status: Literal["pass", "fail", "incomplete"] | None = None,
-                        sample_id: int | None = Query(None, ge=1, le=2_147_483_647),
-                        limit: int = api.Limit, offset: int = api.Offset, with_total: bool = api.WithTotal,
-                        principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
-    filters = [c for c in (SafetyRecordRow.status == status if status else None,
-                           SafetyRecordRow.sample_id == sample_id if sample_id else None) if c is not None]
-    return api.FastJSON(api.listing(db, "safety", principal, filters=filters, limit=limit, offset=offset,
-                                    with_total=with_total))
-
-
 @api_router.post("/safety-records", status_code=201)
 def create_safety_record(request: Request, record: UploadFile = File(..., description="the record, YAML"),
                          arc: UploadFile | None = File(None, description="its heat-wait-search ARC run, CSV"),
                          sample_id: int | None = Form(None, ge=1, le=2_147_483_647),
-                         principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+                         principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     """Judge a safety test record against its definition and keep it (private to your organisation)."""
     row, created = submit(request, db, principal, record, arc, sample_id)
-    return api.FastJSON(detail_view(row, api.org_names(db)) | {"created": created}, status_code=201)
-
-
-@api_router.get("/safety-records/{record_id}")
-def get_safety_record(record_id: api.RecordId, principal: Principal = Depends(current_principal),
-                      db: Session = Depends(api.db_session)):
-    row = access.fetch(db, "safety", record_id, principal, via="api")
-    return api.FastJSON(detail_view(row, api.org_names(db)))
+    return FastJSON(detail_view(row, org_names(db)) | {"created": created}, status_code=201)
 
 
 @api_router.get("/safety-records/{record_id}/arc.csv", response_class=FileResponse)
-def safety_record_arc_file(record_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                           db: Session = Depends(api.db_session)):
+def safety_record_arc_file(record_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                           db: Session = Depends(db_session)):
     """The ARC run uploaded with the record, as it was uploaded."""
-    row = access.fetch(db, "safety", record_id, principal, via="api", action="download ARC run")
+    row = fetch(db, "safety", record_id, principal, via="api", action="download ARC run")
     attachment = _arc_attachment(db, row.id)
     return FileResponse(request.app.state.store.data_dir / "attachments" / attachment.content_sha256,
-                        media_type="text/csv", filename=attachment.filename, headers=api.NO_SNIFF)
-
-
-@api_router.put("/safety-records/{record_id}/access")
-def change_safety_record_access(record_id: api.RecordId, change: api.AccessChange,
-                                principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
-    return api.change_access(db, "safety", record_id, principal, change)
+                        media_type="text/csv", filename=attachment.filename, headers=NO_SNIFF)
 
 
 def _arc_attachment(db: Session, record_id: int) -> Attachment:
@@ -177,23 +158,18 @@ def _arc_attachment(db: Session, record_id: int) -> Attachment:
 # -- pages ----------------------------------------------------------------------------------------------------------
 @page_router.get("/safety-records", response_class=HTMLResponse)
 def safety_records_page(request: Request, status: str = "", page: int = 0,
-                        principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import render
-
+                        principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     filters = [SafetyRecordRow.status == status] if status in ("pass", "fail", "incomplete") else []
-    listing = api.listing(db, "safety", principal, filters=filters, limit=50, offset=max(page, 0) * 50,
-                          with_total=True)
-    sample_rows = api.listing(db, "sample", principal, limit=200, offset=0)["items"]
-    return render(request, "safety_records.html", principal, records=listing, status_filter=status, page=max(page, 0),
+    records = listing(db, "safety", principal, filters=filters, limit=50, offset=max(page, 0) * 50, with_total=True)
+    sample_rows = listing(db, "sample", principal, limit=200, offset=0)["items"]
+    return render(request, "safety_records.html", principal, records=records, status_filter=status, page=max(page, 0),
                   samples=sample_rows, tests=request.app.state.safety_catalogue.latest())
 
 
 @page_router.post("/safety-records")
 def safety_records_submit(request: Request, record: UploadFile, arc: UploadFile | None = None,
                           sample_id: str = Form(""), principal: Principal = Depends(current_principal),
-                          db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import see
-
+                          db: Session = Depends(db_session)):
     try:
         linked = int(sample_id) if sample_id.strip() else None
     except ValueError:
@@ -203,27 +179,15 @@ def safety_records_submit(request: Request, record: UploadFile, arc: UploadFile 
 
 
 @page_router.get("/safety-records/{record_id}", response_class=HTMLResponse)
-def safety_record_page(record_id: api.RecordId, request: Request, principal: Principal = Depends(current_principal),
-                       db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import render
-
-    row = access.fetch(db, "safety", record_id, principal, via="web")
+def safety_record_page(record_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
+                       db: Session = Depends(db_session)):
+    row = fetch(db, "safety", record_id, principal, via="web")
     figure = None
     if row.arc_json:
         figure = _arc_figure(request, db, row.id)
-    return render(request, "safety_record.html", principal, r=detail_view(row, api.org_names(db)), kind="safety",
-                  record_id=row.id, grants=access.grants(db, "safety", row.id), access_path="/safety-records",
+    return render(request, "safety_record.html", principal, r=detail_view(row, org_names(db)), kind="safety",
+                  record_id=row.id, grants=grants(db, "safety", row.id), access_path="/safety-records",
                   owner=row.owner_organisation_id == principal.organisation_id, figure=figure)
-
-
-@page_router.post("/safety-records/{record_id}/access")
-def safety_record_access_submit(record_id: api.RecordId, tier: str = Form(...), organisations: str = Form(""),
-                                consortia: str = Form(""), principal: Principal = Depends(current_principal),
-                                db: Session = Depends(api.db_session)):
-    from cellbench.web.pages import change_access_from_form
-
-    return change_access_from_form(db, "safety", record_id, principal, tier, organisations, consortia,
-                                   back_to=f"/safety-records/{record_id}")
 
 
 def _arc_figure(request: Request, db: Session, record_id: int) -> dict | None:
@@ -244,30 +208,5 @@ def _arc_figure(request: Request, db: Session, record_id: int) -> dict | None:
 
 def sample_safety_rows(db: Session, sample_id: int, principal: Principal) -> list[dict[str, Any]]:
     """The safety records of a sample the principal may read (for the sample page)."""
-    orgs = api.org_names(db)
-    rows = db.scalars(select(SafetyRecordRow).where(SafetyRecordRow.sample_id == sample_id,
-                                                    access.visible("safety", principal))
-                      .order_by(SafetyRecordRow.id)).all()
-    return [api.safety_view(r, orgs) for r in rows]
-
-
-
-
-def evaluation_safety_section(db: Session, run) -> dict:
-    """The safety section of an evaluation's report: records linked to the evaluated sample that every
-    organisation able to read the evaluation (its owner and the organisations it is shared with) may read, so the
-    report never shows a reader a record they could not open. Taken when the report is written."""
-    from cellbench.safety.stored import section_from_rows
-    from cellbench.store.platform import ConsortiumMember, RecordGrant
-
-    readers = {run.owner_organisation_id} | set(db.scalars(select(RecordGrant.organisation_id).where(
-        RecordGrant.record_kind == "evaluation", RecordGrant.record_id == run.id,
-        RecordGrant.organisation_id.is_not(None))))
-    query = select(SafetyRecordRow).where(SafetyRecordRow.sample_id == run.sample_id)
-    for organisation_id in sorted(readers):
-        consortia = frozenset(db.scalars(select(ConsortiumMember.consortium_id)
-                                         .where(ConsortiumMember.organisation_id == organisation_id)))
-        reader = Principal(user_id=0, email="", name="", role="member", organisation_id=organisation_id,
-                           organisation="", consortium_ids=consortia)
-        query = query.where(access.visible("safety", reader))
-    return section_from_rows(db.scalars(query.order_by(SafetyRecordRow.id)).all())
+    orgs = org_names(db)
+    return [safety_view(r, orgs) for r in sample_safety_records(db, sample_id, principal)]

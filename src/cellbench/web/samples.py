@@ -25,7 +25,7 @@ from cellbench.errors import InputError, NotFound
 from cellbench.materials.records import MATERIAL_ADAPTER, MaterialBase
 from cellbench.store.models import Organisation
 from cellbench.store.platform import Attachment, PlatformMaterial, Sample
-from cellbench.web import access
+from cellbench.store.records.rule import fetch
 from cellbench.web.identity import Principal
 
 
@@ -58,7 +58,7 @@ def create_material(db: Session, principal: Principal, *, provider: str,
 
 def create_sample(db: Session, principal: Principal, *, material_id: int, lot: str, quantity_g: float | None = None,
                   notes: str = "", submit_to: str | None = None) -> Sample:
-    material = access.fetch(db, "material", material_id, principal, via="api", action="add sample")
+    material = fetch(db, "material", material_id, principal, via="api", action="add sample")
     if material.owner_organisation_id != principal.organisation_id:
         raise NotFound(f"no material with id {material_id} of yours", location="material_id")
     if not lot.strip():
@@ -91,3 +91,8 @@ def attach(db: Session, kind: str, record_id: int, name: str, size: int, sha256:
 def attachments(db: Session, kind: str, record_id: int) -> list[Attachment]:
     return list(db.scalars(select(Attachment).where(Attachment.record_kind == kind,
                                                     Attachment.record_id == record_id).order_by(Attachment.id)))
+
+
+def attachment_view(row: Attachment) -> dict[str, Any]:
+    return {"id": row.id, "filename": row.filename, "size_bytes": row.size_bytes, "media_type": row.media_type,
+            "sha256": row.content_sha256}

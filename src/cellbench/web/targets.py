@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from cellbench import targets
 from cellbench.errors import CellbenchError, InputError, NotFound
-from cellbench.web import access, api
-from cellbench.web.auth import current_principal
+from cellbench.store.records.rule import fetch
+from cellbench.web.deps import current_principal, db_session, render
 from cellbench.web.identity import Principal
+from cellbench.web.samples import material_record
 
 page_router = APIRouter(include_in_schema=False)
 
@@ -49,8 +50,6 @@ def _intake(datasheet_json: str, cif_blob: str | None, cif_name: str | None) -> 
 
 @page_router.get("/targets", response_class=HTMLResponse)
 def targets_page(request: Request, principal: Principal = Depends(current_principal)):
-    from cellbench.web.pages import render
-
     return render(request, "targets.html", principal, sets=[s.model_dump(mode="json") for s in targets.list_sets()],
                   quantities={k: q.model_dump() for k, q in targets.QUANTITIES.items()})
 
@@ -58,12 +57,10 @@ def targets_page(request: Request, principal: Principal = Depends(current_princi
 @page_router.get("/targets/gate", response_class=HTMLResponse)
 def gate_page(request: Request, cell: str = Query("", max_length=100), material: str = Query("", max_length=12),
               set_ids: list[str] = Query([], alias="set"),
-              principal: Principal = Depends(current_principal), db: Session = Depends(api.db_session)):
+              principal: Principal = Depends(current_principal), db: Session = Depends(db_session)):
     """A candidate's stage gate: a catalogue cell's figures and a platform material's, against the chosen sets."""
     from cellbench import cells
     from cellbench.cells.report import cell_summary
-    from cellbench.web.pages import render
-    from cellbench.web.samples import material_record
 
     figures: dict[str, float] = {}
     origins: dict[str, str] = {}
@@ -80,7 +77,7 @@ def gate_page(request: Request, cell: str = Query("", max_length=100), material:
     if material.strip():
         if not material.strip().isdigit() or not 0 < int(material) < 2**31:
             raise InputError(f"'{material}' is not a material id (a whole number)", location="material")
-        row = access.fetch(db, "material", int(material), principal, via="web")
+        row = fetch(db, "material", int(material), principal, via="web")
         record = material_record(row)
         for k, v in targets.material_figures(record).items():
             figures[k], origins[k] = v, f"material {row.id} ({record.name})"

@@ -1,4 +1,5 @@
-"""Audit entries written by one writer thread per database, in group commits.
+"""The audit log: every read of a non-public record, written by one writer thread per database in group commits,
+and read back by the owner organisation's admins (:func:`audit_log`).
 
 Every read of a non-public record must be in the audit log before the record is served. Written by each request
 in its own transaction, these writes contend for the database's write lock (on SQLite, waiting writers sleep in
@@ -18,14 +19,14 @@ import queue
 import threading
 from typing import Any
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
-from cellbench.errors import CellbenchError
-from cellbench.store.models import utc_now
+from cellbench.errors import AccessDenied, CellbenchError
+from cellbench.store.models import Organisation, User, utc_now
 from cellbench.store.platform import AuditEntry
 
-log = logging.getLogger("cellbench.web.audit")
+log = logging.getLogger("cellbench.store.records.audit")
 MAX_BATCH = 500
 WAIT_SECONDS = 30.0
 
@@ -119,3 +120,18 @@ def close_writer(engine: Engine) -> None:
         writer = _writers.pop(id(engine), None)
     if writer is not None and writer.engine is engine:
         writer.stop()
+
+
+def audit_log(db: Session, reader: Any, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Reads of the reader's organisation's records (organisation admins only: ``reader.is_org_admin``), newest
+    first."""
+    if not reader.is_org_admin:
+        raise AccessDenied("only organisation admins read the audit log")
+    reader_org = Organisation.__table__.alias("reader")
+    rows = db.execute(select(AuditEntry, User.email, reader_org.c.name)
+                      .outerjoin(User, AuditEntry.user_id == User.id)
+                      .outerjoin(reader_org, AuditEntry.reader_organisation_id == reader_org.c.id)
+                      .where(AuditEntry.owner_organisation_id == reader.organisation_id)
+                      .order_by(AuditEntry.id.desc()).limit(limit)).all()
+    return [{"at": e.at, "user": email, "organisation": org, "record_kind": e.record_kind,
+             "record_id": e.record_id, "action": e.action, "via": e.via} for e, email, org in rows]

@@ -1,0 +1,134 @@
+"""The kinds of stored record, each declared once: its table, its view, who else may read it, and its audit.
+
+A record kind is a row class with an integer ``id``, an ``owner_organisation_id`` and an ``access_tier`` (one of
+:data:`~cellbench.store.records.tiers.ACCESS_TIERS`); its grants are rows of ``record_grants`` under the kind's
+name. What differs between kinds is declared here:
+
+- ``view``: the record as the API lists it, a plain mapping of JSON-ready values, from a row (an ORM object or a
+  plain row of the table's columns: views read attributes only) and the organisation names;
+- ``also_readable``: readers the tiers alone do not cover (the evaluation centre a sample was submitted to);
+- ``audited``: whether reads of its non-public records go to the audit log.
+
+Adding a kind: its table (``platform.py``) and migration, an entry in :data:`KINDS` below, and its routes in
+``cellbench.web.records``; the read rule, grants, access changes, audit and paged lists then hold for it.
+
+>>> sorted(KINDS)
+['evaluation', 'material', 'passport', 'safety', 'sample', 'test']
+>>> KINDS["test"].model.__tablename__
+'tests'
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, exists
+
+from cellbench.errors import NotFound
+from cellbench.store.models import Test
+from cellbench.store.platform import EvaluationRun, PassportRecord, PlatformMaterial, SafetyRecordRow, Sample
+
+
+class OrganisationNamesLike(Protocol):
+    def get(self, organisation_id: int | None, default: str | None = None) -> str | None: ...
+
+
+View = Callable[[Any, OrganisationNamesLike], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One kind of stored record (see the module docstring)."""
+
+    name: str
+    model: Any
+    view: View
+    #: extra SQL conditions under which ``reader`` (an organisation id, or a bound parameter) may read a row
+    also_readable: Callable[[Any], list[ColumnElement[bool]]] | None = None
+    audited: bool = True
+
+    @property
+    def table(self):
+        return self.model.__table__
+
+
+def test_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    """A stored measurement: its file, cell, size, outcome, tier and owner."""
+    return {"id": row.id, "content_hash": row.content_hash, "source_file": row.source_file, "vendor": row.vendor,
+            "file_format": row.file_format, "cell_id": row.cell_id, "channel": row.channel,
+            "start_time": row.start_time, "row_count": row.row_count, "duration_s": row.duration_s,
+            "outcome": row.outcome, "outcome_reason": row.outcome_reason, "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+test_view.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
+
+
+def material_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "role": row.role, "provider": row.provider,
+            "datasheet": json.loads(row.datasheet_json), "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+def sample_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    return {"id": row.id, "material_id": row.material_id, "lot": row.lot, "quantity_g": row.quantity_g,
+            "notes": row.notes, "submitted_to": orgs.get(row.submitted_to_organisation_id),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "created_at": row.created_at}
+
+
+def evaluation_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    return {"id": row.id, "sample_id": row.sample_id, "cell_id": row.cell_id, "suite": row.suite,
+            "status": row.status, "progress_done": row.progress_done, "progress_total": row.progress_total,
+            "error": row.error, "has_report": row.status == "done" and bool(row.report_path),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "created_at": row.created_at, "finished_at": row.finished_at}
+
+
+def safety_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    """A stored safety test record as listed: what was tested, on what, the result, who owns it."""
+    return {"id": row.id, "test": row.test, "test_version": row.test_version, "sample": row.sample_label,
+            "sample_id": row.sample_id, "cell_kind": row.cell_kind, "status": row.status,
+            "has_arc": row.arc_json is not None, "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+
+
+def passport_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    """A stored battery passport as listed: what battery, its public specification figures, who owns it. The same
+    for every reader, so nothing above the public access level (state of health is battery condition)."""
+    from cellbench.sustainability.passport import public_summary
+
+    return {"id": row.id, "battery_id": row.battery_id, **public_summary(row.document),
+            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
+            "updated_at": row.updated_at}
+
+
+def _submitted_sample(reader: Any) -> list[ColumnElement[bool]]:
+    # the evaluation centre a sample was submitted to reads it
+    return [Sample.submitted_to_organisation_id == reader]
+
+
+def _material_of_submitted_sample(reader: Any) -> list[ColumnElement[bool]]:
+    # ... and the material of that sample
+    return [exists().where(Sample.material_id == PlatformMaterial.id, Sample.submitted_to_organisation_id == reader)]
+
+
+KINDS: Mapping[str, RecordKind] = {kind.name: kind for kind in (
+    RecordKind("material", PlatformMaterial, material_view, also_readable=_material_of_submitted_sample),
+    RecordKind("sample", Sample, sample_view, also_readable=_submitted_sample),
+    RecordKind("test", Test, test_view),
+    RecordKind("evaluation", EvaluationRun, evaluation_view),
+    RecordKind("safety", SafetyRecordRow, safety_view),
+    RecordKind("passport", PassportRecord, passport_view),
+)}
+
+
+def kind(name: str) -> RecordKind:
+    """The record kind called ``name``; NotFound names the known ones."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise NotFound(f"no record kind '{name}'; known: {', '.join(sorted(KINDS))}") from None
