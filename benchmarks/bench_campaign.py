@@ -67,7 +67,7 @@ def throughput(workers: int, params: list[dict]) -> tuple[float, float]:
 
 def driver_overhead_s(trials: int = 40) -> float:
     """Seconds per trial spent asking and telling Optuna and writing the study (SQLite), evaluation excluded."""
-    from cellbench.campaigns import run_campaign
+    from cellbench.store.campaigns import run_campaign
 
     design_only = {**SPEC, "objectives": [{"metric": "wh_per_l_stack", "direction": "maximize"},
                                           {"metric": "np_ratio", "direction": "minimize"}], "budget": trials}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cellbench.campaigns import CampaignSpec, run_campaign, show
+from cellbench.campaigns import CampaignSpec
+from cellbench.store.campaigns import run_campaign, show
 
 from conftest import design_only_spec
 

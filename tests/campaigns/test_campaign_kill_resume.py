@@ -12,9 +12,10 @@ import pytest
 import yaml
 from optuna.trial import TrialState
 
-from cellbench.campaigns import CampaignSpec, resume_campaign, show
+from cellbench.campaigns import CampaignSpec
 from cellbench.campaigns.run import _suggest
-from cellbench.campaigns.study import new_study, open_study, recover_interrupted
+from cellbench.campaigns.study import recover_interrupted
+from cellbench.store.campaigns import new_study, open_study, resume_campaign, show
 
 from conftest import design_only_spec
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cellbench.campaigns import CampaignSpec, show
-from cellbench.campaigns.lab import collect, propose, run_lab
-from cellbench.campaigns.study import new_study, open_study
+from cellbench.campaigns import CampaignSpec
+from cellbench.campaigns.lab import propose
+from cellbench.store.campaigns import collect, new_study, open_study, run_lab, show
 from cellbench.store import Store
 
 from conftest import design_only_spec

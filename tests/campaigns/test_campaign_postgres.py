@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from cellbench.campaigns import CampaignSpec, resume_campaign, run_campaign, show
+from cellbench.campaigns import CampaignSpec
+from cellbench.store.campaigns import resume_campaign, run_campaign, show
 from cellbench.store import Store
 from cellbench.store.config import normalise_database_url
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from cellbench import cells
-from cellbench.campaigns import CampaignSpec, export_designs, limiting_parameters, pareto_front, plot_front, run_campaign, show
+from cellbench.campaigns import CampaignSpec, export_designs, limiting_parameters, pareto_front, plot_front
 from cellbench.campaigns.objectives import evaluate_metrics
-from cellbench.campaigns.study import open_study
+from cellbench.store.campaigns import open_study, run_campaign, show
 
 from conftest import design_only_spec
 

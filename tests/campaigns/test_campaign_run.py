@@ -5,7 +5,8 @@ from __future__ import annotations
 import optuna
 import pytest
 
-from cellbench.campaigns import CampaignSpec, resume_campaign, run_campaign, show
+from cellbench.campaigns import CampaignSpec
+from cellbench.store.campaigns import resume_campaign, run_campaign, show
 from cellbench.campaigns.evaluation import evaluate_trial
 from cellbench.store import Store
 
@@ -37,7 +38,7 @@ def test_design_only_campaign_runs_to_budget_and_front_is_nondominated(store_env
 def test_study_lives_in_the_store_database_and_the_store_still_opens(store_env, tmp_path):
     summary = run_campaign(CampaignSpec.model_validate(design_only_spec(budget=2)), workers=0)
     names = [s.study_name for s in optuna.get_all_study_summaries(store_env)] if False else None
-    from cellbench.campaigns.study import storage
+    from cellbench.store.campaigns import storage
 
     assert summary.campaign_id in {s.study_name for s in storage().get_all_studies()}
     # Optuna's tables sit beside the store's, and the store's migrations still own alembic_version

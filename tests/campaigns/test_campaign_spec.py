@@ -64,7 +64,7 @@ def test_cli_refuses_before_creating_a_study(tmp_path, store_env):
     assert result.returncode == 1
     assert "bad.yaml, parameters.separator_thickness_um: empty bounds [90, 40]" in result.stderr
     assert "Traceback" not in result.stderr
-    from cellbench.campaigns import show
+    from cellbench.store.campaigns import show
     from cellbench.errors import NotFound
 
     with pytest.raises(NotFound, match="no campaign in this database"):

@@ -4,19 +4,26 @@ Each proposed trial gets a sample id (``<prefix>-<study id>-<trial number>``) an
 "waiting-for-lab". The lab builds the cell (the design YAML is exported for it), runs the campaign's protocol and
 ingests the cycler file into the store (``cellbench ingest``). The store's test records have no sample-id field,
 so a result is matched by its **cell id**: the operator enters the sample id as the cell id on the cycler
-(Maccor name/barcode, Arbin item id, Novonix or PEC cell, ``cell_id`` in a generic CSV column map). :func:`collect` then computes the campaign's metrics from the stored measurement (design
-metrics from the design) and tells the study, which proposes the next batch.
+(Maccor name/barcode, Arbin item id, Novonix or PEC cell, ``cell_id`` in a generic CSV column map).
+:func:`collect` then computes the campaign's metrics from the measured test (design metrics from the design) and
+tells the study, which proposes the next batch.
 
->>> from cellbench.campaigns import lab
->>> batch = lab.propose("lab-demo-1")        # needs a stored lab campaign  # doctest: +SKIP
->>> batch[0]["sample_id"]                    # doctest: +SKIP
+Where measured tests come from is the caller's: :func:`collect` asks a ``find_test`` function (sample id → the
+newest usable :class:`MeasuredTest`, or None); ``cellbench.store.campaigns`` gives one that reads the store.
+
+>>> from cellbench.store import campaigns as stored
+>>> study, spec = stored.open_study("lab-demo-1")   # needs a stored lab campaign  # doctest: +SKIP
+>>> propose(study, spec)[0]["sample_id"]            # doctest: +SKIP
 'CB-3-0000'
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cellbench.campaigns import study as st
 from cellbench.campaigns.objectives import evaluate_metrics
@@ -28,6 +35,21 @@ from cellbench.campaigns.spec import CampaignSpec, base_design
 from cellbench.errors import InputError
 
 WAITING = "waiting-for-lab"
+
+
+@dataclass(frozen=True)
+class MeasuredTest:
+    """A measured test of a proposed sample: where it is kept and how to load its time series."""
+
+    test_id: int
+    content_hash: str
+    source_file: str | None
+    vendor: str | None
+    load: Callable[[], Any]  # → Measurement; may raise InputError (the trial then fails with that reason)
+
+
+#: sample id → the newest usable measured test of that sample, or None while the lab has none
+FindTest = Callable[[str], MeasuredTest | None]
 
 
 def sample_id(spec: CampaignSpec, study, number: int) -> str:
@@ -61,37 +83,33 @@ def propose(study, spec: CampaignSpec, *, count: int | None = None, design_folde
     return proposals
 
 
-def collect(study, spec: CampaignSpec, *, store_url: str | None = None) -> list[dict]:
-    """Tell the study every waiting trial whose sample has a stored test (matched by cell id)."""
-    from cellbench.store import Store
-
+def collect(study, spec: CampaignSpec, find_test: FindTest) -> list[dict]:
+    """Tell the study every waiting trial whose sample has a measured test (``find_test``)."""
     trials = {t.number: t for t in study.get_trials(deepcopy=False)}
     done = []
     base = base_design(spec)
-    with Store.open(store_url) as store:
-        for frozen in waiting(study):
-            sid = frozen.user_attrs["sample_id"]
-            records = [r for r in store.tests(cell_id=sid) if r.outcome == "ok"]
-            if not records:
-                continue
-            record = records[-1]  # the newest test of this sample counts
-            design = apply_parameters(base, frozen.params, variant_id=_variant_id(study.study_name, frozen.number))
-            result: dict = {"params": dict(frozen.params), "error": None,
-                            "provenance": {"source": "lab", "sample_id": sid, "test_id": record.id,
-                                           "content_hash": record.content_hash, "source_file": record.source_file,
-                                           "vendor": record.vendor}}
-            try:
-                values = evaluate_metrics(spec.metric_names, design, store.load(record.id))
-                violated = _violated(spec, values)
-                result.update(values=values, constraints=constraint_violations(spec, values),
-                              status="infeasible" if violated else "complete",
-                              error=("violates " + ", ".join(violated)) if violated else None)
-            except InputError as exc:
-                result.update(values={}, constraints=[], status="failed", error=f"measured result unusable: {exc}")
-            trial = _live_trial(study, trials[frozen.number])
-            st.record_result(study, trial, spec, result)
-            done.append({"number": frozen.number, "sample_id": sid, "test_id": record.id, "status": result["status"],
-                         "values": result["values"]})
+    for frozen in waiting(study):
+        sid = frozen.user_attrs["sample_id"]
+        found = find_test(sid)
+        if found is None:
+            continue
+        design = apply_parameters(base, frozen.params, variant_id=_variant_id(study.study_name, frozen.number))
+        result: dict = {"params": dict(frozen.params), "error": None,
+                        "provenance": {"source": "lab", "sample_id": sid, "test_id": found.test_id,
+                                       "content_hash": found.content_hash, "source_file": found.source_file,
+                                       "vendor": found.vendor}}
+        try:
+            values = evaluate_metrics(spec.metric_names, design, found.load())
+            violated = _violated(spec, values)
+            result.update(values=values, constraints=constraint_violations(spec, values),
+                          status="infeasible" if violated else "complete",
+                          error=("violates " + ", ".join(violated)) if violated else None)
+        except InputError as exc:
+            result.update(values={}, constraints=[], status="failed", error=f"measured result unusable: {exc}")
+        trial = _live_trial(study, trials[frozen.number])
+        st.record_result(study, trial, spec, result)
+        done.append({"number": frozen.number, "sample_id": sid, "test_id": found.test_id, "status": result["status"],
+                     "values": result["values"]})
     return done
 
 
@@ -101,13 +119,15 @@ def _live_trial(study, frozen):
     return optuna.trial.Trial(study, frozen._trial_id)
 
 
-def run_lab(study, spec: CampaignSpec, *, wait: bool = False, poll_s: float = 30.0, store_url: str | None = None,
-            design_folder: str | Path | None = None, timeout_s: float | None = None) -> dict:
-    """One lab round (collect what came back, propose the next batch), or rounds until the budget with `wait`."""
+def run_lab(study, spec: CampaignSpec, collect_round: Callable[[], list[dict]], *, wait: bool = False,
+            poll_s: float = 30.0, design_folder: str | Path | None = None, timeout_s: float | None = None) -> dict:
+    """One lab round (collect what came back, propose the next batch), or rounds until the budget with `wait`.
+    ``collect_round``: :func:`collect` with the caller's ``find_test`` (``cellbench.store.campaigns.run_lab`` passes
+    one that reads the store)."""
     started = time.monotonic()
     collected, proposed = [], []
     while True:
-        collected += collect(study, spec, store_url=store_url)
+        collected += collect_round()
         if not waiting(study) and st.finished_count(study) < spec.budget:
             proposed += propose(study, spec, design_folder=design_folder)
         if not wait or st.finished_count(study) >= spec.budget:

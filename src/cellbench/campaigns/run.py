@@ -8,8 +8,10 @@ Execution: ``workers=N`` starts a Dask ``LocalCluster`` with N single-threaded w
 ``scheduler="tcp://host:8786"`` uses a running cluster (SLURM via dask-jobqueue, Kubernetes via dask-kubernetes
 or the Dask Helm chart; docs/campaigns.md). ``workers=0`` evaluates in this process (no Dask).
 
+>>> import optuna
 >>> from cellbench.campaigns import load_campaign, run_campaign
->>> summary = run_campaign(load_campaign("examples/campaigns/quick.yaml"), budget=4, workers=1)  # PyBaMM on Dask, minutes  # doctest: +SKIP
+>>> summary = run_campaign(load_campaign("examples/campaigns/quick.yaml"), storage=optuna.storages.InMemoryStorage(),
+...                        budget=4, workers=1)  # PyBaMM on Dask, minutes  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -131,27 +133,28 @@ def drive(study, spec: CampaignSpec, *, budget: int, workers: int = 1, scheduler
                       scheduler or workers, recovered, counts)
 
 
-def run_campaign(spec: CampaignSpec, *, budget: int | None = None, workers: int = 1, scheduler: str | None = None,
-                 store_url: str | None = None, on_start: Callable[[str], None] | None = None,
+def run_campaign(spec: CampaignSpec, *, storage, budget: int | None = None, workers: int = 1,
+                 scheduler: str | None = None, on_start: Callable[[str], None] | None = None,
                  on_result: Callable[[int, dict], None] | None = None) -> RunSummary:
-    """Start a new campaign study and run it to its budget (the spec's, or `budget`)."""
+    """Start a new campaign study in ``storage`` (an Optuna storage: ``cellbench.store.campaigns`` opens the store's)
+    and run it to its budget (the spec's, or `budget`)."""
     spec.check()
     if spec.lab is not None:
         from cellbench.errors import InputError
 
         raise InputError(f"campaign '{spec.name}' is a lab campaign: it proposes experiments "
-                         "(cellbench.campaigns.lab.run_lab, or 'cellbench campaign run' on the file)", location="lab")
+                         "(cellbench.store.campaigns.run_lab, or 'cellbench campaign run' on the file)", location="lab")
     if budget is not None:
         spec = spec.model_copy(update={"budget": budget})
-    study = st.new_study(spec, store_url)
+    study = st.new_study(spec, storage)
     if on_start:
         on_start(study.study_name)
     return drive(study, spec, budget=spec.budget, workers=workers, scheduler=scheduler, on_result=on_result)
 
 
-def resume_campaign(campaign_id: str | None = None, *, budget: int | None = None, workers: int = 1,
-                    scheduler: str | None = None, store_url: str | None = None,
-                    on_result: Callable[[int, dict], None] | None = None) -> RunSummary:
-    """Continue a campaign (the newest when `campaign_id` is None) after a kill or to a larger budget."""
-    study, spec = st.open_study(campaign_id, store_url)
+def resume_campaign(campaign_id: str | None = None, *, storage, budget: int | None = None, workers: int = 1,
+                    scheduler: str | None = None, on_result: Callable[[int, dict], None] | None = None) -> RunSummary:
+    """Continue a campaign in ``storage`` (the newest when `campaign_id` is None) after a kill or to a larger
+    budget."""
+    study, spec = st.open_study(campaign_id, storage)
     return drive(study, spec, budget=budget or spec.budget, workers=workers, scheduler=scheduler, on_result=on_result)

@@ -1,8 +1,8 @@
-"""Campaign studies kept in cellbench's own SQL database (Optuna's RDB storage beside the store's tables).
+"""Campaign studies in an Optuna storage that the caller opens.
 
-Optuna and cellbench's store both keep an Alembic revision in the table ``alembic_version``. The store's
-migrations own that table, so the store is always opened (and migrated) first and Optuna's storage skips its
-schema check; Optuna then only creates its own tables (``studies``, ``trials``...). Every trial carries the
+cellbench keeps them in its own SQL database, beside the store's tables: ``cellbench.store.campaigns.storage``
+opens (and migrates) the store first and gives Optuna's storage of the same database; the functions here take
+whatever Optuna storage they are given, so that this package never imports the store. Every trial carries the
 user attribute ``status`` (complete, infeasible, failed, interrupted, waiting-for-lab) next to Optuna's state,
 and ``result`` (values, constraint violations, error, provenance, wall time) once it has finished.
 """
@@ -10,7 +10,6 @@ and ``result`` (values, constraint violations, error, provenance, wall time) onc
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import optuna
 from optuna.trial import TrialState
@@ -23,32 +22,6 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 SPEC_ATTR = "cellbench_campaign_spec"
 FINISHED = ("complete", "infeasible", "failed")
 RESULT_KEYS = ("values", "constraints", "error", "provenance", "wall_time_s")
-
-
-def storage(url: str | None = None) -> optuna.storages.RDBStorage:
-    """Optuna storage in the store's database (``$CELLBENCH_DATABASE_URL`` or the SQLite default)."""
-    from cellbench.store import Store
-
-    with Store.open(url) as store:  # migrates the store first: its revision owns `alembic_version`
-        resolved = store.engine.url.render_as_string(hide_password=False)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
-    if resolved.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30}
-    rdb = optuna.storages.RDBStorage(resolved, engine_kwargs=kwargs, skip_compatibility_check=True)
-    if resolved.startswith("sqlite"):
-        # The store left the file in WAL mode; with WAL, synchronous=NORMAL still survives a killed process
-        # (only a power cut can lose the last commits) and spares an fsync per trial attribute.
-        from sqlalchemy import event
-
-        event.listen(rdb.engine, "connect", _sqlite_normal_sync)
-        rdb.engine.dispose()
-    return rdb
-
-
-def _sqlite_normal_sync(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def sampler_for(spec: CampaignSpec) -> optuna.samplers.BaseSampler:
@@ -75,23 +48,21 @@ def sampler_for(spec: CampaignSpec) -> optuna.samplers.BaseSampler:
                                       n_startup_trials=max(4, min(20, spec.budget // 5)))
 
 
-def new_study(spec: CampaignSpec, store_url: str | None = None) -> optuna.Study:
-    """A fresh study named ``<campaign name>-<n>`` holding the campaign document."""
-    st = storage(store_url)
-    taken = {s.study_name for s in st.get_all_studies()}
+def new_study(spec: CampaignSpec, storage: optuna.storages.BaseStorage) -> optuna.Study:
+    """A fresh study named ``<campaign name>-<n>`` holding the campaign document, in ``storage``."""
+    taken = {s.study_name for s in storage.get_all_studies()}
     n = 1
     while f"{spec.name}-{n}" in taken:
         n += 1
-    study = optuna.create_study(storage=st, study_name=f"{spec.name}-{n}", sampler=sampler_for(spec),
+    study = optuna.create_study(storage=storage, study_name=f"{spec.name}-{n}", sampler=sampler_for(spec),
                                 directions=[o.direction for o in spec.objectives])
     study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
     return study
 
 
-def open_study(campaign_id: str | None, store_url: str | None = None) -> tuple[optuna.Study, CampaignSpec]:
-    """An existing campaign's study and document; `campaign_id` None means the newest campaign."""
-    st = storage(store_url)
-    studies = [s for s in st.get_all_studies() if SPEC_ATTR in s.user_attrs]
+def open_study(campaign_id: str | None, storage: optuna.storages.BaseStorage) -> tuple[optuna.Study, CampaignSpec]:
+    """An existing campaign's study and document in ``storage``; `campaign_id` None means the newest campaign."""
+    studies = [s for s in storage.get_all_studies() if SPEC_ATTR in s.user_attrs]
     if not studies:
         raise NotFound("no campaign in this database; start one with 'cellbench campaign run FILE.yaml'")
     if campaign_id is None:
@@ -103,7 +74,7 @@ def open_study(campaign_id: str | None, store_url: str | None = None) -> tuple[o
             raise NotFound(f"no campaign '{campaign_id}'; campaigns: {names}")
         chosen = matches[0]
     spec = CampaignSpec.model_validate(chosen.user_attrs[SPEC_ATTR])
-    study = optuna.load_study(study_name=chosen.study_name, storage=st, sampler=sampler_for(spec))
+    study = optuna.load_study(study_name=chosen.study_name, storage=storage, sampler=sampler_for(spec))
     return study, spec
 
 

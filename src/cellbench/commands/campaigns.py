@@ -39,13 +39,14 @@ def register(app: typer.Typer) -> None:
 
     def finish(summary, json: bool, plot: Path | None, export: Path | None) -> None:
         from cellbench import campaigns
+        from cellbench.store import campaigns as stored
 
-        data = campaigns.show(summary.campaign_id)
+        data = stored.show(summary.campaign_id)
         if plot is not None:
             campaigns.plot_front(data, plot)
         exported = []
         if export is not None:
-            study, spec = campaigns.open_study(summary.campaign_id)
+            study, spec = stored.open_study(summary.campaign_id)
             exported = [str(p) for p in campaigns.export_designs(study, spec, export)]
         run = {"ran_now": summary.ran_now, "wall_time_s": summary.wall_time_s,
                "evaluations_per_s": summary.evaluations_per_s, "workers": summary.workers,
@@ -78,7 +79,7 @@ def register(app: typer.Typer) -> None:
         console.print(table)
 
     def lab_round(study, spec, json: bool, wait: bool, poll: float, designs: Path | None) -> None:
-        from cellbench.campaigns.lab import run_lab
+        from cellbench.store.campaigns import run_lab
 
         outcome = run_lab(study, spec, wait=wait, poll_s=poll, design_folder=designs)
         if json:
@@ -107,7 +108,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Start a campaign and run it to its budget (lab campaigns propose their first batch)."""
         from cellbench import campaigns
-        from cellbench.campaigns.study import new_study
+        from cellbench.store.campaigns import new_study, run_campaign
 
         spec = campaigns.load_campaign(file)
         if spec.lab is not None:
@@ -116,7 +117,7 @@ def register(app: typer.Typer) -> None:
             lab_round(new_study(spec), spec, json, wait, poll, export)
             return
         with trials_bar(json) as bar:
-            summary = campaigns.run_campaign(
+            summary = run_campaign(
                 spec, budget=budget, workers=workers, scheduler=scheduler,
                 on_result=progress(json, bar, budget or spec.budget),
                 on_start=None if json else (lambda cid: console.print(f"campaign {cid} started")))
@@ -136,18 +137,18 @@ def register(app: typer.Typer) -> None:
         json: bool = typer.Option(False, "--json"),
     ) -> None:
         """Continue a campaign after a kill (re-queues interrupted trials) or collect lab results and propose more."""
-        from cellbench import campaigns
         from cellbench.errors import InputError
+        from cellbench.store.campaigns import open_study, resume_campaign
 
         if campaign_id is None and not latest:
             raise InputError("give a campaign id or --latest")
-        study, spec = campaigns.open_study(None if latest else campaign_id)
+        study, spec = open_study(None if latest else campaign_id)
         if spec.lab is not None:
             lab_round(study, spec, json, wait, poll, export)
             return
         with trials_bar(json) as bar:  # the trials left are known only to the study: a count without a total
-            summary = campaigns.resume_campaign(study.study_name, budget=budget, workers=workers, scheduler=scheduler,
-                                                on_result=progress(json, bar))
+            summary = resume_campaign(study.study_name, budget=budget, workers=workers, scheduler=scheduler,
+                                      on_result=progress(json, bar))
         finish(summary, json, plot, export)
 
     @campaign.command("show")
@@ -160,8 +161,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """A campaign's status, its feasible Pareto front and what limits it."""
         from cellbench import campaigns
+        from cellbench.store.campaigns import open_study
 
-        study, spec = campaigns.open_study(campaign_id)
+        study, spec = open_study(campaign_id)
         data = campaigns.summary(study, spec)
         data["limiting_parameters"] = campaigns.limiting_parameters(data["pareto_front"], spec)
         if plot is not None:
