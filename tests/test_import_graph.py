@@ -1,0 +1,150 @@
+"""The import graph of ``src/cellbench``, read with ``ast`` (nothing is imported): layers stay layers.
+
+- No import cycle among the modules of ``cellbench.web``. For cycles only **module-level** imports count: those
+  that run when the module is imported (top-level statements, also inside ``if``/``try``/``with`` blocks and class
+  bodies, but not under ``if TYPE_CHECKING:``). An import inside a function runs when the function is called, after
+  every module has loaded, so it cannot make a half-initialised module visible; such imports are left out of the
+  cycle check on purpose.
+- The domain packages ``cellbench.safety``, ``cellbench.sustainability`` and ``cellbench.campaigns`` never import
+  ``cellbench.store``, at **any** level (module or function): the store and the web depend on them, not the reverse.
+
+An edge ``from a.b import c`` goes to ``a.b.c`` when that is a module, else to ``a.b``; importing a submodule is not
+counted as importing its parent packages (``cellbench.web.app`` importing ``cellbench.web.api`` is not an edge to
+``cellbench.web``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+DOMAIN = ("cellbench.safety", "cellbench.sustainability", "cellbench.campaigns")
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in sorted((SRC / "cellbench").rglob("*.py")):
+        parts = path.relative_to(SRC).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[name] = path
+    return out
+
+
+MODULES = _modules()
+
+
+def _is_package(name: str) -> bool:
+    return MODULES[name].name == "__init__.py"
+
+
+def _targets(node: ast.Import | ast.ImportFrom, module: str) -> list[str]:
+    """The cellbench modules an import statement names."""
+    if isinstance(node, ast.Import):
+        names = [alias.name for alias in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            package = module if _is_package(module) else module.rpartition(".")[0]
+            for _ in range(node.level - 1):
+                package = package.rpartition(".")[0]
+            base = f"{package}.{base}" if base else package
+        names = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names]
+    return sorted({n for n in names if n == "cellbench" or n.startswith("cellbench.")})
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _module_level_imports(body: list[ast.stmt]):
+    """Import statements that run when the module is imported (see the module docstring)."""
+    for statement in body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            yield statement
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        elif isinstance(statement, ast.If):
+            if not _is_type_checking(statement.test):
+                yield from _module_level_imports(statement.body)
+            yield from _module_level_imports(statement.orelse)
+        elif isinstance(statement, ast.Try):
+            for block in (statement.body, statement.orelse, statement.finalbody,
+                          *(handler.body for handler in statement.handlers)):
+                yield from _module_level_imports(block)
+        elif isinstance(statement, (ast.With, ast.ClassDef, ast.For, ast.While)):
+            yield from _module_level_imports(statement.body)
+
+
+def graph(*, module_level_only: bool) -> dict[str, set[str]]:
+    """Module → the cellbench modules it imports."""
+    edges: dict[str, set[str]] = {}
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        statements = (_module_level_imports(tree.body) if module_level_only else
+                      (n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))))
+        edges[name] = {target for node in statements for target in _targets(node, name) if target != name}
+    return edges
+
+
+def cycles(edges: dict[str, set[str]], within: str) -> list[list[str]]:
+    """Strongly connected groups of more than one module (or a module importing itself) among ``within.*``."""
+    nodes = sorted(n for n in edges if n == within or n.startswith(within + "."))
+    inside = set(nodes)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(edges[node] & inside):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in edges[node]:
+                found.append(sorted(group))
+
+    for node in nodes:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_graph_sees_the_imports_it_should():
+    # guards the reader: were it blind, the two checks below would pass on anything
+    module_level = graph(module_level_only=True)
+    every = graph(module_level_only=False)
+    assert "cellbench.web.deps" in module_level["cellbench.web.api"]
+    assert "cellbench.store.records.registry" in module_level["cellbench.store.records.rule"]
+    assert "cellbench.store.records.safety" in every["cellbench.web.evaluations"]  # imported inside a function
+    assert "cellbench.store.records.safety" not in module_level["cellbench.web.evaluations"]
+    assert cycles({"cellbench.web.a": {"cellbench.web.b"}, "cellbench.web.b": {"cellbench.web.a"}},
+                  "cellbench.web") == [["cellbench.web.a", "cellbench.web.b"]]
+
+
+def test_no_import_cycle_among_the_web_modules():
+    found = cycles(graph(module_level_only=True), "cellbench.web")
+    assert not found, f"module-level import cycles in cellbench.web: {found}"
+
+
+def test_domain_packages_do_not_import_the_store():
+    every = graph(module_level_only=False)
+    offending = {module: sorted(t for t in targets if t == "cellbench.store" or t.startswith("cellbench.store."))
+                 for module, targets in every.items() if module.startswith(DOMAIN)}
+    offending = {module: targets for module, targets in offending.items() if targets}
+    assert not offending, f"domain modules importing the store (invert: the store calls them): {offending}"
