@@ -1,6 +1,6 @@
 """What the API and the pages share: the database session, sign-in, paging parameters, JSON answers, page
-rendering and the access-change body. Every web module takes these from here, never from another route module,
-so no route module imports another's routes.
+rendering and the access-change body. Every web module takes these from here rather than from another route
+module, so route modules import one another in one direction only (``tests/test_import_graph.py``).
 """
 
 from __future__ import annotations
