@@ -16,12 +16,14 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
+from cellbench.measurements.cumulative import split_signed
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.workbook import ZIP_MAGIC
@@ -74,20 +76,22 @@ def read(path: str | Path) -> Measurement:
     if "step_count" in frame.columns:
         columns.append(pl.col("step_count").cast(pl.Int64).alias(S.STEP))
     if "step_type" in frame.columns:
-        # a handful of distinct names: map those, not every row
-        names = [n for n in frame["step_type"].cast(pl.Utf8).unique().to_list() if n is not None]
-        mapping = {n: _STEP_TYPES.get(n, n.lower()) for n in names}
-        columns.append(pl.col("step_type").cast(pl.Utf8).replace_strict(mapping, default=None, return_dtype=pl.Utf8)
-                       .alias(S.STEP_TYPE))
+        # fastnda's step type codes, looked up in a table of 256 names (one gather, no string work per row)
+        columns.append(pl.lit(_step_type_names()).gather(pl.col("step_type").cast(pl.UInt32)).alias(S.STEP_TYPE))
+    counters: list[pl.Series] = []
     for name, charge, discharge in (("capacity_mAh", C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
                                     ("energy_mWh", C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
-        if name in frame.columns:
+        if name in frame.columns and frame[name].null_count() == 0:
+            # the signed counter split into its charge and discharge parts in one compiled pass
+            parts = split_signed(frame[name].rechunk().to_numpy(), 1000.0)
+            counters += [pl.Series(charge, parts[0]), pl.Series(discharge, parts[1])]
+        elif name in frame.columns:
             value = pl.col(name).cast(pl.Float64) / 1000.0
             columns += [value.clip(lower_bound=0.0).alias(charge), (-value).clip(lower_bound=0.0).alias(discharge)]
     temperature = next((c for c in frame.columns if c.startswith("aux") and "temperature" in c), None)
     if temperature is not None:
         columns.append(pl.col(temperature).cast(pl.Float64).alias(S.CELL_TEMPERATURE))
-    values = frame.select(columns)
+    values = frame.select(columns).with_columns(counters)  # to_measurement puts the columns in BDF's order
     start = None
     if S.UNIX_TIME in values.columns:
         first = values[S.UNIX_TIME][0] - values[S.TIME][0]
@@ -107,17 +111,30 @@ def read(path: str | Path) -> Measurement:
     return C.to_measurement(values, metadata, restarts)
 
 
+@cache
+def _step_type_names() -> pl.Series:
+    """cellbench's step type for each of fastnda's step type codes (0-255; None where fastnda knows no name)."""
+    from fastnda.dicts import STEP_TYPE_MAP
+
+    names: list[str | None] = [None] * 256
+    for code, name in STEP_TYPE_MAP.items():
+        names[code] = _STEP_TYPES.get(name, name.lower())
+    return pl.Series("step_type", names, dtype=pl.Utf8)
+
+
 def _fastnda_frame(path: Path, suffix: str, source: str) -> pl.DataFrame:
-    """fastnda chooses its parser by the file name's extension; a renamed file is read through a link."""
+    """fastnda chooses its parser by the file name's extension; a renamed file is read through a link. Step types
+    come as fastnda's codes (``raw_categories``): cellbench maps them to its own names, so fastnda need not name
+    every row first."""
     import fastnda
 
     try:
         if path.suffix.lower() == suffix:
-            return fastnda.read(path, cycle_mode="raw")
+            return fastnda.read(path, cycle_mode="raw", raw_categories=True)
         with tempfile.TemporaryDirectory(prefix="cellbench-nda-") as folder:
             link = Path(folder) / f"data{suffix}"
             link.symlink_to(path.resolve())
-            return fastnda.read(link, cycle_mode="raw")
+            return fastnda.read(link, cycle_mode="raw", raw_categories=True)
     except InputError:
         raise
     except Exception as exc:  # fastnda raises ValueError, KeyError, struct and zip errors on damaged files
