@@ -137,24 +137,29 @@ def register(app: typer.Typer) -> None:
         stages = 2 + bool(output) + bool(plot)
         with progress(console, "drive stages", disable=json) as bar:
             task = bar.add_task("drive", total=stages)
+            bar.refresh()
+
+            def stage_done() -> None:  # drawn at once: a stage may end before the bar's next timer tick
+                bar.update(task, advance=1, refresh=True)
+
             from cellbench import pack
 
             spec = _pack(pack_file)
             trace = pack.load_cycle(cycle, speed_km_h=speed_km_h, duration_s=duration_s)
             car = pack.Vehicle.from_yaml(vehicle) if vehicle else None
-            bar.advance(task)
+            stage_done()
             result = pack.drive(spec, trace, grade_pct=grade, repeat=repeat, vehicle=car, cooling=cooling,
                                 start_soc=start_soc, model=model)
-            bar.advance(task)
+            stage_done()
             if output:
                 result.cell_run.to_measurement(cell_id=spec.cell_design().id,
                                                procedure=f"drive {trace.name}").to_parquet(output)
-                bar.advance(task)
+                stage_done()
             if plot:
                 from cellbench.pack.plot import drive_figure, write_html
 
                 write_html(drive_figure(result), plot)
-                bar.advance(task)
+                stage_done()
         summary = result.summary()
         from cellbench.commands.targets import print_result_checks, result_checks
         from cellbench.targets import drive_figures

@@ -163,6 +163,7 @@ def _counting_watcher(store, folder: Path, organisation: str | None, bar):
                                                                                        .where(under_folder))}
             done = sum(handled.get(path) == signature for path, signature in exports.items())
             bar.update(task, completed=done, total=len(exports))
+            bar.refresh()  # each look's count is drawn, not only the ones a timer tick happens to catch
 
     return CountingWatcher(store, folder, organisation=organisation)
 

@@ -17,7 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
-from cellbench.errors import InputError, closest_choice
+from cellbench.errors import InputError, NotFound, closest_choice
 
 VOID = "void"
 ACTIVE_MATERIAL = "active_material"
@@ -85,13 +85,13 @@ class Volume:
         if text.lstrip("-").isdigit():
             value = int(text)
             if value not in self.phases:
-                raise InputError(f"unknown phase label {value}: the volume's labels are "
+                raise NotFound(f"unknown phase label {value}: the volume's labels are "
                                  f"{self._phase_list()}", source=self.source, location="phase")
             return value
         for value, name in self.phases.items():
             if name == text:
                 return value
-        raise InputError(f"unknown phase {text!r}{closest_choice(text, self.phases.values())}: the volume's "
+        raise NotFound(f"unknown phase {text!r}{closest_choice(text, self.phases.values())}: the volume's "
                          f"phases are {self._phase_list()}",
                          source=self.source, location="phase")
 

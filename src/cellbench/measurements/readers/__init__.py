@@ -21,7 +21,7 @@ from types import ModuleType
 
 import yaml
 
-from cellbench.errors import InputError, closest_choice
+from cellbench.errors import InputError, NotFound, closest_choice
 from cellbench.measurements.measurement import Measurement
 from cellbench.measurements.readers.tabular import HEAD_BYTES, head_lines
 
@@ -153,7 +153,7 @@ def read(path: str | Path, *, format: str | None = None, column_map=None) -> Mea
     if format is not None:
         by_name = {m.FORMAT: m for m in reader_modules()}
         if format not in by_name:
-            raise InputError(f"unknown format {format!r}{closest_choice(format, by_name)}; expected one of "
+            raise NotFound(f"unknown format {format!r}{closest_choice(format, by_name)}; expected one of "
                              f"{', '.join(by_name)}", source=str(path))
         return by_name[format].read(path)
     return detect(path).read(path)
