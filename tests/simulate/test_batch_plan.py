@@ -24,6 +24,7 @@ def test_largest_group_first_then_own_structure_then_the_small_ones(std21):
     lumped, isothermal, spm = (_structure(prepared[i]) for i in (0, 6, 8))
     assert len({lumped, isothermal, spm}) == 3
     plan = _Plan(prepared, list(range(len(prepared))))
+    assert plan.shared() is None  # the lumped group does not outweigh the other two together: no build in the parent
     a, b = worker(), worker()
     first = plan.take(a, [b], now=0.0)
     assert first == 0  # the six lumped DFN runs: the largest group
@@ -46,10 +47,13 @@ def test_largest_group_first_then_own_structure_then_the_small_ones(std21):
 def test_a_worker_joins_a_group_whose_owner_is_still_building(std21):
     prepared = [_prepare((std21, PULSE, {})) for _ in range(8)]
     plan = _Plan(prepared, list(range(8)))
+    # one structure: simulate_many builds it in the parent so that both workers inherit it ...
+    assert plan.shared() == _structure(prepared[0])
+    # ... and were it not, the second worker would build it too rather than wait
     a, b = worker(), worker()
     a.update(job=plan.take(a, [b], now=0.0), phase="build", since=0.0)
     a["built"].add(_structure(prepared[0]))
-    # one structure only: b builds it too at once, since a has the whole build ahead of it before its first run
+    # b builds it too at once, since a has the whole build ahead of it before its first run
     assert plan.take(b, [a], now=0.0) == 7
     # late in a's build the same seven short runs would not pay for it
     plan.groups[_structure(prepared[0])].append(7)

@@ -1,12 +1,13 @@
 """Run many simulations in parallel processes, each with a time limit.
 
-The parent translates each design and groups the jobs by model structure, then forks the workers at once: no
-model is built in the parent. A worker builds a structure and compiles its solver the first time it takes one of
-its jobs, and keeps taking that structure's jobs; a free worker starts the largest group no worker has yet, so
-the small groups come last and fill the tail, and it joins a group another worker has built only when that group
-holds more work than a second build costs. A job's time limit counts from the end of its build (a build has at
-least BUILD_LIMIT_S); a worker that passes it is killed and replaced, and the job's result is a SimulationError,
-never a hang.
+The parent translates each design and groups the jobs by model structure, then forks the workers. A worker builds
+a structure and compiles its solver the first time it takes one of its jobs and keeps taking that structure's
+jobs; a free worker starts the largest group no worker has yet, so the small groups come last and fill the tail,
+and joins a group another worker has built only when that group holds more work than a second build costs. Only a
+structure whose group outweighs all the others together (a batch of one structure), which every worker would
+build, is built once in the parent before forking, so that the workers inherit it. A job's time limit counts from
+the end of its build (a build has at least BUILD_LIMIT_S); a worker that passes it is killed and replaced, and the
+job's result is a SimulationError, never a hang.
 
 :func:`simulate_as_completed` yields each result as it finishes, so the caller can work on one (make metrics of
 it) while the others run; :func:`simulate_many` returns them in job order.
@@ -186,6 +187,15 @@ class _Plan:
     def work(self, key: str) -> float:
         return self.run_s(key) * len(self.groups[key])
 
+    def shared(self) -> str | None:
+        """The structure whose group outweighs all the others together (a batch of one structure), which every
+        worker would end up building; None when the groups can be shared out whole."""
+        cost = {key: self.build_s(key) + self.work(key) for key, indices in self.groups.items() if indices}
+        largest = max(cost, key=cost.__getitem__, default=None)
+        if largest is None or cost[largest] <= sum(cost.values()) - cost[largest]:
+            return None
+        return largest
+
     def take(self, worker: dict, others: list[dict], now: float) -> int | None:
         """The next job for `worker`, or None when it had better wait (every job left is another worker's, and
         building that structure too would take longer than leaving the jobs to it)."""
@@ -223,13 +233,17 @@ def _run_in_workers(prepared: list, pending: list[int], workers: int,
     pool: dict[Any, dict[str, Any]] = {}
     plan = _Plan(prepared, pending)
     limit = {"build": max(timeout_s, BUILD_LIMIT_S), "run": timeout_s}
+    shared = plan.shared()
+    if shared is not None:  # every worker would build it: build it once here, and the forks inherit it
+        _warm_up(prepared[plan.groups[shared][0]])
+    inherited = {shared} - {None}
 
     def start_worker() -> None:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker, args=(child, prepared), daemon=True)
         proc.start()
         child.close()
-        pool[parent] = {"proc": proc, "job": None, "phase": "build", "since": 0.0, "built": set()}
+        pool[parent] = {"proc": proc, "job": None, "phase": "build", "since": 0.0, "built": set(inherited)}
 
     def dispatch() -> None:
         now = time.monotonic()
