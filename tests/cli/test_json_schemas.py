@@ -31,8 +31,6 @@ SCHEMA_FILE = {"evaluate": "evaluation-results.schema.json"}
 # commands that print no result, so take no --json, and why
 NO_RESULT = {
     "serve": "runs the web server until stopped",
-    "passport export": "writes a BatteryPass file (-o) and says where",
-    "passport import": "stores a passport file and says where",
 }
 
 
@@ -137,7 +135,7 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     return {p.stem: p for p in folder.iterdir()} | {
         "out": folder / "out.parquet", "bpx": folder / "cell.bpx.json", "pack": folder / "pack.yaml",
         "evaluation": folder / "evaluation", "calibration": folder / "calibration.yaml",
-        "discharge": folder / "discharge.csv"}
+        "discharge": folder / "discharge.csv", "batterypass": folder / "batterypass.json"}
 
 
 @pytest.fixture(scope="module")
@@ -229,6 +227,9 @@ CASES = [
     ("passport-due-diligence", ["passport", "due-diligence", "--battery", "demo", "--as", "authorities"]),
     ("passport-soh", ["passport", "soh", "--battery", "demo", "--soh", "93.5", "--resistance-increase", "12"]),
     ("passport-soh", ["passport", "soh", "--battery", "demo", "--measurement", "{discharge}"]),
+    ("passport-export", ["passport", "export", "--battery", "demo", "-o", "{batterypass}"]),
+    ("passport-export", ["passport", "export", "--battery", "demo", "-o", "{batterypass}", "--as", "public"]),
+    ("passport-import", ["passport", "import", str(ROOT / "src/cellbench/sustainability/data/passports/demo.yaml")]),
     ("validate", ["validate", "lg-m50", "{discharge}", "--model", "spm", "--thermal", "isothermal"]),
     ("calibrate", ["calibrate", "lg-m50", "{discharge}", "-p", "heat_transfer_W_m2K", "--model", "spm",
                    "--max-evaluations", "3", "--out", "{calibration}"]),

@@ -430,6 +430,20 @@ def _passport_soh() -> dict[str, Any]:
                      record({"passport": STRING, "latest": _soh_entry(), "measurement": nullable(measured)}))
 
 
+def _passport_export() -> dict[str, Any]:
+    return _document("cellbench passport export --battery ID -o FILE --json",
+                     "The BatteryPass file written (validated against the 7 aspect schemas before writing) and the "
+                     "audience it was cut for (null: everything).",
+                     record({"battery": STRING, "output": STRING, "format": {"const": "BatteryPass v1.2.0"},
+                             "audience": nullable(STRING), "valid": {"const": True}}))
+
+
+def _passport_import() -> dict[str, Any]:
+    return _document("cellbench passport import FILE --json", "The passport checked and stored: its id, the file it "
+                     "was read from and where the store keeps it.",
+                     record({"id": STRING, "file": STRING, "stored": STRING}))
+
+
 def _passport_due_diligence() -> dict[str, Any]:
     from cellbench.sustainability.passport import DueDiligenceRecord
 
@@ -537,6 +551,8 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "passport-list": _passport_list,
     "passport-show": _passport_show,
     "passport-soh": _passport_soh,
+    "passport-export": _passport_export,
+    "passport-import": _passport_import,
     "passport-due-diligence": _passport_due_diligence,
     "admin-organisation": _admin_organisation,
     "admin-user": _admin_user,

@@ -172,7 +172,8 @@ def register(app: typer.Typer) -> None:
                         fmt: str = typer.Option("batterypass", "--format", help="batterypass (v1.2.0 JSON)"),
                         output: Path = typer.Option(..., "-o", "--output", help="where to write the JSON"),
                         audience: str = typer.Option(None, "--as", help="write only what this audience may read (default: everything)"),
-                        samples: int = typer.Option(0, "--samples", help="Monte Carlo samples for the footprint band")) -> None:
+                        samples: int = typer.Option(0, "--samples", help="Monte Carlo samples for the footprint band"),
+                        json: bool = typer.Option(False, "--json", help="say what was written as JSON")) -> None:
         """Export to BatteryPass Data Model v1.2.0 JSON, validated against its schemas before writing."""
         from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
         from cellbench.store.records.passports import load_passport
@@ -185,6 +186,10 @@ def register(app: typer.Typer) -> None:
         if audience:
             document = view(document, audience)
         output.write_text(jsonlib.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if json:
+            print_json({"battery": battery, "output": str(output), "format": "BatteryPass v1.2.0",
+                        "audience": audience, "valid": True})
+            return
         console.print(f"wrote {output} (BatteryPass v1.2.0, valid against the 7 aspect schemas)")
 
     @passport_app.command("soh")
@@ -236,7 +241,8 @@ def register(app: typer.Typer) -> None:
         console.print(table)
 
     @passport_app.command("import")
-    def passport_import(path: Path = typer.Argument(..., help="a passport YAML or JSON file")) -> None:
+    def passport_import(path: Path = typer.Argument(..., help="a passport YAML or JSON file"),
+                        json: bool = typer.Option(False, "--json", help="say what was stored as JSON")) -> None:
         """Check a passport file and store it (replaces a stored passport with the same id)."""
         from cellbench.sustainability.batterypass import export_batterypass, validate_batterypass
         from cellbench.store.records.passports import save_passport
@@ -244,4 +250,8 @@ def register(app: typer.Typer) -> None:
 
         p = load_passport_file(path)
         validate_batterypass(export_batterypass(p))
-        console.print(f"stored {p.id} at {save_passport(p)}")
+        where = save_passport(p)
+        if json:
+            print_json({"id": p.id, "file": str(path), "stored": str(where)})
+            return
+        console.print(f"stored {p.id} at {where}")
