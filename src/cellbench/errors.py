@@ -55,6 +55,11 @@ class InputError(CellbenchError):
             prefix = f"{location}: "
         super().__init__(prefix + message)
 
+    def __reduce__(self):
+        # keyword-only arguments do not survive pickling by Exception's default (an error raised in a simulation
+        # worker or on a Dask cluster comes back pickled): keep the message, source, location and exit status
+        return _restore, (type(self), self.args, self.__dict__)
+
 
 class NotFound(InputError):
     """A named thing (cell, material, protocol, record) does not exist: a usage error, whatever it names."""
@@ -62,6 +67,13 @@ class NotFound(InputError):
     def __init__(self, message: str, *, source: str | None = None, location: str | None = None):
         super().__init__(message, source=source, location=location)
         self.exit_code = USAGE
+
+
+def _restore(cls: type, args: tuple, state: dict) -> InputError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class SimulationError(CellbenchError):

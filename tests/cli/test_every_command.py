@@ -141,3 +141,14 @@ def test_an_internal_error_is_one_line_and_a_file_with_the_traceback(capsys, fai
 def test_debug_lets_the_traceback_through(capsys, failing_app):
     with pytest.raises(ZeroDivisionError):
         cli.run(["divide", "--debug"])
+
+
+def test_an_input_error_keeps_its_exit_status_through_a_worker_process():
+    import pickle
+
+    from cellbench.errors import InputError, NotFound
+
+    for error, code in ((InputError("not valid YAML", source="cell.yaml", location="line 2"), 1),
+                        (InputError("--kind must be storage or cycle"), 2), (NotFound("no such file", source="x"), 2)):
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), back.exit_code, back.source) == (type(error), str(error), code, error.source)
