@@ -257,6 +257,9 @@ STORE_SEQUENCE = [
     ("campaign-resume", ["campaign", "resume", "--latest", "--budget", "6", "--workers", "0"], 0),
     ("campaign-show", ["campaign", "show"], 0),
     ("campaign-show", ["campaign", "show", "--trials"], 0),
+    # a lab campaign: its round proposes samples to make and test (the other shape of run and resume)
+    ("campaign-run", ["campaign", "run", str(EXAMPLES / "campaigns" / "lab-loop.yaml")], 0),
+    ("campaign-resume", ["campaign", "resume", "--latest"], 0),
 ]
 
 
