@@ -119,9 +119,8 @@ def read(path: str | Path) -> Measurement:
                                    extra={"assumptions": assumptions, "columns_in_file": list(data.dtype.names)})
     keys = [k for k in (S.CYCLE,) if k in frame.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
-    measurement = C.to_measurement(frame, metadata, restarts)
     # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead
-    measurement.metadata.extra.pop("vendor_cycle_counters", None)
+    measurement = C.to_measurement(frame, metadata, restarts, vendor_totals=False)
     if q is not None and half_cycle is not None and cycle is None:
         measurement.metadata.extra["vendor_cycle_counters"] = _cycle_totals(half_cycle, q)
     return measurement
@@ -129,7 +128,18 @@ def read(path: str | Path) -> Measurement:
 
 def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
-    frame = pl.DataFrame({"half_cycle": half_cycle.astype(np.int64), "q_Ah": q / 1000.0})
+    half, q_Ah = half_cycle.astype(np.int64), q / 1000.0
+    if half.shape[0] and bool(np.all(half[1:] >= half[:-1])):
+        # half cycles in order, as EC-Lab numbers them: each one's last value, the (at most two) of a cycle added
+        ends = np.flatnonzero(np.append(half[1:] != half[:-1], True))
+        last, cycles = q_Ah[ends], half[ends] // 2 + 1
+        first = np.flatnonzero(np.insert(cycles[1:] != cycles[:-1], 0, True))
+        # Polars' clip(lower_bound=0): below the bound becomes the bound, anything else (-0.0, NaN) stays
+        charge = np.add.reduceat(np.where(last < 0.0, 0.0, last), first)
+        discharge = np.add.reduceat(np.where(-last < 0.0, 0.0, -last), first)
+        return {"cycle": cycles[first].tolist(), "charge_capacity_Ah": charge.tolist(),
+                "discharge_capacity_Ah": discharge.tolist()}
+    frame = pl.DataFrame({"half_cycle": half, "q_Ah": q_Ah})
     ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
     per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
                  .group_by("cycle", maintain_order=True)

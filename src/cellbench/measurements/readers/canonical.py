@@ -81,7 +81,10 @@ class Records:
 
 
 def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
-                   restarts: CounterRestarts | None = None, *, rows: SourceRows | None = None) -> Measurement:
+                   restarts: CounterRestarts | None = None, *, rows: SourceRows | None = None,
+                   vendor_totals: bool = True) -> Measurement:
+    """The reader's frame as a canonical Measurement (see the module's docstring). ``vendor_totals=False``:
+    the reader records the vendor's per-cycle totals itself, from other columns (none are worked out here)."""
     restarts = restarts or CounterRestarts()
     rows = rows if rows is not None else Records()
     extra = dict(metadata.extra)
@@ -93,9 +96,10 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     if any(frame[c].null_count() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
         # nulls (a reader's optional columns): the Polars expressions, which name the lines
         check_measurements(frame, rows, metadata.source_file)
-        data, vendor, flipped = _derive_with_expressions(frame, counters, restarts)
+        data, vendor, flipped = _derive_with_expressions(frame, counters, restarts, vendor_totals)
     else:
-        data, vendor, flipped = _derive_compiled(frame, counters, keys, restarts, rows, metadata.source_file)
+        data, vendor, flipped = _derive_compiled(frame, counters, keys, restarts, rows, metadata.source_file,
+                                                 vendor_totals)
     if flipped:
         assumptions.append("the file records discharge current as positive (its discharge counter grows "
                            "while current > 0); current was negated to BDF's positive-on-charge convention")
@@ -114,7 +118,8 @@ def _ordered(columns: list[str]) -> list[str]:
 
 
 def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], restarts: CounterRestarts,
-                     rows: SourceRows, source: str | None) -> tuple[pl.DataFrame, dict | None, bool]:
+                     rows: SourceRows, source: str | None, vendor_totals: bool = True
+                     ) -> tuple[pl.DataFrame, dict | None, bool]:
     """Counters made cumulative, the row checks, the sign vote, the vendor's per-cycle totals and the derived
     columns, each in one compiled pass over the columns where Polars holds them, chunk by chunk (no nulls
     here, and no copies of the columns: only the new columns take new memory)."""
@@ -127,7 +132,7 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
             else frame.select(restarts.at.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     vendor = _vendor_totals(column, vendor_counters, marks, S.CYCLE in restarts.keys) \
-        if S.CYCLE in column and vendor_counters else None
+        if vendor_totals and S.CYCLE in column and vendor_counters else None
     cumulative = {_COUNTER_TARGETS[c]: accumulate_counter_chunks(column[c], marks, certain=restarts.certain)
                   for c in counters}
     not_finite, backwards, votes = scan_rows_chunks([chunk[:3 + len(keys)] for chunk in chunks],
@@ -168,8 +173,8 @@ def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], mar
     return {"cycle": table["cycle"].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in counters}}
 
 
-def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts: CounterRestarts
-                             ) -> tuple[pl.DataFrame, dict | None, bool]:
+def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts: CounterRestarts,
+                             vendor_totals: bool = True) -> tuple[pl.DataFrame, dict | None, bool]:
     """The same as :func:`_derive_compiled` with Polars expressions, for frames with nulls."""
     counted = frame.with_columns(
         cumulative_counter(pl.col(c), restarts=restarts.at, certain=restarts.certain).alias(_COUNTER_TARGETS[c])
@@ -184,7 +189,7 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
     flipped = _opposes(signs)
     vendor = None
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
-    if S.CYCLE in frame.columns and vendor_counters:
+    if vendor_totals and S.CYCLE in frame.columns and vendor_counters:
         segment = restarts.at if restarts.at is not None else pl.lit(False)
         table = per_segment_totals(counted, vendor_counters, cycle=S.CYCLE, segment=_cycle_or(segment))
         vendor = {"cycle": table[S.CYCLE].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in vendor_counters}}
