@@ -2,7 +2,7 @@
 a synthetic 5 M-row Arbin CSV for the claims "≥ 1 M rows/s per core" and "≥ 0.7 × a bare polars.read_csv of
 the same file"; native binaries against their reader library alone; a 10 M-row per-cycle summary (< 2 s).
 
-Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows 5000000] [--summary-rows 10000000]``.
+Run: ``.venv/bin/python benchmarks/bench_ingest.py [--rows 5000000] [--summary-rows 10000000] [--only csv]``.
 cellpy is the benchmark-only anchor (``pip install -e '.[bench]'``); files cellpy cannot load here are
 reported as such, not skipped silently. Polars is limited to one thread (POLARS_MAX_THREADS=1) so that
 rows/s are per core; the summary timing is repeated with all cores. cellbench and its anchor are timed in
@@ -187,22 +187,28 @@ def _library_alone(path: Path):
 def bench_native(repeat: int) -> None:
     from cellbench.measurements import read
 
+    # fastnda logs file quirks (time stamps that jump back, unreadable aux metadata) on every read: once is enough
+    logging.getLogger("fastnda").setLevel(logging.CRITICAL + 1)
     files = native_files()
-    print(f"\n== native files against their reader library alone (best of {repeat}) ==")
+    print(f"\n== native files against their reader library alone (best of {repeat}; ratio = library time / "
+          "cellbench time, wall and CPU) ==")
     if not files:
         print("none found (../shared/data/real has none here; set CELLBENCH_VENDOR_FILES to a folder of .nda/.ndax/"
               ".res/.mpr files)")
         return
-    print(f"{'file':58s} {'rows':>8s} {'cellbench s':>11s} {'library':>20s} {'library s':>9s} {'ratio':>6s}")
+    print(f"{'file':52s} {'rows':>8s} {'cellbench s':>11s} {'library':>20s} {'library s':>9s} {'ratio':>6s} "
+          f"{'CPU':>6s}")
     for path in files:
         try:
             rows = len(read(path))
             name, alone = _library_alone(path)
             ours, theirs = best_of_alternating(lambda: read(path), alone, repeat)
+            ours_cpu, theirs_cpu = best_of_alternating(lambda: read(path), alone, repeat, clock=time.process_time)
         except Exception as exc:  # a file one side cannot read is reported, not hidden
-            print(f"{path.name[:58]:58s} fails: {type(exc).__name__}: {str(exc)[:60]}")
+            print(f"{path.name[:52]:52s} fails: {type(exc).__name__}: {str(exc)[:60]}")
             continue
-        print(f"{path.name[:58]:58s} {rows:8d} {ours:11.3f} {name:>20s} {theirs:9.3f} {theirs / ours:5.2f}x")
+        print(f"{path.name[:52]:52s} {rows:8d} {ours:11.4f} {name:>20s} {theirs:9.4f} {theirs / ours:5.2f}x "
+              f"{theirs_cpu / ours_cpu:5.2f}x")
 
 
 def bench_summary(rows: int, repeat: int) -> None:
@@ -234,18 +240,27 @@ def main() -> None:
     parser.add_argument("--summary-rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--part", choices=["all", "one-core", "summary-all-cores"], default="all")
+    parser.add_argument("--only", choices=["real", "csv", "native", "summary"], action="append",
+                        help="run only these measurements (repeatable); default: all of them")
     args = parser.parse_args()
+    only = set(args.only or ["real", "csv", "native", "summary"])
     if args.part == "all":
         env = dict(os.environ, POLARS_MAX_THREADS="1")
-        common = ["--rows", str(args.rows), "--summary-rows", str(args.summary_rows), "--repeat", str(args.repeat)]
+        common = ["--rows", str(args.rows), "--summary-rows", str(args.summary_rows), "--repeat", str(args.repeat),
+                  *(f"--only={o}" for o in sorted(only))]
         subprocess.run([sys.executable, __file__, "--part", "one-core", *common], env=env, check=True)
-        subprocess.run([sys.executable, __file__, "--part", "summary-all-cores", *common], check=True)
+        if "summary" in only:
+            subprocess.run([sys.executable, __file__, "--part", "summary-all-cores", *common], check=True)
         return
     if args.part == "one-core":
-        bench_real_files(args.repeat)
-        bench_synthetic_csv(args.rows, args.repeat)
-        bench_native(args.repeat)
-        bench_summary(args.summary_rows, args.repeat)
+        if "real" in only:
+            bench_real_files(args.repeat)
+        if "csv" in only:
+            bench_synthetic_csv(args.rows, args.repeat)
+        if "native" in only:
+            bench_native(args.repeat)
+        if "summary" in only:
+            bench_summary(args.summary_rows, args.repeat)
     else:
         bench_summary(args.summary_rows, args.repeat)
 
