@@ -76,6 +76,8 @@ def _load(ref: str | Path | MaterialBase) -> MaterialBase:
     if isinstance(ref, MaterialBase):
         return ref
     ref_str = str(ref)
+    if isinstance(ref, str) and not ref_str.endswith((".yaml", ".yml")) and ref_str in _library():
+        return _library()[ref_str]  # a known id: no look at the file system (a design asks thousands of times)
     if ref_str.endswith((".yaml", ".yml")) or Path(ref_str).is_file():
         return load_file(ref_str)
     try:
