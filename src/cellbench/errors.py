@@ -69,7 +69,7 @@ class NotFound(InputError):
         self.exit_code = USAGE
 
 
-def _restore(cls: type, args: tuple, state: dict) -> InputError:
+def _restore(cls: "type[InputError]", args: tuple, state: dict) -> "InputError":
     error = cls.__new__(cls)
     Exception.__init__(error, *args)
     error.__dict__.update(state)
