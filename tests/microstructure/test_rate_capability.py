@@ -9,7 +9,7 @@ import cellbench.microstructure as ms
 from cellbench import cells
 from cellbench.measurements import schema as S
 
-# nextgen-std: a 105 µm, 6 mAh/cm² composite cathode, thick enough for ion transport in the electrolyte
+# nextgen-std: a 146.8 µm, 6 mAh/cm² composite cathode, thick enough for ion transport in the electrolyte
 # to limit a 2C discharge (in the thin std-2.1 cathode it does not, whatever τ is)
 CELL = "nextgen-std"
 
