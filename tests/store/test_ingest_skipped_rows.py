@@ -24,7 +24,8 @@ def arbin_export(path, *, with_gaps: bool, rest_V: float = 3.6):
             for k in range(1, 5):
                 t += 900.0
                 qc, qd = (0.25 * k, 0.0) if step == 1 else (1.0, 0.25 * k)
-                rows.append(f"{point},{t},05/12/2017 10:00:00,{step},{cycle},{current},{rest_V + 0.1 * current},{qc},{qd}")
+                volts = rest_V + 0.1 * current
+                rows.append(f"{point},{t},05/12/2017 10:00:00,{step},{cycle},{current},{volts},{qc},{qd}")
                 point += 1
     if with_gaps:
         lines = [HEADER] + rows[:3] + [",,,,,,,,"] + rows[3:8] + [HEADER, ""] + rows[8:12] \
@@ -57,9 +58,9 @@ def test_store_ingest_reports_skipped_rows_by_kind(store, tmp_path):
     path = arbin_export(tmp_path / "arbin_gaps.csv", with_gaps=True)
     result = store.ingest(path)
     assert result.status == "stored" and result.row_count == 16
-    assert result.skipped_rows["count"] == 4
-    assert result.skipped_rows["by_kind"] == {"blank": 2, "repeated header": 1, "marker": 1}
-    assert result.skipped_rows["first_lines"] == {"blank": [5, 12], "repeated header": [11], "marker": [17]}
+    assert result.skipped_rows.count == 4
+    assert result.skipped_rows.by_kind == {"blank": 2, "repeated header": 1, "marker": 1}
+    assert result.skipped_rows.first_lines == {"blank": [5, 12], "repeated header": [11], "marker": [17]}
     assert result.line() == (f"stored          {path} -> test {result.test_id} (16 rows; 4 rows without a "
                              "measurement skipped: 2 blank, 1 repeated header, 1 marker)")
     again = store.ingest(path)  # read again, so the report is the file's even when nothing new is stored

@@ -84,6 +84,16 @@ class IngestFailureRecord(BaseModel):
     last_seen_at: datetime
 
 
+class SkippedRows(BaseModel):
+    """Rows of a file that carried no measurement and were skipped by the reader's row policy (see
+    docs/data-formats.md): how many, how many of each kind (``blank``, ``repeated header``, ``marker``) and the first
+    file lines of each kind."""
+
+    count: int
+    by_kind: dict[str, int]
+    first_lines: dict[str, list[int]]
+
+
 class IngestResult(BaseModel):
     """What happened to one file or Measurement: ``stored``, ``already stored`` or ``failed`` (with the error)."""
 
@@ -95,15 +105,15 @@ class IngestResult(BaseModel):
     file_sha256: str | None = None
     error: str | None = None
     failure_id: int | None = None
-    #: rows of the file that carried no measurement, dropped by the reader's row policy (None: none were):
-    #: ``{"count": 3, "by_kind": {"blank": 2, "repeated header": 1}, "first_lines": {"blank": [5, 12], ...}}``
-    skipped_rows: dict | None = None
+    #: rows of the file that carried no measurement, dropped by the reader's row policy (None: none were)
+    skipped_rows: SkippedRows | None = None
 
     def line(self) -> str:
         """One human line per file, as ``ingest`` and ``watch`` print it.
 
-        >>> IngestResult(source="a.csv", status="stored", test_id=1, row_count=16,
-        ...              skipped_rows={"count": 3, "by_kind": {"blank": 2, "repeated header": 1}}).line()
+        >>> skipped = SkippedRows(count=3, by_kind={"blank": 2, "repeated header": 1},
+        ...                       first_lines={"blank": [5, 12], "repeated header": [11]})
+        >>> IngestResult(source="a.csv", status="stored", test_id=1, row_count=16, skipped_rows=skipped).line()
         'stored          a.csv -> test 1 (16 rows; 3 rows without a measurement skipped: 2 blank, 1 repeated header)'
         """
         name = self.source or "measurement"
@@ -112,9 +122,9 @@ class IngestResult(BaseModel):
             # InputError messages already start with the file name.
             return f"failed          {error if error.startswith(name) else f'{name}: {error}'}"
         skipped = ""
-        if self.skipped_rows and self.skipped_rows.get("count"):
-            kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_rows.get("by_kind", {}).items())
-            skipped = f"; {self.skipped_rows['count']} rows without a measurement skipped" \
+        if self.skipped_rows is not None and self.skipped_rows.count:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_rows.by_kind.items())
+            skipped = f"; {self.skipped_rows.count} rows without a measurement skipped" \
                 + (f": {kinds}" if kinds else "")
         return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows{skipped})"
 
@@ -208,7 +218,8 @@ class Store:
         rows = measurement.data.height
         source_name = Path(source).name if source else measurement.metadata.source_file
         # the reader's count of rows without a measurement goes into the report of this ingest (stored or not)
-        skipped = {"skipped_rows": measurement.metadata.extra.get("skipped_rows")}
+        report = measurement.metadata.extra.get("skipped_rows")
+        skipped = {"skipped_rows": SkippedRows.model_validate(report) if report else None}
         with self.session() as session:
             # Fast path for re-ingest: usually the series hashes the same before and after its Parquet round
             # trip, and then a record with this hash is this very content; no blob needs writing.
