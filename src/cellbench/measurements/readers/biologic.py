@@ -131,8 +131,8 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     half, q_Ah = half_cycle.astype(np.int64), q / 1000.0
     if half.shape[0] and bool(np.all(half[1:] >= half[:-1])):
         # half cycles in order, as EC-Lab numbers them: each one's last value, the (at most two) of a cycle added
-        ends = np.flatnonzero(np.append(half[1:] != half[:-1], True))
-        last, cycles = q_Ah[ends], half[ends] // 2 + 1
+        last_rows = np.flatnonzero(np.append(half[1:] != half[:-1], True))
+        last, cycles = q_Ah[last_rows], half[last_rows] // 2 + 1
         first = np.flatnonzero(np.insert(cycles[1:] != cycles[:-1], 0, True))
         # Polars' clip(lower_bound=0): below the bound becomes the bound, anything else (-0.0, NaN) stays
         charge = np.add.reduceat(np.where(last < 0.0, 0.0, last), first)
