@@ -153,8 +153,10 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
     app.state.login_throttle = LoginThrottle(store)
     # refused at start-up, not at the first submission, when a definition file is wrong
     app.state.safety_catalogue = load_catalogue(list(settings.safety_definitions))
+    # list, read and access of every record kind, from the registry: first, as the routes most requested (a request
+    # is matched against the routes in order)
+    app.include_router(records.api_router)
     app.include_router(api.router)
-    app.include_router(records.api_router)  # list, read and access of every record kind, from the registry
     app.include_router(safety.api_router)
     app.include_router(safety.page_router)
     app.include_router(passports.page_router)

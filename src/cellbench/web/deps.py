@@ -14,11 +14,12 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
-from cellbench.store.records.tiers import Tier, check_tier
+from cellbench.store.records.tiers import ACCESS_TIERS, Tier, check_tier
 from cellbench.web.auth import current_principal  # noqa: F401  (shared: who asks)
 from cellbench.web.identity import Principal
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.globals["access_tiers"] = ACCESS_TIERS  # the access form offers the store's tiers
 #: record ids are 32-bit integers in every database; larger numbers are refused as input, not sent to SQL
 RecordId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 Limit = Query(50, ge=1, le=500)
