@@ -47,17 +47,27 @@ _COUNTER_TARGETS = {
 @dataclass(frozen=True)
 class CounterRestarts:
     """Where the vendor restarts its counters: rows marked by ``at`` (e.g. a new step), always when
-    ``certain``, else only where the counter also falls there. ``keys``: the columns whose changes ``at``
-    marks, when that is what it marks (lets the rows be marked from NumPy arrays)."""
+    ``certain``, else only where the counter also falls there. ``keys``: the columns whose changes mark the
+    rows, when that is what marks them (lets the rows be marked from NumPy arrays; ``at`` is then built
+    only if a frame with nulls needs the Polars expression)."""
 
-    at: pl.Expr | None = None
+    marks: pl.Expr | None = None
     certain: bool = False
     keys: tuple[str, ...] = ()
 
     @classmethod
     def changes_of(cls, *keys: str, certain: bool = False) -> "CounterRestarts":
         """Restarts where any of ``keys`` (cycle, step, half cycle…) changes from the row before."""
-        return cls(at=segment_starts(*keys), certain=certain, keys=keys)
+        return cls(certain=certain, keys=keys)
+
+    @property
+    def at(self) -> pl.Expr | None:
+        """The marked rows as a Polars expression (None: no marks, any fall of a counter is a restart)."""
+        return segment_starts(*self.keys) if self.keys and self.marks is None else self.marks
+
+    @property
+    def marked(self) -> bool:
+        return self.marks is not None or bool(self.keys)
 
 
 class SourceRows(Protocol):
@@ -127,7 +137,7 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
     chunks = column_chunks(frame, names)
     column = {name: [chunk[j] for chunk in chunks] for j, name in enumerate(names)}
     marks = None
-    if restarts.at is not None and counters:
+    if restarts.marked and counters:
         marks = changes([tuple(chunk[names.index(k)] for k in restarts.keys) for chunk in chunks]) if restarts.keys \
             else frame.select(restarts.at.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
@@ -190,7 +200,8 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
     vendor = None
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     if vendor_totals and S.CYCLE in frame.columns and vendor_counters:
-        segment = restarts.at if restarts.at is not None else pl.lit(False)
+        at = restarts.at
+        segment = at if at is not None else pl.lit(False)
         table = per_segment_totals(counted, vendor_counters, cycle=S.CYCLE, segment=_cycle_or(segment))
         vendor = {"cycle": table[S.CYCLE].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in vendor_counters}}
     data = counted.drop(counters)
