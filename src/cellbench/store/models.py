@@ -14,43 +14,16 @@ Tables:
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from sqlalchemy import (BigInteger, CheckConstraint, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, TypeDecorator)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
+from cellbench.store.base import Base, UtcDateTime, utc_now
 from cellbench.store.records.tiers import tier_constraint
 
 DEFAULT_ORGANISATION = "local"
 OUTCOMES = ("ok", "failed", "negative")
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class UtcDateTime(TypeDecorator):
-    """A timestamp stored in UTC and read back time-zone aware, on SQLite (which keeps no zone) as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"timestamp {value.isoformat()} has no time zone; the store keeps only aware times")
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-class Base(DeclarativeBase):
-    pass
 
 
 class Organisation(Base):
@@ -136,5 +109,6 @@ class WatchedFile(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
 
-# The platform's tables (identity, sharing, audit, samples, evaluations) share this metadata.
+# The platform's tables (identity, sharing, audit, samples, evaluations) share Base.metadata: importing the models
+# imports them too (platform imports only cellbench.store.base, so this is no import circle).
 from cellbench.store import platform as _platform  # noqa: E402,F401

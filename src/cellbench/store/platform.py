@@ -1,7 +1,7 @@
 """SQL tables of the shared platform: identity, sharing of records, audit, material samples and evaluations.
 
 Created by migration ``0002_platform``; :mod:`cellbench.store.models` imports this module so that one
-``Base.metadata`` describes the whole schema.
+``Base.metadata`` (:mod:`cellbench.store.base`) describes the whole schema.
 
 - ``users`` (columns added to the store's table): e-mail, argon2 password hash, role.
 - ``api_tokens`` and ``web_sessions``: only SHA-256 digests of the secrets are kept, never the secrets.
@@ -23,7 +23,7 @@ from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Float, ForeignKey,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cellbench.store.models import Base, UtcDateTime, utc_now
+from cellbench.store.base import Base, UtcDateTime, utc_now
 from cellbench.store.records.tiers import tier_constraint
 
 ROLES = ("member", "org_admin", "evaluator", "site_admin")
