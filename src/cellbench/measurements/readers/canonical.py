@@ -46,10 +46,10 @@ _COUNTER_TARGETS = {
 
 @dataclass(frozen=True)
 class CounterRestarts:
-    """Where the vendor restarts its counters: rows marked by ``at`` (e.g. a new step), always when
-    ``certain``, else only where the counter also falls there. ``keys``: the columns whose changes mark the
-    rows, when that is what marks them (lets the rows be marked from NumPy arrays; ``at`` is then built
-    only if a frame with nulls needs the Polars expression)."""
+    """Where the vendor restarts its counters: at marked rows (e.g. a new step), always when ``certain``, else
+    only where the counter also falls there. The rows are marked by changes of the ``keys`` columns (marked from
+    NumPy arrays; the Polars expression ``at`` is built only for a frame with nulls), or by the expression
+    ``marks``."""
 
     marks: pl.Expr | None = None
     certain: bool = False
@@ -64,10 +64,6 @@ class CounterRestarts:
     def at(self) -> pl.Expr | None:
         """The marked rows as a Polars expression (None: no marks, any fall of a counter is a restart)."""
         return segment_starts(*self.keys) if self.keys and self.marks is None else self.marks
-
-    @property
-    def marked(self) -> bool:
-        return self.marks is not None or bool(self.keys)
 
 
 class SourceRows(Protocol):
@@ -137,9 +133,10 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
     chunks = column_chunks(frame, names)
     column = {name: [chunk[j] for chunk in chunks] for j, name in enumerate(names)}
     marks = None
-    if restarts.marked and counters:
-        marks = changes([tuple(chunk[names.index(k)] for k in restarts.keys) for chunk in chunks]) if restarts.keys \
-            else frame.select(restarts.at.fill_null(True)).to_series().to_numpy()
+    if restarts.keys and counters:
+        marks = changes([tuple(chunk[names.index(k)] for k in restarts.keys) for chunk in chunks])
+    elif restarts.marks is not None and counters:
+        marks = frame.select(restarts.marks.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     vendor = _vendor_totals(column, vendor_counters, marks, S.CYCLE in restarts.keys) \
         if vendor_totals and S.CYCLE in column and vendor_counters else None
