@@ -29,7 +29,7 @@ from cellbench.errors import InputError, NotFound
 from cellbench.store.platform import Attachment, SafetyRecordRow
 from cellbench.store.records.grants import grants
 from cellbench.store.records.listing import listing, org_names
-from cellbench.store.records.registry import OrganisationNamesLike, safety_view
+from cellbench.store.records.registry import OrganisationNamesLike, SafetyRecordView, safety_view
 from cellbench.store.records.rule import fetch
 from cellbench.store.records.safety import arc_of, record_of, sample_safety_records, store_record, verdict_of
 from cellbench.web import uploads
@@ -206,7 +206,7 @@ def _arc_figure(request: Request, db: Session, record_id: int) -> dict | None:
     return json.loads(comparison_figure([result]).to_json())
 
 
-def sample_safety_rows(db: Session, sample_id: int, principal: Principal) -> list[dict[str, Any]]:
+def sample_safety_rows(db: Session, sample_id: int, principal: Principal) -> list[SafetyRecordView]:
     """The safety records of a sample the principal may read (for the sample page)."""
     orgs = org_names(db)
     return [safety_view(r, orgs) for r in sample_safety_records(db, sample_id, principal)]

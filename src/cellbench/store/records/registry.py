@@ -4,8 +4,9 @@ A record kind is a row class with an integer ``id``, an ``owner_organisation_id`
 :data:`~cellbench.store.records.tiers.ACCESS_TIERS`); its grants are rows of ``record_grants`` under the kind's
 name. What differs between kinds is declared here:
 
-- ``view``: the record as the API lists it, a plain mapping of JSON-ready values, from a row (an ORM object or a
-  plain row of the table's columns: views read attributes only) and the organisation names;
+- ``view``: the record as the API lists it, a typed dictionary (``StoredTestView``, ``MaterialView``...) of
+  JSON-ready values, from a row (an ORM object or a plain row of the table's columns: views read attributes only)
+  and the organisation names;
 - ``also_readable``: readers the tiers alone do not cover (the evaluation centre a sample was submitted to);
 - ``audited``: whether reads of its non-public records go to the audit log.
 
@@ -23,7 +24,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, TypedDict
 
 from sqlalchemy import ColumnElement, exists
 
@@ -36,7 +38,78 @@ class OrganisationNamesLike(Protocol):
     def get(self, organisation_id: int | None, default: str | None = None) -> str | None: ...
 
 
-View = Callable[[Any, OrganisationNamesLike], dict[str, Any]]
+View = Callable[[Any, OrganisationNamesLike], Mapping[str, object]]
+
+
+class _Owned(TypedDict):
+    id: int
+    access_tier: str
+    organisation: str | None
+
+
+class StoredTestView(_Owned):
+    content_hash: str
+    source_file: str | None
+    vendor: str | None
+    file_format: str | None
+    cell_id: str | None
+    channel: str | None
+    start_time: datetime | None
+    row_count: int
+    duration_s: float | None
+    outcome: str
+    outcome_reason: str | None
+    created_at: datetime
+
+
+class MaterialView(_Owned):
+    name: str
+    role: str
+    provider: str
+    datasheet: dict[str, Any]
+    created_at: datetime
+
+
+class SampleView(_Owned):
+    material_id: int
+    lot: str
+    quantity_g: float | None
+    notes: str
+    submitted_to: str | None
+    created_at: datetime
+
+
+class EvaluationView(_Owned):
+    sample_id: int
+    cell_id: str
+    suite: str
+    status: str
+    progress_done: int
+    progress_total: int
+    error: str | None
+    has_report: bool
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class SafetyRecordView(_Owned):
+    test: str
+    test_version: int
+    sample: str
+    sample_id: int | None
+    cell_kind: str | None
+    status: str
+    has_arc: bool
+    created_at: datetime
+
+
+class PassportView(_Owned):
+    battery_id: str
+    model_number: str
+    chemistry: str
+    rated_capacity_Ah: float | None
+    rated_energy_kWh: float | None
+    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -55,7 +128,7 @@ class RecordKind:
         return self.model.__table__
 
 
-def test_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def test_view(row: Any, orgs: OrganisationNamesLike) -> StoredTestView:
     """A stored measurement: its file, cell, size, outcome, tier and owner."""
     return {"id": row.id, "content_hash": row.content_hash, "source_file": row.source_file, "vendor": row.vendor,
             "file_format": row.file_format, "cell_id": row.cell_id, "channel": row.channel,
@@ -67,20 +140,20 @@ def test_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
 test_view.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
-def material_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def material_view(row: Any, orgs: OrganisationNamesLike) -> MaterialView:
     return {"id": row.id, "name": row.name, "role": row.role, "provider": row.provider,
             "datasheet": json.loads(row.datasheet_json), "access_tier": row.access_tier,
             "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
 
 
-def sample_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def sample_view(row: Any, orgs: OrganisationNamesLike) -> SampleView:
     return {"id": row.id, "material_id": row.material_id, "lot": row.lot, "quantity_g": row.quantity_g,
             "notes": row.notes, "submitted_to": orgs.get(row.submitted_to_organisation_id),
             "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
             "created_at": row.created_at}
 
 
-def evaluation_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def evaluation_view(row: Any, orgs: OrganisationNamesLike) -> EvaluationView:
     return {"id": row.id, "sample_id": row.sample_id, "cell_id": row.cell_id, "suite": row.suite,
             "status": row.status, "progress_done": row.progress_done, "progress_total": row.progress_total,
             "error": row.error, "has_report": row.status == "done" and bool(row.report_path),
@@ -88,7 +161,7 @@ def evaluation_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
             "created_at": row.created_at, "finished_at": row.finished_at}
 
 
-def safety_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def safety_view(row: Any, orgs: OrganisationNamesLike) -> SafetyRecordView:
     """A stored safety test record as listed: what was tested, on what, the result, who owns it."""
     return {"id": row.id, "test": row.test, "test_version": row.test_version, "sample": row.sample_label,
             "sample_id": row.sample_id, "cell_kind": row.cell_kind, "status": row.status,
@@ -96,14 +169,16 @@ def safety_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
             "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
 
 
-def passport_view(row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+def passport_view(row: Any, orgs: OrganisationNamesLike) -> PassportView:
     """A stored battery passport as listed: what battery, its public specification figures, who owns it. The same
     for every reader, so nothing above the public access level (state of health is battery condition)."""
     from cellbench.sustainability.passport import public_summary
 
-    return {"id": row.id, "battery_id": row.battery_id, **public_summary(row.document),
-            "access_tier": row.access_tier, "organisation": orgs.get(row.owner_organisation_id),
-            "updated_at": row.updated_at}
+    summary = public_summary(row.document)
+    return {"id": row.id, "battery_id": row.battery_id, "model_number": summary["model_number"],
+            "chemistry": summary["chemistry"], "rated_capacity_Ah": summary["rated_capacity_Ah"],
+            "rated_energy_kWh": summary["rated_energy_kWh"], "access_tier": row.access_tier,
+            "organisation": orgs.get(row.owner_organisation_id), "updated_at": row.updated_at}
 
 
 def _submitted_sample(reader: Any) -> list[ColumnElement[bool]]:
