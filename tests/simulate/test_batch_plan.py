@@ -71,3 +71,13 @@ def test_results_as_completed_are_the_results_in_order(std21):
     for index, result in streamed:
         if index != 1:
             assert result.data.equals(in_order[index].data)
+
+
+def test_a_job_queued_behind_one_that_times_out_runs_elsewhere(std21):
+    # one structure, built in the parent: the first worker takes the long job and holds job 1 as its next; when
+    # the long job passes its limit that worker is killed, and job 1 goes back to be run by another
+    long_protocol = "(Discharge at 1C for 600 s; Charge at 1C for 600 s) x 500"
+    jobs = [(std21, long_protocol, {}), (std21, PULSE, {}), (std21, "Discharge at 2C for 10 s", {})]
+    results = simulate_many(jobs, workers=2, timeout_s=1.0)
+    assert isinstance(results[0], SimulationError) and "time limit of 1 s" in str(results[0])
+    assert [type(r).__name__ for r in results[1:]] == ["Measurement", "Measurement"]

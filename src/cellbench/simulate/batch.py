@@ -5,7 +5,8 @@ a structure and compiles its solver the first time it takes one of its jobs and 
 jobs; a free worker starts the largest group no worker has yet, so the small groups come last and fill the tail,
 and joins a group another worker has built only when that group holds more work than a second build costs. Only a
 structure whose group outweighs all the others together (a batch of one structure), which every worker would
-build, is built once in the parent before forking, so that the workers inherit it. A job's time limit counts from
+build, is built once in the parent before forking, so that the workers inherit it. A worker also holds its next job
+of a structure it has built, so it does not wait for the parent between two runs. A job's time limit counts from
 the end of its build (a build has at least BUILD_LIMIT_S); a worker that passes it is killed and replaced, and the
 job's result is a SimulationError, never a hang.
 
@@ -196,6 +197,11 @@ class _Plan:
             return None
         return largest
 
+    def take_own(self, worker: dict) -> int | None:
+        """A job of a structure `worker` has built (the next it holds while it runs one), or None."""
+        mine = [key for key, indices in self.groups.items() if indices and key in worker["built"]]
+        return self.groups[max(mine, key=self.work)].pop(0) if mine else None
+
     def take(self, worker: dict, others: list[dict], now: float) -> int | None:
         """The next job for `worker`, or None when it had better wait (every job left is another worker's, and
         building that structure too would take longer than leaving the jobs to it)."""
@@ -228,7 +234,10 @@ class _Plan:
 
 def _run_in_workers(prepared: list, pending: list[int], workers: int,
                     timeout_s: float) -> Iterator[tuple[int, RawRun | CellbenchError]]:
-    """Run the pending jobs on forked workers; yields (index, result) as each finishes."""
+    """Run the pending jobs on forked workers; yields (index, result) as each finishes.
+
+    Each worker holds its running job and, when there is one of a structure it has built, the next (it starts
+    that one as soon as it sends a result, without waiting for this process to read it)."""
     ctx = mp.get_context("fork")
     pool: dict[Any, dict[str, Any]] = {}
     plan = _Plan(prepared, pending)
@@ -243,18 +252,29 @@ def _run_in_workers(prepared: list, pending: list[int], workers: int,
         proc = ctx.Process(target=_worker, args=(child, prepared), daemon=True)
         proc.start()
         child.close()
-        pool[parent] = {"proc": proc, "job": None, "phase": "build", "since": 0.0, "built": set(inherited)}
+        # queue: the jobs sent, the first running (its phase "build" until the worker says it started, since when)
+        pool[parent] = {"proc": proc, "queue": [], "job": None, "phase": "build", "since": 0.0,
+                        "built": set(inherited)}
 
     def dispatch() -> None:
         now = time.monotonic()
         for conn, w in pool.items():
-            if w["job"] is None and plan:
-                index = plan.take(w, [o for o in pool.values() if o is not w], now)
+            while len(w["queue"]) < 2 and plan:
+                others = [o for o in pool.values() if o is not w]
+                index = plan.take(w, others, now) if not w["queue"] else plan.take_own(w)
                 if index is None:
-                    continue
-                w["job"], w["phase"], w["since"] = index, "build", now
+                    break
+                if not w["queue"]:
+                    w["job"], w["phase"], w["since"] = index, "build", now
+                w["queue"].append(index)
                 w["built"].add(plan.key[index])
                 conn.send(index)
+
+    def retire(conn) -> None:
+        """Replace a worker that died or was killed; the jobs it had not started go back to the plan."""
+        for index in reversed(pool[conn]["queue"][1:]):
+            plan.groups[plan.key[index]].insert(0, index)
+        _replace(pool, conn, start_worker)
 
     for _ in range(min(workers, len(pending))):
         start_worker()
@@ -273,15 +293,17 @@ def _run_in_workers(prepared: list, pending: list[int], workers: int,
                     index = w["job"]
                     finished.append((index, SimulationError(
                         f"job {index} ({prepared[index].cell.name}): the worker process died")))
-                    _replace(pool, conn, start_worker)
+                    retire(conn)
                     continue
                 if message[0] == "started":
                     w["phase"], w["since"] = "run", time.monotonic()
                     continue
                 _, index, result = message
-                plan.ran_for(index, time.monotonic() - w["since"])
+                now = time.monotonic()
+                plan.ran_for(index, now - w["since"])
                 finished.append((index, result))
-                w["job"] = None
+                w["queue"].pop(0)
+                w["job"], w["phase"], w["since"] = (w["queue"] or [None])[0], "build", now
             now = time.monotonic()
             for conn in [c for c, w in pool.items() if w["job"] is not None and now - w["since"] > limit[w["phase"]]]:
                 w = pool[conn]
@@ -292,7 +314,7 @@ def _run_in_workers(prepared: list, pending: list[int], workers: int,
                 else:
                     what = f"its model was not built within {limit['build']:g} s"
                 finished.append((w["job"], SimulationError(f"{p.cell.name}, protocol '{p.protocol.name}': {what}")))
-                _replace(pool, conn, start_worker)
+                retire(conn)
             dispatch()  # before the caller sees the results: the workers run while it handles them
             yield from finished
     finally:
