@@ -30,14 +30,16 @@ from cellbench.store.records.passports import set_passport_access
 from cellbench.store.records.registry import KINDS
 from cellbench.store.records.rule import fetch_row
 from cellbench.web import passports, safety, samples
-from cellbench.web.deps import (After, AccessChange, Limit, Offset, RecordId, WithTotal, FastJSON,
+from cellbench.web.deps import (After, AccessChange, FastJSON, Limit, Offset, RecordId, WithTotal,
                                 access_change_from_form, current_principal, db_session, render, see)
 from cellbench.web.identity import Principal
 
 api_router = APIRouter(prefix="/api/v1")
 page_router = APIRouter(include_in_schema=False)
 
-Detail = Callable[[Session, Any, Principal], dict[str, Any]]
+#: what a read answers: (session, kind, row, reader) → the record's JSON
+Detail = Callable[[Session, str, Any, Principal], dict[str, Any]]
+#: an access change: (session, kind, id, reader, body) → None, committed
 Change = Callable[[Session, str, int, Principal, AccessChange], None]
 
 
@@ -75,7 +77,7 @@ class KindRoutes:
     id_name: str                    # the read route's path parameter
     tag: str
     names: tuple[str, str, str]     # list, read, change access: the routes' (and operations') names
-    detail: Callable[[Session, str, Any, Principal], dict[str, Any]] = listed
+    detail: Detail = listed
     change: Change = set_tier_and_grants
     #: query parameters of the list, each an equality condition on the column of its name ("" and None: no filter)
     filters: tuple[inspect.Parameter, ...] = ()
