@@ -29,8 +29,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from cellbench.errors import InputError
-from cellbench.materials.records import FARADAY
 
+FARADAY = 96485.33212  # C/mol
 DENSITY_TOLERANCE = 0.30        # the threshold: a submitted density 30 % off the crystal's is flagged
 MOLAR_MASS_TOLERANCE = 0.005    # rounding of atomic weights stays well inside 0.5 %
 CAPACITY_TOLERANCE = 0.001      # a submitted capacity above the theoretical one by more than rounding

@@ -13,7 +13,8 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-FARADAY = 96485.33212  # C/mol
+from cellbench.errors import InputError
+from cellbench.materials.informatics import FARADAY, composition, theoretical_capacity
 
 Role = Literal[
     "cathode_active", "anode_active", "solid_electrolyte", "liquid_electrolyte", "binder",
@@ -77,9 +78,6 @@ class MaterialBase(BaseModel):
     @classmethod
     def _formula_reads(cls, value: str | None) -> str | None:
         if value is not None:
-            from cellbench.errors import InputError
-            from cellbench.materials.informatics import composition
-
             try:
                 composition(value)
             except InputError as exc:
@@ -167,9 +165,6 @@ class ActiveMaterial(MaterialBase):
         if (self.redox or self.oxidation_states) and not self.formula:
             raise ValueError("field 'formula': 'redox' and 'oxidation_states' need the formula")
         if self.redox:
-            from cellbench.errors import InputError
-            from cellbench.materials.informatics import theoretical_capacity
-
             try:
                 theoretical_capacity(self.formula, self.redox, oxidation_states_stated=self.oxidation_states)
             except InputError as exc:
