@@ -32,16 +32,6 @@ def battery_revenue_billion_yen(battery_GWh: float, pack_price_yen_per_kWh: floa
 
 
 @cache
-def _ev_use() -> dict:
-    return yaml.safe_load((_DATA / "ev_use.yaml").read_text(encoding="utf-8"))
-
-
-def ev_use_default(name: str):
-    """A default of the charging block (``data/ev_use.yaml``): km_per_year, ev_Wh_per_km or grid."""
-    return _ev_use()[name]["value"]
-
-
-@cache
 def grid_gCO2_per_kWh(country: str) -> float:
     """The project's grid intensity for an ISO country code (cellbench.sustainability's CFP factors), g/kWh."""
     from cellbench.sustainability.factors import load_factors

@@ -13,8 +13,11 @@ The models here only describe and check the inputs; the arithmetic lives in :mod
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from cellbench.scenarios.trajectory import Trajectory, check_share, constant, parse_number
@@ -142,10 +145,15 @@ Adoption = Annotated[ConjointAdoption | ShareAdoption, Field(discriminator="mode
 
 # ---------------------------------------------------------------- impacts
 
-def _ev_use(name: str) -> Any:
-    from cellbench.scenarios.impacts import ev_use_default
+@cache
+def _ev_use_file() -> dict:
+    text = (resources.files("cellbench.scenarios") / "data" / "ev_use.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
-    return ev_use_default(name)
+
+def ev_use_default(name: str) -> Any:
+    """A default of the charging block (``data/ev_use.yaml``): km_per_year, ev_Wh_per_km or grid."""
+    return _ev_use_file()[name]["value"]
 
 
 class _Charging(_Strict):
@@ -153,9 +161,9 @@ class _Charging(_Strict):
     Defaults: ``data/ev_use.yaml`` (10,000 km/yr, 155 Wh/km, the project's JP grid factor); give
     ``grid_gCO2_per_kWh`` to override the country's factor (``grid``, an ISO code of cellbench.sustainability)."""
 
-    km_per_year: Trajectory = Field(default_factory=lambda: constant(_ev_use("km_per_year")))
-    ev_Wh_per_km: Trajectory = Field(default_factory=lambda: constant(_ev_use("ev_Wh_per_km")))
-    grid: str = Field(default_factory=lambda: _ev_use("grid"))
+    km_per_year: Trajectory = Field(default_factory=lambda: constant(ev_use_default("km_per_year")))
+    ev_Wh_per_km: Trajectory = Field(default_factory=lambda: constant(ev_use_default("ev_Wh_per_km")))
+    grid: str = Field(default_factory=lambda: ev_use_default("grid"))
     grid_gCO2_per_kWh: Trajectory | None = None
 
 
