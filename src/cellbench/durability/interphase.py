@@ -23,10 +23,13 @@ kind) is *not assessed*: :func:`material_laws` says so rather than applying the 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from cellbench.cells.design import CellDesign, LithiumFoil
-from cellbench.durability.ageing import AgeingLaws
 from cellbench.errors import CellbenchError
+
+if TYPE_CHECKING:  # annotations only: ageing calls into this module (material_laws) when a test is planned
+    from cellbench.durability.ageing import AgeingLaws
 
 #: exponent of a non-passivating (mixed-conducting) interphase: growth linear in time or throughput
 MIXED_CONDUCTING_EXPONENT = 1.0
