@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cellbench.evaluation.result import METRIC_TITLES, build_result
-from cellbench.evaluation.run import Evaluation
 from cellbench.measurements import schema as S
 from cellbench.safety.report import safety_section_html
+
+if TYPE_CHECKING:  # annotations only: Evaluation.plot() calls into this module
+    from cellbench.evaluation.run import Evaluation
 
 
 def results_document(ev: Evaluation) -> dict[str, Any]:
