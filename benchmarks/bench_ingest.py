@@ -158,8 +158,15 @@ def native_files() -> list[Path]:
                   if p.suffix.lower() in (".nda", ".ndax", ".res", ".mpr") and p.stat().st_size > 0)
 
 
+# --raw-mpr: time galvani's MPRfile alone (the record array as read, no table), instead of its documented use
+RAW_MPR_ANCHOR = False
+
+
 def _library_alone(path: Path):
-    """The reader library's own call for a native file: what cellbench must at least keep pace with."""
+    """The reader library's own use for a native file, as its documentation shows it (issue 25: anchors are the
+    competent use of each tool): fastnda.read (a Polars frame); galvani's MPRfile made into a pandas DataFrame, as
+    galvani's README does (``--raw-mpr`` times MPRfile alone, which returns the file's records undecoded into
+    a table); galvani's res2sqlite conversion. This is what cellbench must at least keep pace with."""
     suffix = path.suffix.lower()
     if suffix in (".nda", ".ndax"):
         import fastnda
@@ -171,7 +178,12 @@ def _library_alone(path: Path):
         from cellbench.measurements.readers.biologic import _register_columns
 
         _register_columns()
-        return "galvani MPRfile", lambda: BioLogic.MPRfile(str(path))
+        if RAW_MPR_ANCHOR:
+            return "galvani MPRfile", lambda: BioLogic.MPRfile(str(path))
+        import pandas as pd
+
+        # galvani's README: "mpr_file = BioLogic.MPRfile('test.mpr'); df = pd.DataFrame(mpr_file.data)"
+        return "galvani MPRfile+pd", lambda: pd.DataFrame(BioLogic.MPRfile(str(path)).data)
     import contextlib
     import io
 
@@ -242,7 +254,10 @@ def main() -> None:
     parser.add_argument("--part", choices=["all", "one-core", "summary-all-cores"], default="all")
     parser.add_argument("--only", choices=["real", "csv", "native", "summary"], action="append",
                         help="run only these measurements (repeatable); default: all of them")
+    parser.add_argument("--raw-mpr", action="store_true", help="time galvani's MPRfile without its DataFrame")
     args = parser.parse_args()
+    global RAW_MPR_ANCHOR
+    RAW_MPR_ANCHOR = args.raw_mpr
     only = set(args.only or ["real", "csv", "native", "summary"])
     if args.part == "all":
         env = dict(os.environ, POLARS_MAX_THREADS="1")
