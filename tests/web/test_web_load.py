@@ -97,6 +97,36 @@ def test_an_organisation_added_after_a_list_is_named_in_the_next(platform_factor
     assert read["organisation"] == "Delta" and read["source_file"] == "d.csv"
 
 
+def test_a_listed_test_is_the_read_one_field_for_field_in_the_same_order(platform_factory):
+    """Lists build their items from plain value rows, reads from the record's row by name: the two must agree,
+    key order included (a column selected out of place would shift every value after it)."""
+    platform = platform_factory()
+    platform.organisation("Alpha")
+    headers = platform.user("a@alpha.example", "Alpha")
+    started = datetime(2026, 3, 1, 9, 30, 15, 250_000, tzinfo=timezone.utc)
+    with platform.store.session() as db:
+        alpha = db.query(Organisation).filter_by(name="Alpha").one().id
+        db.execute(insert(Test), [
+            {"content_hash": "a" * 64, "source_file": "full.csv", "vendor": "Arbin", "file_format": "arbin-csv",
+             "cell_id": "c7", "channel": "3", "start_time": started, "row_count": 12_345, "duration_s": 7.5,
+             "outcome": "failed", "outcome_reason": "no discharge step", "access_tier": "private",
+             "owner_organisation_id": alpha, "created_at": started},
+            {"content_hash": "b" * 64, "source_file": None, "vendor": None, "file_format": None, "cell_id": None,
+             "channel": None, "start_time": None, "row_count": 0, "duration_s": None, "outcome": "ok",
+             "access_tier": "public", "owner_organisation_id": alpha, "created_at": started}])
+        db.commit()
+    items = platform.client.get("/api/v1/tests", headers=headers).json()["items"]
+    assert len(items) == 2
+    for item in items:
+        read = platform.client.get(f"/api/v1/tests/{item['id']}", headers=headers).json()
+        shared = {key: read.pop(key) for key in ("organisations", "consortia")}
+        assert shared == {"organisations": [], "consortia": []}
+        assert list(item.items()) == list(read.items())
+    full = next(i for i in items if i["source_file"] == "full.csv")
+    assert (full["start_time"], full["organisation"], full["outcome_reason"], full["channel"]) == (
+        "2026-03-01T09:30:15.250000+00:00", "Alpha", "no discharge step", "3")
+
+
 def test_past_its_bound_a_process_answers_503_with_retry_after_and_recovers():
     release = asyncio.Event()
     started: list[str] = []

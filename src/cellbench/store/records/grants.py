@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from cellbench.errors import AccessDenied, InputError, NotFound
@@ -22,11 +22,15 @@ from cellbench.store.records.tiers import check_tier
 
 def grants(db: Session, kind: str, record_id: int) -> dict[str, list[str]]:
     """Who a record is shared with: organisation and consortium names."""
-    rows = db.connection().execute(select(Organisation.name, Consortium.name).select_from(RecordGrant)
-                      .outerjoin(Organisation, RecordGrant.organisation_id == Organisation.id)
-                      .outerjoin(Consortium, RecordGrant.consortium_id == Consortium.id)
-                      .where(RecordGrant.record_kind == kind, RecordGrant.record_id == record_id)).all()
+    rows = db.connection().execute(_GRANTEES, {"kind": kind, "record_id": record_id}).all()
     return {"organisations": sorted(o for o, _ in rows if o), "consortia": sorted(c for _, c in rows if c)}
+
+
+# built once with bound parameters (every read of a record asks it; building it per call cost more than the query)
+_GRANTEES = (select(Organisation.name, Consortium.name).select_from(RecordGrant)
+             .outerjoin(Organisation, RecordGrant.organisation_id == Organisation.id)
+             .outerjoin(Consortium, RecordGrant.consortium_id == Consortium.id)
+             .where(RecordGrant.record_kind == bindparam("kind"), RecordGrant.record_id == bindparam("record_id")))
 
 
 def set_access(db: Session, kind: str, record_id: int, reader: Reader, tier: str, *,

@@ -22,10 +22,10 @@ Adding a kind: its table (``platform.py``) and migration, an entry in :data:`KIN
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict, cast
 
 from sqlalchemy import ColumnElement, exists
 
@@ -122,19 +122,46 @@ class RecordKind:
     #: extra SQL conditions under which ``reader`` (an organisation id, or a bound parameter) may read a row
     also_readable: Callable[[Any], list[ColumnElement[bool]]] | None = None
     audited: bool = True
+    #: when ``view`` is the row's columns as they are: the view's keys in order, ``organisation`` standing for the
+    #: owner organisation's name; a page is then built from the selected values (:func:`plain_views`)
+    columns: tuple[str, ...] | None = None
 
     @property
     def table(self):
         return self.model.__table__
 
 
+#: the column of each key of a plain view (:attr:`RecordKind.columns`): its own, but the owner's id for its name
+OWNER_KEY = "organisation"
+
+
+def plain_view(keys: tuple[str, ...], row: Any, orgs: OrganisationNamesLike) -> dict[str, Any]:
+    """The view whose keys are ``keys``: each the row's column of that name, ``organisation`` the owner's name
+    (``row``: an ORM object or a row of the table, read by attribute)."""
+    return {key: orgs.get(row.owner_organisation_id) if key == OWNER_KEY else getattr(row, key) for key in keys}
+
+
+def plain_views(keys: tuple[str, ...], rows: Iterable[Iterable[Any]], orgs: OrganisationNamesLike
+                ) -> list[dict[str, Any]]:
+    """:func:`plain_view` of rows whose values are the columns of ``keys`` in their order (the owner's id in the
+    place of ``organisation``): what a page query selects, turned into views without an attribute lookup.
+
+    >>> plain_views(("id", "organisation"), [(7, 1)], {1: "Acme"})
+    [{'id': 7, 'organisation': 'Acme'}]
+    """
+    views = [dict(zip(keys, row)) for row in rows]
+    for view in views:
+        view[OWNER_KEY] = orgs.get(view[OWNER_KEY])
+    return views
+
+
+TEST_COLUMNS = ("id", "content_hash", "source_file", "vendor", "file_format", "cell_id", "channel", "start_time",
+                "row_count", "duration_s", "outcome", "outcome_reason", "access_tier", "organisation", "created_at")
+
+
 def test_view(row: Any, orgs: OrganisationNamesLike) -> StoredTestView:
     """A stored measurement: its file, cell, size, outcome, tier and owner."""
-    return {"id": row.id, "content_hash": row.content_hash, "source_file": row.source_file, "vendor": row.vendor,
-            "file_format": row.file_format, "cell_id": row.cell_id, "channel": row.channel,
-            "start_time": row.start_time, "row_count": row.row_count, "duration_s": row.duration_s,
-            "outcome": row.outcome, "outcome_reason": row.outcome_reason, "access_tier": row.access_tier,
-            "organisation": orgs.get(row.owner_organisation_id), "created_at": row.created_at}
+    return cast(StoredTestView, plain_view(TEST_COLUMNS, row, orgs))
 
 
 test_view.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
@@ -194,7 +221,7 @@ def _material_of_submitted_sample(reader: Any) -> list[ColumnElement[bool]]:
 KINDS: Mapping[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind("material", PlatformMaterial, material_view, also_readable=_material_of_submitted_sample),
     RecordKind("sample", Sample, sample_view, also_readable=_submitted_sample),
-    RecordKind("test", Test, test_view),
+    RecordKind("test", Test, test_view, columns=TEST_COLUMNS),
     RecordKind("evaluation", EvaluationRun, evaluation_view),
     RecordKind("safety", SafetyRecordRow, safety_view),
     RecordKind("passport", PassportRecord, passport_view),
