@@ -52,18 +52,21 @@ class SecurityHeaders:
 
     def __init__(self, app):
         self.app = app
+        # encoded once: the headers of an answer over TLS and of one without
+        self._extra = {secure: [(k.encode(), v.encode()) for k, v in security_headers(secure=secure)]
+                       for secure in (True, False)}
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(k.encode(), v.encode()) for k, v in security_headers(secure=came_over_tls(scope))]
+        extra = self._extra[came_over_tls(scope)]
 
         async def with_headers(message) -> None:
             if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  *((k, v) for k, v in extra if k not in present)]}
+                headers = message.get("headers", [])
+                present = {k.lower() for k, _ in headers}
+                message = {**message, "headers": [*headers, *((k, v) for k, v in extra if k not in present)]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
