@@ -7,6 +7,7 @@ one-at-a-time sensitivity of the candidate's key properties.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -175,20 +176,22 @@ def evaluate(cell: str | CellDesign, material, *, role: str = "auto", suite: str
     outcomes: list = [None] * total
     report = progress or (lambda done, total: None)
     report(0, total)
-    for done, (index, outcome) in enumerate(run_jobs(jobs, protocols, workers=workers, model=model,
-                                                     timeout_s=timeout_s, extra=checkups, as_completed=True), start=1):
-        outcomes[index] = outcome
-        if index < len(jobs) and not isinstance(outcome, CellbenchError):
-            job, failed = jobs[index], list[dict]()
-            made[index] = (compute_metrics(job.item, outcome, job.design, failed, job.variant), failed)
-        elif index in plan_of:
-            position = plan_of[index]
-            waiting[position] -= 1
-            if not waiting[position]:  # the plan's last check-up: its figures
-                measured = [outcomes[i] for i, p in sorted(plan_of.items()) if p == position]
-                stopped = next((m for m in measured if isinstance(m, CellbenchError)), None)
-                records[position] = stopped or _complete(planned[position][2], measured)
-        report(done, total)
+    # closing: the workers stop at once should anything here raise
+    with closing(run_jobs(jobs, protocols, workers=workers, model=model, timeout_s=timeout_s, extra=checkups,
+                          as_completed=True)) as finished:
+        for done, (index, outcome) in enumerate(finished, start=1):
+            outcomes[index] = outcome
+            if index < len(jobs) and not isinstance(outcome, CellbenchError):
+                job, failed = jobs[index], list[dict]()
+                made[index] = (compute_metrics(job.item, outcome, job.design, failed, job.variant), failed)
+            elif index in plan_of:
+                position = plan_of[index]
+                waiting[position] -= 1
+                if not waiting[position]:  # the plan's last check-up: its figures
+                    measured = [outcomes[i] for i, p in sorted(plan_of.items()) if p == position]
+                    stopped = next((m for m in measured if isinstance(m, CellbenchError)), None)
+                    records[position] = stopped or _complete(planned[position][2], measured)
+            report(done, total)
     result.simulations = total
     for index, (job, outcome) in enumerate(zip(jobs, outcomes)):
         per_item = result.metrics.setdefault(job.variant, {})
