@@ -20,6 +20,7 @@ it) while the others run; :func:`simulate_many` returns them in job order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -115,16 +116,18 @@ def _model(p: _Prepared) -> str:
     return p.options.get("model", "dfn")
 
 
-def _warm_up(p: _Prepared) -> None:
+def _warm_up(p: _Prepared) -> bool:
     """Build the job's model structure and compile its solver with a one-second rest, once per process (a built
-    model is cached with its solver), so that a job's time limit covers its own run only."""
+    model is cached with its solver), so that a job's time limit covers its own run only. True if it built."""
     try:
-        if mb.build(p.cell, model=_model(p), thermal=p.options.get("thermal", "lumped")).solver is None:
-            # run_raw, not run_protocol: no Measurement (Polars) in a worker
-            run_raw(p.cell, Protocol.parse("Rest for 1 s"), model=_model(p),
-                    thermal=p.options.get("thermal", "lumped"), time_limit_s=None)
+        if mb.build(p.cell, model=_model(p), thermal=p.options.get("thermal", "lumped")).solver is not None:
+            return False
+        # run_raw, not run_protocol: no Measurement (Polars) in a worker
+        run_raw(p.cell, Protocol.parse("Rest for 1 s"), model=_model(p), thermal=p.options.get("thermal", "lumped"),
+                time_limit_s=None)
     except Exception:
         pass  # the job itself will report it
+    return True
 
 
 def _run(p: _Prepared, timeout_s: float | None, warm: bool = False) -> RawRun | CellbenchError:
@@ -147,11 +150,15 @@ def _fork_available() -> bool:
 def _worker(conn, prepared: list[_Prepared]) -> None:
     # BLAS threads would fight over the two cores with the other worker.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # What the fork inherited, and each model built here (cached for the worker's life), is never garbage: frozen,
+    # the collector no longer walks those objects, which makes each later build ≈ 10 % faster.
+    gc.freeze()
     while True:
         index = conn.recv()
         if index is None:
             return
-        _warm_up(prepared[index])
+        if _warm_up(prepared[index]):
+            gc.freeze()
         conn.send(("started", index))  # the job's time limit starts now, after the build
         conn.send(("done", index, _run(prepared[index], None)))
 
