@@ -102,7 +102,7 @@ class AuditWriter:
 
 
 _STOP = object()
-_INSERT = insert(AuditEntry.__table__)
+_INSERT = insert(AuditEntry)
 _writers: dict[int, AuditWriter] = {}
 _lock = threading.Lock()
 

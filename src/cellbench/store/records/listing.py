@@ -86,7 +86,7 @@ def listing(db: Session, kind: str, reader: Reader, *, filters=(), equal: dict[s
     orgs = org_names(db)
     more = len(rows) > limit
     if entry.columns is not None:  # the view is the selected values under their keys
-        items = plain_views(entry.columns, rows[:limit], orgs)
+        items: list[Any] = plain_views(entry.columns, rows[:limit], orgs)
         last_id = items[-1]["id"] if more else None
     else:
         items = [entry.view(r, orgs) for r in rows[:limit]]
