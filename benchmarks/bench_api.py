@@ -63,7 +63,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import psutil
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 ORGANISATIONS = ["Anode Works", "Binder Co", "Cathode Ltd", "Dry Room Inc", "Electrolyte AG"]
 TIERS = ["private", "private", "private", "public", "named"]
@@ -100,6 +100,11 @@ def seed(url: str, folder: Path, count: int) -> str:
         db.commit()
         identity.create_user(db, "bench@anode.example", "benchmark password", ORGANISATIONS[0])
         token = identity.create_token(db, "bench@anode.example", "bench")
+        if db.get_bind().dialect.name == "postgresql":
+            # the statistics autovacuum would gather within a minute or so: without them PostgreSQL takes the
+            # fresh table for a few rows and plans offset pages as a full scan and sort (5 ms instead of 1)
+            db.execute(text("ANALYZE"))
+            db.commit()
     return token
 
 
