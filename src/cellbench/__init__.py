@@ -59,13 +59,7 @@ def __getattr__(name: str) -> Any:
     elif name in _ENTRY_POINTS:
         value = getattr(import_module(_ENTRY_POINTS[name]), name)
     elif name == "__version__":
-        # importlib.metadata costs ~0.05 s that `cellbench --help` skips
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            value = version("cellbench")
-        except PackageNotFoundError:  # running from a source tree without installation
-            value = "0.0.0+source"
+        value = import_module("cellbench.version").version()  # importlib.metadata loads only when asked
     else:
         raise AttributeError(f"module 'cellbench' has no attribute {name!r}")
     globals()[name] = value

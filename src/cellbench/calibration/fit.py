@@ -264,8 +264,9 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                                   before_voltage_rmse_mV=round(b["voltage_rmse_mV"], 2),
                                   before_capacity_error_pct=round(b["capacity_error_pct"], 3))
                      for t, a, b in zip(tests, after, before)]
-    import cellbench
     import pybamm
+
+    from cellbench.version import version
 
     calibration = Calibration(
         cell=cell_id, description=description or (existing.description if existing else ""), overrides=overrides,
@@ -278,7 +279,7 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                 "converged": bool(solution.success),
                 "cost": float(solution.cost), "scales": {"voltage_V": VOLTAGE_SCALE_V, "capacity": CAPACITY_SCALE,
                                                          "temperature_K": TEMPERATURE_SCALE_K},
-                "cellbench_version": getattr(cellbench, "__version__", "unknown"), "pybamm_version": pybamm.__version__})
+                "cellbench_version": version(), "pybamm_version": pybamm.__version__})
     return CalibrationResult(calibration=calibration, before=before, after=after, evaluations=runner.evaluations,
                              seconds=time.perf_counter() - started, success=bool(solution.success),
                              message=str(solution.message), parameters=list(fit_parameters))

@@ -20,11 +20,11 @@ import os
 import socket
 import time
 
-import cellbench
 from cellbench.campaigns.objectives import METRICS, evaluate_metrics
 from cellbench.campaigns.search_space import apply_parameters
 from cellbench.campaigns.spec import CampaignSpec, base_design
 from cellbench.errors import CellbenchError
+from cellbench.version import version
 
 
 def constraint_violations(spec: CampaignSpec, values: dict[str, float]) -> list[float]:
@@ -50,7 +50,7 @@ def evaluate_trial(spec_data: dict, params: dict[str, float], *, variant_id: str
     spec = CampaignSpec.model_validate(spec_data)
     base = base_design(spec)
     result: dict = {"params": dict(params), "values": {}, "constraints": [], "error": None,
-                    "provenance": {"cellbench_version": cellbench.__version__, "base_cell": base.id,
+                    "provenance": {"cellbench_version": version(), "base_cell": base.id,
                                    "base_version": base.version, "base_hash": _design_hash(base),
                                    "protocol": spec.protocol, "model": spec.model, "thermal": spec.thermal,
                                    "temperature_C": spec.temperature_C, "host": socket.gethostname(),

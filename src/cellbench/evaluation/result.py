@@ -278,10 +278,10 @@ def improvement_directions(sensitivity: list[dict]) -> list[str]:
 
 
 def build_result(ev) -> EvaluationResult:
-    import cellbench
     import pybamm
 
     from cellbench.cells.report import cell_summary
+    from cellbench.version import version
 
     design = design_rows(ev)
     simulated = simulated_rows(ev)
@@ -319,7 +319,7 @@ def build_result(ev) -> EvaluationResult:
         safety=ev.safety,
         target_checks=check_evaluation(cell_summary(ev.candidate), [r.model_dump() for r in simulated], material),
         run=RunInfo(simulations=ev.simulations, seconds=ev.seconds),
-        provenance={"cellbench_version": cellbench.__version__, "pybamm_version": pybamm.__version__,
+        provenance={"cellbench_version": version(), "pybamm_version": pybamm.__version__,
                     "baseline_design_hash": ev.baseline.content_hash(),
                     "candidate_design_hash": ev.candidate.content_hash(),
                     "material_source": material.sources},

@@ -26,13 +26,13 @@ import numpy as np
 import polars as pl
 import pybamm
 
-import cellbench
 from cellbench.errors import SimulationError
 from cellbench.measurements import Measurement, MeasurementMetadata
 from cellbench.measurements import schema as S
 from cellbench.protocols import PlannedStep, Protocol, Step
 from cellbench.simulate import model_build as mb
 from cellbench.simulate.pybamm_cell import PybammCell
+from cellbench.version import version
 
 KELVIN = 273.15
 # Margin of the safety window on steps that do not end at a voltage (a rest after a full charge relaxes
@@ -315,7 +315,7 @@ def step_duration_s(step: Step, cell: PybammCell) -> float:
 def provenance(cell: PybammCell, built: mb.BuiltModel, protocol: Protocol, temperature_C: float,
                overrides: dict[str, float]) -> dict[str, Any]:
     return {
-        "cellbench_version": cellbench.__version__ if hasattr(cellbench, "__version__") else "unknown",
+        "cellbench_version": version(),
         "pybamm_version": pybamm.__version__,
         "design_hash": cell.design_hash,
         "cell": cell.name,

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from jsonschema import Draft4Validator
 
-from cellbench import __version__ as cellbench_version
+from cellbench.version import version
 from cellbench.errors import InputError
 from cellbench.sustainability.data_files import DATA_DIR, packaged
 from cellbench.sustainability.footprint import BATTERYPASS_STAGES, carbon_footprint
@@ -254,7 +254,7 @@ def export_batterypass(p: Passport, *, samples: int = 0, seed: int = 0) -> dict:
         path: level_of(path) for section, body in document.items() for path in
         [section, *(f"{section}.{k}" for k in body)]}
     document["cellbench"] = {
-        "batteryPassVersion": VERSION, "cellbench_version": cellbench_version, "passport_id": p.id,
+        "batteryPassVersion": VERSION, "cellbench_version": version(), "passport_id": p.id,
         "access_tier": p.access_tier, "cfp_factors_version": cfp.provenance["factors_version"],
         "cfp_kg_co2e_per_kwh_rated": cfp.total_kg_co2e_per_kwh,
         "lifetime_energy_kWh": lifetime_energy_kWh(p, rated["energy_kWh"]),

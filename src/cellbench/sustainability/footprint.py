@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from cellbench import __version__ as cellbench_version
+from cellbench.version import version
 from cellbench.errors import InputError
 from cellbench.sustainability.bill_of_materials import Bill
 from cellbench.sustainability.composition import element_masses_kg
@@ -179,7 +179,7 @@ def carbon_footprint(bill: Bill, *, grid: str | None = None, factors: CfpFactors
         materials_kg_co2e_per_kwh=dict(sorted(((m, v * per_kwh) for m, v in per_material.items()),
                                               key=lambda kv: -kv[1])),
         cross_check=cross_check(stages, bill, factors),
-        provenance={"cellbench_version": cellbench_version, "factors_version": factors.version},
+        provenance={"cellbench_version": version(), "factors_version": factors.version},
     )
 
 

@@ -28,7 +28,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from cellbench import __version__
+from cellbench.version import version
 from cellbench.errors import AccessDenied, CellbenchError, InputError, NotFound
 from cellbench.safety import load_catalogue
 from cellbench.store import Store
@@ -146,7 +146,7 @@ def create_app(settings: WebSettings | None = None, *, store: Store | None = Non
         worker.shutdown()
         close_writer(store.engine)
 
-    app = FastAPI(title="cellbench", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+    app = FastAPI(title="cellbench", version=version(), lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Open evaluation bench for battery materials and cells: stored tests, materials, "
                               "samples and evaluations, with access tiers per record.")
     app.state.store, app.state.settings, app.state.worker = store, settings, worker
