@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from cellbench import materials as mat
-from cellbench.cells.design import CellDesign, CylindricalPackaging, LithiumFoil, PouchPackaging
+from cellbench.cells.parts import CylindricalPackaging, LithiumFoil, PouchPackaging
+
+if TYPE_CHECKING:  # a design's methods call these functions: the design module imports this one, not the reverse
+    from cellbench.cells.design import CellDesign
 
 SOC_POINTS = 201
 Electrode = Literal["cathode", "anode"]

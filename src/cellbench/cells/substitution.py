@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cellbench import materials as mat
-from cellbench.cells.design import CellDesign, Component, Lineage, LithiumFoil, Substitution
+from cellbench.cells.figures import areal_capacity_mAh_cm2, figures
+from cellbench.cells.parts import Component, Lineage, LithiumFoil, Substitution
 from cellbench.errors import InputError
+
+if TYPE_CHECKING:  # CellDesign.substitute() calls this function: the design module imports this one, not the reverse
+    from cellbench.cells.design import CellDesign
 
 _ELECTRODE_OF = {"cathode_active": "cathode", "anode_active": "anode"}
 
@@ -108,19 +112,15 @@ def substitute(design: CellDesign, material, *, role: str = "auto",
     new._custom[record.id] = record
 
     if keep == "capacity" and role in _ELECTRODE_OF:
-        from cellbench.cells.figures import areal_capacity_mAh_cm2
-
         electrode = _ELECTRODE_OF[role]
         scale = areal_capacity_mAh_cm2(design, electrode) / areal_capacity_mAh_cm2(new, electrode)
         layer = getattr(new, electrode)
         new = new.model_copy(update={electrode: layer.model_copy(update={"thickness_um": layer.thickness_um * scale})})
-    from cellbench.cells.figures import figures
-
     lineage = design.lineage or Lineage(base=design.id, base_version=design.version, rated_capacity_mAh=1.0)
     rated = design.rated_capacity_mAh() * figures(new).capacity_mAh / figures(design).capacity_mAh
     new = new.model_copy(update={"lineage": lineage.model_copy(update={"rated_capacity_mAh": rated})})
     # re-validate the whole document so a substitution can never produce an invalid design
-    checked = CellDesign.model_validate(new.model_dump())
+    checked = type(design).model_validate(new.model_dump())
     checked._custom = dict(new._custom)
     checked.check_materials()
     return checked
