@@ -4,7 +4,7 @@ The code lives in :mod:`cellbench.measurements.differential`, beside the
 Measurement whose methods call it, so that the two packages import one way (analysis → measurements)."""
 
 from cellbench.measurements.differential import (  # noqa: F401 (re-exported)
-    _selected_steps, _step_curve, _smooth, dqdv, dvdq,
+    dqdv, dvdq,
 )
 
 __all__ = ["dqdv", "dvdq"]

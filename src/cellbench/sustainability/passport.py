@@ -235,7 +235,7 @@ def soh_from_measurement(measurement, *, rated_capacity_Ah: float, initial_resis
     does not count). Resistance is the median 10 s DC-IR of the test's discharge pulses (steps of at most
     ``max_pulse_s`` from a preceding step), if it has any.
     """
-    from cellbench.analysis.cycles import cycle_table
+    from cellbench.measurements.cycles import cycle_table
     from cellbench.analysis.resistance import pulse_resistance
 
     table = cycle_table(measurement)

@@ -72,7 +72,7 @@ def me(principal: Principal = Depends(current_principal)) -> dict[str, Any]:
 def test_cycles(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
                 db: Session = Depends(db_session)):
     """Per-cycle summary (capacities, energies, efficiency) of a stored test."""
-    from cellbench.analysis.cycles import summarize
+    from cellbench.measurements.cycles import summarize
 
     row = fetch(db, "test", test_id, principal, via="api", action="read cycles")
     return summarize(request.app.state.store.load(row.id)).to_json()
@@ -82,7 +82,7 @@ def test_cycles(test_id: RecordId, request: Request, principal: Principal = Depe
 def test_figures(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
                  db: Session = Depends(db_session)):
     """Plotly figures: voltage–capacity per cycle, capacity fade, dQ/dV."""
-    from cellbench.analysis.plots import test_figures as figures
+    from cellbench.measurements.plots import test_figures as figures
 
     row = fetch(db, "test", test_id, principal, via="api", action="read figures")
     return figures(request.app.state.store.load(row.id))

@@ -211,7 +211,7 @@ def tests_upload(request: Request, file: UploadFile, principal: Principal = Depe
 @router.get("/tests/{test_id}", response_class=HTMLResponse)
 def test_page(test_id: RecordId, request: Request, principal: Principal = Depends(current_principal),
               db: Session = Depends(db_session)):
-    from cellbench.analysis.cycles import summarize
+    from cellbench.measurements.cycles import summarize
 
     row = fetch(db, "test", test_id, principal, via="web")
     summary = summarize(request.app.state.store.load(row.id))
