@@ -23,7 +23,7 @@ from cellbench.store.models import Organisation, Test
 from cellbench.store.platform import EvaluationRun, PlatformMaterial, Sample
 from cellbench.store.records.grants import grants
 from cellbench.store.records.listing import listing, org_names
-from cellbench.store.records.registry import evaluation_view, material_view, sample_view, test_view
+from cellbench.store.records.registry import evaluation_view, material_view, sample_view, stored_test_view
 from cellbench.store.records.rule import fetch, visible
 from cellbench.web import api, samples, uploads
 from cellbench.web.auth import SESSION_COOKIE
@@ -215,7 +215,7 @@ def test_page(test_id: RecordId, request: Request, principal: Principal = Depend
 
     row = fetch(db, "test", test_id, principal, via="web")
     summary = summarize(request.app.state.store.load(row.id))
-    return render(request, "test.html", principal, test=test_view(row, org_names(db)),
+    return render(request, "test.html", principal, test=stored_test_view(row, org_names(db)),
                   cycles=summary.cycles.head(200).to_dicts(), cycle_count=summary.cycles.height,
                   warnings=summary.warnings, kind="test", record_id=row.id, grants=grants(db, "test", row.id),
                   owner=row.owner_organisation_id == principal.organisation_id)

@@ -159,12 +159,9 @@ TEST_COLUMNS = ("id", "content_hash", "source_file", "vendor", "file_format", "c
                 "row_count", "duration_s", "outcome", "outcome_reason", "access_tier", "organisation", "created_at")
 
 
-def test_view(row: Any, orgs: OrganisationNamesLike) -> StoredTestView:
+def stored_test_view(row: Any, orgs: OrganisationNamesLike) -> StoredTestView:
     """A stored measurement: its file, cell, size, outcome, tier and owner."""
     return cast(StoredTestView, plain_view(TEST_COLUMNS, row, orgs))
-
-
-test_view.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
 def material_view(row: Any, orgs: OrganisationNamesLike) -> MaterialView:
@@ -221,7 +218,7 @@ def _material_of_submitted_sample(reader: Any) -> list[ColumnElement[bool]]:
 KINDS: Mapping[str, RecordKind] = {kind.name: kind for kind in (
     RecordKind("material", PlatformMaterial, material_view, also_readable=_material_of_submitted_sample),
     RecordKind("sample", Sample, sample_view, also_readable=_submitted_sample),
-    RecordKind("test", Test, test_view, columns=TEST_COLUMNS),
+    RecordKind("test", Test, stored_test_view, columns=TEST_COLUMNS),
     RecordKind("evaluation", EvaluationRun, evaluation_view),
     RecordKind("safety", SafetyRecordRow, safety_view),
     RecordKind("passport", PassportRecord, passport_view),
