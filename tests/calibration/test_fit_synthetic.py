@@ -30,10 +30,12 @@ def _synthetic_file(tmp_path, current_A: float, seed: int):
     temperature = np.interp(t, d["test_time_second"].to_numpy(), d["surface_temperature_celsius"].to_numpy())
     v = v + np.random.default_rng(seed).normal(0.0, 0.005, t.size)
     current = np.full(t.size, -current_A)
-    # a rested first sample, then the discharge (as a cycler logs it)
+    # a rested first sample at the full cell's open-circuit voltage (the simulation started full), then the
+    # discharge (as a cycler logs it)
+    full_ocv = float(start.open_circuit_voltage(1.0, 25.0)[0])
     frame = pl.DataFrame({"Time [s]": np.concatenate([[0.0], t]),
                           "Current [A]": np.concatenate([[0.0], current]),
-                          "Voltage [V]": np.concatenate([[float(v[0]) + 0.05], v]),
+                          "Voltage [V]": np.concatenate([[full_ocv], v]),
                           "Cell temperature [degC]": np.concatenate([[25.0], temperature])})
     path = tmp_path / f"synthetic_{current_A:g}A.csv"
     frame.write_csv(path)

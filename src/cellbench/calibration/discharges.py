@@ -31,6 +31,9 @@ DISCHARGE_FRACTION = 0.05
 MIN_DISCHARGE_S = 60.0
 #: a constant-current discharge ends where its current falls below this fraction (a CV taper follows)
 CV_TAPER_FRACTION = 0.9
+#: the sample before the discharge is a rested cell (its voltage an open-circuit voltage) when it carries no more
+#: than this fraction of the discharge current
+RESTED_FRACTION = 0.01
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class MeasuredDischarge:
     current_trace_A: np.ndarray
     temperature_C: np.ndarray | None
     end_voltage_V: float
+    rested_voltage_V: float | None = None  # the sample just before the current starts, if it carries none
 
     @property
     def label(self) -> str:
@@ -132,9 +136,11 @@ def discharge_of(measurement: Measurement, *, source: str, sha256: str = "",
         # the rested cell just before the current starts: the ambient it settled to
         rested = column[start - 1] if start > 0 and np.isfinite(column[start - 1]) else temperature[0]
         start_temperature = float(rested)
+    at_rest = start > 0 and abs(i[start - 1]) <= RESTED_FRACTION * current and np.isfinite(v[start - 1])
     return MeasuredDischarge(source=source, sha256=sha256, current_A=current, start_temperature_C=start_temperature,
                              time_s=time_s, voltage_V=v[start:stop], current_trace_A=-i[start:stop],
-                             temperature_C=temperature, end_voltage_V=float(v[stop - 1]))
+                             temperature_C=temperature, end_voltage_V=float(v[stop - 1]),
+                             rested_voltage_V=float(v[start - 1]) if at_rest else None)
 
 
 def _integral(values: np.ndarray, time_s: np.ndarray) -> float:

@@ -42,6 +42,8 @@ TEMPERATURE_SCALE_K = 2.0
 GRID_POINTS = 60
 DEFAULT_TEMPERATURE_C = 25.0
 CUTOFF_STEP_V = 0.05
+START_SOC_MARGIN = 0.05
+INITIAL_STATES = ("rested", "full")
 
 
 @dataclass
@@ -52,6 +54,7 @@ class SimulatedDischarge:
     capacity_Ah: float
     energy_Wh: float
     failed: str = ""
+    initial_soc: float = 1.0  # the state the simulation started from (see DischargeModel.initial_soc)
 
 
 @dataclass
@@ -62,10 +65,17 @@ class DischargeModel:
     model: str = "dfn"
     thermal: str = "lumped"
     evaluations: int = 0
+    #: "rested": each test starts from the state its rested voltage shows; "full": every test from 100 % SOC
+    initial_state: str = "rested"
+
+    def __post_init__(self) -> None:
+        if self.initial_state not in INITIAL_STATES:
+            raise InputError(f"unknown start '{self.initial_state}': expected {' or '.join(INITIAL_STATES)}",
+                             location="--start")
 
     @classmethod
     def for_parameters(cls, cell: PybammCell, parameters: Sequence[FitParameter], *, model: str = "dfn",
-                       thermal: str = "lumped") -> "DischargeModel":
+                       thermal: str = "lumped", initial_state: str = "rested") -> "DischargeModel":
         missing = [p.name for p in parameters if p.pybamm_name not in cell.parameter_values.keys()]
         if missing:
             raise InputError(f"the cell '{cell.name}' has no {', '.join(missing)} (e.g. a solid-electrolyte "
@@ -75,7 +85,20 @@ class DischargeModel:
         if any(p.name == "contact_resistance_mohm" for p in parameters):
             options["contact resistance"] = "true"  # a series resistance is a model option in PyBaMM
         return cls(replace(cell, tunable=tuple(cell.tunable) + extra, model_options=options), model=model,
-                   thermal=thermal)
+                   thermal=thermal, initial_state=initial_state)
+
+    def initial_soc(self, test: MeasuredDischarge) -> float:
+        """The SOC `test` starts from: the model's SOC at the rested voltage before the discharge (a cell charged
+        cold, or with a short hold, starts below full and the file shows it), else 100 %. A rested voltage that
+        cannot hold the charge the test then delivered (more than the SOC's share of the rated capacity, with 5 %
+        to spare) was not a rested cell (a sample logged under load): the test starts full."""
+        if self.initial_state == "full" or test.rested_voltage_V is None:
+            return 1.0
+        temperature = test.start_temperature_C if test.start_temperature_C is not None else DEFAULT_TEMPERATURE_C
+        soc = self.cell.soc_at_voltage(test.rested_voltage_V, temperature)
+        if test.capacity_Ah > soc * self.cell.nominal_capacity_Ah * (1.0 + START_SOC_MARGIN):
+            return 1.0
+        return soc
 
     def run(self, test: MeasuredDischarge, values: dict[str, float]) -> SimulatedDischarge:
         """Simulate `test` (its current, from full, to its end voltage, at its start temperature) with
@@ -85,20 +108,22 @@ class DischargeModel:
         # the cycler's cut-off: the last sample rounded to 50 mV (cut-offs are set in such steps; the last
         # sample itself lies a little past it, or around it by the noise)
         end_V = max(round(test.end_voltage_V / CUTOFF_STEP_V) * CUTOFF_STEP_V, self.cell.voltage_min_V)
-        protocol = Protocol.parse(f"Discharge at {test.current_A:.6g} A until {end_V:.3f} V")
+        soc = self.initial_soc(test)
+        discharge = f"Discharge at {test.current_A:.6g} A until {end_V:.3f} V"
+        protocol = Protocol.parse(discharge if soc >= 1.0 else f"Set SOC to {100.0 * soc:.4f}%; {discharge}")
         try:
             raw = run_raw(self.cell, protocol, temperature_C=temperature, model=self.model, thermal=self.thermal,
                           overrides=values, time_limit_s=60.0)
         except SimulationError as exc:
             return SimulatedDischarge(np.array([0.0]), np.array([end_V]), np.array([temperature]), 0.0, 0.0,
-                                      failed=str(exc))
+                                      failed=str(exc), initial_soc=soc)
         c = raw.columns
         t = c["test_time_second"]
         v = c["voltage_volt"]
         i = -c["current_ampere"]
         capacity = float(np.trapezoid(i, t) / 3600.0)
         energy = float(np.trapezoid(i * v, t) / 3600.0)
-        return SimulatedDischarge(t - t[0], v, c["surface_temperature_celsius"], capacity, energy)
+        return SimulatedDischarge(t - t[0], v, c["surface_temperature_celsius"], capacity, energy, initial_soc=soc)
 
 
 def _grid(test: MeasuredDischarge) -> np.ndarray:
@@ -173,6 +198,7 @@ def start_cell(design, *, literature: bool = True) -> tuple[PybammCell, str, Cal
 
 def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[str] | str, *, model: str = "dfn",
               thermal: str = "lumped", max_evaluations: int = 60, start: dict[str, float] | None = None,
+              initial_state: str = "rested",
               description: str = "", progress: Callable[[int, int | None], None] | None = None
               ) -> CalibrationResult:
     """Fit `parameters` (names of :data:`cellbench.calibration.parameters.PARAMETERS`) of `design` (a catalogue
@@ -186,7 +212,8 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
         raise InputError(f"unknown model '{model}': expected one of {', '.join(mb.MODELS)}", location="--model")
     started = time.perf_counter()
     cell, cell_id, existing = start_cell(design)
-    runner = DischargeModel.for_parameters(cell, fit_parameters, model=model, thermal=thermal)
+    runner = DischargeModel.for_parameters(cell, fit_parameters, model=model, thermal=thermal,
+                                            initial_state=initial_state)
     pv = cell.parameter_values
     x0 = {p.name: p.from_pybamm(float(pv[p.pybamm_name])) for p in fit_parameters}
     midrange = set()
@@ -272,9 +299,12 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
         cell=cell_id, description=description or (existing.description if existing else ""), overrides=overrides,
         sources=sources, label=FITTED_LABEL, fitted=fitted,
         data=[DataFile(file=t.label, sha256=t.sha256, current_A=round(t.current_A, 4),
-                       temperature_C=t.start_temperature_C, capacity_Ah=round(t.capacity_Ah, 5)) for t in tests],
+                       temperature_C=t.start_temperature_C, capacity_Ah=round(t.capacity_Ah, 5),
+                       rested_voltage_V=t.rested_voltage_V, initial_soc_pct=round(100.0 * runner.initial_soc(t), 2))
+              for t in tests],
         residuals=residual_rows, conditions=conditions,
         method={"optimiser": "scipy.optimize.least_squares (trf, bounded)", "model": model, "thermal": thermal,
+                "start": initial_state,
                 "evaluations": int(solution.nfev), "simulations": runner.evaluations,
                 "converged": bool(solution.success),
                 "cost": float(solution.cost), "scales": {"voltage_V": VOLTAGE_SCALE_V, "capacity": CAPACITY_SCALE,

@@ -39,7 +39,8 @@ class ValidationRow:
 
     def as_dict(self) -> dict:
         return {"file": self.test.label, "sha256": self.test.sha256, "current_A": round(self.test.current_A, 4),
-                "temperature_C": self.test.start_temperature_C,
+                "temperature_C": self.test.start_temperature_C, "rested_voltage_V": self.test.rested_voltage_V,
+                "initial_soc_pct": round(100.0 * self.simulated.initial_soc, 2),
                 **{k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else round(v, 4))
                    for k, v in self.errors.items()},
                 "simulation_failed": self.simulated.failed or None, "warnings": self.warnings}
@@ -109,7 +110,7 @@ def coverage_warnings(test: MeasuredDischarge, calibration: Calibration | None) 
 
 
 def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | Path | Calibration | None = None,
-             calibrated: bool = True, model: str = "dfn", thermal: str = "lumped",
+             calibrated: bool = True, model: str = "dfn", thermal: str = "lumped", initial_state: str = "rested",
              tolerance_pct: float = DEFAULT_TOLERANCE_PCT) -> ValidationReport:
     """Compare the cell (with its own calibration, or `calibration` — a file or object —, or none when
     `calibrated` is False) with measured discharges."""
@@ -132,7 +133,7 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
         used = load_calibration(getattr(design, "calibration_id", None) or design.id)
         source = f"the cell's own ({design.id})" if used else "none"
         cell = to_pybamm(design)
-    runner = DischargeModel(cell, model=model, thermal=thermal)
+    runner = DischargeModel(cell, model=model, thermal=thermal, initial_state=initial_state)
     rows = []
     for test in tests:
         sim = runner.run(test, {})

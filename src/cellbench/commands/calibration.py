@@ -43,6 +43,9 @@ def register(app: typer.Typer) -> None:
                                                "chamber temperature, else its rested cell temperature, else 25)"),
         model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
+        start: str = typer.Option("rested", "--start",
+                                  help="rested: each test starts from the SOC its rested voltage shows; full: from "
+                                       "100 %"),
         max_evaluations: int = typer.Option(60, "--max-evaluations", help="optimiser's budget of residual evaluations"),
         json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
@@ -62,6 +65,7 @@ def register(app: typer.Typer) -> None:
         with progress(console, "model runs", disable=json) as bar:  # a count: the optimiser decides the total
             task = bar.add_task("calibrate", total=None)
             result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations,
+                               initial_state=start,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
         path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
         cal = result.calibration
@@ -100,6 +104,9 @@ def register(app: typer.Typer) -> None:
         tolerance: float = typer.Option(3.0, "--tolerance", help="mean |capacity error| in % for PASS"),
         model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
+        start: str = typer.Option("rested", "--start",
+                                  help="rested: each test starts from the SOC its rested voltage shows; full: from "
+                                       "100 %"),
         json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     ) -> None:
         """Compare the (calibrated) cell with measured discharges: capacity, energy, mean-voltage and voltage-RMSE
@@ -111,7 +118,7 @@ def register(app: typer.Typer) -> None:
             raise InputError("--uncalibrated and --calibration exclude each other", location="options")
         tests = _discharges(files, temperature)
         report = validate(cell, tests, calibration=calibration, calibrated=not uncalibrated, model=model,
-                          thermal=thermal, tolerance_pct=tolerance)
+                          thermal=thermal, initial_state=start, tolerance_pct=tolerance)
         if plot is not None:
             plot_html(report, plot)
         if json:

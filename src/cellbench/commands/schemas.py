@@ -295,6 +295,7 @@ def _calibrate() -> dict[str, Any]:
 
 def _validate() -> dict[str, Any]:
     test = record({"file": STRING, "sha256": nullable(STRING), "current_A": NUMBER, "temperature_C": NULLABLE_NUMBER,
+                   "rested_voltage_V": NULLABLE_NUMBER, "initial_soc_pct": NUMBER,
                    "capacity_error_pct": NULLABLE_NUMBER, "energy_error_pct": NULLABLE_NUMBER,
                    "mean_voltage_error_mV": NULLABLE_NUMBER, "voltage_rmse_mV": NULLABLE_NUMBER,
                    "temperature_rmse_K": NULLABLE_NUMBER, "capacity_Ah": NULLABLE_NUMBER,

@@ -44,6 +44,8 @@ class DataFile(BaseModel):
     current_A: float
     temperature_C: float | None = None
     capacity_Ah: float
+    rested_voltage_V: float | None = None  # the open-circuit voltage before the discharge, when the file has it
+    initial_soc_pct: float | None = None  # the model's SOC at that voltage, where the fitted simulation started
 
 
 class TestResidual(BaseModel):

@@ -75,6 +75,50 @@ class PybammCell:
             out[NEGATIVE_INITIAL] = (x0 + soc * (x100 - x0)) * c_max_n
         return out
 
+    def open_circuit_voltage(self, soc, temperature_C: float = 25.0) -> np.ndarray:
+        """The cell's equilibrium voltage at `soc` (0..1, array or number) and a uniform temperature: the
+        positive OCP minus the negative one (0 V for lithium metal) at the stoichiometries
+        :meth:`initial_concentrations` uses, with the parameter set's entropic terms."""
+        soc = np.atleast_1d(np.asarray(soc, dtype=float))
+        y0, y100 = self.stoichiometry_0_100["positive"]
+        voltage = self._electrode_ocp("Positive", y0 + soc * (y100 - y0), temperature_C)
+        if "negative" in self.stoichiometry_0_100:
+            x0, x100 = self.stoichiometry_0_100["negative"]
+            voltage = voltage - self._electrode_ocp("Negative", x0 + soc * (x100 - x0), temperature_C)
+        return voltage
+
+    def soc_at_voltage(self, voltage_V: float, temperature_C: float = 25.0) -> float:
+        """The SOC (0..1) whose open-circuit voltage is `voltage_V`, clipped to the defined 0-100 % window (a
+        rested cell reads its state this way)."""
+        grid = np.linspace(0.0, 1.0, 2001)
+        ocv = self.open_circuit_voltage(grid, temperature_C)
+        order = np.argsort(ocv)  # the OCV rises with SOC; sorting keeps np.interp defined on a flat stretch
+        return float(np.clip(np.interp(voltage_V, ocv[order], grid[order]), 0.0, 1.0))
+
+    def _electrode_ocp(self, side: str, stoichiometry: np.ndarray, temperature_C: float) -> np.ndarray:
+        import inspect
+
+        pv = self.parameter_values
+        temperature = pybamm.Scalar(temperature_C + 273.15)
+        function = pv[f"{side} electrode OCP [V]"]
+        takes_temperature = callable(function) and len(inspect.signature(function).parameters) > 1
+        inputs = {"stoichiometry": pybamm.Vector(stoichiometry)}
+        if takes_temperature:
+            inputs["temperature [K]"] = temperature
+        ocp = pv.evaluate(pybamm.FunctionParameter(f"{side} electrode OCP [V]", inputs))
+        entropic_name = f"{side} electrode OCP entropic change [V.K-1]"
+        entropic = 0.0
+        if entropic_name in pv.keys():
+            value = pv[entropic_name]
+            if callable(value):
+                args = {"stoichiometry": pybamm.Vector(stoichiometry)}
+                if len(inspect.signature(value).parameters) > 1:
+                    args["c_s_max"] = pybamm.Scalar(pv[f"Maximum concentration in {side.lower()} electrode [mol.m-3]"])
+                value = pv.evaluate(pybamm.FunctionParameter(entropic_name, args))
+            reference = float(pv["Reference temperature [K]"]) - 273.15
+            entropic = np.asarray(value, dtype=float).ravel() * (temperature_C - reference)
+        return np.asarray(ocp, dtype=float).ravel() + entropic
+
     def state_inputs(self) -> tuple[str, ...]:
         return STATE_INPUTS + (() if self.lithium_metal_anode else (NEGATIVE_INITIAL,))
 
