@@ -13,13 +13,25 @@ NOTEBOOK = Path(__file__).resolve().parents[2] / "examples" / "notebooks" / "eva
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory):
+def kernel_tmp(tmp_path_factory):
+    """The kernel's temporary directory: whatever the notebook leaves there is seen."""
+    return tmp_path_factory.mktemp("kernel-tmp")
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory, kernel_tmp):
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit the notebook without outputs"
     run_dir = tmp_path_factory.mktemp("notebook")
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(run_dir)}}).execute()  # raises on any failing cell
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(kernel_tmp))
+        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(run_dir)}}).execute()  # raises on a failing cell
     return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def test_the_notebook_leaves_no_folder_behind(executed, kernel_tmp):
+    assert not [p.name for p in kernel_tmp.iterdir() if p.name.startswith("cellbench-")]
 
 
 def html_of(cell) -> str:
