@@ -126,15 +126,16 @@ def register(app: typer.Typer) -> None:
             return
         table = Table(title=f"{report.cell} against measured tests (calibration: {report.calibration_source})",
                       box=box.SIMPLE, padding=(0, 1), pad_edge=False)
-        # ΔQ, ΔE: capacity and energy errors (simulated − measured); ΔV̄: mean-voltage error
-        for col in ("file", "A", "°C", "Ah", "ΔQ %", "ΔE %", "ΔV̄ mV", "RMSE mV", "RMSE K"):
+        # SOC₀: where the simulation started (from the rested voltage); ΔQ, ΔE: capacity and energy errors
+        # (simulated − measured); ΔV̄: mean-voltage error
+        for col in ("file", "A", "°C", "SOC₀", "Ah", "ΔQ %", "ΔE %", "ΔV̄ mV", "RMSE mV", "RMSE K"):
             table.add_column(col, justify="left" if col == "file" else "right", no_wrap=col != "file",
                              overflow="fold")
         for row in report.rows:
             e = row.errors
             table.add_row(row.test.label, f"{row.test.current_A:.3g}",
                           "—" if row.test.start_temperature_C is None else f"{row.test.start_temperature_C:.1f}",
-                          f"{e['measured_capacity_Ah']:.3f}", f"{e['capacity_error_pct']:+.2f}",
+                          f"{100.0 * row.simulated.initial_soc:.1f}", f"{e['measured_capacity_Ah']:.3f}", f"{e['capacity_error_pct']:+.2f}",
                           f"{e['energy_error_pct']:+.2f}", f"{e['mean_voltage_error_mV']:+.0f}",
                           f"{e['voltage_rmse_mV']:.0f}",
                           "—" if e["temperature_rmse_K"] is None else f"{e['temperature_rmse_K']:.1f}")
