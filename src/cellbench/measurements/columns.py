@@ -25,30 +25,14 @@ def add_cumulative_columns(data: Frame) -> Frame:
     columns = data.collect_schema().names() if isinstance(data, pl.LazyFrame) else data.columns
     missing = [c for c in (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)
                if c not in columns]
-    if isinstance(data, pl.DataFrame) and missing and all(data[c].null_count() == 0 for c in S.REQUIRED):
+    if isinstance(data, pl.DataFrame) and all(data[c].null_count() == 0 for c in S.REQUIRED) \
+            and (missing or data[S.CURRENT].dtype == data[S.VOLTAGE].dtype == pl.Float64):
         # one compiled pass instead of a dozen column passes (the expressions below agree to rounding), over
-        # the columns where they lie (no copies): only the new columns take new memory
-        from cellbench.measurements.cumulative import column_chunks, trapezoid_split_chunks
+        # the columns where they lie (no copies): only the new columns take new memory. Power alone, too, when
+        # its product is the expression's own (64-bit factors)
+        from cellbench.measurements.cumulative import column_chunks
 
-        chunks = column_chunks(data, (S.TIME, S.CURRENT, S.VOLTAGE))
-        time_s = [chunk[0] for chunk in chunks]
-        power = np.empty(data.height)
-        power_chunks, at = [], 0
-        for _, current, voltage in chunks:
-            end = at + current.shape[0]
-            power_chunks.append(np.multiply(current.astype(np.float64, copy=False),
-                                            voltage.astype(np.float64, copy=False), out=power[at:end]))
-            at = end
-        add = [] if S.POWER in columns else [pl.Series(S.POWER, power)]
-        if S.CHARGE_CAPACITY in missing or S.DISCHARGE_CAPACITY in missing:
-            charge = trapezoid_split_chunks(time_s, [chunk[1] for chunk in chunks])
-            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY), charge)
-                    if name in missing]
-        if S.CHARGE_ENERGY in missing or S.DISCHARGE_ENERGY in missing:
-            add += [pl.Series(name, part) for name, part in zip((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY),
-                                                                 trapezoid_split_chunks(time_s, power_chunks))
-                    if name in missing]
-        return data.with_columns(add)
+        return data.hstack(derived_columns(column_chunks(data, (S.TIME, S.CURRENT, S.VOLTAGE)), columns))
     t, i, v = pl.col(S.TIME), pl.col(S.CURRENT), pl.col(S.VOLTAGE)
     dt = (t - t.shift(1)).fill_null(0.0)
     i_mid = ((i + i.shift(1)) / 2).fill_null(0.0)
@@ -65,3 +49,28 @@ def add_cumulative_columns(data: Frame) -> Frame:
     if S.DISCHARGE_ENERGY not in columns:
         add.append((-p_mid.clip(upper_bound=0.0) * dt).cum_sum().truediv(3600.0).alias(S.DISCHARGE_ENERGY))
     return data.with_columns(add) if add else data
+
+
+def derived_columns(chunks: list[tuple[np.ndarray, ...]], present: list[str]) -> list[pl.Series]:
+    """Power (I·V, the product Polars' ``i * v`` gives) and the cumulative columns not in ``present``, from the
+    (time, current, voltage) columns of a frame without nulls given chunk by chunk (see
+    :func:`~cellbench.measurements.cumulative.column_chunks`); new columns, each one chunk."""
+    from cellbench.measurements.cumulative import trapezoid_split_chunks
+
+    rows = sum(chunk[0].shape[0] for chunk in chunks)
+    power = np.empty(rows)
+    power_chunks, at = [], 0
+    for _, current, voltage in chunks:
+        end = at + current.shape[0]
+        power_chunks.append(np.multiply(current.astype(np.float64, copy=False),
+                                        voltage.astype(np.float64, copy=False), out=power[at:end]))
+        at = end
+    add = [] if S.POWER in present else [pl.Series(S.POWER, power)]
+    time_s = [chunk[0] for chunk in chunks]
+    for names, rate in (((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY), [chunk[1] for chunk in chunks]),
+                        ((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY), power_chunks)):
+        wanted = [name not in present for name in names]
+        if any(wanted):
+            parts = trapezoid_split_chunks(time_s, rate)
+            add += [pl.Series(name, part) for name, part, want in zip(names, parts, wanted) if want]
+    return add

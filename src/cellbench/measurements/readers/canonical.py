@@ -27,6 +27,7 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks,
                                                scan_rows_chunks, segment_maxima)
+from cellbench.measurements.columns import derived_columns
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
@@ -151,14 +152,20 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
              enumerate(((S.CHARGE_CAPACITY, 1.0), (S.DISCHARGE_CAPACITY, -1.0)))
              if name in cumulative and votes[2 * k + 1]]
     flipped = _opposes(signs)
-    columns = {c: frame[c] for c in frame.columns if c not in counters}
+    columns = {s.name: s for s in frame.get_columns() if s.name not in counters}
     columns.update((name, pl.Series(name, values)) for name, values in cumulative.items())
+    ordered = _ordered(list(columns))
     if flipped:
         columns[S.CURRENT] = pl.Series(S.CURRENT, 0.0 - frame[S.CURRENT].to_numpy())
-    # a frame built from its columns keeps each column's chunks as they are; ``select`` on a frame mixing the
-    # parser's many chunks with these one-chunk columns would copy every column into one chunk
-    data = pl.DataFrame([columns[c] for c in _ordered(list(columns))])
-    return add_cumulative_columns(data), vendor, flipped
+        return add_cumulative_columns(pl.DataFrame([columns[c] for c in ordered])), vendor, flipped
+    # power and the cumulative columns the counters did not give, from the columns already in hand; a frame built
+    # from its columns keeps each column's chunks as they are (``select`` on a frame mixing the parser's many
+    # chunks with these one-chunk columns would copy every column into one chunk)
+    derived = derived_columns([(chunk[0], chunk[2], chunk[1]) for chunk in chunks], ordered) \
+        if frame[S.CURRENT].dtype == frame[S.VOLTAGE].dtype == pl.Float64 else None
+    if derived is None:
+        return add_cumulative_columns(pl.DataFrame([columns[c] for c in ordered])), vendor, flipped
+    return pl.DataFrame([columns[c] for c in ordered] + derived), vendor, flipped
 
 
 def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], marks: np.ndarray | None,
@@ -210,8 +217,10 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
 def segment_totals(cycle: np.ndarray, maxima: dict[str, np.ndarray]) -> pl.DataFrame:
     """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from each segment's
     cycle and largest counter values: summed per cycle, in cycle order."""
-    runs = pl.DataFrame({"cycle": cycle, **maxima})
-    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima).sort("cycle")
+    runs = pl.DataFrame([pl.Series("cycle", cycle), *(pl.Series(c, v) for c, v in maxima.items())])
+    table = runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima)
+    in_order = cycle.shape[0] < 2 or bool((cycle[1:] >= cycle[:-1]).all())
+    return table if in_order else table.sort("cycle")  # cycles that never go back come out in order already
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:

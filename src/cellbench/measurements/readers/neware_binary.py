@@ -107,47 +107,63 @@ def _canonical_values(records: pl.DataFrame, suffix: str, source: str) -> pl.Dat
         raise
     except Exception as exc:  # fastnda's rules fail on the columns of a damaged file
         raise _unreadable(exc, suffix, source) from exc
-    columns = [pl.col("total_time_s").round(6).cast(pl.Float64).alias(S.TIME),
-               pl.col("voltage_V").cast(pl.Float32).cast(pl.Float64).alias(S.VOLTAGE),
-               (pl.col("current_mA").cast(pl.Float32).cast(pl.Float64) / 1000.0).alias(S.CURRENT)]
-    if "unix_time_s" in records.columns:
-        columns.append(pl.col("unix_time_s").round(6).cast(pl.Float64).alias(S.UNIX_TIME))
-    if "cycle_count" in records.columns:
-        columns.append(pl.col("cycle_count").cast(pl.UInt32).cast(pl.Int64).alias(S.CYCLE))
-    if "step_count" in records.columns:
-        columns.append(pl.col("step_count").cast(pl.UInt32).cast(pl.Int64).alias(S.STEP))
-    if "step_type" in records.columns:
-        # fastnda's step type codes, looked up in a table of 256 names (one gather, no string work per row)
-        columns.append(pl.lit(_step_type_names()).gather(pl.col("step_type").cast(pl.UInt8).cast(pl.UInt32))
-                       .alias(S.STEP_TYPE))
-    signed = []
-    for name, parts in (("capacity_mAh", ("charge_capacity_mAh", "discharge_capacity_mAh")),
-                        ("energy_mWh", ("charge_energy_mWh", "discharge_energy_mWh"))):
-        if name in records.columns:
-            signed.append(pl.col(name).cast(pl.Float32).alias(name))
-        elif all(p in records.columns for p in parts):  # fastnda.read's signed counter: charge minus discharge
-            signed.append((pl.col(parts[0]) - pl.col(parts[1])).cast(pl.Float32).alias(name))
-    temperature = next((c for c in records.columns if c.startswith("aux") and "temperature" in c), None)
-    if temperature is not None:
-        columns.append(pl.col(temperature).cast(pl.Float64).alias(S.CELL_TEMPERATURE))
     try:
-        frame = records.select(*columns, *signed)
+        columns, signed = _converted(records)
     except Exception as exc:  # a column of a damaged file that will not take fastnda's type
         raise _unreadable(exc, suffix, source) from exc
     counters: list[pl.Series] = []
-    for name, charge, discharge in (("capacity_mAh", C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
-                                    ("energy_mWh", C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
-        if name not in frame.columns:
+    for value, charge, discharge in ((signed.get("capacity_mAh"), C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
+                                     (signed.get("energy_mWh"), C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
+        if value is None:
             continue
-        if frame[name].null_count() == 0:
+        if value.null_count() == 0:
             # the signed counter split into its charge and discharge parts in one compiled pass
-            parts = split_signed(frame[name].rechunk().to_numpy(), 1000.0)
+            parts = split_signed(value.rechunk().to_numpy(), 1000.0)
             counters += [pl.Series(charge, parts[0]), pl.Series(discharge, parts[1])]
         else:
-            value = frame[name].cast(pl.Float64) / 1000.0
+            value = value.cast(pl.Float64) / 1000.0
             counters += [value.clip(lower_bound=0.0).alias(charge), (-value).clip(lower_bound=0.0).alias(discharge)]
-    # to_measurement puts the columns in BDF's order
-    return frame.drop([s.meta.output_name() for s in signed]).hstack(counters)
+    return pl.DataFrame(columns + counters)  # to_measurement puts the columns in BDF's order
+
+
+def _converted(records: pl.DataFrame) -> tuple[list[pl.Series], dict[str, pl.Series]]:
+    """The conversions of :func:`_canonical_values`, a Series operation each (no query to plan for a few
+    columns): cellbench's columns, and fastnda's signed 32-bit counters by name."""
+    column = records.get_column
+    columns = [_microseconds(column("total_time_s")).alias(S.TIME),
+               column("voltage_V").cast(pl.Float32).cast(pl.Float64).alias(S.VOLTAGE),
+               (column("current_mA").cast(pl.Float32).cast(pl.Float64) / 1000.0).alias(S.CURRENT)]
+    if "unix_time_s" in records.columns:
+        columns.append(_microseconds(column("unix_time_s")).alias(S.UNIX_TIME))
+    for name, canonical in (("cycle_count", S.CYCLE), ("step_count", S.STEP)):
+        if name in records.columns:
+            columns.append(column(name).cast(pl.UInt32).cast(pl.Int64).alias(canonical))
+    if "step_type" in records.columns:
+        # fastnda's step type codes, looked up in a table of 256 names (one gather, no string work per row)
+        columns.append(_step_type_names().gather(column("step_type").cast(pl.UInt8).cast(pl.UInt32))
+                       .alias(S.STEP_TYPE))
+    temperature = next((c for c in records.columns if c.startswith("aux") and "temperature" in c), None)
+    if temperature is not None:
+        columns.append(column(temperature).cast(pl.Float64).alias(S.CELL_TEMPERATURE))
+    signed = {}
+    for name, parts in (("capacity_mAh", ("charge_capacity_mAh", "discharge_capacity_mAh")),
+                        ("energy_mWh", ("charge_energy_mWh", "discharge_energy_mWh"))):
+        if name in records.columns:
+            signed[name] = column(name).cast(pl.Float32)
+        elif all(p in records.columns for p in parts):  # fastnda.read's signed counter: charge minus discharge
+            signed[name] = (column(parts[0]) - column(parts[1])).cast(pl.Float32)
+    return columns, signed
+
+
+def _microseconds(times: pl.Series) -> pl.Series:
+    """fastnda's times rounded to the microsecond (Polars' ``round(6)``), as 64-bit floats. Whole numbers stay as
+    they are; 64-bit floats without nulls are rounded by NumPy, whose ``round`` is Polars' to the bit (half to even
+    on the scaled value; ``tests/measurements/test_neware_records.py`` holds the two side by side)."""
+    if times.dtype.is_integer():
+        return times.cast(pl.Float64)
+    if times.dtype == pl.Float64 and times.null_count() == 0:
+        return pl.Series(times.name, np.round(times.to_numpy(), 6))
+    return times.round(6).cast(pl.Float64)
 
 
 def _test_time(records: pl.DataFrame) -> pl.Series | pl.Expr:
