@@ -220,3 +220,16 @@ def test_a_real_neware_file_reads_as_fastnda_reads_it(path):
     ours = NB._canonical_values(NB._fastnda_records(path, suffix, str(path)), suffix, str(path))
     assert_same_values(ours, theirs)
     assert read(path).data.height == theirs.height
+
+
+def test_times_are_rounded_to_the_microsecond_as_polars_rounds_them():
+    # fastnda rounds its times with Polars' round(6); cellbench rounds 64-bit times with NumPy: the same bits,
+    # ties on the 7th decimal included (half to even on the scaled value)
+    rng = np.random.default_rng(6)
+    times = np.concatenate([rng.random(200_000) * 10.0 ** rng.integers(-3, 10, 200_000),
+                            (rng.integers(0, 10**9, 100_000) + 0.5) / 1e6, [0.0, -0.0, 2.5e-6, 3.5e-6, 1.0000005]])
+    times = np.concatenate([times, -times])
+    ours = NB._microseconds(pl.Series("t", times))
+    same_bits(ours, pl.Series("t", times).round(6))
+    assert NB._microseconds(pl.Series("t", [1.0000004, 1.0000016])).to_list() == [1.0, 1.000002]
+    assert NB._microseconds(pl.Series("t", np.array([1_700_000_000], dtype=np.uint64))).dtype == pl.Float64
