@@ -43,7 +43,7 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.columns import Field, extract, text_column
+from cellbench.measurements.readers.columns import Field, extract, split_unit, text_column, unit_factor, unit_table
 from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_head
 
 FORMAT = "maccor"
@@ -221,12 +221,21 @@ def _wall_clock(table: DelimitedTable) -> pl.Series | None:
 
 def _test_time(table: DelimitedTable, wall: pl.Series | None) -> tuple[pl.Series, str, str | None]:
     headers = {h.strip(): h for h in table.names}
-    for name in ("Test (Sec)", "TestTime(s)", "Test Time (s)", "Test Time (sec)", "Test Time(sec)", "TestTime (sec)"):
-        if name in headers:
-            return _as_seconds(table, headers[name], 1.0), "s", None
+    # MacTest lets the export choose the test-time unit and writes it in the header: "Test (Sec)",
+    # "Test (Min)", "Test (Hr)", "Test Time (sec)"…
+    for header in table.names:
+        base, unit = split_unit(header)
+        if unit is None or re.sub(r"[\s_]", "", base).lower() not in ("test", "testtime"):
+            continue
+        factor = unit_factor("time", unit)
+        if factor is None:
+            raise InputError(f"column {header.strip()!r}: unknown time unit {unit!r} (expected one of "
+                             f"{', '.join(unit_table()['time']['factors'])})", source=table.source, location="header")
+        return _as_seconds(table, header, factor), unit, None
     column = headers.get("TestTime") or headers.get("Test Time")
     if column is None:
-        raise InputError("missing column 'TestTime' (or 'Test (Sec)')", source=table.source, location="header")
+        raise InputError("missing column 'TestTime' (or 'Test (Sec)', 'Test (Min)', 'Test (Hr)')",
+                         source=table.source, location="header")
     sample = table.text(column).drop_nulls().head(5).to_list()
     if any("d " in (s or "") or ":" in (s or "") for s in sample):
         return _duration_text(table, column), "d hh:mm:ss", None
