@@ -52,3 +52,71 @@ def test_maccor_test_time_in_an_unknown_unit_is_refused_naming_the_column(tmp_pa
     path.write_text("\n".join(r.replace("Test (Min)", "Test (Fortnights)") for r in MACCOR_MINUTES) + "\n")
     with pytest.raises(InputError, match=r"'Test \(Fortnights\)': unknown time unit 'Fortnights'"):
         read(path)
+
+
+def _workbook(path, sheets):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.close()
+
+
+# LANDdt's Excel export (navani's NJK_CC_156 example): a test that starts by discharging, hours and mA
+LAND_RECORD = [["Index", "TestTime/h", "StepTime/h", "Voltage/V", "Current/mA", "Capacity/mAh", "State"],
+               [1, 0, 0, 3.10, 0, 0, "R"],
+               [2, 0.5, 0.5, 2.00, -2.0, 1.0, "D_CC"],
+               [3, 1.0, 1.0, 1.00, -2.0, 2.0, "D_CC"],
+               [4, 1.5, 0.5, 2.50, 1.0, 0.5, "C_CC"],
+               [5, 2.0, 1.0, 3.00, 1.0, 1.0, "C_CC"],
+               [6, 2.5, 0.5, 1.50, -4.0, 2.0, "D_CC"],
+               [7, 3.0, 0.5, 3.00, 2.0, 1.0, "C_CC"],
+               [8, 3.5, 1.0, 3.00, 0.5, 1.25, "C_CV"]]
+LAND_CYCLE = [["Index", "Charge-Cap/mAh", "Discharge-Cap/mAh", "Efficiency/%"],
+              [0, 0, 0, 0], [1, 1.0, 2.0, 50.0], [2, 1.25, 2.0, 62.5]]
+
+
+def test_land_workbook_cycles_steps_and_the_testers_cycle_sheet(tmp_path):
+    path = tmp_path / "NJK_CC_1.xlsx"
+    _workbook(path, {"Record": LAND_RECORD, "Mode": [["Index", "Mode", "Period/h", "Capacity/mAh"]],
+                     "Cycle": LAND_CYCLE})
+    assert detect(path).FORMAT == "landt"
+    m = read(path)
+    assert m.metadata.vendor == "LAND" and m.metadata.file_format == "landt-xlsx"
+    assert m.data[S.TIME].to_list() == pytest.approx([0, 1800, 3600, 5400, 7200, 9000, 10800, 12600])
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0, -0.002, -0.002, 0.001, 0.001, -0.004, 0.002, 0.0005])
+    # a cycle is a discharge and the charge after it (the test began discharging); a step is a run of one state
+    assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2, 2, 2]
+    assert m.data[S.STEP].to_list() == [1, 2, 2, 3, 3, 4, 5, 6]
+    assert m.data[S.STEP_TYPE].to_list()[-2:] == ["charge", "cv-hold"]
+    cycles = cycle_table(m)
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.002, 0.002])
+    # cycle 2's charge: 1.0 mAh in C_CC; the counter goes on through C_CV to 1.25 mAh (it did not fall: no restart)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.001, 0.00125])
+    # the tester's own totals come from its Cycle sheet (its empty row 0 left out)
+    counters = m.metadata.extra["vendor_cycle_counters"]
+    assert counters["cycle"] == [1, 2]
+    assert counters["charge_capacity_Ah"] == pytest.approx([0.001, 0.00125])
+
+
+def test_land_record_sheet_alone_is_recognised_from_its_columns(tmp_path):
+    # without the Mode sheet the Record sheet's header tells LAND from a Neware workbook's "record" sheet
+    path = tmp_path / "land_record_only.xlsx"
+    _workbook(path, {"Record": LAND_RECORD[:6]})
+    assert detect(path).FORMAT == "landt"
+    m = read(path)
+    assert "vendor_cycle_counters" in m.metadata.extra  # worked out from the Capacity counter instead
+    assert cycle_table(m)["charge_capacity_Ah"].to_list() == pytest.approx([0.001])
+
+
+def test_land_workbook_with_a_bad_voltage_names_sheet_line_and_column(tmp_path):
+    rows = [list(r) for r in LAND_RECORD]
+    rows[3][3] = "#N/A"
+    path = tmp_path / "land_bad.xlsx"
+    _workbook(path, {"Record": rows, "Mode": [["Index"]]})
+    with pytest.raises(InputError, match=r"sheet Record.*'Voltage/V'.*line 4 \('#N/A'\)"):
+        read(path)

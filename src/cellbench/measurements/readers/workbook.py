@@ -44,6 +44,17 @@ def sheet_table(path: Path, sheet: str) -> DelimitedTable:
     return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2)
 
 
+def first_row(path: Path, sheet: str) -> list[str]:
+    """The column names of one sheet, without reading its rows (for detection); [] when unreadable."""
+    try:
+        import fastexcel
+
+        return [str(c) for c in fastexcel.read_excel(path).load_sheet(sheet, n_rows=1, dtypes="string")
+                .to_polars().columns]
+    except Exception:  # fastexcel raises its own error types for damaged workbooks
+        return []
+
+
 class SheetRows:
     """The rows of several sheets read one after the other (a long test continued on ``…_2``, ``…_3``):
     messages name the sheet and its row."""
@@ -64,4 +75,4 @@ class SheetRows:
         return f"record {row + 1}"
 
 
-__all__ = ["sheet_names", "sheet_table", "SheetRows", "ZIP_MAGIC"]
+__all__ = ["sheet_names", "sheet_table", "first_row", "SheetRows", "ZIP_MAGIC"]
