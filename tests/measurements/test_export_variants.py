@@ -120,3 +120,40 @@ def test_land_workbook_with_a_bad_voltage_names_sheet_line_and_column(tmp_path):
     _workbook(path, {"Record": rows, "Mode": [["Index"]]})
     with pytest.raises(InputError, match=r"sheet Record.*'Voltage/V'.*line 4 \('#N/A'\)"):
         read(path)
+
+
+def test_seconds_amps_volts_table_reads_with_the_generic_reader(tmp_path):
+    # ampworks' data sets: "Seconds,Amps,Volts,Ah" (MacTest's words without its header block)
+    path = tmp_path / "gitt.csv"
+    path.write_text("Seconds,Amps,Volts,Ah\n0,-0.002,4.10,0\n1800,-0.002,4.00,0.001\n3600,-0.002,3.90,0.002\n")
+    assert detect(path).FORMAT == "generic"
+    m = read(path)
+    assert m.data[S.TIME].to_list() == [0.0, 1800.0, 3600.0]
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([4.1, 4.0, 3.9])
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.002)
+
+
+def test_units_after_an_underscore_as_data_hubs_write_them(tmp_path):
+    # battery-data-toolkit's "batterydata" CSV: Time_s, Current_A, Voltage_V, Charge_Capacity_Ah...
+    path = tmp_path / "p492-raw.csv"
+    path.write_text("Cycle_Index,Step,Time_s,Current_mA,Voltage_V,Charge_Capacity_mAh,Discharge_Capacity_Ah,Temp2\n"
+                    "1,1,0,0,3.2,0,0,29.5\n1,2,1800,1000,3.9,500,0,29.6\n1,2,3600,1000,4.1,1000,0,29.7\n"
+                    "1,3,5400,-500,3.5,0,0.00025,29.6\n")
+    assert detect(path).FORMAT == "generic"
+    m = read(path)
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 1.0, 1.0, -0.5])
+    assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1] and m.data[S.STEP].to_list() == [1, 2, 2, 3]
+    assert m.metadata.units_as_recorded[S.CURRENT] == "mA"
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(1.0)
+    assert cycles["discharge_capacity_Ah"][0] == pytest.approx(0.00025)
+
+
+def test_an_underscore_suffix_that_is_no_unit_stays_part_of_the_name():
+    from cellbench.measurements.readers.columns import split_unit
+
+    assert split_unit("Voltage_V") == ("Voltage", "V")
+    assert split_unit("Cell_Temperature_C") == ("Cell_Temperature", "C")
+    assert split_unit("Cycle_Index") == ("Cycle_Index", None)
+    assert split_unit("Aux_Temperature_1") == ("Aux_Temperature_1", None)
+    assert split_unit("Test_Time(s)") == ("Test_Time", "s")

@@ -1,7 +1,7 @@
 """Vendor column headers → canonical columns, with the unit read from the header.
 
 Headers carry units in several spellings: ``Current(A)`` (Arbin, Neware), ``Current (A)`` (Novonix),
-``Current / A`` (BDF), ``I/mA`` (BioLogic), ``Cap. [Ah]`` (Maccor). :func:`split_unit` separates name
+``Current / A`` (BDF), ``I/mA`` (BioLogic), ``Cap. [Ah]`` (Maccor), ``Current_A`` (data hubs' CSV). :func:`split_unit` separates name
 and unit; :func:`extract` finds each wanted field among the headers, converts it to the canonical unit
 (``units.yaml``) and records the unit as written for ``MeasurementMetadata.units_as_recorded``.
 
@@ -47,12 +47,24 @@ def unit_factor(quantity: str, unit: str) -> float | None:
     return None if value is None else float(value)
 
 
+@cache
+def _known_units() -> frozenset[str]:
+    """Every unit of units.yaml but the dimensionless ones (``Aux_Temperature_1`` names no unit)."""
+    return frozenset(u for quantity, entry in unit_table().items() if quantity != "dimensionless"
+                     for u in entry["factors"])
+
+
 def split_unit(header: str) -> tuple[str, str | None]:
     header = header.strip()
     for pattern in _UNIT_PATTERNS:
         match = pattern.match(header)
         if match and match.group("name").strip():
             return match.group("name").strip(), match.group("unit").strip()
+    # data hubs' snake_case exports append the unit after an underscore (``Voltage_V``, ``Time_s``,
+    # ``Charge_Capacity_Ah``); only a known unit counts, so ``Cycle_Index`` stays one name
+    name, _, unit = header.rpartition("_")
+    if name.strip() and unit in _known_units():
+        return name.strip(), unit
     return header, None
 
 
