@@ -157,3 +157,5 @@ def test_an_underscore_suffix_that_is_no_unit_stays_part_of_the_name():
     assert split_unit("Cycle_Index") == ("Cycle_Index", None)
     assert split_unit("Aux_Temperature_1") == ("Aux_Temperature_1", None)
     assert split_unit("Test_Time(s)") == ("Test_Time", "s")
+    assert split_unit("Step_Time_min") == ("Step_Time", "min")
+    assert split_unit("I_min") == ("I_min", None)  # a summary's minimum current, not a current in minutes

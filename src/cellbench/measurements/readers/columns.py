@@ -61,9 +61,10 @@ def split_unit(header: str) -> tuple[str, str | None]:
         if match and match.group("name").strip():
             return match.group("name").strip(), match.group("unit").strip()
     # data hubs' snake_case exports append the unit after an underscore (``Voltage_V``, ``Time_s``,
-    # ``Charge_Capacity_Ah``); only a known unit counts, so ``Cycle_Index`` stays one name
+    # ``Charge_Capacity_Ah``); only a known unit counts, so ``Cycle_Index`` stays one name, and ``_min`` is
+    # minutes only after a time (``V_min``, ``I_min`` are a summary's minima)
     name, _, unit = header.rpartition("_")
-    if name.strip() and unit in _known_units():
+    if name.strip() and unit in _known_units() and (unit != "min" or name.lower().endswith("time")):
         return name.strip(), unit
     return header, None
 
