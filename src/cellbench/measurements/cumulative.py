@@ -321,3 +321,33 @@ def elapsed_from_step_time(step: np.ndarray, step_time_s: np.ndarray) -> np.ndar
     total = np.empty(n)
     _steps_before(np.ascontiguousarray(step), np.ascontiguousarray(step_time_s), high + 1, total)
     return total
+
+
+@numba.njit(cache=True)
+def _run_sums(starts, values, out):  # pragma: no cover - compiled
+    # Kahan's compensated sum of each run of rows, in row order, the way Polars sums floats in a group
+    for g in range(starts.shape[0]):
+        end = starts[g + 1] if g + 1 < starts.shape[0] else values.shape[0]
+        if end - starts[g] == 1:  # a group of one row is its value (a lone -0.0 stays -0.0)
+            out[g] = values[starts[g]]
+            continue
+        total, error = 0.0, 0.0
+        for k in range(starts[g], end):
+            y = values[k] - error
+            t = total + y
+            error = (t - total) - y
+            total = t
+        out[g] = total
+
+
+def run_sums(starts: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The sum of each run of rows beginning at ``starts`` (ascending row numbers, the first 0), compensated as
+    Polars sums a group of floats (Kahan), so the numbers are those of ``group_by(...).agg(pl.col(...).sum())`` over
+    groups that are runs, bit for bit.
+
+    >>> run_sums(np.array([0, 2]), np.array([1.0, 2.0, 0.5])).tolist()
+    [3.0, 0.5]
+    """
+    out = np.empty(starts.shape[0])
+    _run_sums(np.ascontiguousarray(starts, dtype=np.int64), _float64(values), out)
+    return out

@@ -110,7 +110,7 @@ def read(path: str | Path) -> Measurement:
         energy = _column(data, name)
         if energy is not None:
             columns[out] = energy
-    frame = pl.DataFrame([pl.Series(name, values) for name, values in columns.items()])
+    frame = pl.DataFrame([pl.Series(name, np.asarray(values)) for name, values in columns.items()])
     start = getattr(mpr, "timestamp", None)
     units = {S.TIME: "s", S.VOLTAGE: "V", S.CURRENT: "mA", S.CHARGE_CAPACITY: "mA.h", S.DISCHARGE_CAPACITY: "mA.h",
              S.CHARGE_ENERGY: "W.h", S.DISCHARGE_ENERGY: "W.h"}

@@ -25,7 +25,7 @@ import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
-from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks,
+from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks, run_sums,
                                                scan_rows_chunks, segment_maxima)
 from cellbench.measurements.columns import derived_columns
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
@@ -217,10 +217,15 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
 def segment_totals(cycle: np.ndarray, maxima: dict[str, np.ndarray]) -> pl.DataFrame:
     """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from each segment's
     cycle and largest counter values: summed per cycle, in cycle order."""
+    if cycle.shape[0] and bool((cycle[1:] >= cycle[:-1]).all()) \
+            and all(np.isfinite(v).all() for v in maxima.values()):
+        # cycles that never go back: each cycle's segments are a run, summed as Polars sums a group (run_sums;
+        # finite numbers: Polars keeps an infinite sum infinite where the compensation would make it NaN)
+        first = np.flatnonzero(np.concatenate(([True], cycle[1:] != cycle[:-1])))
+        return pl.DataFrame([pl.Series("cycle", cycle[first]),
+                             *(pl.Series(c, run_sums(first, v)) for c, v in maxima.items())])
     runs = pl.DataFrame([pl.Series("cycle", cycle), *(pl.Series(c, v) for c, v in maxima.items())])
-    table = runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima)
-    in_order = cycle.shape[0] < 2 or bool((cycle[1:] >= cycle[:-1]).all())
-    return table if in_order else table.sort("cycle")  # cycles that never go back come out in order already
+    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima).sort("cycle")
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:

@@ -312,12 +312,13 @@ def _fill_from_run_info(source, dt, step_time, unix, counters, voltage, current,
 
 def _with_steps(records: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
     """Each record's cycle, schedule line and step type, looked up by its step number (fastnda joins them)."""
-    number = steps["step_count"] if "step_count" in steps.columns else None
-    if number is not None and "step_count" in records.columns and number.null_count() == 0 \
-            and records["step_count"].null_count() == 0 and number.len() and number.min() >= 0 \
-            and number.n_unique() == number.len() and number.max() <= records.height + 65536:
+    plain = "step_count" in steps.columns and "step_count" in records.columns and steps.height > 0 \
+        and steps["step_count"].null_count() == 0 and records["step_count"].null_count() == 0
+    number = steps["step_count"].to_numpy().astype(np.int64) if plain else np.empty(0, dtype=np.int64)
+    if plain and number.min() >= 0 and number.max() <= records.height + 65536 \
+            and np.unique(number).shape[0] == number.shape[0]:
         table = np.full(int(number.max()) + 1, -1, dtype=np.int64)
-        table[number.to_numpy()] = np.arange(number.len())
+        table[number] = np.arange(number.shape[0])
         wanted = records["step_count"].to_numpy()
         rows = table[np.minimum(wanted, table.shape[0] - 1)]
         rows[wanted >= table.shape[0]] = -1
