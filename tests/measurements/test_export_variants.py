@@ -159,3 +159,57 @@ def test_an_underscore_suffix_that_is_no_unit_stays_part_of_the_name():
     assert split_unit("Test_Time(s)") == ("Test_Time", "s")
     assert split_unit("Step_Time_min") == ("Step_Time", "min")
     assert split_unit("I_min") == ("I_min", None)  # a summary's minimum current, not a current in minutes
+
+
+BDF_HUMAN = ("Test Time / h,Voltage / V,Current / mA,Charging Capacity / mAh,Discharging Capacity / mAh\n"
+             "0,3.0,1000,0,0\n0.5,3.5,1000,500,0\n1.0,4.0,1000,1000,0\n1.5,3.6,-2000,1000,1000\n")
+
+
+def test_gzip_compressed_bdf_text_reads_as_the_plain_file(tmp_path):
+    # BDF allows gzip-compressed files; navani's test folder holds test_with_capacity.bdf.gz
+    import gzip
+
+    plain, packed = tmp_path / "run.bdf", tmp_path / "run.bdf.gz"
+    plain.write_text(BDF_HUMAN)
+    packed.write_bytes(gzip.compress(BDF_HUMAN.encode()))
+    assert detect(packed).FORMAT == "bdf-csv"
+    m = read(packed)
+    assert m.data.equals(read(plain).data)
+    assert m.data[S.TIME].to_list() == [0.0, 1800.0, 3600.0, 5400.0]
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(1.0)
+    assert m.metadata.extra["compression"] == "gzip"
+    packed.write_bytes(gzip.compress(BDF_HUMAN.encode())[:-12])  # cut short: the gzip trailer is missing
+    with pytest.raises(InputError, match="damaged gzip file"):
+        read(packed)
+
+
+def test_bdf_parquet_from_another_tool_with_labels_in_other_units(tmp_path):
+    # navani writes .bdf.parquet with human labels and no cellbench metadata; it was refused for lacking the
+    # machine names
+    import io
+
+    import polars as pl
+
+    path = tmp_path / "run.bdf.parquet"
+    pl.read_csv(io.StringIO(BDF_HUMAN)).write_parquet(path)
+    assert detect(path).FORMAT == "bdf-parquet"
+    m = read(path)
+    assert m.data[S.TIME].to_list() == [0.0, 1800.0, 3600.0, 5400.0]
+    assert m.data[S.CURRENT].to_list() == pytest.approx([1.0, 1.0, 1.0, -2.0])
+    assert m.metadata.units_as_recorded[S.TIME] == "h"
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(1.0)
+    assert cycles["discharge_capacity_Ah"][0] == pytest.approx(1.0)
+    # a cellbench Parquet file still comes back exactly as written
+    ours = m.to_parquet(tmp_path / "ours.parquet")
+    assert read(ours).data.equals(m.data)
+
+
+def test_bdf_parquet_with_a_nan_voltage_names_the_row(tmp_path):
+    import polars as pl
+
+    path = tmp_path / "bad.bdf.parquet"
+    pl.DataFrame({"Test Time / s": [0.0, 1.0, 2.0], "Voltage / V": [3.0, float("nan"), 3.2],
+                  "Current / A": [1.0, 1.0, 1.0]}).write_parquet(path)
+    with pytest.raises(InputError, match=r"'Voltage / V'.*line 2 \('NaN'\)"):
+        read(path)

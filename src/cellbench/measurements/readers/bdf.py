@@ -5,11 +5,14 @@ human style uses ``Quantity / unit`` labels (``Test Time / h,Current / A,Voltage
 the units in ``units.yaml``. BDF says current is positive on charge and capacities are cumulative; files
 in the wild sometimes restart capacities at each step or count discharge current as positive (the
 batmo test file does both), so counters are converted like any vendor's and the current's sign is
-checked against them (see ``canonical``).
+checked against them (see ``canonical``). Either style may come gzip-compressed (``.bdf.gz``), as BDF
+allows; :func:`read_frame` reads the same columns from a Parquet file that cellbench did not write.
 """
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from pathlib import Path
 
 import polars as pl
@@ -19,7 +22,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited, parse_delimited_file,
+                                                    read_bytes, read_head)
 
 FORMAT = "bdf-csv"
 
@@ -28,7 +32,7 @@ FIELDS = [
     Field(S.VOLTAGE, (S.VOLTAGE, "Voltage"), "voltage", "V", required=True),
     Field(S.CURRENT, (S.CURRENT, "Current"), "current", "A", required=True),
     Field(S.UNIX_TIME, (S.UNIX_TIME, "Unix Time"), "time", "s"),
-    Field(S.CYCLE, (S.CYCLE, "cycle_count_dimensionless", "Cycle Count", "Cycle Index"), "dimensionless"),
+    Field(S.CYCLE, (S.CYCLE, "cycle_count_dimensionless", "Cycle Count", "Cycle Index", "Cycle Number"), "dimensionless"),
     Field(S.STEP, (S.STEP, "step_index_dimensionless", "Step Index", "Step Count"), "dimensionless"),
     Field(C.VENDOR_CHARGE_CAPACITY, (S.CHARGE_CAPACITY, "Charging Capacity", "Charge Capacity"), "capacity", "Ah"),
     Field(C.VENDOR_DISCHARGE_CAPACITY, (S.DISCHARGE_CAPACITY, "Discharging Capacity", "Discharge Capacity"),
@@ -46,7 +50,20 @@ def _separator(first_line: str) -> str:
     return max((",", ";", "\t"), key=first_line.count)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip_head(head: bytes) -> bytes:
+    """The first bytes of a gzip-compressed file's text (a ``.bdf.gz``); b"" when it is not gzip."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, len(head) * 4)
+    except zlib.error:
+        return b""
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
+    if head[:2] == GZIP_MAGIC:
+        head = _gunzip_head(head)
     lines = head_lines(head, 1)
     if not lines:
         return False
@@ -63,11 +80,30 @@ def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
     raw = read_head(path)
+    compressed = raw[:2] == GZIP_MAGIC
+    if compressed:  # BDF allows gzip-compressed text (.bdf.gz, .csv.gz)
+        try:
+            raw = gzip.decompress(read_bytes(path))
+        except (OSError, EOFError, zlib.error) as exc:
+            raise InputError(f"damaged gzip file ({exc})", source=source) from exc
     lines = head_lines(raw[:4096], 1)
     if not lines:
         raise InputError("empty file", source=source)
     first = lines[0]
-    table = parse_delimited_file(path, separator=_separator(first), source=source)
+    table = parse_delimited(raw, separator=_separator(first), source=source) if compressed else \
+        parse_delimited_file(path, separator=_separator(first), source=source)
+    return _measurement(table, FORMAT, extra={"compression": "gzip"} if compressed else None)
+
+
+def read_frame(frame: pl.DataFrame, source: str, file_format: str) -> Measurement:
+    """A table already in columns (a BDF Parquet file not written by cellbench) read as the CSV is: labels in
+    any unit of ``units.yaml``, counters converted, the current's sign checked; messages number its rows from 1."""
+    table = DelimitedTable(frame.select(pl.all().cast(pl.Utf8)), source, 1)
+    return _measurement(table, file_format)
+
+
+def _measurement(table: DelimitedTable, file_format: str, extra: dict | None = None) -> Measurement:
+    source = table.source
     values, units = extract(table, FIELDS, allow_missing=(S.AMBIENT_TEMPERATURE, S.CELL_TEMPERATURE,
                                                           S.INTERNAL_RESISTANCE))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
@@ -75,8 +111,8 @@ def read(path: str | Path) -> Measurement:
     if step_type is not None:
         values = values.with_columns(step_type.str.to_lowercase().alias(S.STEP_TYPE))
     style = "machine" if all(n in table.names for n in _MACHINE) else "human"
-    metadata = MeasurementMetadata(vendor=None, file_format=f"{FORMAT}-{style}", source_file=source,
-                                   units_as_recorded=units)
+    metadata = MeasurementMetadata(vendor=None, file_format=f"{file_format}-{style}" if file_format == FORMAT
+                                   else file_format, source_file=source, units_as_recorded=units, extra=extra or {})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     return C.to_measurement(values, metadata, restarts, rows=table)

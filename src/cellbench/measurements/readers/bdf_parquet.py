@@ -1,9 +1,9 @@
 """Battery Data Format Parquet: cellbench's own files, or any Parquet with BDF column names or labels.
 
 A file written by :meth:`Measurement.to_parquet` carries its metadata in the Parquet key-value
-metadata and is returned as written. Other BDF Parquet files get their human-style labels
-(``Voltage / V``) renamed to machine names; units other than the canonical ones are refused rather
-than silently mixed.
+metadata and is returned as written. Other BDF Parquet files (navani writes ``.bdf.parquet``) are read
+like a BDF CSV (``bdf.read_frame``): human-style labels (``Voltage / V``) or machine names, in any unit
+of ``units.yaml``, capacities as counters, the current's sign checked against them.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from pathlib import Path
 import polars as pl
 
 from cellbench.errors import InputError
-from cellbench.measurements import schema as S
-from cellbench.measurements.measurement import PARQUET_METADATA_KEY, Measurement, MeasurementMetadata
+from cellbench.measurements.measurement import PARQUET_METADATA_KEY, Measurement
 
 FORMAT = "bdf-parquet"
 
@@ -25,19 +24,15 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 
 def read(path: str | Path) -> Measurement:
     path = Path(path)
-    measurement = Measurement.from_parquet(path)
-    renames = {c: S.LABEL_TO_NAME[c] for c in measurement.data.columns if c in S.LABEL_TO_NAME}
-    if not renames:
-        return measurement
     import pyarrow.parquet as pq
 
-    has_ours = PARQUET_METADATA_KEY in (pq.read_schema(path).metadata or {})
-    data = measurement.data.rename(renames)
-    missing = [c for c in S.REQUIRED if c not in data.columns]
-    if missing:
-        raise InputError(f"missing column {', '.join(missing)}", source=str(path))
-    metadata = measurement.metadata if has_ours else MeasurementMetadata(
-        file_format=FORMAT, source_file=str(path),
-        units_as_recorded={name: label.rsplit(" / ", 1)[1] for label, name in renames.items()})
-    return Measurement(data.with_columns(pl.col(c).cast(S.COLUMNS[c][0]) for c in data.columns if c in S.COLUMNS),
-                       metadata)
+    try:
+        has_ours = PARQUET_METADATA_KEY in (pq.read_schema(path).metadata or {})
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise InputError(f"not a readable Parquet file ({exc})", source=str(path)) from exc
+    if has_ours:
+        return Measurement.from_parquet(path)
+    # another tool's BDF Parquet (navani's .bdf.parquet): labels or machine names, any unit, counters as written
+    from cellbench.measurements.readers import bdf
+
+    return bdf.read_frame(pl.read_parquet(path), str(path), FORMAT)
