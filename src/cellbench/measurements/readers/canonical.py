@@ -184,7 +184,7 @@ def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], mar
     cut = np.searchsorted(positions, bounds)
     cycle_at_starts = np.concatenate([c[positions[cut[k]:cut[k + 1]] - bounds[k]] for k, c in enumerate(cycle)])
     table = segment_totals(cycle_at_starts, {c: segment_maxima(column[c], starts) for c in counters})
-    return {"cycle": table["cycle"].to_list(), **{_VENDOR_KEYS[c]: table[c].to_list() for c in counters}}
+    return {"cycle": table["cycle"].tolist(), **{_VENDOR_KEYS[c]: table[c].tolist() for c in counters}}
 
 
 def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts: CounterRestarts,
@@ -214,18 +214,18 @@ def _derive_with_expressions(frame: pl.DataFrame, counters: list[str], restarts:
     return add_cumulative_columns(data.select(_ordered(data.columns))), vendor, flipped
 
 
-def segment_totals(cycle: np.ndarray, maxima: dict[str, np.ndarray]) -> pl.DataFrame:
+def segment_totals(cycle: np.ndarray, maxima: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Per-cycle totals of restarting counters the vendor's way (see ``per_segment_totals``) from each segment's
-    cycle and largest counter values: summed per cycle, in cycle order."""
+    cycle and largest counter values: summed per cycle, in cycle order (``"cycle"`` and one array per counter)."""
     if cycle.shape[0] and bool((cycle[1:] >= cycle[:-1]).all()) \
             and all(np.isfinite(v).all() for v in maxima.values()):
         # cycles that never go back: each cycle's segments are a run, summed as Polars sums a group (run_sums;
         # finite numbers: Polars keeps an infinite sum infinite where the compensation would make it NaN)
         first = np.flatnonzero(np.concatenate(([True], cycle[1:] != cycle[:-1])))
-        return pl.DataFrame([pl.Series("cycle", cycle[first]),
-                             *(pl.Series(c, run_sums(first, v)) for c, v in maxima.items())])
+        return {"cycle": cycle[first], **{c: run_sums(first, v) for c, v in maxima.items()}}
     runs = pl.DataFrame([pl.Series("cycle", cycle), *(pl.Series(c, v) for c, v in maxima.items())])
-    return runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima).sort("cycle")
+    table = runs.group_by("cycle", maintain_order=True).agg(pl.col(c).sum() for c in maxima).sort("cycle")
+    return {c: table[c].to_numpy() for c in table.columns}
 
 
 def check_measurements(frame: pl.DataFrame, rows: SourceRows, source: str | None) -> None:
