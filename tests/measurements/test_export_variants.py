@@ -213,3 +213,55 @@ def test_bdf_parquet_with_a_nan_voltage_names_the_row(tmp_path):
                   "Current / A": [1.0, 1.0, 1.0]}).write_parquet(path)
     with pytest.raises(InputError, match=r"'Voltage / V'.*line 2 \('NaN'\)"):
         read(path)
+
+
+# Neware BTS in Chinese: the flat record export with Chinese column names, saved in GB18030 (the column line as a
+# published LFP 280 Ah data set's files have it); each cycle: rest, 1 h charge at 140 A, 30 min discharge at 280 A
+NEWARE_CHINESE_HEADER = ("数据序号,循环号,工步号,工步类型,时间,总时间,电流(A),电压(V),容量(Ah),充电容量(Ah),放电容量(Ah),"
+                         "能量(Wh),充电能量(Wh),放电能量(Wh),绝对时间,功率(W)\n")
+NEWARE_CHINESE_CYCLE = [  # step, type, step time, seconds into the cycle, current, voltage, capacity, energy
+    (1, "搁置", 0, 0, 0, 3.30, 0, 0), (2, "恒流充电", 1800, 1800, 140, 3.40, 70, 238),
+    (2, "恒流充电", 3600, 3600, 140, 3.45, 140, 480), (3, "恒流放电", 1800, 5400, -280, 3.20, 140, 450)]
+
+
+def _neware_chinese(cycles: int) -> str:
+    rows = []
+    for k in range(cycles):
+        for step, kind, step_s, cycle_s, amps, volts, ah, wh in NEWARE_CHINESE_CYCLE:
+            total = 7200 * k + cycle_s
+            charge, discharge = (ah, 0) if amps > 0 else (0, ah) if amps < 0 else (0, 0)
+            stamp = f"2023-05-{6 + total // 86400:02d} {_hms(total % 86400 + 36000)}"
+            rows.append(f"{len(rows) + 1},{k + 1},{3 * k + step},{kind},{_hms(step_s)},{_hms(total)},{amps},{volts},{ah},"
+                        f"{charge},{discharge},{wh},{wh if amps > 0 else 0},{wh if amps < 0 else 0},{stamp},"
+                        f"{amps * volts}\n")
+    return NEWARE_CHINESE_HEADER + "".join(rows)
+
+
+@pytest.mark.parametrize("cycles", [1, 4000])  # a small file parsed from bytes, a large one as polars reads from disk
+def test_neware_export_in_chinese_gb18030(tmp_path, cycles):
+    path = tmp_path / "bts_chinese.csv"
+    path.write_bytes(_neware_chinese(cycles).encode("gb18030"))
+    assert detect(path).FORMAT == "neware"
+    m = read(path)
+    assert m.metadata.vendor == "Neware" and m.data.height == 4 * cycles
+    assert m.data[S.CURRENT].to_list()[:4] == pytest.approx([0.0, 140.0, 140.0, -280.0])
+    assert m.data[S.STEP_TYPE].to_list()[:4] == ["rest", "charge", "charge", "discharge"]
+    assert m.data[S.TIME].to_list()[-4:] == [7200.0 * (cycles - 1) + t for t in (0.0, 1800.0, 3600.0, 5400.0)]
+    assert str(m.metadata.start_time) == "2023-05-06 10:00:00"
+    table = cycle_table(m)
+    assert table.height == cycles
+    assert table["charge_capacity_Ah"].to_list() == pytest.approx([140.0] * cycles)
+    assert table["discharge_capacity_Ah"].to_list() == pytest.approx([140.0] * cycles)
+
+
+def _hms(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def test_western_code_page_is_still_read_as_such():
+    from cellbench.measurements.readers.tabular import decode, text_encoding
+
+    assert text_encoding("Temperature(°C),I(µA)\n".encode("cp1252")) == "latin-1"
+    assert decode("Temperature(°C)\n".encode("cp1252")) == "Temperature(°C)\n"
+    # a head cut inside a UTF-8 character stays UTF-8 (it fell back to latin-1: 'Â°C')
+    assert decode("T(°C),U\n1,°".encode("utf-8")[:-1]) == "T(°C),U\n1,"

@@ -34,27 +34,34 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, _normal, extract, split_unit, text_column, unit_factor
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, numbers, parse_delimited_file, read_bytes,
-                                                    read_head)
+from cellbench.measurements.readers.tabular import (DelimitedTable, decode, head_lines, numbers, parse_delimited_file,
+                                                    read_bytes, read_head)
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
 
+# BTS in Chinese writes the same columns with Chinese names (and the file in GB18030): 电压 voltage, 电流 current,
+# 循环号 cycle, 工步号 step, 工步类型 step type, 充电/放电容量 charge/discharge capacity, 总时间 total time, 绝对时间 date
 FLAT_FIELDS = [
-    Field(S.VOLTAGE, ("Voltage",), "voltage", "V", required=True),
-    Field(S.CURRENT, ("Current",), "current", "A", required=True),
-    Field(S.CYCLE, ("Cycle Index", "Cycle ID", "Cycle"), "dimensionless"),
-    Field(S.STEP, ("Step Index", "Step ID", "Step"), "dimensionless"),
-    Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap"), "capacity", "Ah"),
-    Field(C.VENDOR_DISCHARGE_CAPACITY, ("DChg. Cap.", "Discharge Capacity", "DChg Cap"), "capacity", "Ah"),
-    Field(C.VENDOR_CHARGE_ENERGY, ("Chg. Energy", "Charge Energy"), "energy", "Wh"),
-    Field(C.VENDOR_DISCHARGE_ENERGY, ("DChg. Energy", "Discharge Energy"), "energy", "Wh"),
-    Field(S.CELL_TEMPERATURE, ("T1", "Temperature", "Aux. T1"), "temperature", "degC"),
+    Field(S.VOLTAGE, ("Voltage", "电压"), "voltage", "V", required=True),
+    Field(S.CURRENT, ("Current", "电流"), "current", "A", required=True),
+    Field(S.CYCLE, ("Cycle Index", "Cycle ID", "Cycle", "循环号", "循环序号"), "dimensionless"),
+    Field(S.STEP, ("Step Index", "Step ID", "Step", "工步号", "工步序号"), "dimensionless"),
+    Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap", "充电容量"), "capacity", "Ah"),
+    Field(C.VENDOR_DISCHARGE_CAPACITY, ("DChg. Cap.", "Discharge Capacity", "DChg Cap", "放电容量"), "capacity", "Ah"),
+    Field(C.VENDOR_CHARGE_ENERGY, ("Chg. Energy", "Charge Energy", "充电能量"), "energy", "Wh"),
+    Field(C.VENDOR_DISCHARGE_ENERGY, ("DChg. Energy", "Discharge Energy", "放电能量"), "energy", "Wh"),
+    Field(S.CELL_TEMPERATURE, ("T1", "Temperature", "Aux. T1", "温度"), "temperature", "degC"),
 ]
-_TOTAL_TIME = ("Cumulative Time", "Total Time", "Test Time")
+_TOTAL_TIME = ("Cumulative Time", "Total Time", "Test Time", "总时间")
+_STEP_TYPE = ("Step Type", "工步类型")
+_DATE = ("Date", "Realtime", "Absolute Time", "绝对时间", "系统时间")
 _STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg": "cv-hold",
                "cc dchg": "discharge", "cccv dchg": "discharge", "cv dchg": "cv-hold", "cp dchg": "discharge",
-               "cp chg": "charge"}
+               "cp chg": "charge",
+               "搁置": "rest", "静置": "rest", "恒流充电": "charge", "恒流恒压充电": "charge", "恒压充电": "cv-hold",
+               "恒流放电": "discharge", "恒流恒压放电": "discharge", "恒压放电": "cv-hold", "恒功率放电": "discharge",
+               "恒功率充电": "charge"}
 
 
 #: sheet holding the records in BTS 8 XLSX exports
@@ -74,6 +81,8 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
         return False
     first = lines[0]
     if "Step Type" in first and ("Chg. Cap" in first or "DChg. Cap" in first):
+        return True
+    if "工步类型" in first and ("充电容量" in first or "放电容量" in first):
         return True
     return _is_nested(lines)
 
@@ -124,10 +133,10 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
     seconds, unit = duration_seconds(table, total)
     values = values.with_columns(seconds.alias(S.TIME))
     units[S.TIME] = unit
-    step_type = text_column(table, ("Step Type",))
+    step_type = text_column(table, _STEP_TYPE)
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
-    start = _first_timestamp(text_column(table, ("Date", "Realtime", "Absolute Time")))
+    start = _first_timestamp(text_column(table, _DATE))
     return _finish(values, units, source, file_format, start, table)
 
 
@@ -196,7 +205,7 @@ def _first_timestamp(text: pl.Series | None) -> datetime | None:
 def _read_nested(path: Path, raw: bytes) -> Measurement:
     """Keep the record rows (two leading empty cells); carry cycle and step ids down from their rows."""
     source = str(path)
-    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff").replace("\r\n", "\n")
+    text = decode(raw).replace("\r\n", "\n")
     lines = text.split("\n")
     separator = _separator(lines[0])
     step_header = [c.strip() for c in lines[1].split(separator)][1:]

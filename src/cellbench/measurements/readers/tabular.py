@@ -11,8 +11,10 @@ is reported with its line number instead of failing the whole parse.
 
 from __future__ import annotations
 
+import codecs
 import io
 import math
+import re
 from pathlib import Path
 
 import polars as pl
@@ -185,14 +187,42 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"cannot read ({exc.strerror})", source=str(path)) from exc
 
 
-def decode(raw: bytes) -> str:
-    """Cycler software writes UTF-8, UTF-8 with BOM or a Windows code page; latin-1 never fails."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+#: two ideographs in a row: text in a Chinese code page, not a Western one read as such
+_CJK_RUN = re.compile("[\u4e00-\u9fff]{2}")
+
+
+def text_encoding(raw: bytes) -> str:
+    """``utf-8``, ``gb18030`` or ``latin-1``: cycler software writes UTF-8 (with or without BOM) or the Windows
+    code page of its language: GB18030/GBK for Chinese (Neware BTS, LAND in Chinese), cp1252 for Western ones
+    (read as latin-1, which never fails). ``raw`` may be a file's head, cut inside a character."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return raw.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(raw, final=False)
+        return "utf-8"
     except UnicodeDecodeError:
+        pass
+    try:
+        chinese = codecs.getincrementaldecoder("gb18030")().decode(raw, final=False)
+    except UnicodeDecodeError:
+        return "latin-1"
+    return "gb18030" if _CJK_RUN.search(chinese) else "latin-1"
+
+
+def decode(raw: bytes) -> str:
+    """Text of a file or its head, in the encoding :func:`text_encoding` finds (a character cut at the end of a
+    head is left out)."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
+    encoding = text_encoding(raw)
+    if encoding == "latin-1":
         return raw.decode("latin-1")
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(raw, final=False)
+
+
+def as_utf8(raw: bytes) -> bytes:
+    """A whole file's bytes in UTF-8, for polars (a GB18030 export is transcoded; others are left as they are)."""
+    if text_encoding(raw[:HEAD_BYTES]) != "gb18030":
+        return raw
+    return raw.removeprefix(b"\xef\xbb\xbf").decode("gb18030", errors="replace").encode("utf-8")
 
 
 def head_lines(head: bytes, limit: int = 200) -> list[str]:
@@ -217,6 +247,7 @@ def parse_delimited(raw: bytes, *, separator: str, source: str, header_line: int
     Blank lines right after the header are skipped (Maccor writes one). A last line with fewer fields
     than the line before it is a truncated file and raises :class:`InputError` naming that line.
     """
+    raw = as_utf8(raw)
     start = line_offset(raw, header_line - 1)
     body = raw[start:] if start else raw
     if strip_quotes:
@@ -265,6 +296,10 @@ def parse_delimited_file(path: str | Path, *, separator: str, source: str, heade
     path = Path(path)
     size = path.stat().st_size if path.is_file() else 0
     if size <= FILE_PARSE_MIN_BYTES:
+        return parse_delimited(read_bytes(path), separator=separator, source=source, header_line=header_line)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if text_encoding(head) == "gb18030":  # polars reads UTF-8 only: transcoded in memory
         return parse_delimited(read_bytes(path), separator=separator, source=source, header_line=header_line)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
