@@ -34,9 +34,11 @@ def column_chunks(frame: pl.DataFrame, names: Sequence[str]) -> Chunks:
     """NumPy views of the named columns, chunk by chunk, without copying when the columns share their chunk
     boundaries (columns a parser produced together do); columns chunked differently are first made one chunk
     each. Columns must be free of nulls."""
-    series = [frame[name] for name in names]
+    series = [frame.get_column(name) for name in names]
     if not series:
         return []
+    if all(s.n_chunks() == 1 for s in series):  # the common case, a view of each column as it is
+        return [tuple(s.to_numpy() for s in series)]
     if any(s.chunk_lengths() != series[0].chunk_lengths() for s in series[1:]):
         series = [s.rechunk() for s in series]
     per_column = [s.get_chunks() for s in series]

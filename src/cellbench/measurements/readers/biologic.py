@@ -91,7 +91,9 @@ def read(path: str | Path) -> Measurement:
     if cycle is not None:
         columns[S.CYCLE] = cycle.astype(np.int64)
     elif half_cycle is not None:
-        columns[S.CYCLE] = (half_cycle // 2 + 1).astype(np.int64)
+        counted = data["half cycle"]  # an integer field: whole numbers halved without a float division
+        columns[S.CYCLE] = counted.astype(np.int64) // 2 + 1 if counted.dtype.kind in "iu" \
+            else (half_cycle // 2 + 1).astype(np.int64)
         assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
     if "Ns" in data.dtype.names:
         columns[S.STEP] = np.asarray(data["Ns"], dtype=np.int64)

@@ -102,7 +102,7 @@ def _canonical_values(records: pl.DataFrame, suffix: str, source: str) -> pl.Dat
 
             records = _generate_cycle_number(records, "auto")
         if "total_time_s" not in records.columns:
-            records = records.with_columns(_test_time(records))
+            records = records.hstack([_test_time(records)])
     except InputError:
         raise
     except Exception as exc:  # fastnda's rules fail on the columns of a damaged file
@@ -166,7 +166,7 @@ def _microseconds(times: pl.Series) -> pl.Series:
     return times.round(6).cast(pl.Float64)
 
 
-def _test_time(records: pl.DataFrame) -> pl.Series | pl.Expr:
+def _test_time(records: pl.DataFrame) -> pl.Series:
     """The test time of records that carry only the step time: fastnda's rule (each step's longest time summed
     over the steps numbered below it), in one compiled pass where the columns allow (see
     :func:`~cellbench.measurements.cumulative.elapsed_from_step_time`), else by fastnda itself."""
