@@ -265,3 +265,82 @@ def test_western_code_page_is_still_read_as_such():
     assert decode("Temperature(°C)\n".encode("cp1252")) == "Temperature(°C)\n"
     # a head cut inside a UTF-8 character stays UTF-8 (it fell back to latin-1: 'Â°C')
     assert decode("T(°C),U\n1,°".encode("utf-8")[:-1]) == "T(°C),U\n1,"
+
+
+ARBIN = ("Data_Point,Test_Time(s),Date_Time,Step_Time(s),Step_Index,Cycle_Index,Current(A),Voltage(V),"
+         "Charge_Capacity(Ah),Discharge_Capacity(Ah)\n"
+         "1,0,13.05.2017 10:00:00,0,1,1,0,3.3,0,0\n"
+         "2,3600.5,13.05.2017 11:00:00,3600.5,2,1,1.1,3.6,1.1,0\n"
+         "3,7200.5,13.05.2017 12:00:00,3600,3,1,-1.1,3.0,1.1,1.05\n")
+
+
+def _european(text: str) -> str:
+    """A spreadsheet's re-save in a German locale: ';' between fields, a decimal comma in numbers."""
+    return "\n".join(line.replace(",", ";") if n == 0 else line.replace(",", ";").replace(".", ",")
+                     .replace("13,05,2017", "13.05.2017") for n, line in enumerate(text.splitlines())) + "\n"
+
+
+@pytest.mark.parametrize("variant", ["european", "quoted", "tabs"])
+def test_arbin_csv_resaved_in_other_dialects(tmp_path, variant):
+    text = {"european": _european(ARBIN),
+            "quoted": "\n".join(",".join(f'"{c}"' for c in line.split(",")) for line in ARBIN.splitlines()) + "\n",
+            "tabs": ARBIN.replace(",", "\t")}[variant]
+    path = tmp_path / "arbin.csv"
+    path.write_text(text)
+    assert detect(path).FORMAT == "arbin-csv"
+    m = read(path)
+    assert m.data[S.TIME].to_list() == [0.0, 3600.5, 7200.5]
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.3, 3.6, 3.0])
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 1.1, -1.1])
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(1.05)
+
+
+def test_large_european_export_reads_as_the_small_one(tmp_path):
+    # above the size polars reads straight from disk: the decimal commas must be rewritten all the same
+    header, *rows = ARBIN.splitlines()
+    many = [header] + [",".join([str(k + 1), f"{k * 10.5}", "13.05.2017 10:00:00", "1.5", "2", "1", "1.1", "3.6",
+                                 f"{k * 0.001}", "0"]) for k in range(20000)]
+    path = tmp_path / "arbin_big.csv"
+    path.write_text(_european("\n".join(many)))
+    assert path.stat().st_size > 4 * 65536
+    m = read(path)
+    assert m.data.height == 20000
+    assert m.data[S.TIME][-1] == pytest.approx(19999 * 10.5)
+    assert m.data[S.VOLTAGE].unique().to_list() == [3.6]
+
+
+def test_maccor_text_export_with_decimal_commas(tmp_path):
+    path = tmp_path / "maccor.txt"
+    path.write_text("Rec\tCycle P\tCycle C\tStep\tTestTime\tStepTime\tCap. [Ah]\tEner. [Wh]\tCurrent [A]\tVoltage [V]\tMd\t"
+                    "ES\tDPT Time\n"
+                    "1\t0\t1\t1\t0\t0\t0\t0\t0\t3,3\tR\t0\t5/11/2021 3:40:24 PM\n"
+                    "2\t0\t1\t2\t3600\t3600\t1,1\t4\t1,1\t3,6\tC\t0\t5/11/2021 4:40:24 PM\n"
+                    "3\t0\t1\t3\t7200\t3600\t0,9\t3,1\t0,9\t3,2\tD\t0\t5/11/2021 5:40:24 PM\n")
+    m = read(path)
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.3, 3.6, 3.2])
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 1.1, -0.9])
+    assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(1.1)
+
+
+def test_neware_flat_export_with_semicolons_and_decimal_commas(tmp_path):
+    path = tmp_path / "neware.csv"
+    path.write_text("DataPoint;Cycle Index;Step Index;Step Type;Time;Total Time;Current(A);Voltage(V);Chg. Cap.(Ah);"
+                    "DChg. Cap.(Ah);Date\n"
+                    "1;1;1;Rest;00:00:00;00:00:00;0,000;3,300;0,000;0,000;2022-05-18 16:27:52\n"
+                    "2;1;2;CC Chg;01:00:00;01:00:00;0,500;4,100;0,500;0,000;2022-05-18 17:27:52\n"
+                    "3;1;3;CC DChg;01:00:00;02:00:00;-0,450;3,000;0,000;0,450;2022-05-18 18:27:52\n")
+    assert detect(path).FORMAT == "neware"
+    m = read(path)
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 0.5, -0.45])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(0.5)
+    assert cycles["discharge_capacity_Ah"][0] == pytest.approx(0.45)
+
+
+def test_decimal_comma_is_told_from_dates_and_from_comma_separated_files():
+    from cellbench.measurements.readers.tabular import decimal_comma
+
+    assert decimal_comma(b"1;3,30;13.05.2017 10:00\n2;3,31;13.05.2017 10:01\n", ";")
+    assert not decimal_comma(b"1;3.30;13.05.2017\n", ";")
+    assert not decimal_comma(b"1\t3\tR\n", "\t")  # whole numbers say nothing
+    assert not decimal_comma(b"1,3,30\n", ",")

@@ -77,7 +77,11 @@ def read(path: str | Path) -> Measurement:
         file_format = "arbin-xlsx"
         channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
     else:
-        rows = table = parse_delimited_file(path, separator=",", source=source)
+        header = decode(raw[:raw.find(b"\n")] if b"\n" in raw else raw)
+        # MITS Pro writes commas; a spreadsheet's re-save in a European locale writes ';' (and decimal commas,
+        # which tabular reads), a text export tabs
+        separator = max((",", ";", "\t"), key=header.count)
+        rows = table = parse_delimited_file(path, separator=separator, source=source)
         values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
         file_format, channel = FORMAT, None
     for key in (S.CYCLE, S.STEP):

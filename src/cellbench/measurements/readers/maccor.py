@@ -65,7 +65,7 @@ def _cells(line: str, separator: str) -> list[str]:
 def _header_index(lines: list[str]) -> tuple[int, str] | None:
     """(0-based line, separator) of the column line: first cell ``Rec`` or ``Rec#``, a ``Step`` column."""
     for i, line in enumerate(lines[:60]):
-        for separator in ("\t", ","):
+        for separator in ("\t", ",", ";"):
             cells = _cells(line, separator)
             if cells and cells[0] in ("Rec", "Rec#") and "Step" in cells:
                 return i, separator
@@ -167,7 +167,7 @@ def read(path: str | Path) -> Measurement:
 
             start = datetime.fromtimestamp(first, tz=timezone.utc).replace(tzinfo=None)
     metadata = MeasurementMetadata(
-        vendor="Maccor", file_format=FORMAT + ("-csv" if separator == "," else
+        vendor="Maccor", file_format=FORMAT + ("-csv" if separator in (",", ";") else
                                                "-raw" if lines[0].startswith("Today's Date") else "-text"),
         source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,

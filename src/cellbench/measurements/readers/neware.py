@@ -119,7 +119,8 @@ def read(path: str | Path) -> Measurement:
     lines = head_lines(raw[:8192], 3)
     if _is_nested(lines):
         return _read_nested(path, read_bytes(path))
-    separator = "\t" if raw[:2048].count(b"\t") > raw[:2048].count(b",") else ","
+    # commas as BTS writes them, tabs (BTS 8.5), or ';' (a spreadsheet's re-save in a European locale)
+    separator = max(("\t", ",", ";"), key=lambda s: raw[:2048].split(b"\n", 1)[0].count(s.encode()))
     return _read_flat(path, parse_delimited_file(path, separator=separator, source=str(path)), "neware-flat")
 
 

@@ -250,8 +250,9 @@ def parse_delimited(raw: bytes, *, separator: str, source: str, header_line: int
     raw = as_utf8(raw)
     start = line_offset(raw, header_line - 1)
     body = raw[start:] if start else raw
-    if strip_quotes:
-        # Novonix quotes each whole row; no field contains the separator, so quotes carry no meaning
+    if strip_quotes or _quoted(body[:body.find(b"\n")]):
+        # Novonix quotes each whole row, spreadsheets and scripts each field; no field of a cycler export holds
+        # the separator, so quotes carry no meaning
         body = body.replace(b'"', b"")
     if b"\r" in body[:65536]:
         body = body.replace(b"\r\n", b"\n")
@@ -260,6 +261,8 @@ def parse_delimited(raw: bytes, *, separator: str, source: str, header_line: int
         raise InputError("no data rows after the header line", source=source, location=f"line {header_line}")
     header = body[:header_end]
     rest = body[header_end + 1:]
+    if decimal_comma(rest[:HEAD_BYTES], separator):
+        rest = rest.replace(b",", b".")
     skipped = 0
     while rest[:1] in (b"\n",) or (rest[:1].isspace() and rest[:max(rest.find(b"\n"), 0)].strip() == b""):
         nl = rest.find(b"\n")
@@ -280,6 +283,25 @@ def parse_delimited(raw: bytes, *, separator: str, source: str, header_line: int
 #: files above this size are parsed from disk; smaller ones from bytes (simpler, and as fast)
 FILE_PARSE_MIN_BYTES = 4 * HEAD_BYTES
 
+_COMMA_DECIMAL = re.compile(rb"^\s*[-+]?\d+,\d+(?:[eE][-+]?\d+)?\s*$")
+_POINT_DECIMAL = re.compile(rb"^\s*[-+]?\d*\.\d+(?:[eE][-+]?\d+)?\s*$")
+
+
+def decimal_comma(sample: bytes, separator: str) -> bool:
+    """True when the numbers of a data block are written with a decimal comma (a German or French Windows
+    locale: ``3,1415``), seen in its first rows: comma decimals and no point decimals. Never with ``,`` as
+    the separator; dates such as ``13.05.2017`` are not point decimals."""
+    if separator == ",":
+        return False
+    cells = [c for line in sample.split(b"\n")[:50] for c in line.split(separator.encode())]
+    return any(_COMMA_DECIMAL.match(c) for c in cells) and not any(_POINT_DECIMAL.match(c) for c in cells)
+
+
+def _quoted(header: bytes) -> bool:
+    """A column line whose every name is in double quotes."""
+    header = header.strip().removeprefix(b"\xef\xbb\xbf")
+    return len(header) > 1 and header.startswith(b'"') and header.endswith(b'"')
+
 
 def read_head(path: str | Path, size: int = HEAD_BYTES) -> bytes:
     try:
@@ -299,7 +321,11 @@ def parse_delimited_file(path: str | Path, *, separator: str, source: str, heade
         return parse_delimited(read_bytes(path), separator=separator, source=source, header_line=header_line)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
-    if text_encoding(head) == "gb18030":  # polars reads UTF-8 only: transcoded in memory
+    start = line_offset(head, header_line - 1)
+    if text_encoding(head) == "gb18030" or _quoted(head[start:head.find(b"\n", start)]) \
+            or decimal_comma(head[head.find(b"\n", start) + 1:], separator):
+        # polars reads UTF-8 with the data as written: a Chinese code page, quotes or decimal commas are
+        # rewritten in memory first
         return parse_delimited(read_bytes(path), separator=separator, source=source, header_line=header_line)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
