@@ -48,10 +48,11 @@ class Measurement:
 
     def __init__(self, data: pl.DataFrame, metadata: MeasurementMetadata | None = None, *, derive: bool = True):
         self.metadata = metadata or MeasurementMetadata()
-        missing = [c for c in S.REQUIRED if c not in data.columns]
+        names = data.columns
+        missing = [c for c in S.REQUIRED if c not in names]
         if missing:
             raise InputError(f"missing canonical column(s) {', '.join(missing)}", source=self.metadata.source_file)
-        casts = [pl.col(c).cast(S.COLUMNS[c][0]) for c, dtype in data.schema.items()
+        casts = [pl.col(c).cast(S.COLUMNS[c][0]) for c, dtype in zip(names, data.dtypes)
                  if c in S.COLUMNS and dtype != S.COLUMNS[c][0]]
         data = data.with_columns(casts) if casts else data
         self.data = add_cumulative_columns(data) if derive else data

@@ -100,7 +100,7 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     assumptions = list(extra.get("assumptions", []))
     counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
     keys = [k for k in (S.CYCLE, S.STEP) if k in frame.columns]
-    if any(frame[c].null_count() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
+    if any(frame.get_column(c).null_count() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
         # nulls (a reader's optional columns): the Polars expressions, which name the lines
         check_measurements(frame, rows, metadata.source_file)
         data, vendor, flipped = _derive_with_expressions(frame, counters, restarts, vendor_totals)
@@ -180,6 +180,11 @@ def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], mar
     else:
         starts = marks
     positions = np.flatnonzero(starts)
+    if len(cycle) == 1:  # one chunk: each segment's largest value in one reduction per counter
+        table = segment_totals(cycle[0][positions],
+                               {c: np.maximum.reduceat(column[c][0].astype(np.float64, copy=False), positions)
+                                for c in counters})
+        return {"cycle": table["cycle"].tolist(), **{_VENDOR_KEYS[c]: table[c].tolist() for c in counters}}
     bounds = np.cumsum([0] + [c.shape[0] for c in cycle])
     cut = np.searchsorted(positions, bounds)
     cycle_at_starts = np.concatenate([c[positions[cut[k]:cut[k + 1]] - bounds[k]] for k, c in enumerate(cycle)])

@@ -129,28 +129,27 @@ def _canonical_values(records: pl.DataFrame, suffix: str, source: str) -> pl.Dat
 def _converted(records: pl.DataFrame) -> tuple[list[pl.Series], dict[str, pl.Series]]:
     """The conversions of :func:`_canonical_values`, a Series operation each (no query to plan for a few
     columns): cellbench's columns, and fastnda's signed 32-bit counters by name."""
-    column = records.get_column
+    column, present = records.get_column, records.columns
     columns = [_microseconds(column("total_time_s")).alias(S.TIME),
                column("voltage_V").cast(pl.Float32).cast(pl.Float64).alias(S.VOLTAGE),
                (column("current_mA").cast(pl.Float32).cast(pl.Float64) / 1000.0).alias(S.CURRENT)]
-    if "unix_time_s" in records.columns:
+    if "unix_time_s" in present:
         columns.append(_microseconds(column("unix_time_s")).alias(S.UNIX_TIME))
     for name, canonical in (("cycle_count", S.CYCLE), ("step_count", S.STEP)):
-        if name in records.columns:
+        if name in present:
             columns.append(column(name).cast(pl.UInt32).cast(pl.Int64).alias(canonical))
-    if "step_type" in records.columns:
+    if "step_type" in present:
         # fastnda's step type codes, looked up in a table of 256 names (one gather, no string work per row)
-        columns.append(_step_type_names().gather(column("step_type").cast(pl.UInt8).cast(pl.UInt32))
-                       .alias(S.STEP_TYPE))
-    temperature = next((c for c in records.columns if c.startswith("aux") and "temperature" in c), None)
+        columns.append(_step_type_names()[column("step_type").cast(pl.UInt8).cast(pl.UInt32)].alias(S.STEP_TYPE))
+    temperature = next((c for c in present if c.startswith("aux") and "temperature" in c), None)
     if temperature is not None:
         columns.append(column(temperature).cast(pl.Float64).alias(S.CELL_TEMPERATURE))
     signed = {}
     for name, parts in (("capacity_mAh", ("charge_capacity_mAh", "discharge_capacity_mAh")),
                         ("energy_mWh", ("charge_energy_mWh", "discharge_energy_mWh"))):
-        if name in records.columns:
+        if name in present:
             signed[name] = column(name).cast(pl.Float32)
-        elif all(p in records.columns for p in parts):  # fastnda.read's signed counter: charge minus discharge
+        elif all(p in present for p in parts):  # fastnda.read's signed counter: charge minus discharge
             signed[name] = (column(parts[0]) - column(parts[1])).cast(pl.Float32)
     return columns, signed
 
