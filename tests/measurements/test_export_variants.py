@@ -344,3 +344,49 @@ def test_decimal_comma_is_told_from_dates_and_from_comma_separated_files():
     assert not decimal_comma(b"1;3.30;13.05.2017\n", ";")
     assert not decimal_comma(b"1\t3\tR\n", "\t")  # whole numbers say nothing
     assert not decimal_comma(b"1,3,30\n", ",")
+
+
+BASYTEC_HEAD = ("~Resultfile from Basytec Battery Test System\n~Date and Time of Data Converting: 07.07.2023 10:55:58\n~\n"
+                "~Name of Test: test\n~Battery: cell 7\n~Testplan: plan.pln\n~Testchannel: 1814 CH14 XCTS_40\n"
+                "~Start of Test: 19.06.2023 17:56:53\n~\n"
+                "~Time[h]\tDataSet\tt-Step[h]\tLine\tCommand\tU[V]\tI[A]\tAh[Ah]\tAh-Cyc-Charge\tAh-Cyc-Discharge\tAh-Step\t"
+                "T1[°C]\tCyc-Count\tState\n")
+
+
+def _basytec_cycle(cycle: int, first_set: int) -> list[str]:
+    """One cycle as PyProBE's BaSyTec sample lays it out: a pause, 1 h charge at 2 A, 1 h discharge at 1.8 A
+    (the discharge counter negative, as it counts)."""
+    t0 = 2.5 * (cycle - 1)
+    rows = [(t0, 0, 3, "Pause", 3.50, 0.0, 0, 0, 0), (t0 + 0.5, 0.5, 4, "Charge", 3.9, 2.0, 1.0, 0, 1.0),
+            (t0 + 1.5, 1.0, 4, "Charge", 4.1, 2.0, 2.0, 0, 2.0), (t0 + 2.5, 1.0, 5, "Discharge", 3.2, -1.8, 2.0, -1.8, -1.8)]
+    return [f"{t}\t{first_set + n}\t{ts}\t{line}\t{cmd}\t{u}\t{i}\t0\t{qc}\t{qd}\t{qs}\t25.5\t{cycle}\t1"
+            for n, (t, ts, line, cmd, u, i, qc, qd, qs) in enumerate(rows)]
+
+
+@pytest.mark.parametrize("cycles", [2, 3000])
+def test_basytec_text_export(tmp_path, cycles):
+    path = tmp_path / "basytec.txt"
+    rows = [r for c in range(1, cycles + 1) for r in _basytec_cycle(c, 4 * c)]
+    path.write_bytes((BASYTEC_HEAD + "\n".join(rows) + "\n").encode("cp1252"))  # "°C" as BaSyTec writes it
+    assert detect(path).FORMAT == "basytec"
+    m = read(path)
+    assert m.metadata.vendor == "BaSyTec" and m.metadata.cell_id == "cell 7"
+    assert m.metadata.channel == "1814 CH14 XCTS_40" and str(m.metadata.start_time) == "2023-06-19 17:56:53"
+    assert m.metadata.units_as_recorded[S.TIME] == "h"
+    assert m.data[S.TIME].to_list()[:4] == [0.0, 1800.0, 5400.0, 9000.0]
+    assert m.data[S.CURRENT].to_list()[:4] == pytest.approx([0.0, 2.0, 2.0, -1.8])
+    assert m.data[S.STEP_TYPE].to_list()[:4] == ["rest", "charge", "charge", "discharge"]
+    assert m.data[S.STEP].to_list()[:8] == [1, 2, 2, 3, 4, 5, 5, 6]  # the plan's lines 3, 4, 5 again in cycle 2
+    assert m.data[S.CELL_TEMPERATURE][0] == pytest.approx(25.5)
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"].to_list() == pytest.approx([2.0] * cycles)
+    assert table["discharge_capacity_Ah"].to_list() == pytest.approx([1.8] * cycles)
+
+
+def test_basytec_row_with_a_text_voltage_names_its_line(tmp_path):
+    path = tmp_path / "basytec.txt"
+    rows = _basytec_cycle(1, 1)
+    rows[2] = rows[2].replace("\t4.1\t", "\t-.-\t")
+    path.write_bytes((BASYTEC_HEAD + "\n".join(rows) + "\n").encode("cp1252"))
+    with pytest.raises(InputError, match=r"'U\[V\]'.*line 13 \('-\.-'\)"):
+        read(path)

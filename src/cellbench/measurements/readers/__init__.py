@@ -26,8 +26,8 @@ from cellbench.measurements.measurement import Measurement
 from cellbench.measurements.readers.tabular import HEAD_BYTES, head_lines
 
 # Most specific first: the generic delimited reader accepts anything with recognisable columns.
-READER_MODULES = ["bdf_parquet", "biologic", "neware_binary", "arbin_res", "maccor", "novonix", "pec", "landt", "arbin",
-                  "neware", "biologic_text", "bdf", "generic"]
+READER_MODULES = ["bdf_parquet", "biologic", "neware_binary", "arbin_res", "maccor", "novonix", "pec", "basytec", "landt",
+                  "arbin", "neware", "biologic_text", "bdf", "generic"]
 
 
 def reader_modules() -> list[ModuleType]:
