@@ -390,3 +390,30 @@ def test_basytec_row_with_a_text_voltage_names_its_line(tmp_path):
     path.write_bytes((BASYTEC_HEAD + "\n".join(rows) + "\n").encode("cp1252"))
     with pytest.raises(InputError, match=r"'U\[V\]'.*line 13 \('-\.-'\)"):
         read(path)
+
+
+BTLAB_DATED = ("BT-Lab ASCII FILE\nNb header lines : 6\n\nModulo Bat\n"
+               "Acquisition started on : 11/20/2024 11:38:41.707\n"
+               "Ns changes\tNs\ttime/s\tEcell/V\tI/mA\t(Q-Qo)/mA.h\tQ discharge/mA.h\tQ charge/mA.h\tcycle number\t"
+               "Temperature/°C\t\n"
+               "0\t0\t11/20/2024 11:38:41.707\t4.1465597E+000\t0.0000000E+000\t0\t0\t0\t0\t1.9379732E+001\n"
+               "1\t1\t11/20/2024 12:38:41.707\t4.1518364E+000\t4.5E+002\t4.5E+002\t0\t4.5E+002\t0\t1.93E+001\n"
+               "1\t2\t11/20/2024 13:38:42.207\t3.6E+000\t-9.0E+002\t-4.5E+002\t9.0E+002\t0\t0\t1.93E+001\n")
+
+
+def test_biologic_text_with_dates_in_its_time_column(tmp_path):
+    # BT-Lab/EC-Lab can export "time/s" as each point's date and time (PyProBE's timestamped BT-Lab sample)
+    path = tmp_path / "drive_cycle_MB_CA1.txt"
+    path.write_bytes(BTLAB_DATED.encode("cp1252"))
+    assert detect(path).FORMAT == "biologic-text"
+    m = read(path)
+    assert m.data[S.TIME].to_list() == pytest.approx([0.0, 3600.0, 7200.5])
+    assert str(m.metadata.start_time) == "2024-11-20 11:38:41.707000"
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 0.45, -0.9])
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"][0] == pytest.approx(0.45)
+    assert table["discharge_capacity_Ah"][0] == pytest.approx(0.9)
+    # a cell that is no date among dates is an error naming its line
+    path.write_bytes(BTLAB_DATED.replace("11/20/2024 12:38:41.707", "12:38").encode("cp1252"))
+    with pytest.raises(InputError, match=r"'time/s' holds dates, but not at line 8 \('12:38'\)"):
+        read(path)

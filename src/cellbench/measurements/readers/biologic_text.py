@@ -94,8 +94,17 @@ def read(path: str | Path) -> Measurement:
     if re.search(rb"\d,\d", sample) and b"." not in sample.split(b"\n", 1)[0]:
         raw = raw[:offset] + raw[offset:].replace(b",", b".")
     table = parse_delimited(raw, separator=separator, source=source, header_line=header_line)
-    values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    stamps = _time_stamps(table)
+    fields = FIELDS if stamps is None else [f for f in FIELDS if f.out != S.TIME]
+    values, units = extract(table, fields, allow_missing=(S.CELL_TEMPERATURE,))
     assumptions = ["the acquisition start time has no time zone: the instrument PC's local time"]
+    if stamps is not None:
+        # "time/s" exported as the date and time of each point (EC-Lab/BT-Lab's "time as date" option)
+        clock, date_format = stamps
+        values = values.with_columns(((clock - clock[0]).dt.total_microseconds() / 1e6).alias(S.TIME))
+        units[S.TIME] = date_format
+        assumptions.append(f"time/s holds the date and time of each point ({date_format}): test time counts from "
+                           "the first")
     if S.CURRENT not in values.columns:
         if "dq" not in values.columns:
             raise InputError("missing column 'I/mA' (also accepted: '<I>/mA', or 'dq/mA.h' to derive it from)",
@@ -126,8 +135,8 @@ def read(path: str | Path) -> Measurement:
     values = values.drop("q_charge", "q_discharge", strict=False)
     for name in ("q_charge", "q_discharge"):
         units.pop(name, None)
-    start = None
-    started = re.search(r"Acquisition started on\s*:\s*([0-9/]+ [0-9:.]+)", head)
+    start = stamps[0][0] if stamps is not None else None
+    started = None if stamps is not None else re.search(r"Acquisition started on\s*:\s*([0-9/]+ [0-9:.]+)", head)
     if started:
         for fmt in ("%m/%d/%Y %H:%M:%S.%f", "%m/%d/%Y %H:%M:%S"):
             try:
@@ -138,10 +147,45 @@ def read(path: str | Path) -> Measurement:
     restart_keys = ["half_cycle"] if "half_cycle" in values.columns else [k for k in (S.CYCLE,) if k in values.columns]
     metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source, start_time=start,
                                    units_as_recorded=units, extra={"assumptions": assumptions})
-    # the signed counter restarts at every half cycle; separate ones are taken to restart where they fall
+    # the signed counter restarts at every half cycle; separate ones restart wherever they fall (each counts one
+    # direction: it falls only when it starts again, at the next charge or discharge within a cycle too)
     signed = "q_charge_discharge" in values.columns
-    restarts = C.CounterRestarts.changes_of(*restart_keys, certain=signed) if restart_keys else None
+    restarts = C.CounterRestarts.changes_of(*restart_keys, certain=True) if restart_keys and signed else None
     measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts,
                                      rows=table)
     measurement.data = measurement.data.drop("half_cycle", strict=False)
     return measurement
+
+
+#: how EC-Lab and BT-Lab write a point's date and time in "time/s" (US order first, as the header's own dates)
+_STAMP_FORMATS = ("%m/%d/%Y %H:%M:%S%.f", "%d/%m/%Y %H:%M:%S%.f", "%d.%m.%Y %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f")
+
+
+def _time_stamps(table) -> tuple[pl.Series, str] | None:
+    """The "time/s" column as datetimes when it holds dates (None when it holds seconds); a cell that is no
+    date raises naming its line."""
+    name = next((n for n in table.names if n.strip() == "time/s"), None)
+    if name is None:
+        return None
+    text = table.text(name).str.strip_chars()
+    sample = text.drop_nulls().head(20).to_list()
+    dated = sum(bool(re.match(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\s+\d{1,2}:\d{2}", v)) for v in sample)
+    if dated * 2 <= len(sample):  # seconds (a stray date among numbers is left to the number check)
+        return None
+    best: tuple[int, pl.Series, str] | None = None
+    for fmt in _STAMP_FORMATS:
+        parsed = text.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        missing = parsed.null_count()
+        if best is None or missing < best[0]:
+            best = (missing, parsed, fmt)
+        if missing == 0 and bool((parsed.diff().drop_nulls().dt.total_microseconds() >= 0).all()):
+            break
+    missing, parsed, fmt = best
+    if missing:
+        rows = parsed.is_null().arg_true().to_list()
+        raise InputError("column 'time/s' holds dates, but not at " + ", ".join(
+            f"line {table.line_of(r)} ({text[r]!r})" for r in rows[:10]) + (f" and {len(rows) - 10} more"
+                                                                           if len(rows) > 10 else ""),
+            source=table.source, location=f"line {table.line_of(rows[0])}, column 'time/s'")
+    shown = fmt.replace("%.f", ".fff").replace("%", "")
+    return parsed, shown
