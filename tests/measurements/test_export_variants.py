@@ -417,3 +417,31 @@ def test_biologic_text_with_dates_in_its_time_column(tmp_path):
     path.write_bytes(BTLAB_DATED.replace("11/20/2024 12:38:41.707", "12:38").encode("cp1252"))
     with pytest.raises(InputError, match=r"'time/s' holds dates, but not at line 8 \('12:38'\)"):
         read(path)
+
+
+def test_arbin_mits_pro_8_csv_with_its_quoted_date_time(tmp_path):
+    # MITS Pro 8 writes "Date Time" quoted after a tab (so spreadsheets keep it as text), leaves Internal
+    # Resistance empty between measurements and names the thermocouple "Aux_Temperature_1 (C)" (PyProBE's sample)
+    path = tmp_path / "arbin8.csv"
+    path.write_text('Data Point,Date Time,Test Time (s),Step Time (s),Cycle Index,Step Index,Current (A),Voltage (V),'
+                    'Charge Capacity (Ah),Discharge Capacity (Ah),Internal Resistance (Ohm),Aux_Temperature_1 (C)\n'
+                    '1,"\t09/20/2024 08:32:34.558",30.0005,30.0005,1,1,0,3.5346,0,0,,24.66\n'
+                    '2,"\t09/20/2024 09:32:34.558",3630.0005,3600,1,2,2.0,4.1,2.0,0,0.012,25.10\n'
+                    '3,"\t09/20/2024 10:32:34.558",7230.0005,3600,1,3,-1.9,3.2,2.0,1.9,,24.90\n')
+    assert detect(path).FORMAT == "arbin-csv"
+    m = read(path)
+    assert str(m.metadata.start_time) == "2024-09-20 08:32:04.557500"  # the first row's date less its test time
+    assert m.data[S.CELL_TEMPERATURE].to_list() == pytest.approx([24.66, 25.10, 24.90])
+    assert m.data[S.INTERNAL_RESISTANCE].to_list()[1] == pytest.approx(0.012)
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(1.9)
+
+
+def test_maccor_csv_export_keeps_its_temperature(tmp_path):
+    path = tmp_path / "maccor.csv"
+    path.write_text("Today's Date ,28-Nov-23\nDate of Test:,23-Nov-23 3:56:08 PM\n"
+                    "Rec,Cycle C,Step,Test Time (sec),Step Time (sec),Capacity,Energy,Current,Voltage,DPT Time,Temp 1\n"
+                    "1,1,1,0.0000,0.0000,0,0,0,3.668,23-Nov-23 3:56:11 PM,22.2591\n"
+                    "2,1,2,3600.0000,3600.0000,28.8,106.0,28.8,3.716,23-Nov-23 4:56:11 PM,23.5\n")
+    m = read(path)
+    assert m.data[S.CELL_TEMPERATURE].to_list() == pytest.approx([22.2591, 23.5])
+    assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(28.8)

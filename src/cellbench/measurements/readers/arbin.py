@@ -16,7 +16,7 @@ item (cell) id. The XLSX export holds the same columns on sheets named ``Channel
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
@@ -25,7 +25,7 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.columns import Field, extract
+from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.tabular import decode, parse_delimited_file, read_head
 from cellbench.measurements.readers.workbook import SheetRows, sheet_names, sheet_table
 
@@ -91,8 +91,32 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(vendor="Arbin", file_format=file_format, source_file=source, channel=channel,
                                    units_as_recorded=units)
     metadata = _with_side_file(path, metadata, values)
+    if metadata.start_time is None:
+        metadata = _with_date_time(metadata, tables[0] if sheets is not None else table, values)
     restarts = C.CounterRestarts.changes_of(S.CYCLE) if S.CYCLE in values.columns else None
     return C.to_measurement(values, metadata, restarts, rows=rows)
+
+
+#: how MITS Pro writes "Date Time" (US order; the Excel export as the workbook stores it)
+_DATE_TIME_FORMATS = ("%m/%d/%Y %H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%d/%m/%Y %H:%M:%S%.f")
+
+
+def _with_date_time(metadata: MeasurementMetadata, table, values: pl.DataFrame) -> MeasurementMetadata:
+    """The start from the first row's "Date Time" text (MITS Pro 8 writes it quoted after a tab, to keep
+    spreadsheets from reformatting it): the tester's local time, no zone."""
+    text = text_column(table, ("Date Time", "Date_Time"))
+    if text is None or not values.height:
+        return metadata
+    first = text.head(1).str.strip_chars(" \t\"")
+    for fmt in _DATE_TIME_FORMATS:
+        stamp = first.str.strptime(pl.Datetime("us"), fmt, strict=False)[0]
+        if stamp is not None:
+            start = stamp - timedelta(seconds=float(values[S.TIME][0]))
+            extra = dict(metadata.extra)
+            extra["assumptions"] = [*extra.get("assumptions", []),
+                                    "Date Time has no time zone; start_time is the tester's local time"]
+            return metadata.model_copy(update={"start_time": start, "extra": extra})
+    return metadata
 
 
 def _with_side_file(path: Path, metadata: MeasurementMetadata, values: pl.DataFrame) -> MeasurementMetadata:

@@ -93,6 +93,7 @@ FIELDS = [
     Field("amp_hr", ("Amp-hr", "Cap.", "Capacity"), "capacity", "Ah"),
     Field("watt_hr", ("Watt-hr", "Ener.", "Energy"), "energy", "Wh"),
     Field(S.INTERNAL_RESISTANCE, ("DCIR/Ohms",), "resistance", "Ohm"),
+    Field(S.CELL_TEMPERATURE, ("Temp 1", "Temp1", "Temperature"), "temperature", "degC"),
 ]
 
 
@@ -107,7 +108,7 @@ def read(path: str | Path) -> Measurement:
                          source=source)
     index, separator = found
     table = parse_delimited_file(path, separator=separator, source=source, header_line=index + 1)
-    values, units = extract(table, FIELDS)
+    values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE, S.INTERNAL_RESISTANCE))
     state = text_column(table, ("State", "Md"))
     assumptions = ["DPT Time has no time zone; start_time is the tester's local time (naive)"]
     if state is None:
