@@ -107,7 +107,7 @@ class PybammCell:
             inputs["temperature [K]"] = temperature
         ocp = pv.evaluate(pybamm.FunctionParameter(f"{side} electrode OCP [V]", inputs))
         entropic_name = f"{side} electrode OCP entropic change [V.K-1]"
-        entropic = 0.0
+        entropic: np.ndarray | float = 0.0
         if entropic_name in pv.keys():
             value = pv[entropic_name]
             if callable(value):
