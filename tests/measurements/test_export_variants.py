@@ -2,6 +2,8 @@
 navani, battery-data-toolkit, ampworks, cellpy, BEEP), each rebuilt here in a few rows of the same layout,
 so a plain clone checks them; values worked out by hand."""
 
+import re
+
 import pytest
 
 from cellbench.analysis import cycle_table
@@ -445,3 +447,22 @@ def test_maccor_csv_export_keeps_its_temperature(tmp_path):
     m = read(path)
     assert m.data[S.CELL_TEMPERATURE].to_list() == pytest.approx([22.2591, 23.5])
     assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(28.8)
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("cycle_data.csv",  # battery-data-toolkit's batteryarchive summary
+     "Cycle_Index,Start_Time,End_Time,Test_Time (s),Min_Current (A),Max_Current (A),Min_Voltage (V),Max_Voltage (V),"
+     "Charge_Capacity (Ah),Discharge_Capacity (Ah)\n1.0,,,12923.434,-0.674,1.124,2.699,4.2,0.604,1.292\n",
+     "a per-cycle summary"),
+    ("summary.csv", "Cycle_Index,Cycle_Label,Time_s,Q_chg,Q_dis,CE,V_min,V_max,I_min,I_max\n"
+     "1,,0,0.02,0.021,0.99,3.0,4.1,-0.001,0.001\n", "a per-cycle summary"),
+    ("spectrum.csv", "freq/Hz,Re(Z)/Ohm,-Im(Z)/Ohm\n100000,0.05,0.001\n10000,0.06,0.004\n", "an impedance spectrum"),
+    ("FastCharge_000025_CH8_Metadata.csv",
+     ",test_id,device_id,iv_ch_id,first_start_datetime,schedule_file_name\n0,153,60369369,7,1494645214,x.SDU\n",
+     "an Arbin metadata side file (test, channel, schedule): read FastCharge_000025_CH8.csv beside it"),
+])
+def test_tables_that_are_not_a_time_series_are_refused_saying_what_they_are(tmp_path, name, text, said):
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(InputError, match=r"not a cycler's time series: " + re.escape(said)):
+        read(path)

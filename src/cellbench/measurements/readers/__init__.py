@@ -55,6 +55,9 @@ def detect(path: str | Path) -> ModuleType:
     generic = importlib.import_module("cellbench.measurements.readers.generic")
     if generic.sniff(head, path):
         return generic
+    what = generic.what_it_is(head, path)
+    if what is not None:
+        raise InputError(f"not a cycler's time series: {what}", source=str(path))
     raise InputError(f"unknown file format; {closest_format(head).describe()}; tried {', '.join(formats())} "
                      "(`cellbench formats` lists them with sample headers)", source=str(path))
 

@@ -25,6 +25,7 @@ converted to BDF cumulative columns.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,6 @@ def aliases() -> dict[str, list[str]]:
 
 
 def _normal(name: str) -> str:
-    import re
-
     return re.sub(r"[\s_.\-]+", " ", split_unit(name)[0]).strip().lower()
 
 
@@ -130,6 +129,33 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 
+def what_it_is(head: bytes, path: Path | str | None = None) -> str | None:
+    """For a table no reader takes: what it is instead of a cycler's record of time, voltage and current
+    (a per-cycle summary, an impedance spectrum, an Arbin metadata side file), or None."""
+    lines = head_lines(head, 60)
+    name = Path(path).name if path is not None else ""
+    if name.endswith("_Metadata.csv") and any("first_start_datetime" in line for line in lines[:2]):
+        data = name.removesuffix("_Metadata.csv") + ".csv"
+        return f"an Arbin metadata side file (test, channel, schedule): read {data} beside it"
+    for line in lines:
+        separator = max((",", ";", "\t"), key=line.count)
+        cells = {_normal(c) for c in line.split(separator)}
+        if len(cells) < 3:
+            continue
+        if {"freq", "frequency", "re(z)", "-im(z)", "z re", "z im"} & cells or any(
+                c.startswith(("freq", "z real", "z imag", "re(z", "-im(z")) for c in cells):
+            if not cells & {_normal(n) for n in aliases()[S.TIME]}:
+                return "an impedance spectrum (frequency and impedance columns, no test time)"
+        cycle = cells & {_normal(n) for n in aliases()[S.CYCLE]}
+        extremes = [c for c in cells if re.search(r"\b(min|max|avg|mean)\b", c)]
+        per_cycle = [c for c in cells if c in ("ce", "efficiency", "coulombic efficiency", "q chg", "q dis")]
+        voltage = cells & {_normal(n) for n in aliases()[S.VOLTAGE]}
+        if cycle and (len(extremes) >= 2 or per_cycle) and not voltage:
+            return ("a per-cycle summary (one row per cycle: capacities, minima and maxima); "
+                    "cellbench reads the record of time, voltage and current it was made from")
+    return None
+
+
 def _load_map(column_map: dict[str, Any] | str | Path | None) -> dict[str, Any]:
     if column_map is None:
         return {}
@@ -173,4 +199,4 @@ def _header_block(lines: list[str], separator: str) -> dict[str, str]:
     return info
 
 
-__all__ = ["FORMAT", "sniff", "read"]
+__all__ = ["FORMAT", "sniff", "read", "what_it_is"]
