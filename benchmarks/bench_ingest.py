@@ -210,6 +210,7 @@ def bench_native(repeat: int) -> None:
         return
     print(f"{'file':52s} {'rows':>8s} {'cellbench s':>11s} {'library':>20s} {'library s':>9s} {'ratio':>6s} "
           f"{'CPU':>6s}")
+    ratios: list[tuple[str, float, float]] = []
     for path in files:
         try:
             rows = len(read(path))
@@ -221,6 +222,11 @@ def bench_native(repeat: int) -> None:
             continue
         print(f"{path.name[:52]:52s} {rows:8d} {ours:11.4f} {name:>20s} {theirs:9.4f} {theirs / ours:5.2f}x "
               f"{theirs_cpu / ours_cpu:5.2f}x")
+        ratios.append((path.name, theirs / ours, theirs_cpu / ours_cpu))
+    behind = [(n, wall, cpu) for n, wall, cpu in ratios if min(wall, cpu) < 1.0]
+    print(f"at least as fast as the library alone (wall and CPU ≥ 1.00): {len(ratios) - len(behind)} of {len(ratios)} "
+          f"files{'; behind: ' if behind else ''}"
+          + ", ".join(f"{n} {min(wall, cpu):.2f}x" for n, wall, cpu in behind))
 
 
 def bench_summary(rows: int, repeat: int) -> None:
