@@ -466,3 +466,46 @@ def test_tables_that_are_not_a_time_series_are_refused_saying_what_they_are(tmp_
     path.write_text(text)
     with pytest.raises(InputError, match=r"not a cycler's time series: " + re.escape(said)):
         read(path)
+
+
+def _xls(path, sheets):
+    """An Excel 97-2003 workbook (.xls), as older MITS Pro, BTS 7 and LANDdt versions export."""
+    xlwt = pytest.importorskip("xlwt", reason="xlwt writes .xls fixtures: pip install -e '.[test]'")
+    book = xlwt.Workbook()
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.save(str(path))
+
+
+def test_excel_97_workbooks_are_read_like_xlsx(tmp_path):
+    arbin = tmp_path / "arbin_export.dat"  # the name says nothing: the sheets do
+    _xls(arbin, {"Global_Info": [["Test Name", "x"]],
+                 "Channel_1-006": [["Data_Point", "Test_Time(s)", "Step_Index", "Cycle_Index", "Current(A)", "Voltage(V)",
+                                    "Charge_Capacity(Ah)", "Discharge_Capacity(Ah)"],
+                                   [1, 0, 1, 1, 1.0, 3.0, 0, 0], [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0],
+                                   [3, 7200, 2, 1, -1.0, 3.0, 1.0, 0.8]]})
+    assert detect(arbin).FORMAT == "arbin-csv"  # the Arbin module, which reads its workbooks too
+    m = read(arbin)
+    assert m.metadata.file_format == "arbin-xlsx" and m.data[S.TIME].to_list() == [0.0, 3600.0, 7200.0]
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.8)
+    neware = tmp_path / "neware.xls"
+    _xls(neware, {"record": [["DataPoint", "Cycle Index", "Step Index", "Step Type", "Cumulative Time", "Current(mA)",
+                              "Voltage(V)", "Chg. Cap.(mAh)", "DChg. Cap.(mAh)"],
+                             [1, 1, 1, "CC Chg", "0:00:00", 500, 3.0, 0, 0],
+                             [2, 1, 1, "CC Chg", "2:00:00", 500, 4.1, 1000, 0]]})
+    assert detect(neware).FORMAT == "neware"
+    assert cycle_table(read(neware))["charge_capacity_Ah"][0] == pytest.approx(1.0)
+    land = tmp_path / "land.xls"
+    _xls(land, {"Record": LAND_RECORD, "Mode": [["Index"]]})
+    assert detect(land).FORMAT == "landt"
+    assert cycle_table(read(land))["discharge_capacity_Ah"].to_list() == pytest.approx([0.002, 0.002])
+
+
+def test_an_ole2_file_that_is_no_workbook_is_unknown(tmp_path):
+    path = tmp_path / "report.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(InputError, match="unknown file format"):
+        read(path)

@@ -1,8 +1,9 @@
-"""Excel (.xlsx) exports as tables the text readers understand: one sheet → a DelimitedTable of text
+"""Excel (.xlsx, .xls) exports as tables the text readers understand: one sheet → a DelimitedTable of text
 cells, so numbers are checked and errors named exactly as for CSV (line = the sheet's row number).
 
-Detection looks inside the file (an .xlsx is a zip with ``xl/workbook.xml`` listing the sheets), so
-a renamed workbook is still recognised. Reading uses fastexcel (calamine) through ``polars.read_excel``.
+Detection looks inside the file (an .xlsx is a zip with ``xl/workbook.xml`` listing the sheets; an .xls an
+OLE2 compound file whose sheets calamine lists), so a renamed workbook is still recognised. Reading uses
+fastexcel (calamine) through ``polars.read_excel``.
 
 >>> sheet_names(b"not a zip", "x.txt") is None
 True
@@ -20,10 +21,20 @@ from cellbench.errors import InputError
 from cellbench.measurements.readers.tabular import DelimitedTable, SkippedRows
 
 ZIP_MAGIC = b"PK\x03\x04"
+#: an OLE2 compound file: Excel 97-2003 workbooks (.xls)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sheet_names(head: bytes, path: Path | str | None) -> list[str] | None:
-    """Sheet names of an .xlsx file, or None when the file is not a readable workbook."""
+    """Sheet names of an .xlsx or .xls file, or None when the file is not a readable workbook."""
+    if head.startswith(OLE2_MAGIC) and path is not None:
+        # Excel 97-2003 (.xls), as older MITS Pro, BTS 7 and LANDdt versions export: calamine reads it too
+        try:
+            import fastexcel
+
+            return list(fastexcel.read_excel(Path(path)).sheet_names)
+        except Exception:  # fastexcel raises its own error types; an OLE2 file may be a Word document
+            return None
     if not head.startswith(ZIP_MAGIC) or path is None:
         return None
     try:
@@ -75,4 +86,4 @@ class SheetRows:
         return f"record {row + 1}"
 
 
-__all__ = ["sheet_names", "sheet_table", "first_row", "SheetRows", "ZIP_MAGIC"]
+__all__ = ["sheet_names", "sheet_table", "first_row", "SheetRows", "ZIP_MAGIC", "OLE2_MAGIC"]
