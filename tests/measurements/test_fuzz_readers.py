@@ -2,7 +2,7 @@
 
 Each reader is fuzzed on both parsing routes (in memory and from disk) with CELLBENCH_FUZZ_EXAMPLES / 2
 inputs each: 1,300 per reader by default, so every `make test` runs the issue's full fuzz
-(8 readers × 1,300 = 10,400 inputs, about a minute); ``CELLBENCH_FUZZ_EXAMPLES=120`` for a quick local run.
+(9 readers × 1,300 = 11,700 inputs, about a minute); ``CELLBENCH_FUZZ_EXAMPLES=120`` for a quick local run.
 Inputs are small so the whole run stays within seconds per reader.
 """
 
@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from cellbench.errors import InputError
 from cellbench.measurements import Measurement
-from cellbench.measurements.readers import arbin, bdf, biologic_text, generic, maccor, neware, novonix, pec, tabular
+from cellbench.measurements.readers import (arbin, basytec, bdf, biologic_text, generic, maccor, neware, novonix, pec,
+                                             tabular)
 
 EXAMPLES = int(os.environ.get("CELLBENCH_FUZZ_EXAMPLES", "1300"))
 
@@ -41,6 +42,9 @@ SEEDS = {
                    b"half cycle\n1\t0\t3,0\t1\t0\t0\n1\t10\t3,1\t1\t0,003\t0\n",
     bdf: b"Test Time / h,Current / A,Voltage / V,Cycle Count / 1,Step Index / 1,Charge Capacity / Ah,"
          b"Discharge Capacity / Ah\n0.1,0.006,3.3,1,1,0,0\n0.2,0.006,3.29,1,1,0,0.0006\n",
+    basytec: b"~Resultfile from Basytec Battery Test System\n~Start of Test: 19.06.2023 17:56:53\n~\n"
+             b"~Time[s]\tDataSet\tLine\tCommand\tU[V]\tI[A]\tAh-Cyc-Charge\tAh-Cyc-Discharge\tT1[\xb0C]\tCyc-Count\n"
+             b"0\t1\t3\tPause\t3.5\t0\t0\t0\t25.4\t1\n60\t2\t4\tCharge\t3.6\t0.45\t0.0075\t0\t25.5\t1\n",
     generic: b"# PRIME\nnumber of headers ;3;;\n# PRIME\nindex;test_time;step;cycle;current;voltage;charge_capacity\n"
              b"0;120.00;1;1;0.00;1.14;0.00\n1;240.00;1;2;0.10;1.15;0.01\n",
 }
