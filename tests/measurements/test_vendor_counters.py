@@ -79,3 +79,20 @@ def test_per_cycle_totals_are_compensated_sums_as_polars_groups_sum():
     infinite = segment_totals(np.array([1, 1, 2]), {"x": np.array([1.0, np.inf, 4.0])})
     assert infinite["x"].tolist() == [np.inf, 4.0]
     assert back["cycle"].tolist() == [1, 2] and back["x"].tolist() == [5.0, 2.0]
+
+
+def test_running_parts_of_a_per_point_charge_are_numpy_s_bit_for_bit():
+    """EC-Lab's dq/mA.h made into running charge and discharge counters in one compiled pass: NumPy's clip and
+    cumsum, the same bits (signed zeros, NaN, infinities)."""
+    from cellbench.measurements.cumulative import running_parts
+
+    rng = np.random.default_rng(11)
+    dq = rng.standard_normal(50_000) * 10.0 ** rng.integers(-6, 3, 50_000)
+    dq[rng.random(dq.shape[0]) < 0.1] = -0.0
+    dq[rng.random(dq.shape[0]) < 0.1] = 0.0
+    for case in (dq, np.concatenate([[-0.0, np.nan], dq]), np.array([1.0, -np.inf, 2.0, np.inf]), np.empty(0)):
+        charge, discharge = running_parts(case, 1000.0)
+        assert charge.tobytes() == (np.cumsum(np.clip(case, 0, None)) / 1000.0).tobytes()
+        assert discharge.tobytes() == (np.cumsum(np.clip(-case, 0, None)) / 1000.0).tobytes()
+    # by hand: 0.5 mAh charged, 0.25 discharged, 1 charged
+    assert running_parts(np.array([0.5, -0.25, 1.0]), 1000.0)[0].tolist() == [0.0005, 0.0005, 0.0015]

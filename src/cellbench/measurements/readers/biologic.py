@@ -25,6 +25,7 @@ import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
+from cellbench.measurements.cumulative import running_parts
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 
@@ -103,8 +104,7 @@ def read(path: str | Path) -> Measurement:
     q = _column(data, "Q charge/discharge/mA.h")
     if dq is not None:
         # dq is the vendor's own per-point charge; its running sums are cumulative counters that never restart
-        columns[C.VENDOR_CHARGE_CAPACITY] = np.cumsum(np.clip(dq, 0, None)) / 1000.0
-        columns[C.VENDOR_DISCHARGE_CAPACITY] = np.cumsum(np.clip(-dq, 0, None)) / 1000.0
+        columns[C.VENDOR_CHARGE_CAPACITY], columns[C.VENDOR_DISCHARGE_CAPACITY] = running_parts(dq, 1000.0)
     elif q is not None:
         columns[C.VENDOR_CHARGE_CAPACITY] = np.clip(q, 0, None) / 1000.0
         columns[C.VENDOR_DISCHARGE_CAPACITY] = np.clip(-q, 0, None) / 1000.0
@@ -130,18 +130,20 @@ def read(path: str | Path) -> Measurement:
 
 def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
-    half, q_Ah = half_cycle.astype(np.int64), q / 1000.0
-    if half.shape[0] and bool(np.all(half[1:] >= half[:-1])):
-        # half cycles in order, as EC-Lab numbers them: each one's last value, the (at most two) of a cycle added
-        last_rows = np.flatnonzero(np.append(half[1:] != half[:-1], True))
-        last, cycles = q_Ah[last_rows], half[last_rows] // 2 + 1
+    half = half_cycle.astype(np.int64)
+    changes = np.flatnonzero(half[1:] != half[:-1])  # the last row of each half cycle but the file's last
+    if half.shape[0] and bool((half[changes + 1] > half[changes]).all()):
+        # half cycles in order, as EC-Lab numbers them (never back: each change goes up): each one's last value,
+        # the (at most two) of a cycle added
+        last_rows = np.append(changes, half.shape[0] - 1)
+        last, cycles = q[last_rows] / 1000.0, half[last_rows] // 2 + 1
         first = np.flatnonzero(np.insert(cycles[1:] != cycles[:-1], 0, True))
         # Polars' clip(lower_bound=0): below the bound becomes the bound, anything else (-0.0, NaN) stays
         charge = np.add.reduceat(np.where(last < 0.0, 0.0, last), first)
         discharge = np.add.reduceat(np.where(-last < 0.0, 0.0, -last), first)
         return {"cycle": cycles[first].tolist(), "charge_capacity_Ah": charge.tolist(),
                 "discharge_capacity_Ah": discharge.tolist()}
-    frame = pl.DataFrame({"half_cycle": half, "q_Ah": q_Ah})
+    frame = pl.DataFrame({"half_cycle": half, "q_Ah": q / 1000.0})
     ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
     per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
                  .group_by("cycle", maintain_order=True)
