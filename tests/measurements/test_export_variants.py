@@ -509,3 +509,31 @@ def test_an_ole2_file_that_is_no_workbook_is_unknown(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     with pytest.raises(InputError, match="unknown file format"):
         read(path)
+
+
+def test_maccor_counter_that_carries_on_across_charge_and_discharge(tmp_path):
+    # navani's Maccor example: Amp-hr does not restart when the state changes; each charge and discharge is
+    # counted from the value it began with. An "S" row (a step's last point) flows as the rows before it.
+    head = MACCOR_MINUTES[:2]
+    rows = ["1\t0\t1\t0\t0\t0\t0\t0\t3.30\tR\t0\t03/31/2016 16:05:31",
+            "2\t0\t2\t30\t30\t0.0005\t0.0019\t0.001\t3.90\tC\t0\t03/31/2016 16:35:31",
+            "3\t0\t2\t60\t60\t0.0010\t0.0040\t0.001\t4.10\tS\t0\t03/31/2016 17:05:31",
+            "4\t0\t3\t90\t30\t0.0014\t0.0055\t0.0008\t3.70\tD\t0\t03/31/2016 17:35:31",
+            "5\t0\t3\t120\t60\t0.0018\t0.0070\t0.0008\t3.50\tD\t0\t03/31/2016 18:05:31",
+            "6\t0\t4\t150\t30\t0.0023\t0.0089\t0.001\t3.90\tC\t0\t03/31/2016 18:35:31"]
+    path = tmp_path / "carry.001"
+    path.write_text("\n".join(head + rows) + "\n")
+    m = read(path)
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 0.001, 0.001, -0.0008, -0.0008, 0.001])
+    assert m.data[S.STEP_TYPE].to_list()[2] == "charge"
+    assert m.data[S.CHARGE_CAPACITY].to_list() == pytest.approx([0, 0.0005, 0.0010, 0.0010, 0.0010, 0.0015])
+    assert m.data[S.DISCHARGE_CAPACITY].to_list() == pytest.approx([0, 0, 0, 0.0004, 0.0008, 0.0008])
+    assert any("Amp-hr and Watt-hr carry on" in a for a in m.metadata.extra["assumptions"])
+    # a counter that restarts at every step (as MacTest does by default) is left as it is
+    restarting = [r.replace("\t0.0014\t0.0055\t", "\t0.0004\t0.0015\t").replace("\t0.0018\t0.0070\t", "\t0.0008\t0.0030\t")
+                  .replace("\t0.0023\t0.0089\t", "\t0.0005\t0.0019\t") for r in rows]
+    path.write_text("\n".join(head + restarting) + "\n")
+    m = read(path)
+    assert m.data[S.DISCHARGE_CAPACITY].to_list() == pytest.approx([0, 0, 0, 0.0004, 0.0008, 0.0008])
+    assert m.data[S.CHARGE_CAPACITY][-1] == pytest.approx(0.0015)
+    assert not any("carry on" in a for a in m.metadata.extra["assumptions"])

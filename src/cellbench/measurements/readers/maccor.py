@@ -37,6 +37,7 @@ import re
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import polars as pl
 
 from cellbench.errors import InputError
@@ -118,8 +119,17 @@ def read(path: str | Path) -> Measurement:
             .when(pl.col("current_as_recorded") < 0).then(pl.lit("D")).otherwise(pl.lit("R")).alias("_state"))
         assumptions.append("no State/Md column: charge where the current is positive, discharge where negative")
     else:
-        values = values.with_columns(state.alias("_state"))
+        # "S" marks a step's last point (an end-of-step flag), which flows as the rows before it
+        values = values.with_columns(pl.when(state.str.to_uppercase() == "S").then(None).otherwise(state)
+                                     .forward_fill().fill_null("S").alias("_state"))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
+    if "amp_hr" in values.columns:
+        step_seconds = _step_seconds(table)
+        if step_seconds is not None and _carries_on(values, step_seconds):
+            values = _counted_per_run(values, [c for c in ("amp_hr", "watt_hr") if c in values.columns])
+            assumptions.append("Amp-hr and Watt-hr carry on from one charge or discharge to the next in this file "
+                               "(the first point of each holds the count before it): each is counted from the value "
+                               "it began with")
     if S.CYCLE not in values.columns:
         values = values.with_columns(pl.lit(0, dtype=pl.Int64).alias(S.CYCLE))
     wall = _wall_clock(table)
@@ -182,6 +192,55 @@ STEP_TYPE_EXPR = (pl.when(pl.col("_state") == "C").then(pl.lit("charge"))
                   .when(pl.col("_state") == "R").then(pl.lit("rest"))
                   .when(pl.col("_state") == "P").then(pl.lit("pause"))
                   .otherwise(pl.col("_state").str.to_lowercase()))
+
+
+def _runs(values: pl.DataFrame) -> pl.Series:
+    """0-based run of one state for each row."""
+    return values.select((pl.col("_state") != pl.col("_state").shift()).fill_null(True).cum_sum() - 1).to_series()
+
+
+def _carries_on(values: pl.DataFrame, step_seconds: pl.Series) -> bool:
+    """Whether Amp-hr carries on across changes of state rather than restarting with each step (MacTest's
+    default). At the first point of each charge or discharge that follows another count, a restarted counter
+    holds about |I| x step time, a carried one that plus the count before: the nearer wins, at every change."""
+    frame = values.select(pl.col("amp_hr").abs(), pl.col("current_as_recorded").abs(), pl.col("_state"),
+                          step_seconds.alias("_step_s"), _runs(values).alias("_run"))
+    firsts = frame.group_by("_run", maintain_order=True).agg(pl.all().first(), pl.col("amp_hr").last().alias("last"))
+    firsts = firsts.with_columns(pl.col("last").shift(1).alias("before"))
+    changes = firsts.filter((pl.col("before") > 0) & pl.col("_state").is_in(["C", "D"]))
+    if changes.height == 0:
+        return False
+    restarted = pl.col("current_as_recorded") * pl.col("_step_s") / 3600.0
+    votes = changes.select(((pl.col("amp_hr") - restarted).abs()
+                            > (pl.col("amp_hr") - pl.col("before") - restarted).abs()).all()).item()
+    return bool(votes)
+
+
+def _counted_per_run(values: pl.DataFrame, counters: list[str]) -> pl.DataFrame:
+    """Each run of one state counted from the value it began with (the last value of the run before)."""
+    run = _runs(values).to_numpy()
+    last_rows = np.r_[np.flatnonzero(np.diff(run)), len(run) - 1]
+    out = []
+    for counter in counters:
+        ends = values[counter].to_numpy()[last_rows]
+        base = np.r_[0.0, ends[:-1]]
+        out.append(pl.col(counter) - pl.Series(base[run]))
+    return values.with_columns(out)
+
+
+def _step_seconds(table: DelimitedTable) -> pl.Series | None:
+    """The step time in seconds when the export has it with a unit or as ``0d 00:00:01`` text, else None."""
+    for header in table.names:
+        base, unit = split_unit(header)
+        if re.sub(r"[\s_]", "", base).lower() not in ("step", "steptime"):
+            continue
+        text = table.text(header).drop_nulls().head(5).to_list()
+        if any(":" in (t or "") for t in text):
+            return _duration_text(table, header)
+        factor = unit_factor("time", unit) if unit else None
+        if factor is not None:  # the step index ("Step") has none
+            return _as_seconds(table, header, factor)
+    return None
 
 
 def _channel_from_suffix(path: Path) -> str | None:
