@@ -88,13 +88,19 @@ def test_what_the_fill_means():
     assert filled["charge_energy_mWh"].to_list() == pytest.approx([0.0, 4.0, 8.0, 12.0])
 
 
-def test_records_before_the_first_run_information_take_fastnda_s_own_path():
+def test_records_the_compiled_fill_does_not_cover_take_fastnda_s_own_path():
     records, run = records_and_run_info(5)
     run = run.filter(pl.col("index") != records["index"][0])  # row 0 has no run information of its own
     ours = NB._with_run_info(records, run)
     theirs = _data_interpolation(records.join(run, how="left", on="index"))
     assert ours.equals(theirs, null_equal=True)
     assert ours["step_time_s"][0] is None
+    # a run-information column the compiled pass does not know: fastnda's join, which leaves it empty between
+    records, run = records_and_run_info(6)
+    run = run.with_columns(pl.col("index").alias("marker"))
+    ours = NB._with_run_info(records, run)
+    assert ours.equals(_data_interpolation(records.join(run, how="left", on="index")), null_equal=True)
+    assert ours["marker"].null_count() > 0
 
 
 def test_test_time_from_step_times_is_fastnda_s_bit_for_bit():

@@ -248,7 +248,7 @@ def _with_run_info(records: pl.DataFrame, run: pl.DataFrame) -> pl.DataFrame:
     from fastnda.ndax import _data_interpolation
 
     index = records["index"]
-    plain = (set(_RUN_INFO) | {"index"}) <= set(run.columns) and run.null_count().sum_horizontal().item() == 0 \
+    plain = set(run.columns) == set(_RUN_INFO) | {"index"} and run.null_count().sum_horizontal().item() == 0 \
         and index.null_count() == 0 and all(records[c].null_count() == 0 for c in ("voltage_V", "current_mA"))
     if plain:
         numbers = index.to_numpy()
@@ -278,14 +278,13 @@ def _with_run_info(records: pl.DataFrame, run: pl.DataFrame) -> pl.DataFrame:
     filled = [pl.Series("step_time_s", time_s), pl.Series("unix_time_s", unix_s),
               pl.Series("step_count", info["step_count"][last])]
     filled += [pl.Series(name, counters[k]) for k, name in enumerate(_RUN_INFO[4:])]
-    extra = [run[c].gather(pl.Series(last)) for c in run.columns if c not in _RUN_INFO and c != "index"]
-    return records.hstack(filled + extra)
+    return records.hstack(filled)
 
 
 @numba.njit(cache=True)
 def _fill_from_run_info(source, dt, step_time, unix, counters, voltage, current, time_s, unix_s, out,
                         last):  # pragma: no cover - compiled
-    # fastnda's rule: a record without run information takes the last one's, its times
+    # fastnda's rule: a record without run information takes the last one's (the columns of _RUN_INFO), its times
     # advanced by the time steps summed since that record and its counters by I·dt and V·I·dt summed since (mA·s
     # and mW·s over 3600: a product with 1/3600, as Polars divides by a number), split by sign into charge and
     # discharge. The sums restart after each record that has its own (Polars' cum_sum over fastnda's groups).
@@ -333,7 +332,7 @@ def _with_steps(records: pl.DataFrame, steps: pl.DataFrame) -> pl.DataFrame:
         rows[wanted >= table.shape[0]] = -1
         if rows.shape[0] and rows.min() >= 0:
             taken = pl.Series(rows)
-            return records.hstack([steps[c].gather(taken) for c in steps.columns
+            return records.hstack([steps[c][taken] for c in steps.columns
                                    if c != "step_count" and c not in records.columns])
     return records.join(steps, how="left", on="step_count")
 
