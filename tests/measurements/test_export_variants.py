@@ -537,3 +537,34 @@ def test_maccor_counter_that_carries_on_across_charge_and_discharge(tmp_path):
     assert m.data[S.DISCHARGE_CAPACITY].to_list() == pytest.approx([0, 0, 0, 0.0004, 0.0008, 0.0008])
     assert m.data[S.CHARGE_CAPACITY][-1] == pytest.approx(0.0015)
     assert not any("carry on" in a for a in m.metadata.extra["assumptions"])
+
+
+@pytest.mark.parametrize("header_again", [False, True])
+def test_land_records_continued_on_more_sheets(tmp_path, header_again):
+    # long LANDdt exports go on in "Record1", "Record2"… sheets, without the column line (navani reads them so)
+    path = tmp_path / "land_long.xlsx"
+    head, first, rest = LAND_RECORD[0], LAND_RECORD[1:5], LAND_RECORD[5:]
+    _workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rest,
+                     "Mode": [["Index"]], "Cycle": LAND_CYCLE})
+    m = read(path)
+    assert m.data.height == 8
+    assert m.data[S.TIME].to_list()[-3:] == [9000.0, 10800.0, 12600.0]
+    assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2, 2, 2]
+    assert cycle_table(m)["charge_capacity_Ah"].to_list() == pytest.approx([0.001, 0.00125])
+    rows = [list(r) for r in rest]
+    rows[1][3] = "x"  # a bad voltage on the continuation sheet's second row
+    _workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rows, "Mode": [["Index"]]})
+    line = 3 if header_again else 2
+    with pytest.raises(InputError, match=rf"sheet Record1.*line {line} \('x'\)"):
+        read(path)
+
+
+def test_land_single_sheet_export_without_state(tmp_path):
+    # newer LANDdt versions write one sheet named after the test, and may leave the State column out
+    path = tmp_path / "cell12.xlsx"
+    _workbook(path, {"cell12_001": [[c for c in LAND_RECORD[0] if c != "State"]] + [r[:6] for r in LAND_RECORD[1:]]})
+    assert detect(path).FORMAT == "landt"
+    m = read(path)
+    assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2, 2, 2]
+    assert cycle_table(m)["discharge_capacity_Ah"].to_list() == pytest.approx([0.002, 0.002])
+    assert any("no State column" in a for a in m.metadata.extra["assumptions"])

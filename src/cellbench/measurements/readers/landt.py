@@ -17,6 +17,7 @@ starts by discharging). The ``Cycle`` sheet's totals are kept as the vendor's pe
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -27,12 +28,12 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.tabular import read_head
-from cellbench.measurements.readers.workbook import first_row, sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import SheetRows, first_row, sheet_names, sheet_table
 
 FORMAT = "landt"
 
 FIELDS = [
-    Field(S.TIME, ("TestTime", "Test Time", "Total Time"), "time", "s", required=True),
+    Field(S.TIME, ("TestTime", "Test Time", "Total Time", "Time"), "time", "s", required=True),
     Field(S.VOLTAGE, ("Voltage",), "voltage", "V", required=True),
     Field(S.CURRENT, ("Current",), "current", "A", required=True),
     Field(S.CYCLE, ("Cycle", "Cycle Index", "CycleIndex"), "dimensionless"),
@@ -52,37 +53,61 @@ def _sheet(names: list[str], wanted: str) -> str | None:
     return next((n for n in names if n.strip().lower() == wanted), None)
 
 
+def _record_sheets(sheets: list[str]) -> list[str]:
+    """The sheets holding records, in order: ``Record`` and its continuations (``Record1``, ``Record_2``…) in
+    long exports."""
+    return [n for n in sheets if re.fullmatch(r"record[\s_-]*\d*", n.strip().lower())]
+
+
+def _looks_like_land(names: list[str]) -> bool:
+    """LAND's record columns: a time in ``TestTime/h`` style and ``Voltage/V``, ``Current/mA``."""
+    with_unit = {n.split("/")[0].strip().lower().replace(" ", "") for n in names if "/" in n}
+    return {"testtime", "voltage", "current"} <= with_unit
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     sheets = sheet_names(head, path)
     if not sheets or path is None:
         return False
-    record = _sheet(sheets, "record")
-    if record is None:
-        return False
+    records = _record_sheets(sheets)
+    if not records:
+        # newer LANDdt versions write one sheet, named after the test
+        return len(sheets) == 1 and _looks_like_land(first_row(Path(path), sheets[0]))
     if _sheet(sheets, "mode") is not None:
         return True  # LAND's step sheet; Neware's workbooks name theirs "step"
-    names = {n.split("/")[0].strip().lower() for n in first_row(Path(path), record)}
-    return {"testtime", "state"} <= names
+    names = first_row(Path(path), records[0])
+    return {"testtime", "state"} <= {n.split("/")[0].strip().lower() for n in names} or _looks_like_land(names)
 
 
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
-    sheets = sheet_names(read_head(path, 8), path)
-    record = _sheet(sheets or [], "record")
-    if record is None:
+    sheets = sheet_names(read_head(path, 8), path) or []
+    records = _record_sheets(sheets) or (sheets if len(sheets) == 1 else [])
+    if not records:
         raise InputError("LAND workbook without a 'Record' sheet", source=source)
-    table = sheet_table(path, record)
-    values, units = extract(table, FIELDS, allow_missing=("capacity", "energy"))
-    state = text_column(table, _STATE)
-    if state is None:
-        raise InputError("missing column 'State' (R, C_CC, D_CC…: it says which way each row's current flows)",
-                         source=table.source, location="header")
-    state = state.str.to_uppercase().fill_null("")
+    tables = [sheet_table(path, records[0])]
+    for sheet in records[1:]:
+        # continuation sheets start with their first record, or with the column line again
+        again = first_row(path, sheet) == tables[0].names
+        tables.append(sheet_table(path, sheet, None if again else tables[0].names))
+    parts = [extract(t, FIELDS, allow_missing=("capacity", "energy")) for t in tables]
+    values, units = pl.concat([part[0] for part in parts], how="diagonal_relaxed"), parts[0][1]
+    rows = SheetRows(tables, [part[0].height for part in parts]) if len(tables) > 1 else tables[0]
+    assumptions = []
+    states = [text_column(t, _STATE) for t in tables]
+    if any(state is None for state in states):
+        # some LANDdt exports leave the state out: the current's sign says which way it flows
+        values = values.with_columns(pl.when(pl.col(S.CURRENT) > 0).then(pl.lit("C"))
+                                     .when(pl.col(S.CURRENT) < 0).then(pl.lit("D")).otherwise(pl.lit("R"))
+                                     .alias("_state"))
+        assumptions.append("no State column: charge where the current is positive, discharge where negative")
+    else:
+        values = values.with_columns(pl.concat([s for s in states if s is not None]).str.to_uppercase().fill_null("")
+                                     .alias("_state"))
     direction = (pl.when(pl.col("_state").str.starts_with("C")).then(1)
                  .when(pl.col("_state").str.starts_with("D")).then(-1).otherwise(0))
-    values = values.with_columns(state.alias("_state")).with_columns(direction.alias("_direction"))
-    assumptions = []
+    values = values.with_columns(direction.alias("_direction"))
     if S.STEP not in values.columns:
         values = values.with_columns((pl.col("_state") != pl.col("_state").shift()).fill_null(True)
                                      .cast(pl.Int64).cum_sum().alias(S.STEP))
@@ -112,7 +137,7 @@ def read(path: str | Path) -> Measurement:
         extra["vendor_cycle_counters"] = vendor
     metadata = MeasurementMetadata(vendor="LAND", file_format="landt-xlsx", source_file=source,
                                    units_as_recorded=recorded, extra=extra)
-    return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP), rows=table,
+    return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP), rows=rows,
                             vendor_totals=vendor is None)
 
 

@@ -45,14 +45,21 @@ def sheet_names(head: bytes, path: Path | str | None) -> list[str] | None:
     return re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
 
 
-def sheet_table(path: Path, sheet: str) -> DelimitedTable:
-    """All cells of one sheet as text; the first row holds the column names."""
+def sheet_table(path: Path, sheet: str, names: list[str] | None = None) -> DelimitedTable:
+    """All cells of one sheet as text; the first row holds the column names, or, for a sheet that continues
+    another without a header (long LAND exports), ``names`` are its columns. Empty rows are kept (the row
+    policy counts them), so a message's line is the sheet's row."""
     try:
-        frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0)
+        frame = pl.read_excel(path, sheet_name=sheet, infer_schema_length=0, has_header=names is None,
+                              drop_empty_rows=False)
     except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
         raise InputError(f"cannot read sheet {sheet!r} ({type(exc).__name__}: {str(exc)[:200]})",
                          source=str(path)) from exc
-    return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2)
+    if names is not None:
+        given = names[:frame.width] + [f"column {i + 1}" for i in range(len(names), frame.width)]
+        frame = frame.rename(dict(zip(frame.columns, given)))
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(n) for n in names[frame.width:])
+    return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2 if names is None else 1)
 
 
 def first_row(path: Path, sheet: str) -> list[str]:
