@@ -568,3 +568,21 @@ def test_land_single_sheet_export_without_state(tmp_path):
     assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2, 2, 2]
     assert cycle_table(m)["discharge_capacity_Ah"].to_list() == pytest.approx([0.002, 0.002])
     assert any("no State column" in a for a in m.metadata.extra["assumptions"])
+
+
+def test_neware_workbook_exported_with_an_active_mass(tmp_path):
+    # with an active mass BTS writes the split counters per gram only (Chg. Spec. Cap.(mAh/g), as navani reads
+    # them); the unsigned per-step Capacity(mAh) then counts charge or discharge as the current flows
+    header = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Time", "Total Time", "Current(A)", "Voltage(V)",
+              "Capacity(mAh)", "Chg. Spec. Cap.(mAh/g)", "DChg. Spec. Cap.(mAh/g)", "Energy(Wh)", "Date"]
+    path = tmp_path / "neware_mass.xlsx"
+    _workbook(path, {"test": [["x"]], "record": [
+        header, [1, 1, 1, "Rest", "00:00:00", "00:00:00", 0, 3.0, 0, 0, 0, 0, "2024-01-02 10:00:00"],
+        [2, 1, 2, "CC Chg", "01:00:00", "01:00:00", 0.002, 4.1, 2.0, 200, 0, 0.0078, "2024-01-02 11:00:00"],
+        [3, 1, 3, "CC DChg", "00:30:00", "01:30:00", -0.003, 3.5, 1.5, 0, 150, 0.0055, "2024-01-02 11:30:00"]]})
+    m = read(path)
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"][0] == pytest.approx(0.002)
+    assert table["discharge_capacity_Ah"][0] == pytest.approx(0.0015)
+    assert table["discharge_energy_Wh"][0] == pytest.approx(0.0055)
+    assert m.metadata.extra["vendor_cycle_counters"]["discharge_capacity_Ah"] == pytest.approx([0.0015])

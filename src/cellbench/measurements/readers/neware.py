@@ -127,6 +127,13 @@ def read(path: str | Path) -> Measurement:
 def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measurement:
     source = str(path)
     values, units = extract(table, FLAT_FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    if C.VENDOR_CHARGE_CAPACITY not in values.columns and C.VENDOR_DISCHARGE_CAPACITY not in values.columns:
+        # exported with an active mass, BTS gives the split counters only per gram (Chg. Spec. Cap.(mAh/g)); its
+        # unsigned per-step Capacity / Energy then count charge or discharge as the current flows (as nested exports)
+        step_counters, step_units = extract(table, _STEP_COUNTERS)
+        values = values.with_columns(step_counters).with_columns(_split_by_current(step_counters.columns))
+        values = values.drop("step_capacity", "step_energy", strict=False)
+        units |= {out: step_units[counter] for counter, outs in _SPLIT.items() if counter in step_units for out in outs}
     total = _header(table, _TOTAL_TIME)
     if total is None:
         raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
@@ -139,6 +146,19 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
     start = _first_timestamp(text_column(table, _DATE))
     return _finish(values, units, source, file_format, start, table)
+
+
+_STEP_COUNTERS = [Field("step_capacity", ("Capacity", "容量"), "capacity", "Ah"),
+                  Field("step_energy", ("Energy", "能量"), "energy", "Wh")]
+_SPLIT = {"step_capacity": (C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
+          "step_energy": (C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)}
+
+
+def _split_by_current(present: list[str]) -> list[pl.Expr]:
+    """Unsigned per-step counters as charge and discharge counters, by the direction of the current."""
+    return [pl.when(pl.col(S.CURRENT) > 0 if out == charge else pl.col(S.CURRENT) < 0).then(pl.col(counter).abs())
+            .otherwise(0.0).alias(out) for counter, (charge, discharge) in _SPLIT.items() if counter in present
+            for out in (charge, discharge)]
 
 
 def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None,
