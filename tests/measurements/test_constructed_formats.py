@@ -413,7 +413,7 @@ def test_eclab_text_gcpl_without_current_column_derives_it_from_dq(tmp_path):
 
 
 def test_neware_durations_as_bts_versions_write_them(tmp_path):
-    from cellbench.measurements.readers.neware import hms_seconds
+    from cellbench.measurements.readers.columns import hms_seconds
     from cellbench.measurements.readers.tabular import DelimitedTable
 
     table = DelimitedTable(pl.DataFrame({"Time": ["x"]}), "t.csv", 2)

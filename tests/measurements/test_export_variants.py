@@ -586,3 +586,36 @@ def test_neware_workbook_exported_with_an_active_mass(tmp_path):
     assert table["discharge_capacity_Ah"][0] == pytest.approx(0.0015)
     assert table["discharge_energy_Wh"][0] == pytest.approx(0.0055)
     assert m.metadata.extra["vendor_cycle_counters"]["discharge_capacity_Ah"] == pytest.approx([0.0015])
+
+
+PEC_LIFETEST = """Request Year:,2026
+Test:,25205
+TestRegime Name:,OCV generic long HP
+TestRegime CellSize:,1500 mAh
+Parameter names:,C-Rate (mAh),Mass (kg),Peak power (W)
+Names of initialized variables:
+Start Time:,01/08/2026 17:40:39
+Operator Instructions:,
+Test,Cell,Rack,Shelf,Position,Cell ID,Step,Instruction Name,Cycle,Total Time (Hours in hh:mm:ss.xxx),Step Time (Seconds),Real Time,Voltage (V),Current (A),Charge Capacity (mAh),Discharge Capacity (mAh),Charge Energy (mWh),Discharge Energy (mWh),ReasonCode,Temp (°C),Station Temperature (°C),
+25205,1,ACT4,014,1,345626_33_6,0,Idle,0,00:00:00.002,0.002,01/08/2026 17:45:08,3.6824952,0,0,0,0,0,1,,,
+25205,1,ACT4,014,1,345626_33_6,1,Charge,1,01:00:01.000,3600,01/08/2026 18:45:09,4.1,1.5,1500,0,5800,0,30,19.26,,
+25205,1,ACT4,014,1,345626_33_6,2,Discharge,1,25:00:01.000,3600,01/09/2026 18:45:09,3.0,-1.4,1500,1400,5800,5000,30,19.31,,
+"""
+
+
+def test_pec_lifetest_export_with_its_key_value_block_and_clock_times(tmp_path):
+    # cellpy's public PEC test file: no "#RESULTS CHECK" block, total time as "hh:mm:ss.xxx" text past 24 h
+    path = tmp_path / "Test25205.csv"
+    path.write_text(PEC_LIFETEST, encoding="utf-8")
+    assert detect(path).FORMAT == "pec"
+    m = read(path)
+    assert m.metadata.cell_id == "345626_33_6" and m.metadata.procedure == "OCV generic long HP"
+    assert str(m.metadata.start_time) == "2026-01-08 17:40:39"
+    assert m.data[S.TIME].to_list() == pytest.approx([0.002, 3601.0, 90001.0])
+    assert m.data[S.CELL_TEMPERATURE].to_list() == [None, 19.26, 19.31]
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"].to_list() == pytest.approx([0.0, 1.5])
+    assert table["discharge_energy_Wh"].to_list() == pytest.approx([0.0, 5.0])
+    path.write_text(PEC_LIFETEST.replace("25:00:01.000", "25:00"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"expected a time like '12:34:56' at line 12"):
+        read(path)

@@ -1,7 +1,8 @@
 """Vendor column headers → canonical columns, with the unit read from the header.
 
 Headers carry units in several spellings: ``Current(A)`` (Arbin, Neware), ``Current (A)`` (Novonix),
-``Current / A`` (BDF), ``I/mA`` (BioLogic), ``Cap. [Ah]`` (Maccor), ``Current_A`` (data hubs' CSV). :func:`split_unit` separates name
+``Current / A`` (BDF), ``I/mA`` (BioLogic), ``Cap. [Ah]`` (Maccor), ``Current_A`` (data hubs' CSV).
+Times written as text (``12:34:56``, ``1d 02:03:04``, Neware, PEC) are read by :func:`duration_seconds`. :func:`split_unit` separates name
 and unit; :func:`extract` finds each wanted field among the headers, converts it to the canonical unit
 (``units.yaml``) and records the unit as written for ``MeasurementMetadata.units_as_recorded``.
 
@@ -156,6 +157,34 @@ def _as_integers(values: pl.DataFrame, columns: list[str], table: DelimitedTable
     casts = [pl.col(c).round(0).cast(pl.Int64) if values.schema[c].is_float() else pl.col(c).cast(pl.Int64)
              for c in columns if values.schema[c] != pl.Int64]
     return values.with_columns(casts) if casts else values
+
+
+def duration_seconds(table: DelimitedTable, header: str) -> tuple[pl.Series, str]:
+    """A time column in seconds and its unit as recorded: a number with the unit in the header
+    (``Total Time(h)``, ``Time(min)``, BTS 8 exports), else ``h:mm:ss`` text."""
+    table.column_of["test_time_second"] = header
+    unit = split_unit(header)[1]
+    factor = unit_factor("time", unit) if unit else None
+    if factor is not None:
+        return numbers(table, {"test_time_second": header})["test_time_second"] * factor, unit
+    return hms_seconds(table, table.text(header).str.strip_chars()), "h:mm:ss"
+
+
+def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
+    """``h:mm:ss(.fff)`` or ``Nd hh:mm:ss`` text → seconds; unreadable cells raise with their lines."""
+    # "12:34:56", "12:34:56.789", "1d 02:03:04", "1 day, 02:03:04", "1-02:03:04"; a decimal comma is accepted
+    parts = text.str.strip_chars().str.replace(",", ".", literal=True).str.extract_groups(
+        r"^(?:(\d+)\s*(?:d|day|days)\.?\s*|(\d+)-)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
+    field = [parts.struct.field(str(i)).cast(pl.Float64, strict=False) for i in range(1, 6)]
+    days = field[0].fill_null(field[1]).fill_null(0.0)
+    seconds = days * 86400 + field[2] * 3600 + field[3] * 60 + field[4]
+    bad = seconds.is_null()
+    if bad.any():
+        rows = bad.arg_true().to_list()
+        shown = ", ".join(f"line {table.line_of(r)}" for r in rows[:10])
+        raise InputError(f"expected a time like '12:34:56' at {shown}" + (f" and {len(rows) - 10} more"
+                         if len(rows) > 10 else ""), source=table.source)
+    return seconds
 
 
 def text_column(table: DelimitedTable, names: tuple[str, ...]) -> pl.Series | None:

@@ -32,10 +32,10 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.columns import Field, _normal, extract, split_unit, text_column, unit_factor
+from cellbench.measurements.readers.columns import Field, _normal, duration_seconds, extract, split_unit, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import (DelimitedTable, decode, head_lines, numbers, parse_delimited_file,
-                                                    read_bytes, read_head)
+from cellbench.measurements.readers.tabular import (DelimitedTable, decode, head_lines, parse_delimited_file, read_bytes,
+                                                    read_head)
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
@@ -177,34 +177,6 @@ def _header(table: DelimitedTable, names: tuple[str, ...]) -> str | None:
     """The first header whose name (its unit aside) is one of ``names``."""
     wanted = {_normal(n) for n in names}
     return next((h for h in table.names if _normal(split_unit(h)[0]) in wanted or _normal(h) in wanted), None)
-
-
-def duration_seconds(table: DelimitedTable, header: str) -> tuple[pl.Series, str]:
-    """A time column in seconds and its unit as recorded: a number with the unit in the header
-    (``Total Time(h)``, ``Time(min)``, BTS 8 exports), else ``h:mm:ss`` text."""
-    table.column_of[S.TIME] = header
-    unit = split_unit(header)[1]
-    factor = unit_factor("time", unit) if unit else None
-    if factor is not None:
-        return numbers(table, {S.TIME: header})[S.TIME] * factor, unit
-    return hms_seconds(table, table.text(header).str.strip_chars()), "h:mm:ss"
-
-
-def hms_seconds(table: DelimitedTable, text: pl.Series) -> pl.Series:
-    """``h:mm:ss(.fff)`` or ``Nd hh:mm:ss`` text → seconds; unreadable cells raise with their lines."""
-    # "12:34:56", "12:34:56.789", "1d 02:03:04", "1 day, 02:03:04", "1-02:03:04"; a decimal comma is accepted
-    parts = text.str.strip_chars().str.replace(",", ".", literal=True).str.extract_groups(
-        r"^(?:(\d+)\s*(?:d|day|days)\.?\s*|(\d+)-)?(\d+):(\d+):(\d+(?:\.\d*)?)$")
-    field = [parts.struct.field(str(i)).cast(pl.Float64, strict=False) for i in range(1, 6)]
-    days = field[0].fill_null(field[1]).fill_null(0.0)
-    seconds = days * 86400 + field[2] * 3600 + field[3] * 60 + field[4]
-    bad = seconds.is_null()
-    if bad.any():
-        rows = bad.arg_true().to_list()
-        shown = ", ".join(f"line {table.line_of(r)}" for r in rows[:10])
-        raise InputError(f"expected a time like '12:34:56' at {shown}" + (f" and {len(rows) - 10} more"
-                         if len(rows) > 10 else ""), source=table.source)
-    return seconds
 
 
 def _canonical_step_type(text: pl.Series) -> pl.Series:

@@ -11,9 +11,18 @@ Layout (PEC LifeTest "Export to CSV"; field names as cellpy's PEC loader expects
     Real Time,Voltage (mV),Current (mA),Charge Capacity (mAh),Discharge Capacity (mAh),
     Charge Energy (mWh),Discharge Energy (mWh),Cell Temperature (C)
 
-Units come from the headers (V or mV, A or mA, Ah or mAh …). Current is negative on discharge (checked
-against the counters, see ``canonical``). Capacity counters are treated as restarting at step or cycle
-boundaries where they fall. Verified only on constructed files: no PEC export is among the real files.
+LifeTest exports may instead start with a ``Key:,value`` block (``Request Year:,2026``, ``Test:,25205``,
+``TestRegime Name:,…``, ``Start Time:,01/08/2026 17:40:39``) above a column line such as::
+
+    Test,Cell,Rack,Shelf,Position,Cell ID,Step,Instruction Name,Cycle,Total Time (Hours in hh:mm:ss.xxx),
+    Load On Time (Hours in hh:mm:ss.xxx),Step Time (Seconds),...,Real Time,Position Start Time,Voltage (V),
+    Current (A),Charge Capacity (mAh),Discharge Capacity (mAh),Charge Energy (mWh),Discharge Energy (mWh),...,
+    Temp (°C),Station Temperature (°C),
+
+Units come from the headers (V or mV, A or mA, Ah or mAh …); a total time "in hh:mm:ss.xxx" is text whose
+hours go past 24. Current is negative on discharge (checked against the counters, see ``canonical``).
+Capacity counters are treated as restarting at step or cycle boundaries where they fall. Verified on
+constructed files in both layouts (the second as cellpy's public PEC test file has it).
 """
 
 from __future__ import annotations
@@ -27,13 +36,12 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
-from cellbench.measurements.readers.columns import Field, extract
+from cellbench.measurements.readers.columns import Field, duration_seconds, extract, split_unit
 from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
 
 FORMAT = "pec"
 
 FIELDS = [
-    Field(S.TIME, ("Total Time",), "time", "s", required=True),
     Field(S.VOLTAGE, ("Voltage",), "voltage", "mV", required=True),
     Field(S.CURRENT, ("Current",), "current", "mA", required=True),
     Field(S.CYCLE, ("Cycle",), "dimensionless"),
@@ -42,7 +50,8 @@ FIELDS = [
     Field(C.VENDOR_DISCHARGE_CAPACITY, ("Discharge Capacity",), "capacity", "mAh"),
     Field(C.VENDOR_CHARGE_ENERGY, ("Charge Energy",), "energy", "mWh"),
     Field(C.VENDOR_DISCHARGE_ENERGY, ("Discharge Energy",), "energy", "mWh"),
-    Field(S.CELL_TEMPERATURE, ("Cell Temperature", "Temperature"), "temperature", "degC"),
+    Field(S.CELL_TEMPERATURE, ("Cell Temperature", "Temperature", "Temp"), "temperature", "degC"),
+    Field(S.AMBIENT_TEMPERATURE, ("Station Temperature",), "temperature", "degC"),
 ]
 
 
@@ -55,8 +64,14 @@ def _header_index(lines: list[str]) -> int | None:
 
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     lines = head_lines(head, 80)
-    return bool(lines) and (lines[0].startswith("#RESULTS CHECK") or lines[0].startswith("#Test")) \
-        and _header_index(lines) is not None
+    index = _header_index(lines)
+    if not lines or index is None:
+        return False
+    # the "#RESULTS CHECK" block, or LifeTest's "Key:,value" block ("Test:,25205", "TestRegime Name:,…") above a
+    # column line that starts with the test and names PEC's own columns
+    columns = lines[index]
+    return lines[0].startswith(("#RESULTS CHECK", "#Test")) or (
+        columns.startswith("Test,") and any(n in columns for n in ("Cell ID", "Load On", "Instruction Name", "Real Time")))
 
 
 def read(path: str | Path) -> Measurement:
@@ -73,7 +88,14 @@ def read(path: str | Path) -> Measurement:
         if value.strip():
             info[key.strip().rstrip(":")] = value.strip().strip(",")
     table = parse_delimited_file(path, separator=",", source=source, header_line=index + 1)
-    values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
+    total = next((h for h in table.names if split_unit(h)[0] == "Total Time"), None)
+    if total is None:
+        raise InputError("missing column 'Total Time (Seconds)' (or 'Total Time (Hours in hh:mm:ss.xxx)')",
+                         source=source, location="header")
+    values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE, S.AMBIENT_TEMPERATURE))
+    # seconds, or "Hours in hh:mm:ss.xxx" text (hours beyond 24), as the export was set up
+    seconds, units[S.TIME] = duration_seconds(table, total)
+    values = values.with_columns(seconds.alias(S.TIME))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     cell = table.text("Cell ID").drop_nulls().head(1).to_list() if "Cell ID" in table.names else []
     start = None
@@ -86,7 +108,7 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(
         vendor="PEC", file_format=FORMAT, source_file=source, start_time=start,
         cell_id=(cell[0].strip() if cell else None) or info.get("Cell ID"), procedure=info.get("Test Regime")
-        or info.get("Test"), channel=info.get("Position") or info.get("Channel"), units_as_recorded=units,
+        or info.get("TestRegime Name") or info.get("Test"), channel=info.get("Position") or info.get("Channel"), units_as_recorded=units,
         extra={"header": info, "assumptions": ["PEC 'Start Time' has no time zone: the tester's local time"]})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
