@@ -619,3 +619,32 @@ def test_pec_lifetest_export_with_its_key_value_block_and_clock_times(tmp_path):
     path.write_text(PEC_LIFETEST.replace("25:00:01.000", "25:00"), encoding="utf-8")
     with pytest.raises(InputError, match=r"expected a time like '12:34:56' at line 12"):
         read(path)
+
+
+def test_neware_bts85_regular_export_with_first_step_on_the_cycle_line(tmp_path):
+    # BTS 8.5's regular export (cellpy's public IFE example) writes each cycle's first step on the cycle's own line,
+    # after the cycle's cells, and "T1(?)" where "°C" was lost to the code page
+    text = ("Cycle Index,Chg. Cap.(Ah),DChg. Cap.(Ah),Chg.-DChg. Eff(%),Chg. Energy(Wh),DChg. Energy(Wh),Chg. Time,DChg. Time\n"
+            ",Step Index,Step Number,Step Type,Step Time,Capacity(Ah),Energy(Wh),T1 End T(?)\n"
+            ",,DataPoint,Time,Total Time,Current(A),Voltage(V),Capacity(Ah),Energy(Wh),Date,T1(?)\n"
+            "1,1.0,0.9,90.0,4.0,3.3,01:00:00,00:30:00,1,1,Rest,00:00:10,0.0,0.0,25.0\n"
+            ",,1,00:00:00,00:00:00,0.0,3.50,0.0,0.0,2026-03-06 12:00:00,25.0\n"
+            ",,2,00:00:10,00:00:10,0.0,3.50,0.0,0.0,2026-03-06 12:00:10,25.1\n"
+            ",2,2,CC Chg,01:00:00,1.0,4.0,26.0\n"
+            ",,3,00:30:00,00:30:10,1.0,3.90,0.5,1.9,2026-03-06 12:30:10,25.6\n"
+            ",,4,01:00:00,01:00:10,1.0,4.20,1.0,4.0,2026-03-06 13:00:10,26.0\n"
+            ",3,3,CC DChg,00:30:00,0.9,3.3,25.5\n"
+            ",,5,00:30:00,01:30:10,-1.8,3.30,0.9,3.3,2026-03-06 13:30:10,25.5\n"
+            "2,0.5,0.0,0.0,2.0,0.0,00:30:00,00:00:00,4,1,Rest,00:00:10,0.0,0.0,25.0\n"
+            ",,6,00:00:10,01:30:20,0.0,3.40,0.0,0.0,2026-03-06 13:30:20,25.0\n")
+    path = tmp_path / "bts85_regular.csv"
+    path.write_text(text)
+    assert detect(path).FORMAT == "neware"
+    m = read(path)
+    assert m.data[S.STEP].to_list() == [1, 1, 2, 2, 3, 4]
+    assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2]
+    assert m.data[S.STEP_TYPE].to_list()[:3] == ["rest", "rest", "charge"]
+    assert m.data[S.CELL_TEMPERATURE].to_list()[-1] == pytest.approx(25.0)
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"].to_list() == pytest.approx([1.0, 0.0])
+    assert table["discharge_capacity_Ah"].to_list() == pytest.approx([0.9, 0.0])

@@ -205,6 +205,7 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     # BTS 7 names the step "Step Name", BTS 8.x "Step Type"; either sits somewhere in the step header
     name_at = next((i for i, h in enumerate(step_header) if h in ("Step Name", "Step Type")), 1) + 1
     record_header = [c.strip() for c in lines[2].split(separator)][2:]
+    cycle_width = len(lines[0].split(separator))
     rows: list[list[str]] = []
     line_numbers: list[int] = []
     cycle = step = None
@@ -215,6 +216,11 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
         cells = line.split(separator)
         if cells[0].strip():
             cycle = cells[0].strip()
+            first_step = cells[cycle_width:]
+            if first_step and first_step[0].strip():
+                # BTS 8.5 writes a cycle's first step on the cycle's own line, after the cycle's cells
+                step = first_step[0].strip()
+                step_name = first_step[name_at - 1].strip() if len(first_step) >= name_at else ""
         elif len(cells) > 1 and cells[1].strip():
             step = cells[1].strip()
             step_name = cells[name_at].strip() if len(cells) > name_at else ""
