@@ -648,3 +648,24 @@ def test_neware_bts85_regular_export_with_first_step_on_the_cycle_line(tmp_path)
     table = cycle_table(m)
     assert table["charge_capacity_Ah"].to_list() == pytest.approx([1.0, 0.0])
     assert table["discharge_capacity_Ah"].to_list() == pytest.approx([0.9, 0.0])
+
+
+def test_maccor_export_with_three_header_lines_and_aux_unit_columns(tmp_path):
+    # cellpy's maccor_001.txt: three header lines with several pairs each, "  0d 00:00:5.0500001" times whose
+    # seconds are not zero-padded, and every Aux #n followed by its own " Units" column
+    aux = "".join(f"\tAux #{i}\t Units" for i in (1, 2))
+    rows = ["Today's Date:\t14 December 2020\tDate of Test:\t11 December 2020, 12:22:12 PM",
+            "Filename:\tM50_cell_01\tTester Channel:\t7", "Procedure:\tM50.000\tDescription:\t",
+            "Rec#\tCyc#\tStep\tTestTime\tStepTime\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\tDPt Time\tDCIR/Ohms" + aux + "\t",
+            "1\t0\t1\t  0d 00:00:0\t  0d 00:00:0\t0\t0\t0\t3.46\tR\t0\t12/11/2020 12:22:12\t0\t-2501.7\t C  \t25.1\t C  \t",
+            "2\t0\t2\t  0d 00:00:5.05000019073486\t  0d 00:00:0.05\t0.00000\t0.00002\t0.5\t3.41\tD\t0\t12/11/2020 12:22:17\t0"
+            "\t-2501.7\t C  \t25.1\t C  \t",
+            "3\t0\t2\t  0d 01:00:5.05000019073486\t  0d 01:00:0.05\t0.5\t1.7\t0.5\t3.30\tD\t1\t12/11/2020 13:22:17\t0"
+            "\t-2501.7\t C  \t25.2\t C  \t"]
+    path = tmp_path / "maccor_001.txt"
+    path.write_text("\r\n".join(rows) + "\r\n")
+    m = read(path)
+    assert m.metadata.channel == "7" and m.metadata.procedure == "M50.000"
+    assert m.data[S.TIME].to_list() == pytest.approx([0.0, 5.05000019073486, 3605.05000019073486])
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, -0.5, -0.5])
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.5)

@@ -180,7 +180,7 @@ def read(path: str | Path) -> Measurement:
     metadata = MeasurementMetadata(
         vendor="Maccor", file_format=FORMAT + ("-csv" if separator in (",", ";") else
                                                "-raw" if lines[0].startswith("Today's Date") else "-text"),
-        source_file=source, channel=info.get("Channel") or _channel_from_suffix(path),
+        source_file=source, channel=info.get("Channel") or info.get("Tester Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
         start_time=start, units_as_recorded=units_recorded, extra=extra)
     return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP),
@@ -261,6 +261,10 @@ def _header_info(lines: list[str], separator: str = "\t") -> dict[str, str]:
         parts = [p.strip() for p in line.split(separator)]
         if len(parts) >= 2 and parts[0]:
             info[parts[0].rstrip(":")] = parts[1].strip("\x00\ufffd ")
+        # MacTest 3-line headers hold several pairs a line ("Filename:<TAB>x<TAB>Tester Channel:<TAB>1")
+        for key, value in zip(parts[2::2], parts[3::2]):
+            if key.endswith(":") and value:
+                info.setdefault(key.rstrip(":"), value.strip("\x00\ufffd "))
     return info
 
 
