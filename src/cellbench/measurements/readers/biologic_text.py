@@ -180,6 +180,8 @@ def _time_stamps(table) -> tuple[pl.Series, str] | None:
             best = (missing, parsed, fmt)
         if missing == 0 and bool((parsed.diff().drop_nulls().dt.total_microseconds() >= 0).all()):
             break
+    if best is None:
+        return None
     missing, parsed, fmt = best
     if missing:
         rows = parsed.is_null().arg_true().to_list()

@@ -165,7 +165,7 @@ def duration_seconds(table: DelimitedTable, header: str) -> tuple[pl.Series, str
     table.column_of["test_time_second"] = header
     unit = split_unit(header)[1]
     factor = unit_factor("time", unit) if unit else None
-    if factor is not None:
+    if unit and factor is not None:
         return numbers(table, {"test_time_second": header})["test_time_second"] * factor, unit
     return hms_seconds(table, table.text(header).str.strip_chars()), "h:mm:ss"
 
