@@ -669,3 +669,23 @@ def test_maccor_export_with_three_header_lines_and_aux_unit_columns(tmp_path):
     assert m.data[S.TIME].to_list() == pytest.approx([0.0, 5.05000019073486, 3605.05000019073486])
     assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, -0.5, -0.5])
     assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.5)
+
+
+def test_novonix_uhpc_export_without_quoted_rows(tmp_path):
+    # UHPC 2.13 (PyProBE's sample) writes the [Data] rows unquoted, a one-line JSON protocol and "Novonix UHPC data file"
+    path = tmp_path / "uhpc.csv"
+    path.write_text("[Summary]\nNovonix UHPC data file\nNovonix\nChannel: 01\nCell: cell_CH01.csv\nProtocol: D:\\t.pro2\n"
+                    "Started: 2025-07-19 15:26:20\nVersion: 2.13.0\n[End Summary]\n[Protocol]\n"
+                    '{"Version":"UHPC Control: 2.13.0","ProtocolStepList":[{"StepType":1}]}\n[End Protocol]\n[Data]\n'
+                    "Date and Time,Cycle Number,Step Type,Run Time (h),Step Time (h),Current (A),Potential (V),"
+                    "Capacity (Ah),Temperature (°C),Circuit Temperature (°C),Energy (Wh),Step Number,Step position\n"
+                    "2025-07-19 15:26:20,1,0,0.0,0.0,0.0,3.84,0.0,24.6,25.2,0.0,1,1\n"
+                    "2025-07-19 16:26:20,1,1,1.0,1.0,0.5,3.90,0.5,24.7,25.3,1.93,2,0\n"
+                    "2025-07-19 17:26:20,1,2,2.0,1.0,-0.4,3.70,0.4,24.8,25.3,1.50,3,0\n", encoding="utf-8")
+    assert detect(path).FORMAT == "novonix"
+    m = read(path)
+    assert m.metadata.channel == "01" and str(m.metadata.start_time) == "2025-07-19 15:26:20"
+    assert m.data[S.TIME].to_list() == [0.0, 3600.0, 7200.0]
+    table = cycle_table(m)
+    assert table["charge_capacity_Ah"][0] == pytest.approx(0.5)
+    assert table["discharge_capacity_Ah"][0] == pytest.approx(0.4)
