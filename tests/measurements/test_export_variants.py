@@ -689,3 +689,17 @@ def test_novonix_uhpc_export_without_quoted_rows(tmp_path):
     table = cycle_table(m)
     assert table["charge_capacity_Ah"][0] == pytest.approx(0.5)
     assert table["discharge_capacity_Ah"][0] == pytest.approx(0.4)
+
+
+def test_generic_reader_states_only_the_units_it_assumed():
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        named = Path(folder) / "named.csv"
+        named.write_text("Test_Time (s),Voltage (V),Current (mA),Cycle_Index\n0,3.8,0,1\n30,3.9,675,1\n")
+        assert "assumptions" not in read(named).metadata.extra  # every unit came from the header
+        bare = Path(folder) / "bare.csv"
+        bare.write_text("Seconds,Volts,Current (mA)\n0,3.8,0\n30,3.9,675\n")
+        assert read(bare).metadata.extra["assumptions"] == [
+            "no unit in the header (and no column map), so 'Seconds' in s, 'Volts' in V assumed"]

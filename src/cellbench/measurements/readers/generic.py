@@ -118,7 +118,11 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
     header = _header_block(lines[: int(header_line) - 1], separator)
     extra: dict[str, Any] = {"header": header} if header else {}
     if not mapping.get("columns"):
-        extra["assumptions"] = ["no column map and no units in the header: s, V, A, Ah, Wh and degC assumed"]
+        # only the columns whose header names no unit were taken in cellbench's units
+        assumed = [f"{header!r} in {units[out]}" for out, header in table.column_of.items()
+                   if out in units and units[out] != "1" and split_unit(header)[1] is None]
+        if assumed:
+            extra["assumptions"] = [f"no unit in the header (and no column map), so {', '.join(assumed)} assumed"]
     metadata = MeasurementMetadata(
         vendor=mapping.get("vendor"), file_format=FORMAT, source_file=source,
         channel=mapping.get("channel") or header.get("channel") or header.get("instrument"),
