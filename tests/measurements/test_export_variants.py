@@ -703,3 +703,11 @@ def test_generic_reader_states_only_the_units_it_assumed():
         bare.write_text("Seconds,Volts,Current (mA)\n0,3.8,0\n30,3.9,675\n")
         assert read(bare).metadata.extra["assumptions"] == [
             "no unit in the header (and no column map), so 'Seconds' in s, 'Volts' in V assumed"]
+
+
+@pytest.mark.parametrize("written", ["T1(?)", "Temperature/\ufffdC", "温度(℃)", "Temp (?C)"])
+def test_temperature_units_as_exports_mangle_them(written):
+    # "°C" lost to a code page ("?", or U+FFFD after a bad conversion) or written as one character ("℃")
+    from cellbench.measurements.readers.columns import split_unit, unit_factor
+
+    assert unit_factor("temperature", split_unit(written)[1]) == 1.0
