@@ -13,6 +13,9 @@ charge or discharge. The export chooses its columns: without ``Cycle``/``Step`` 
 one state and a cycle starts at each return to the first active direction (the way the tester counts
 them: the ``Cycle`` sheet's first cycle is the first discharge and the charge after it when the test
 starts by discharging). The ``Cycle`` sheet's totals are kept as the vendor's per-cycle counters.
+Long exports go on in ``Record1``, ``Record2``… sheets (with or without the column line again); newer
+LANDdt versions write a single sheet named after the test, sometimes without ``State`` (then the
+current's sign says which way each row flows). Excel 97 ``.xls`` workbooks are read alike.
 """
 
 from __future__ import annotations
