@@ -11,7 +11,8 @@ Text export (MacTest "Export as text")::
     Rec  Cycle P  Cycle C  Step  TestTime  StepTime  Cap. [Ah]  Ener. [Wh]  Current [A]  Voltage [V]  Md  ES  DPT Time ...
 
 Numbered raw export: one line ``Today's Date … Date of Test: … Filename: … Procedure: … Comment/Barcode: …``
-then ``Rec#  Cyc#  Step  TestTime|Test (Sec)  StepTime  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt Time …``.
+(or three lines of ``key:<TAB>value`` pairs) then ``Rec#  Cyc#  Step  TestTime|Test (Sec)|Test (Min)|Test (Hr)
+StepTime  Amp-hr  Watt-hr  Amps  Volts  State  ES  DPt Time …``: the test time in the unit chosen at export.
 
 CSV export (MacTest "Export as CSV"), with or without the two header lines::
 
@@ -22,8 +23,9 @@ CSV export (MacTest "Export as CSV"), with or without the two header lines::
 Every layout may come without its header block (the file starts with the column line).
 
 Maccor writes one capacity and one energy counter (``Amp-hr``/``Cap.``/``Capacity``), restarting at each
-step; the state column (``Md``/``State``: C charge, D discharge, R rest, O other, P pause) says which way
-current flows, and the current's own sign is not reliable across firmware, so the sign comes from the
+step (some procedures let it carry on across steps: then each charge or discharge is counted from the value it
+began with, see ``_carries_on``); the state column (``Md``/``State``: C charge, D discharge, R rest, O other,
+P pause, S a step's last point, which flows as the rows before it) says which way current flows, and the current's own sign is not reliable across firmware, so the sign comes from the
 state. Without a state column (the CSV export) the current's sign is taken as written (stated in ``extra``).
 Time is ``d hh:mm:ss`` text, seconds, or (text export) a number whose unit the header does not state:
 it is inferred by comparing with the wall-clock ``DPT Time`` column and stated in ``extra``.
