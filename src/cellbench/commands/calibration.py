@@ -27,6 +27,9 @@ def _discharges(refs: list[str], temperature: float | None):
     return out
 
 
+START_HELP = "rested: each test starts from the SOC its rested voltage shows; full: from 100 %"
+
+
 def register(app: typer.Typer) -> None:
     from cellbench.terminal import console, print_json
 
@@ -43,9 +46,7 @@ def register(app: typer.Typer) -> None:
                                                "chamber temperature, else its rested cell temperature, else 25)"),
         model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
-        start: str = typer.Option("rested", "--start",
-                                  help="rested: each test starts from the SOC its rested voltage shows; full: from "
-                                       "100 %"),
+        start: str = typer.Option("rested", "--start", help=START_HELP),
         max_evaluations: int = typer.Option(60, "--max-evaluations", help="optimiser's budget of residual evaluations"),
         json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
@@ -104,9 +105,7 @@ def register(app: typer.Typer) -> None:
         tolerance: float = typer.Option(3.0, "--tolerance", help="mean |capacity error| in % for PASS"),
         model: str = typer.Option("dfn", "--model", help="dfn, spme or spm"),
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
-        start: str = typer.Option("rested", "--start",
-                                  help="rested: each test starts from the SOC its rested voltage shows; full: from "
-                                       "100 %"),
+        start: str = typer.Option("rested", "--start", help=START_HELP),
         json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     ) -> None:
         """Compare the (calibrated) cell with measured discharges: capacity, energy, mean-voltage and voltage-RMSE
@@ -135,7 +134,8 @@ def register(app: typer.Typer) -> None:
             e = row.errors
             table.add_row(row.test.label, f"{row.test.current_A:.3g}",
                           "—" if row.test.start_temperature_C is None else f"{row.test.start_temperature_C:.1f}",
-                          f"{100.0 * row.simulated.initial_soc:.1f}", f"{e['measured_capacity_Ah']:.3f}", f"{e['capacity_error_pct']:+.2f}",
+                          f"{100.0 * row.simulated.initial_soc:.1f}", f"{e['measured_capacity_Ah']:.3f}",
+                          f"{e['capacity_error_pct']:+.2f}",
                           f"{e['energy_error_pct']:+.2f}", f"{e['mean_voltage_error_mV']:+.0f}",
                           f"{e['voltage_rmse_mV']:.0f}",
                           "—" if e["temperature_rmse_K"] is None else f"{e['temperature_rmse_K']:.1f}")

@@ -26,7 +26,7 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.tabular import decode, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import column_separator, decode, parse_delimited_file, read_head
 from cellbench.measurements.readers.workbook import SheetRows, sheet_names, sheet_table
 
 FORMAT = "arbin-csv"
@@ -77,10 +77,8 @@ def read(path: str | Path) -> Measurement:
         file_format = "arbin-xlsx"
         channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
     else:
-        header = decode(raw[:raw.find(b"\n")] if b"\n" in raw else raw)
-        # MITS Pro writes commas; a spreadsheet's re-save in a European locale writes ';' (and decimal commas,
-        # which tabular reads), a text export tabs
-        separator = max((",", ";", "\t"), key=header.count)
+        # MITS Pro writes commas; a re-save may write ';' (and decimal commas, which tabular reads) or tabs
+        separator = column_separator(raw.split(b"\n", 1)[0])
         rows = table = parse_delimited_file(path, separator=separator, source=source)
         values, units = extract(table, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE))
         file_format, channel = FORMAT, None

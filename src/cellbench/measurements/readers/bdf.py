@@ -22,8 +22,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited, parse_delimited_file,
-                                                    read_bytes, read_head)
+from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, head_lines, parse_delimited,
+                                                    parse_delimited_file, read_bytes, read_head)
 
 FORMAT = "bdf-csv"
 
@@ -46,10 +46,6 @@ FIELDS = [
 _MACHINE = (S.TIME, S.VOLTAGE, S.CURRENT)
 
 
-def _separator(first_line: str) -> str:
-    return max((",", ";", "\t"), key=first_line.count)
-
-
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -70,7 +66,7 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
     first = lines[0]
     if all(name in first for name in _MACHINE):
         return True
-    labels = [cell.strip() for cell in first.split(_separator(first))]
+    labels = [cell.strip() for cell in first.split(column_separator(first))]
     human = [lab for lab in labels if " / " in lab]
     return len(human) >= 3 and any(lab.startswith(("Test Time /", "Time /")) for lab in labels) \
         and any(lab.startswith("Voltage /") for lab in labels)
@@ -90,8 +86,8 @@ def read(path: str | Path) -> Measurement:
     if not lines:
         raise InputError("empty file", source=source)
     first = lines[0]
-    table = parse_delimited(raw, separator=_separator(first), source=source) if compressed else \
-        parse_delimited_file(path, separator=_separator(first), source=source)
+    table = parse_delimited(raw, separator=column_separator(first), source=source) if compressed else \
+        parse_delimited_file(path, separator=column_separator(first), source=source)
     return _measurement(table, FORMAT, extra={"compression": "gzip"} if compressed else None)
 
 

@@ -38,7 +38,7 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import column_separator, head_lines, parse_delimited_file, read_head
 
 FORMAT = "generic"
 
@@ -142,8 +142,7 @@ def what_it_is(head: bytes, path: Path | str | None = None) -> str | None:
         data = name.removesuffix("_Metadata.csv") + ".csv"
         return f"an Arbin metadata side file (test, channel, schedule): read {data} beside it"
     for line in lines:
-        separator = max((",", ";", "\t"), key=line.count)
-        cells = {_normal(c) for c in line.split(separator)}
+        cells = {_normal(c) for c in line.split(column_separator(line))}
         if len(cells) < 3:
             continue
         if {"freq", "frequency", "re(z)", "-im(z)", "z re", "z im"} & cells or any(

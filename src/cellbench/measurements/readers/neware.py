@@ -34,8 +34,8 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, _normal, duration_seconds, extract, split_unit, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import (DelimitedTable, decode, head_lines, parse_delimited_file, read_bytes,
-                                                    read_head)
+from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, decode, head_lines,
+                                                    parse_delimited_file, read_bytes, read_head)
 from cellbench.measurements.readers.workbook import sheet_names, sheet_table
 
 FORMAT = "neware"
@@ -120,7 +120,7 @@ def read(path: str | Path) -> Measurement:
     if _is_nested(lines):
         return _read_nested(path, read_bytes(path))
     # commas as BTS writes them, tabs (BTS 8.5), or ';' (a spreadsheet's re-save in a European locale)
-    separator = max(("\t", ",", ";"), key=lambda s: raw[:2048].split(b"\n", 1)[0].count(s.encode()))
+    separator = column_separator(raw[:2048].split(b"\n", 1)[0])
     return _read_flat(path, parse_delimited_file(path, separator=separator, source=str(path)), "neware-flat")
 
 

@@ -287,6 +287,13 @@ _COMMA_DECIMAL = re.compile(rb"^\s*[-+]?\d+,\d+(?:[eE][-+]?\d+)?\s*$")
 _POINT_DECIMAL = re.compile(rb"^\s*[-+]?\d*\.\d+(?:[eE][-+]?\d+)?\s*$")
 
 
+def column_separator(line: str | bytes) -> str:
+    """The separator of a column line: whichever of comma, ';' (a spreadsheet's re-save in a European locale)
+    and tab (text exports) it holds most of."""
+    text = line.decode("latin-1") if isinstance(line, bytes) else line  # counts ASCII separators in any code page
+    return max((",", ";", "\t"), key=text.count)
+
+
 def decimal_comma(sample: bytes, separator: str) -> bool:
     """True when the numbers of a data block are written with a decimal comma (a German or French Windows
     locale: ``3,1415``), seen in its first rows: comma decimals and no point decimals. Never with ``,`` as
