@@ -16,6 +16,7 @@ item (cell) id. The XLSX export holds the same columns on sheets named ``Channel
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -43,22 +44,52 @@ FIELDS = [
     Field(C.VENDOR_CHARGE_ENERGY, ("Charge_Energy",), "energy", "Wh"),
     Field(C.VENDOR_DISCHARGE_ENERGY, ("Discharge_Energy",), "energy", "Wh"),
     Field(S.INTERNAL_RESISTANCE, ("Internal_Resistance",), "resistance", "Ohm"),
-    Field(S.CELL_TEMPERATURE, ("Temperature", "Aux_Temperature_1"), "temperature", "degC"),
+    Field(S.CELL_TEMPERATURE, ("Temperature", "Aux_Temperature_1", "Cell_Temperature"), "temperature", "degC"),
+    Field(S.AMBIENT_TEMPERATURE, ("Environment_Temperature", "Ambient_Temperature"), "temperature", "degC"),
 ]
+
+#: what a reader does for each Arbin column a user may leave out of an export (MITS Pro and Data Watcher let
+#: the user pick the columns): how the measurement is completed without it
+_WITHOUT = {
+    S.CYCLE: "no Cycle_Index column: a cycle starts at each return to the test's first direction of current",
+    S.STEP: "no Step_Index column: a step is a run of one direction of current (and a jump in it starts another)",
+    C.VENDOR_CHARGE_CAPACITY: "no Charge_Capacity column: charge capacity integrated from the current",
+    C.VENDOR_DISCHARGE_CAPACITY: "no Discharge_Capacity column: discharge capacity integrated from the current",
+    C.VENDOR_CHARGE_ENERGY: "no Charge_Energy column: charge energy integrated from current × voltage",
+    C.VENDOR_DISCHARGE_ENERGY: "no Discharge_Energy column: discharge energy integrated from current × voltage",
+}
+
+#: names (lower case, no unit, '_' as ' ') only Arbin's data table writes beside Test_Time, Current and Voltage
+_ARBIN_NAMES = {"data point", "cycle index", "step index", "step time"}
+#: Arbin's other names, which some other tables use too
+_ARBIN_ALSO = {"date time", "datetime", "charge capacity", "discharge capacity", "charge energy", "discharge energy",
+               "internal resistance", "dv/dt", "aux temperature 1"}
+#: names of Arbin's per-cycle statistics ("StatisticByCycle"), which is not a record of the test
+_STATISTICS_NAMES = {"charge time", "discharge time", "v max on cycle", "coulombic efficiency"}
 
 
 def _channel_sheets(names: list[str]) -> list[str]:
     return [n for n in names if n.startswith("Channel") and n != "Channel_Chart"]
 
 
+def _channel_of(sheet: str) -> str:
+    """The channel a data sheet holds: ``Channel_1-006`` and its continuation ``Channel_1-006_2`` → ``1-006``."""
+    return sheet.removeprefix("Channel_").split("_")[0]
+
+
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     sheets = sheet_names(head, path)
     if sheets is not None:
         return bool(_channel_sheets(sheets))
-    # MITS Pro writes Data_Point/Test_Time(s)/Cycle_Index; MITS Pro 8 and later "Data Point,Date Time,Test Time (s)"
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").replace(b'"', b"").replace(b"_", b" ").lower()
-    return (first.startswith(b"data point") or b",data point," in first[:40]) and b"test time" in first \
-        and (b"cycle index" in first or b"step index" in first)
+    # MITS Pro writes Data_Point,Test_Time(s),...,Cycle_Index; MITS Pro 8 "Data Point,Date Time,Test Time (s)"; an
+    # export of chosen columns may lack any of them but Test_Time, Current and Voltage, and keeps Arbin's names
+    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").replace(b'"', b"").decode("latin-1")
+    names = {re.sub(r"\s*\(.*\)$", "", cell.strip()).replace("_", " ").lower()
+             for cell in first.split(column_separator(first))}
+    # two of Arbin's names, one its own: a lab script's "Test_Time (s),Voltage (V),Current (mA),Cycle_Index" is no
+    # Arbin export
+    return {"test time", "current", "voltage"} <= names and bool(names & _ARBIN_NAMES) \
+        and len(names & (_ARBIN_NAMES | _ARBIN_ALSO)) >= 2 and not names & _STATISTICS_NAMES
 
 
 def read(path: str | Path) -> Measurement:
@@ -67,15 +98,18 @@ def read(path: str | Path) -> Measurement:
     raw = read_head(path)
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
-        # MITS Pro splits long tests over several "Channel_<unit>-<channel>[_n]" sheets, in order
-        tables = [sheet_table(path, name) for name in _channel_sheets(sheets)]
-        if not tables:
+        # MITS Pro splits long tests over several "Channel_<unit>-<channel>[_n]" sheets, in order; in a workbook of
+        # several channels each has its own sheets, and one Measurement is one channel: the first
+        data_sheets = _channel_sheets(sheets)
+        if not data_sheets:
             raise InputError("workbook without a 'Channel_…' data sheet", source=source)
+        channels = list(dict.fromkeys(_channel_of(name) for name in data_sheets))
+        tables = [sheet_table(path, name) for name in data_sheets if _channel_of(name) == channels[0]]
         parts = [extract(t, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE)) for t in tables]
         values, units = pl.concat([p[0] for p in parts], how="diagonal_relaxed"), parts[0][1]
         rows = SheetRows(tables, [p[0].height for p in parts])
         file_format = "arbin-xlsx"
-        channel = _channel_sheets(sheets)[0].removeprefix("Channel_").split("_")[0]
+        channel = channels[0]
     else:
         # MITS Pro writes commas; a re-save may write ';' (and decimal commas, which tabular reads) or tabs
         separator = column_separator(raw.split(b"\n", 1)[0])
@@ -86,8 +120,13 @@ def read(path: str | Path) -> Measurement:
         if key in values.columns:
             values = values.with_columns(pl.col(key).cast(pl.Int64))
     # MITS Pro "DateTime" is Unix seconds; a text Date_Time is not a number and is dropped by extract
+    without = [said for column, said in _WITHOUT.items() if column not in values.columns]
+    extra: dict = {"assumptions": without} if without else {}
+    if sheets is not None and len(channels) > 1:
+        extra["warnings"] = [f"the workbook holds {len(channels)} channels ({', '.join(channels)}); channel "
+                             f"{channels[0]} was read, the others not: export each channel to its own file"]
     metadata = MeasurementMetadata(vendor="Arbin", file_format=file_format, source_file=source, channel=channel,
-                                   units_as_recorded=units)
+                                   units_as_recorded=units, extra=extra)
     metadata = _with_side_file(path, metadata, values)
     if metadata.start_time is None:
         metadata = _with_date_time(metadata, tables[0] if sheets is not None else table, values)

@@ -72,6 +72,7 @@ class SourceRows(Protocol):
 
     skipped: SkippedRows
     column_of: dict[str, str]
+    warnings: list[str]
 
     def location(self, row: int) -> str: ...
 
@@ -82,6 +83,7 @@ class Records:
 
     skipped: SkippedRows = field(default_factory=SkippedRows)
     column_of: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def location(self, row: int) -> str:
         return f"record {row + 1}"
@@ -97,6 +99,8 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     extra = dict(metadata.extra)
     if rows.skipped:
         extra["skipped_rows"] = rows.skipped.report()
+    if rows.warnings:  # auxiliary readings left empty (the row policy, ``tabular.numbers``)
+        extra["warnings"] = [*extra.get("warnings", []), *rows.warnings]
     assumptions = list(extra.get("assumptions", []))
     counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
     keys = [k for k in (S.CYCLE, S.STEP) if k in frame.columns]

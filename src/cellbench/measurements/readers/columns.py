@@ -132,12 +132,43 @@ def extract(table: DelimitedTable, fields: list[Field], *, allow_missing: tuple[
         units[field.out] = unit
         scale[field.out] = factor
     counts = [f.out for f in fields if f.quantity == "dimensionless" and f.out in located]
+    skip_impedance_points(table)
     values = numbers(table, {f.out: located[f.out][0] for f in fields if f.out in located},
                      allow_missing=allow_missing, measured=tuple(f.out for f in fields if f.required),
                      whole=tuple(counts))
     scaled = [pl.col(c) * f for c, f in scale.items() if f != 1.0]
     values = values.with_columns(scaled) if scaled else values
     return _as_integers(values, counts, table), units
+
+
+#: the frequency column that impedance points carry in a cycling export: ``freq/Hz``, ``Frequency (Hz)``,
+#: ``Frequency_Hz``
+_FREQUENCY = re.compile(r"^freq(uency)?( hz)?$")
+
+
+def skip_impedance_points(table: DelimitedTable) -> None:
+    """Drop the impedance points of a cycling export, counted as ``impedance point`` in ``table.skipped``.
+
+    Testers that run EIS between cycles (BioLogic's modulo bat with PEIS, data hubs' merged exports) write the
+    spectrum's points in the same table, a frequency on each (none or 0 on the cycling rows). Such a row is an
+    impedance measurement at one frequency, not a sample of the cell's voltage and current over time: its
+    "voltage" may be the analyser's reading (negative, for a sign-flipped lead) and its time a sweep's. A
+    table whose every row is one is an impedance spectrum, refused as such.
+    """
+    header = next((h for h in table.names if _FREQUENCY.match(_normal(split_unit(h)[0]))), None)
+    if header is None:
+        return
+    try:
+        frequency = table.typed([header])[header]
+    except (pl.exceptions.ComputeError, pl.exceptions.InvalidOperationError):
+        frequency = table.text(header).str.strip_chars().cast(pl.Float64, strict=False)
+    points = (frequency.is_finite() & (frequency != 0)).fill_null(False)
+    if not points.any():
+        return
+    if points.all():
+        raise InputError(f"an impedance spectrum (a frequency in column {header!r} on every row), not a cycling "
+                         "record; cellbench's EIS tools read spectra", source=table.source)
+    table.drop_rows(points, pl.Series("kind", ["impedance point"] * len(points)))
 
 
 #: indices beyond this are not counts a cycler writes (and would not survive float → int exactly)

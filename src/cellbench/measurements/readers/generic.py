@@ -90,7 +90,11 @@ def _find_mapped_header(lines: list[str], mapping: dict[str, Any], separator: st
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     if b"\x00" in head[:1024]:
         return False
-    return _find_header(head_lines(head, 200)) is not None
+    lines = head_lines(head, 200)
+    found = _find_header(lines)
+    # a per-cycle summary may name a time, a current and a voltage (Arbin's statistics: their values at the
+    # cycle's end): it is still no record of the test
+    return found is not None and _table_kind(lines[found[0]]) is None
 
 
 def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = None) -> Measurement:
@@ -142,20 +146,33 @@ def what_it_is(head: bytes, path: Path | str | None = None) -> str | None:
         data = name.removesuffix("_Metadata.csv") + ".csv"
         return f"an Arbin metadata side file (test, channel, schedule): read {data} beside it"
     for line in lines:
-        cells = {_normal(c) for c in line.split(column_separator(line))}
-        if len(cells) < 3:
-            continue
-        if {"freq", "frequency", "re(z)", "-im(z)", "z re", "z im"} & cells or any(
-                c.startswith(("freq", "z real", "z imag", "re(z", "-im(z")) for c in cells):
-            if not cells & {_normal(n) for n in aliases()[S.TIME]}:
-                return "an impedance spectrum (frequency and impedance columns, no test time)"
-        cycle = cells & {_normal(n) for n in aliases()[S.CYCLE]}
-        extremes = [c for c in cells if re.search(r"\b(min|max|avg|mean)\b", c)]
-        per_cycle = [c for c in cells if c in ("ce", "efficiency", "coulombic efficiency", "q chg", "q dis")]
-        voltage = cells & {_normal(n) for n in aliases()[S.VOLTAGE]}
-        if cycle and (len(extremes) >= 2 or per_cycle) and not voltage:
-            return ("a per-cycle summary (one row per cycle: capacities, minima and maxima); "
-                    "cellbench reads the record of time, voltage and current it was made from")
+        kind = _table_kind(line)
+        if kind is not None:
+            return kind
+    return None
+
+
+#: columns only a per-cycle table has beside a time, a voltage and a current (Arbin's "StatisticByCycle" export
+#: and sheet: the cycle's charge and discharge durations, its highest voltage, its coulombic efficiency)
+_PER_CYCLE_ONLY = {"charge time", "discharge time", "v max on cycle", "coulombic efficiency"}
+
+
+def _table_kind(line: str) -> str | None:
+    """What a table with this column line is when it is not a record of the test, or None."""
+    cells = {_normal(c) for c in line.split(column_separator(line))}
+    if len(cells) < 3:
+        return None
+    if {"freq", "frequency", "re(z)", "-im(z)", "z re", "z im"} & cells or any(
+            c.startswith(("freq", "z real", "z imag", "re(z", "-im(z")) for c in cells):
+        if not cells & {_normal(n) for n in aliases()[S.TIME]}:
+            return "an impedance spectrum (frequency and impedance columns, no test time)"
+    cycle = cells & {_normal(n) for n in aliases()[S.CYCLE]}
+    extremes = [c for c in cells if re.search(r"\b(min|max|avg|mean)\b", c)]
+    per_cycle = [c for c in cells if c in ("ce", "efficiency", "coulombic efficiency", "q chg", "q dis")]
+    voltage = cells & {_normal(n) for n in aliases()[S.VOLTAGE]}
+    if cycle and ((len(extremes) >= 2 or per_cycle) and not voltage or len(cells & _PER_CYCLE_ONLY) >= 2):
+        return ("a per-cycle summary (one row per cycle: capacities, minima and maxima); "
+                "cellbench reads the record of time, voltage and current it was made from")
     return None
 
 

@@ -1,0 +1,216 @@
+"""Exports as labs make them beyond the vendors' defaults: columns the user chose, auxiliary channels without a
+reading, impedance points between cycles, several channels in one workbook. Every file is written here, in the
+vendor's layout, with made-up values."""
+
+import pytest
+
+from cellbench.analysis import cycle_table
+from cellbench.errors import InputError
+from cellbench.measurements import read
+from cellbench.measurements import schema as S
+from cellbench.measurements.cycles import summarize
+from cellbench.measurements.readers import detect
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# --- auxiliary readings: a thermocouple without a reading is no bad measurement of the cell -----------------------
+
+ARBIN_AUX = "Data_Point,Test_Time(s),Step_Index,Cycle_Index,Current(A),Voltage(V),Charge_Capacity(Ah)," \
+            "Discharge_Capacity(Ah),Aux_Temperature_1(C)"
+
+
+def _arbin_aux_rows(temperatures):
+    """1 A charge, a point every 900 s (0.25 Ah a point)."""
+    return [f"{k + 1},{900.0 * k},1,1,1.0,{3.5 + 0.01 * k},{0.25 * k},0,{t}" for k, t in enumerate(temperatures)]
+
+
+def test_arbin_temperature_without_a_reading_keeps_the_row_and_warns(tmp_path):
+    path = _write(tmp_path / "arbin_aux.csv", [ARBIN_AUX, *_arbin_aux_rows([25.0, "NaN", 25.2, "---", 25.4, "inf"])])
+    m = read(path)
+    assert len(m) == 6                                          # no row dropped
+    assert m.data[S.CELL_TEMPERATURE].to_list() == [25.0, None, 25.2, None, 25.4, None]
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.5, 3.51, 3.52, 3.53, 3.54, 3.55])
+    (warning,) = m.metadata.extra["warnings"]
+    assert warning.startswith("column 'Aux_Temperature_1(C)': 3 row(s) without a reading")
+    assert "line 3 ('NaN'), line 5 ('---'), line 7 ('inf')" in warning
+    assert warning in summarize(m).warnings                   # what `cellbench summarize` prints
+    assert "skipped_rows" not in m.metadata.extra
+
+
+def test_generic_table_with_nan_temperature_from_disk(tmp_path):
+    # large enough to be parsed by polars from disk (the fast path, no text columns)
+    rows = [f"{k}.0,{3.0 + k * 1e-5:.5f},1.0,{'NaN' if k % 1000 == 7 else '25.0'}" for k in range(30_000)]
+    path = _write(tmp_path / "rig.csv", ["time (s),voltage (V),current (A),temperature (degC)", *rows])
+    assert path.stat().st_size > 4 * 65536
+    m = read(path)
+    assert len(m) == 30_000
+    assert m.data[S.CELL_TEMPERATURE].null_count() == 30
+    assert m.data[S.CELL_TEMPERATURE].drop_nulls().unique().to_list() == [25.0]
+    (warning,) = m.metadata.extra["warnings"]
+    assert "'temperature (degC)': 30 row(s)" in warning and "line 9 ('NaN')" in warning and "and 20 more" in warning
+
+
+def test_nan_current_stays_an_error_beside_a_nan_temperature(tmp_path):
+    rows = _arbin_aux_rows([25.0, "NaN", 25.2])
+    rows[2] = rows[2].replace(",1.0,", ",NaN,", 1)
+    path = _write(tmp_path / "arbin_bad_current.csv", [ARBIN_AUX, *rows])
+    with pytest.raises(InputError, match=r"column 'Current\(A\)' has 1 NaN, Inf or non-numeric value\(s\): "
+                                         r"line 4 \('NaN'\)") as err:
+        read(path)
+    assert "Aux_Temperature" not in str(err.value)
+
+
+def _workbook(path, sheets):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.close()
+
+
+ARBIN_XLSX_HEADER = ["Data_Point", "Test_Time(s)", "Step_Index", "Cycle_Index", "Current(A)", "Voltage(V)",
+                     "Charge_Capacity(Ah)", "Discharge_Capacity(Ah)", "Aux_Temperature_1(C)"]
+
+
+def test_arbin_workbook_temperature_warning_names_the_sheet(tmp_path):
+    path = tmp_path / "arbin.xlsx"
+    _workbook(path, {"Channel_1-006": [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 1.0, 3.0, 0, 0, 24.0],
+                                       [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0, "OVF"]]})
+    m = read(path)
+    assert m.data[S.CELL_TEMPERATURE].to_list() == [24.0, None]
+    assert m.metadata.extra["warnings"] == [
+        "sheet Channel_1-006: column 'Aux_Temperature_1(C)': 1 row(s) without a reading (NaN, Inf or text), kept "
+        "with the surface temperature empty: line 3 ('OVF')"]
+
+
+def test_arbin_workbook_of_two_channels_reads_the_first_and_says_so(tmp_path):
+    path = tmp_path / "two_channels.xlsx"
+    first = [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 1.0, 3.0, 0, 0, 24.0], [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0, 24.1]]
+    second = [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 2.0, 3.1, 0, 0, 25.0], [2, 1800, 1, 1, 2.0, 3.9, 1.0, 0, 25.1]]
+    _workbook(path, {"Global_Info": [["Test Name", "x"]], "Channel_1-006": first, "Channel_1-007": second,
+                     "Channel_1-006_2": [ARBIN_XLSX_HEADER, [3, 7200, 2, 1, -1.0, 3.5, 1.0, 0.5, 24.2]],
+                     "Statistics_1-006": [["Cycle_Index", "Charge_Capacity(Ah)"], [1, 1.0]]})
+    m = read(path)
+    assert m.metadata.channel == "1-006"
+    assert m.data[S.TIME].to_list() == [0.0, 3600.0, 7200.0]      # 1-006 and its continuation, not 1-007
+    assert m.metadata.extra["warnings"] == [
+        "the workbook holds 2 channels (1-006, 1-007); channel 1-006 was read, the others not: export each "
+        "channel to its own file"]
+    assert cycle_table(m)["discharge_capacity_Ah"][0] == pytest.approx(0.5)
+
+
+# --- impedance points between cycles ----------------------------------------------------------------------------
+
+HUB = "Cycle_Index,Step,Time_s,Current_A,Voltage_V,Cell_Temperature_C,Frequency_Hz,Z_Real_Ohm"
+
+
+def test_impedance_points_in_a_cycling_table_are_skipped_and_counted(tmp_path):
+    # a data hub's merged export: cycling rows (no frequency), then an EIS sweep (frequency set, the analyser's
+    # voltage negative, no temperature), then cycling again
+    path = _write(tmp_path / "hub.csv", [
+        HUB, "1,1,0,0.5,3.60,25.0,NaN,NaN", "1,1,3600,0.5,4.10,25.5,NaN,NaN",
+        "2,9,3700,0,-3.78,NaN,100000,0.21", "2,9,3740,0,-3.78,NaN,10000,0.23", "2,9,3790,0,-3.78,NaN,1000,0.30",
+        "3,10,3900,-0.5,4.00,25.3,NaN,NaN", "3,10,7500,-0.5,3.10,25.1,NaN,NaN"])
+    m = read(path)
+    assert m.data[S.TIME].to_list() == [0.0, 3600.0, 3900.0, 7500.0]
+    assert m.data[S.VOLTAGE].min() == pytest.approx(3.1)
+    assert m.data[S.CELL_TEMPERATURE].null_count() == 0
+    assert m.metadata.extra["skipped_rows"] == {"count": 3, "by_kind": {"impedance point": 3},
+                                                "first_lines": {"impedance point": [4, 5, 6]}}
+    assert "warnings" not in m.metadata.extra
+
+
+def test_eclab_text_of_a_modulo_bat_with_peis_skips_the_spectrum(tmp_path):
+    # EC-Lab writes freq/Hz on every row of a technique sequence with PEIS: 0 on the cycling rows
+    path = _write(tmp_path / "mb_peis.mpt", [
+        "mode\tox/red\ttime/s\tfreq/Hz\tEwe/V\tI/mA\tcycle number",
+        "1\t1\t0\t0\t3.0\t100\t0", "1\t1\t3600\t0\t4.0\t100\t0",
+        "3\t0\t3700\t100000\t4.0\t0\t0", "3\t0\t3760\t100\t4.0\t0\t0",
+        "1\t0\t3800\t0\t3.9\t-100\t0", "1\t0\t7400\t0\t3.2\t-100\t0"])
+    m = read(path)
+    assert m.metadata.file_format == "biologic-text"
+    assert m.data[S.TIME].to_list() == [0.0, 3600.0, 3800.0, 7400.0]
+    assert m.metadata.extra["skipped_rows"]["by_kind"] == {"impedance point": 2}
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"][0] == pytest.approx(0.1)
+    assert cycles["discharge_capacity_Ah"][0] == pytest.approx(0.1)
+
+
+def test_a_table_of_impedance_points_only_is_refused_as_a_spectrum(tmp_path):
+    path = _write(tmp_path / "peis.csv", [HUB, "1,9,0,0,3.7,25,100000,0.2", "1,9,40,0,3.7,25,10000,0.22"])
+    with pytest.raises(InputError, match=r"an impedance spectrum \(a frequency in column 'Frequency_Hz' on every "
+                                         r"row\)"):
+        read(path)
+
+
+# --- Arbin exports of chosen columns ----------------------------------------------------------------------------
+
+def test_arbin_export_without_data_point_step_or_step_time(tmp_path):
+    # the layout of data archives that keep Arbin's names (CALCE's time series): no Data_Point, Step_Index or
+    # Step_Time; the counters restart each cycle as Arbin's do
+    path = _write(tmp_path / "cell_timeseries.csv", [
+        "Date_Time,Test_Time (s),Cycle_Index,Current (A),Voltage (V),Charge_Capacity (Ah),Discharge_Capacity (Ah),"
+        "Environment_Temperature (C),Cell_Temperature (C)",
+        "2011-03-04 10:00:00,0,1,1.0,3.6,0,0,23.0,",
+        "2011-03-04 11:00:00,3600,1,1.0,4.1,1.0,0,23.0,",
+        "2011-03-04 11:30:00,5400,1,-2.0,3.8,1.0,1.0,23.1,24.0",
+        "2011-03-04 12:00:00,7200,2,1.0,3.5,0.0,0,23.1,24.5",
+        "2011-03-04 12:30:00,9000,2,1.0,3.9,0.5,0,23.2,24.4"])
+    assert detect(path).FORMAT == "arbin-csv"
+    m = read(path)
+    assert m.metadata.vendor == "Arbin"
+    assert m.metadata.start_time.isoformat() == "2011-03-04T10:00:00"
+    assert m.data[S.AMBIENT_TEMPERATURE].to_list() == [23.0, 23.0, 23.1, 23.1, 23.2]
+    assert m.data[S.CELL_TEMPERATURE].to_list() == [None, None, 24.0, 24.5, 24.4]
+    assert any(a.startswith("no Step_Index column") for a in m.metadata.extra["assumptions"])
+    assert not any("Cycle_Index" in a or "Capacity" in a for a in m.metadata.extra["assumptions"])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0, 0.5])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([1.0, 0.0])
+
+
+def test_arbin_export_of_time_step_current_voltage_only(tmp_path):
+    path = _write(tmp_path / "few_columns.csv", ["Test_Time(s),Step_Time(s),Step_Index,Current(A),Voltage(V)",
+                                                 "0,0,1,2.0,3.5", "1800,1800,1,2.0,3.9", "3600,3600,1,2.0,4.1",
+                                                 "3660,60,2,-1.0,4.0", "7260,3660,2,-1.0,3.4"])
+    m = read(path)
+    assert (m.metadata.vendor, m.metadata.file_format) == ("Arbin", "arbin-csv")
+    said = " | ".join(m.metadata.extra["assumptions"])
+    for column in ("Cycle_Index", "Charge_Capacity", "Discharge_Capacity", "Charge_Energy", "Discharge_Energy"):
+        assert f"no {column} column" in said
+    # by hand (trapezoids, each interval's mean current counted as charge or discharge): 2 A for 1 h = 2 Ah in;
+    # 2 A → -1 A over 60 s, a mean of +0.5 A, is 0.5 A · 60 s in; then 1 A for 1 h = 1 Ah out
+    assert m.data[S.CHARGE_CAPACITY][-1] == pytest.approx(2.0 + 0.5 * 60 / 3600, rel=1e-12)
+    assert m.data[S.DISCHARGE_CAPACITY][-1] == pytest.approx(1.0, rel=1e-12)
+
+
+ARBIN_STATISTICS = ("Date_Time,Test_Time(s),Step_Time(s),Cycle_Index,Step_Index,Current(A),Voltage(V),Power(W),"
+                    "Charge_Capacity(Ah),Discharge_Capacity(Ah),Charge_Energy(Wh),Discharge_Energy(Wh),"
+                    "Charge_Time(s),Discharge_Time(s),V_Max_On_Cycle(V)")
+
+
+@pytest.mark.parametrize("header", [ARBIN_STATISTICS, ARBIN_STATISTICS.replace("_", " ").replace("V Max On Cycle",
+                                                                                                 "V_Max_On_Cycle")])
+def test_arbin_statistics_by_cycle_is_refused_as_a_summary(tmp_path, header):
+    # one row per cycle with the time, current and voltage at its end: no record of the test
+    path = _write(tmp_path / "StatisticByCycle.CSV", [header,
+                                                       "05/12/2017 10:00:00,7300,100,1,4,-1.0,3.0,-3.0,1.0,0.98,4.0,"
+                                                       "3.6,3600,3500,4.2",
+                                                       "05/12/2017 12:00:00,14500,100,2,4,-1.0,3.0,-3.0,0.99,0.97,"
+                                                       "3.9,3.5,3590,3480,4.2"])
+    with pytest.raises(InputError, match=r"not a cycler's time series: a per-cycle summary"):
+        read(path)
+
+
+def test_bdf_labels_with_a_step_index_are_not_taken_for_arbin(tmp_path):
+    path = _write(tmp_path / "run.csv", ["Test Time / s,Current / A,Voltage / V,Cycle Count / 1,Step Index / 1",
+                                         "0,1.0,3.5,1,1", "3600,1.0,4.0,1,1"])
+    assert detect(path).FORMAT == "bdf-csv"
