@@ -214,3 +214,83 @@ def test_bdf_labels_with_a_step_index_are_not_taken_for_arbin(tmp_path):
     path = _write(tmp_path / "run.csv", ["Test Time / s,Current / A,Voltage / V,Cycle Count / 1,Step Index / 1",
                                          "0,1.0,3.5,1,1", "3600,1.0,4.0,1,1"])
     assert detect(path).FORMAT == "bdf-csv"
+
+
+# --- more vendor layouts ----------------------------------------------------------------------------------------
+
+def test_maccor_export_in_milli_units(tmp_path):
+    # MIMS export set to milli-units: the unit is in the word (mAmps, mAmp-hr, mWatt-hr); header block of
+    # "Today's Date" and "Date of Test:" with blank lines; d hh:mm:ss times with leading spaces; a trailing tab
+    path = _write(tmp_path / "cell_milli.txt", [
+        "Today's Date\t04/02/2023 09:15:00 AM", "", "Date of Test:\t03/30/2023 2:00:00 PM", "",
+        "Rec#\tCyc#\tStep\tTestTime\tStepTime\tmAmp-hr\tmWatt-hr\tmAmps\tVolts\tState\tES\tDPt Time\t",
+        "1\t0\t1\t  0d 00:00:00.00\t  0d 00:00:00.00\t0.0\t0.0\t0.0\t3.1000\tR\t0\t03/30/2023 2:00:00 PM\t",
+        "2\t0\t2\t  0d 00:00:10.00\t  0d 00:00:00.00\t0.0\t0.0\t500.0\t3.2000\tC\t0\t03/30/2023 2:00:10 PM\t",
+        "3\t0\t2\t  0d 01:00:10.00\t  0d 01:00:00.00\t500.0\t1800.0\t500.0\t3.9000\tC\t133\t03/30/2023 3:00:10 PM\t",
+        "4\t1\t3\t  0d 01:00:20.00\t  0d 00:00:00.00\t0.0\t0.0\t250.0\t3.8000\tD\t0\t03/30/2023 3:00:20 PM\t",
+        "5\t1\t3\t  0d 02:00:20.00\t  0d 01:00:00.00\t250.0\t880.0\t250.0\t3.2000\tD\t133\t03/30/2023 4:00:20 PM\t"])
+    m = read(path)
+    assert m.metadata.vendor == "Maccor"
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 0.5, 0.5, -0.25, -0.25])
+    assert m.data[S.TIME].to_list() == [0.0, 10.0, 3610.0, 3620.0, 7220.0]
+    assert m.metadata.units_as_recorded[S.CURRENT] == "mA"
+    assert m.metadata.units_as_recorded[S.CHARGE_CAPACITY] == "mAh"
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.5, 0.0])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.0, 0.25])
+    assert cycles["discharge_energy_Wh"].to_list() == pytest.approx([0.0, 0.88])
+
+
+NEWARE_BTS7 = ["Record Index", "Status", "JumpTo", "Cycle", "Step", "Cur(mA)", "Voltage(V)", "CapaCity(mAh)",
+               "Energy(mWh)", "Relative Time(h:min:s.ms)", "Absolute Time"]
+NEWARE_BTS7_ROWS = [[1, "Rest", 1, 1, 1, 0, 3.40, 0, 0, "00:00:00.000", "2019-05-06 10:00:00"],
+                    [2, "Rest", 1, 1, 1, 0, 3.41, 0, 0, "00:10:00.000", "2019-05-06 10:10:00"],
+                    [3, "CC_Chg", 1, 1, 2, 500, 3.60, 0, 0, "00:00:00.000", "2019-05-06 10:10:00"],
+                    [4, "CC_Chg", 1, 1, 2, 500, 4.10, 1000, 3800, "02:00:00.000", "2019-05-06 12:10:00"],
+                    [5, "CC_DChg", 1, 1, 3, -1000, 3.90, 0, 0, "00:00:00.000", "2019-05-06 12:10:00"],
+                    [6, "CC_DChg", 1, 1, 3, -1000, 3.00, 900, 3200, "00:54:00.000", "2019-05-06 13:04:00"]]
+
+
+def _check_bts7(m):
+    assert m.metadata.vendor == "Neware"
+    assert m.data[S.TIME].to_list() == [0.0, 600.0, 600.0, 7800.0, 7800.0, 11040.0]
+    assert m.data[S.STEP_TYPE].to_list() == ["rest", "rest", "charge", "charge", "discharge", "discharge"]
+    assert any(a.startswith("no total time column") for a in m.metadata.extra["assumptions"])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.9])
+    assert cycles["discharge_energy_Wh"].to_list() == pytest.approx([3.2])
+
+
+def test_neware_bts7_workbook_with_its_detail_sheet(tmp_path):
+    path = tmp_path / "bts7.xlsx"
+    _workbook(path, {"Info": [["Start Time", "2019-05-06 10:00:00"]], "Statis_1_1_1": [["Channel", "Cycle"], [1, 1]],
+                     "Detail_1_1_1": [NEWARE_BTS7, *NEWARE_BTS7_ROWS]})
+    m = read(path)
+    assert m.metadata.file_format == "neware-xlsx"
+    assert m.metadata.start_time.isoformat() == "2019-05-06T10:00:00"
+    _check_bts7(m)
+
+
+def test_neware_bts7_detail_sheet_saved_as_csv(tmp_path):
+    path = _write(tmp_path / "detail.csv", [",".join(NEWARE_BTS7), *(",".join(map(str, r)) for r in NEWARE_BTS7_ROWS)])
+    assert detect(path).FORMAT == "neware"
+    _check_bts7(read(path))
+
+
+def test_lanhe_workbook_with_tab_sheets(tmp_path):
+    # LANHE's newer exports: Cycle-Tab, Step-Tab, Record-Tab; Cycle-Index/Step-Index; times in seconds ("Sec")
+    header = ["Record", "TestTime/Sec", "StepTime/Sec", "Current/mA", "Voltage/V", "Capacity/mAh", "Cycle-Index",
+              "Step-Index"]
+    rows = [[1, 0, 0, 0, 3.0, 0, 1, 1], [2, 600, 600, 0, 3.01, 0, 1, 1],
+            [3, 610, 10, 2.0, 3.5, 0.0056, 1, 2], [4, 4210, 3610, 2.0, 4.2, 2.0056, 1, 2],
+            [5, 4220, 10, -2.0, 4.0, 0.0056, 1, 3], [6, 7820, 3610, -2.0, 3.0, 2.0, 1, 3]]
+    path = tmp_path / "lanhe.xlsx"
+    _workbook(path, {"Cycle-Tab": [["Cycle", "CapC/mAh", "CapD/mAh"], [1, 2.0056, 2.0]],
+                     "Step-Tab": [["Step", "Mode"], [1, "Rest"]], "Record-Tab": [header, *rows]})
+    m = read(path)
+    assert (m.metadata.vendor, m.metadata.file_format) == ("LAND", "landt-xlsx")
+    assert m.data[S.TIME].to_list() == [0.0, 600.0, 610.0, 4210.0, 4220.0, 7820.0]
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.0020056])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.002])

@@ -84,6 +84,8 @@ class Field:
     quantity: str
     default_unit: str | None = None
     required: bool = False
+    #: names that say their unit in the word itself (Maccor's ``mAmps``, ``mAmp-hr``): name -> unit
+    name_units: tuple[tuple[str, str], ...] = ()
 
 
 def locate(table: DelimitedTable, fields: list[Field]) -> dict[str, tuple[str, str | None]]:
@@ -99,6 +101,8 @@ def locate(table: DelimitedTable, fields: list[Field]) -> dict[str, tuple[str, s
     for field in fields:
         for candidate in field.names:
             hit = by_base.get(_normal(candidate)) or by_header.get(_normal(candidate))
+            if hit is not None and hit[1] is None and candidate in dict(field.name_units):
+                hit = (hit[0], dict(field.name_units)[candidate])
             if hit is not None and hit[0] not in taken:
                 found[field.out] = hit
                 taken.add(hit[0])

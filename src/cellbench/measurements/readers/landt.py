@@ -13,7 +13,8 @@ charge or discharge. The export chooses its columns: without ``Cycle``/``Step`` 
 one state and a cycle starts at each return to the first active direction (the way the tester counts
 them: the ``Cycle`` sheet's first cycle is the first discharge and the charge after it when the test
 starts by discharging). The ``Cycle`` sheet's totals are kept as the vendor's per-cycle counters.
-Long exports go on in ``Record1``, ``Record2``… sheets (with or without the column line again); newer
+LANHE's newer exports name the sheets ``Cycle-Tab``, ``Step-Tab`` and ``Record-Tab`` and the columns
+``Cycle-Index``, ``Step-Index``. Long exports go on in ``Record1``, ``Record2``… sheets (with or without the column line again); newer
 LANDdt versions write a single sheet named after the test, sometimes without ``State`` (then the
 current's sign says which way each row flows). Excel 97 ``.xls`` workbooks are read alike.
 """
@@ -59,7 +60,7 @@ def _sheet(names: list[str], wanted: str) -> str | None:
 def _record_sheets(sheets: list[str]) -> list[str]:
     """The sheets holding records, in order: ``Record`` and its continuations (``Record1``, ``Record_2``…) in
     long exports."""
-    return [n for n in sheets if re.fullmatch(r"record[\s_-]*\d*", n.strip().lower())]
+    return [n for n in sheets if re.fullmatch(r"record(?:[\s_-]*tab)?[\s_-]*\d*", n.strip().lower())]
 
 
 def _looks_like_land(names: list[str]) -> bool:
@@ -76,8 +77,8 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
     if not records:
         # newer LANDdt versions write one sheet, named after the test
         return len(sheets) == 1 and _looks_like_land(first_row(Path(path), sheets[0]))
-    if _sheet(sheets, "mode") is not None:
-        return True  # LAND's step sheet; Neware's workbooks name theirs "step"
+    if _sheet(sheets, "mode") is not None or _sheet(sheets, "step-tab") is not None:
+        return True  # LAND's step sheet ("Step-Tab" in LANHE's newer exports); Neware's workbooks name theirs "step"
     names = first_row(Path(path), records[0])
     return {"testtime", "state"} <= {n.split("/")[0].strip().lower() for n in names} or _looks_like_land(names)
 

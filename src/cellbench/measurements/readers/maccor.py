@@ -56,7 +56,8 @@ _DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p
 #: first words of a Maccor header block (text, raw and CSV exports)
 _HEADER_BLOCK_STARTS = ("Today's Date", "Name:", "Date of Test", "Filename", "Procedure")
 #: column names that only Maccor writes beside "Rec"/"Rec#" and "Step"
-_MACCOR_COLUMNS = {"Cyc#", "Cycle C", "Cycle P", "Amp-hr", "Watt-hr", "State", "Md", "DPt Time", "DPT Time", "ES"}
+_MACCOR_COLUMNS = {"Cyc#", "Cycle C", "Cycle P", "Amp-hr", "Watt-hr", "mAmp-hr", "mWatt-hr", "State", "Md", "DPt Time",
+                   "DPT Time", "ES"}
 #: wall-clock time passing this much faster than test time is a pause, not jitter
 PAUSE_MIN_S = 60.0
 
@@ -89,12 +90,14 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 
 
 FIELDS = [
-    Field(S.VOLTAGE, ("Volts", "Voltage"), "voltage", "V", required=True),
-    Field("current_as_recorded", ("Amps", "Current"), "current", "A", required=True),
+    # an export set to milli-units names them in the word: mVolts, mAmps, mAmp-hr, mWatt-hr
+    Field(S.VOLTAGE, ("Volts", "Voltage", "mVolts"), "voltage", "V", required=True, name_units=(("mVolts", "mV"),)),
+    Field("current_as_recorded", ("Amps", "Current", "mAmps"), "current", "A", required=True,
+          name_units=(("mAmps", "mA"),)),
     Field(S.CYCLE, ("Cyc#", "Cycle C", "Cycle"), "dimensionless"),
     Field(S.STEP, ("Step",), "dimensionless", required=True),
-    Field("amp_hr", ("Amp-hr", "Cap.", "Capacity"), "capacity", "Ah"),
-    Field("watt_hr", ("Watt-hr", "Ener.", "Energy"), "energy", "Wh"),
+    Field("amp_hr", ("Amp-hr", "Cap.", "Capacity", "mAmp-hr"), "capacity", "Ah", name_units=(("mAmp-hr", "mAh"),)),
+    Field("watt_hr", ("Watt-hr", "Ener.", "Energy", "mWatt-hr"), "energy", "Wh", name_units=(("mWatt-hr", "mWh"),)),
     Field(S.INTERNAL_RESISTANCE, ("DCIR/Ohms",), "resistance", "Ohm"),
     Field(S.CELL_TEMPERATURE, ("Temp 1", "Temp1", "Temperature"), "temperature", "degC"),
 ]

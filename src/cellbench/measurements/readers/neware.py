@@ -44,7 +44,7 @@ FORMAT = "neware"
 # 循环号 cycle, 工步号 step, 工步类型 step type, 充电/放电容量 charge/discharge capacity, 总时间 total time, 绝对时间 date
 FLAT_FIELDS = [
     Field(S.VOLTAGE, ("Voltage", "电压"), "voltage", "V", required=True),
-    Field(S.CURRENT, ("Current", "电流"), "current", "A", required=True),
+    Field(S.CURRENT, ("Current", "Cur", "电流"), "current", "A", required=True),
     Field(S.CYCLE, ("Cycle Index", "Cycle ID", "Cycle", "循环号", "循环序号"), "dimensionless"),
     Field(S.STEP, ("Step Index", "Step ID", "Step", "工步号", "工步序号"), "dimensionless"),
     Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap", "充电容量"), "capacity", "Ah"),
@@ -54,7 +54,9 @@ FLAT_FIELDS = [
     Field(S.CELL_TEMPERATURE, ("T1", "Temperature", "Aux. T1", "温度"), "temperature", "degC"),
 ]
 _TOTAL_TIME = ("Cumulative Time", "Total Time", "Test Time", "总时间")
-_STEP_TYPE = ("Step Type", "工步类型")
+#: time within the step, when no total time is written (BTS 7's Detail sheet)
+_STEP_TIME = ("Relative Time", "Step Time")
+_STEP_TYPE = ("Step Type", "Status", "工步类型")
 _DATE = ("Date", "Realtime", "Absolute Time", "绝对时间", "系统时间")
 _STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg": "cv-hold",
                "cc dchg": "discharge", "cccv dchg": "discharge", "cv dchg": "cv-hold", "cp dchg": "discharge",
@@ -83,6 +85,8 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
     if "Step Type" in first and ("Chg. Cap" in first or "DChg. Cap" in first):
         return True
     if "工步类型" in first and ("充电容量" in first or "放电容量" in first):
+        return True
+    if "JumpTo" in first and "Status" in first and "Cur(" in first:  # BTS 7's Detail sheet saved as text
         return True
     return _is_nested(lines)
 
@@ -134,18 +138,26 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
         values = values.with_columns(step_counters).with_columns(_split_by_current(step_counters.columns))
         values = values.drop("step_capacity", "step_energy", strict=False)
         units |= {out: step_units[counter] for counter, outs in _SPLIT.items() if counter in step_units for out in outs}
+    notes: list[str] = []
     total = _header(table, _TOTAL_TIME)
-    if total is None:
+    step_time = _header(table, _STEP_TIME) if total is None else None
+    if total is None and step_time is None:
         raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
                          source=source, location="header")
-    seconds, unit = duration_seconds(table, total)
-    values = values.with_columns(seconds.alias(S.TIME))
-    units[S.TIME] = unit
+    if total is not None:
+        seconds, units[S.TIME] = duration_seconds(table, total)
+        values = values.with_columns(seconds.alias(S.TIME))
+    else:
+        # BTS 7's Detail sheet gives only the time within each step ("Relative Time(h:min:s.ms)")
+        seconds, units[S.TIME] = duration_seconds(table, step_time)
+        values = _nested_test_time(values.with_columns(seconds.alias("_step_s"))).drop("_step_s")
+        notes.append(f"no total time column: test time is each step's {step_time!r} added to the steps' before it "
+                     "(each step lasting to its last record)")
     step_type = text_column(table, _STEP_TYPE)
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
     start = _first_timestamp(text_column(table, _DATE))
-    return _finish(values, units, source, file_format, start, table)
+    return _finish(values, units, source, file_format, start, table, notes)
 
 
 _STEP_COUNTERS = [Field("step_capacity", ("Capacity", "容量"), "capacity", "Ah"),
@@ -162,9 +174,10 @@ def _split_by_current(present: list[str]) -> list[pl.Expr]:
 
 
 def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None,
-            table: DelimitedTable) -> Measurement:
+            table: DelimitedTable, notes: list[str] | None = None) -> Measurement:
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
-    extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time"]}
+    extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time",
+                             *(notes or [])]}
     units = {S.TIME: "h:mm:ss"} | units
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
                                    start_time=start, units_as_recorded=units, extra=extra)
@@ -180,7 +193,7 @@ def _header(table: DelimitedTable, names: tuple[str, ...]) -> str | None:
 
 
 def _canonical_step_type(text: pl.Series) -> pl.Series:
-    lowered = text.str.to_lowercase()
+    lowered = text.str.to_lowercase().str.replace_all("_", " ", literal=True)  # BTS 7 writes CC_Chg
     return lowered.replace_strict(_STEP_TYPES, default=lowered)
 
 
