@@ -55,6 +55,11 @@ def derived_columns(chunks: list[tuple[np.ndarray, ...]], present: list[str]) ->
     """Power (I·V, the product Polars' ``i * v`` gives) and the cumulative columns not in ``present``, from the
     (time, current, voltage) columns of a frame without nulls given chunk by chunk (see
     :func:`~cellbench.measurements.cumulative.column_chunks`); new columns, each one chunk."""
+    return [pl.Series(name, values) for name, values in derived_arrays(chunks, present)]
+
+
+def derived_arrays(chunks: list[tuple[np.ndarray, ...]], present: list[str]) -> list[tuple[str, np.ndarray]]:
+    """:func:`derived_columns` as (name, NumPy array) pairs, for a caller that builds its table from arrays."""
     from cellbench.measurements.cumulative import trapezoid_split_chunks
 
     rows = sum(chunk[0].shape[0] for chunk in chunks)
@@ -65,12 +70,12 @@ def derived_columns(chunks: list[tuple[np.ndarray, ...]], present: list[str]) ->
         power_chunks.append(np.multiply(current.astype(np.float64, copy=False),
                                         voltage.astype(np.float64, copy=False), out=power[at:end]))
         at = end
-    add = [] if S.POWER in present else [pl.Series(S.POWER, power)]
+    add = [] if S.POWER in present else [(S.POWER, power)]
     time_s = [chunk[0] for chunk in chunks]
     for names, rate in (((S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY), [chunk[1] for chunk in chunks]),
                         ((S.CHARGE_ENERGY, S.DISCHARGE_ENERGY), power_chunks)):
         wanted = [name not in present for name in names]
         if any(wanted):
             parts = trapezoid_split_chunks(time_s, rate)
-            add += [pl.Series(name, part) for name, part, want in zip(names, parts, wanted) if want]
+            add += [(name, part) for name, part, want in zip(names, parts, wanted) if want]
     return add

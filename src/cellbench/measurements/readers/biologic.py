@@ -19,6 +19,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import numba
 import numpy as np
 import yaml
 import polars as pl
@@ -39,8 +40,8 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 
 def _column(data: np.ndarray, *names: str) -> np.ndarray | None:
     for name in names:
-        if name in data.dtype.names:
-            return np.asarray(data[name], dtype=np.float64)
+        if name in data.dtype.names:  # one contiguous copy: every later pass, and Polars, take it as it is
+            return np.ascontiguousarray(data[name], dtype=np.float64)
     return None
 
 
@@ -72,28 +73,28 @@ def read(path: str | Path) -> Measurement:
     assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
     dq = _column(data, "dq/mA.h")
     if current_mA is None and time is not None and dq is not None:
-        interval_h = np.diff(time, prepend=time[:1]) / 3600.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            current_mA = np.where(interval_h > 0, dq / np.where(interval_h > 0, interval_h, 1.0), 0.0)
+        current_mA = np.empty(time.shape[0])
+        _current_from_charge(time, dq, current_mA)
         assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
     elif current_mA is None and time is not None and not any(n.startswith("control") for n in data.dtype.names):
         current_mA = np.zeros_like(time)
         assumptions.append("no current column (an open-circuit record): current 0")
     missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_mA)) if c is None]
-    if missing:
+    if missing or time is None or voltage is None or current_mA is None:
         raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
                          source=source)
     if time.shape[0] == 0:
         raise InputError("the file holds no data points (a WAIT technique, or a run stopped before its first "
                          "point)", source=source)
-    columns = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
+    columns: dict[str, np.ndarray] = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
     half_cycle = _column(data, "half cycle")
     cycle = _column(data, "cycle number")
     if cycle is not None:
         columns[S.CYCLE] = cycle.astype(np.int64)
     elif half_cycle is not None:
-        counted = data["half cycle"]  # an integer field: whole numbers halved without a float division
-        columns[S.CYCLE] = counted.astype(np.int64) // 2 + 1 if counted.dtype.kind in "iu" \
+        # an integer field: whole numbers halved without a float division (a shift: // 2, rounding down)
+        counted = data["half cycle"]
+        columns[S.CYCLE] = (counted.astype(np.int64) >> 1) + 1 if counted.dtype.kind in "iu" \
             else (half_cycle // 2 + 1).astype(np.int64)
         assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
     if "Ns" in data.dtype.names:
@@ -112,17 +113,17 @@ def read(path: str | Path) -> Measurement:
         energy = _column(data, name)
         if energy is not None:
             columns[out] = energy
-    frame = pl.DataFrame([pl.Series(name, np.asarray(values)) for name, values in columns.items()])
     start = getattr(mpr, "timestamp", None)
     units = {S.TIME: "s", S.VOLTAGE: "V", S.CURRENT: "mA", S.CHARGE_CAPACITY: "mA.h", S.DISCHARGE_CAPACITY: "mA.h",
              S.CHARGE_ENERGY: "W.h", S.DISCHARGE_ENERGY: "W.h"}
     metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source,
                                    start_time=start, units_as_recorded=units,
                                    extra={"assumptions": assumptions, "columns_in_file": list(data.dtype.names)})
-    keys = [k for k in (S.CYCLE,) if k in frame.columns]
+    keys = [k for k in (S.CYCLE,) if k in columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
-    # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead
-    measurement = C.to_measurement(frame, metadata, restarts, vendor_totals=False)
+    # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead; the
+    # table is built once, from these arrays and the new columns
+    measurement = C.to_measurement(columns, metadata, restarts, vendor_totals=False)
     if q is not None and half_cycle is not None and cycle is None:
         measurement.metadata.extra["vendor_cycle_counters"] = _cycle_totals(half_cycle, q)
     return measurement
@@ -131,18 +132,14 @@ def read(path: str | Path) -> Measurement:
 def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
     half = half_cycle.astype(np.int64)
-    changes = np.flatnonzero(half[1:] != half[:-1])  # the last row of each half cycle but the file's last
-    if half.shape[0] and bool((half[changes + 1] > half[changes]).all()):
+    n = half.shape[0]
+    cycles, charge, discharge = np.empty(n, dtype=np.int64), np.empty(n), np.empty(n)
+    found = _half_cycle_ends(half, np.ascontiguousarray(q, dtype=np.float64), cycles, charge, discharge) if n else -1
+    if found >= 0:
         # half cycles in order, as EC-Lab numbers them (never back: each change goes up): each one's last value,
         # the (at most two) of a cycle added
-        last_rows = np.append(changes, half.shape[0] - 1)
-        last, cycles = q[last_rows] / 1000.0, half[last_rows] // 2 + 1
-        first = np.flatnonzero(np.insert(cycles[1:] != cycles[:-1], 0, True))
-        # Polars' clip(lower_bound=0): below the bound becomes the bound, anything else (-0.0, NaN) stays
-        charge = np.add.reduceat(np.where(last < 0.0, 0.0, last), first)
-        discharge = np.add.reduceat(np.where(-last < 0.0, 0.0, -last), first)
-        return {"cycle": cycles[first].tolist(), "charge_capacity_Ah": charge.tolist(),
-                "discharge_capacity_Ah": discharge.tolist()}
+        return {"cycle": cycles[:found].tolist(), "charge_capacity_Ah": charge[:found].tolist(),
+                "discharge_capacity_Ah": discharge[:found].tolist()}
     frame = pl.DataFrame({"half_cycle": half, "q_Ah": q / 1000.0})
     ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
     per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
@@ -150,3 +147,39 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
                  .agg(pl.col("q_Ah").clip(lower_bound=0).sum().alias("charge_capacity_Ah"),
                       (-pl.col("q_Ah")).clip(lower_bound=0).sum().alias("discharge_capacity_Ah")))
     return {k: per_cycle[k].to_list() for k in ("cycle", "charge_capacity_Ah", "discharge_capacity_Ah")}
+
+
+@numba.njit(cache=True)
+def _current_from_charge(time, dq, current_mA):  # pragma: no cover - compiled
+    # the charge each point passed over its own interval (the time since the point before, in hours): dq / Δt where
+    # Δt > 0, else 0 (the first point, a repeated time, a NaN); NumPy's np.diff(time, prepend=time[:1]) / 3600
+    # then dq / that, the same operations in the same order
+    for k in range(time.shape[0]):
+        interval_h = (time[k] - time[k - 1 if k else 0]) / 3600.0
+        current_mA[k] = dq[k] / interval_h if interval_h > 0 else 0.0
+
+
+@numba.njit(cache=True)
+def _half_cycle_ends(half, q, cycles, charge, discharge):  # pragma: no cover - compiled
+    # one pass for the rule of _cycle_totals where half cycles only go up (else -1: Polars groups them): the value
+    # of Q at each half cycle's last row, in Ah, its positive and negative parts (Polars' clip(lower_bound=0): below
+    # the bound becomes the bound, anything else, -0.0 and NaN, stays), the (at most two) of each cycle added in
+    # row order (NumPy's add.reduceat: a cycle of one half cycle is that value, -0.0 included)
+    found = 0
+    n = half.shape[0]
+    for k in range(n):
+        if k + 1 < n and half[k + 1] == half[k]:
+            continue
+        if k + 1 < n and half[k + 1] < half[k]:
+            return -1
+        last = q[k] / 1000.0
+        up = 0.0 if last < 0.0 else last
+        down = 0.0 if -last < 0.0 else -last
+        cycle = half[k] // 2 + 1
+        if found and cycles[found - 1] == cycle:
+            charge[found - 1] += up
+            discharge[found - 1] += down
+        else:
+            cycles[found], charge[found], discharge[found] = cycle, up, down
+            found += 1
+    return found

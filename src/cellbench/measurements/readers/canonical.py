@@ -17,8 +17,10 @@ and the column; rows dropped as carrying no measurement are counted in ``extra["
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, Union
 
 import numpy as np
 import polars as pl
@@ -27,10 +29,18 @@ from cellbench.errors import InputError
 from cellbench.measurements import schema as S
 from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks, run_sums,
                                                scan_rows_chunks, segment_maxima)
-from cellbench.measurements.columns import derived_columns
+from cellbench.measurements.columns import derived_arrays
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
+
+try:  # Polars' own constructors, what pl.Series and pl.DataFrame call once they have checked their arguments
+    _POLARS_RUST: Any = importlib.import_module("polars._plr")
+except ImportError:  # a Polars that keeps them elsewhere: the public constructors
+    _POLARS_RUST = None
+
+#: a reader's columns by name: NumPy arrays or Polars Series, one value per row
+Columns = Mapping[str, Union[np.ndarray, pl.Series]]
 
 VENDOR_CHARGE_CAPACITY = "vendor_charge_capacity_ampere_hour"
 VENDOR_DISCHARGE_CAPACITY = "vendor_discharge_capacity_ampere_hour"
@@ -89,12 +99,19 @@ class Records:
         return f"record {row + 1}"
 
 
-def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
+def to_measurement(frame: pl.DataFrame | Columns, metadata: MeasurementMetadata,
                    restarts: CounterRestarts | None = None, *, rows: SourceRows | None = None,
                    vendor_totals: bool = True) -> Measurement:
     """The reader's frame as a canonical Measurement (see the module's docstring). ``vendor_totals=False``:
-    the reader records the vendor's per-cycle totals itself, from other columns (none are worked out here)."""
+    the reader records the vendor's per-cycle totals itself, from other columns (none are worked out here).
+
+    ``frame`` may also be the columns by name (NumPy arrays or Series; what the frame would hold): the table is
+    then built once, at the end, from them and the new columns (a binary reader's arrays need no frame of their
+    own first; for a small file, building frames and their columns is most of the work). The same Measurement
+    as from ``pl.DataFrame`` of those columns, bit for bit."""
     restarts = restarts or CounterRestarts()
+    if not isinstance(frame, pl.DataFrame) and not _plain(frame, restarts):
+        frame = _frame(list(frame.items()))  # nulls, or marks that are an expression: the frame's way
     rows = rows if rows is not None else Records()
     extra = dict(metadata.extra)
     if rows.skipped:
@@ -102,9 +119,11 @@ def to_measurement(frame: pl.DataFrame, metadata: MeasurementMetadata,
     if rows.warnings:  # auxiliary readings left empty (the row policy, ``tabular.numbers``)
         extra["warnings"] = [*extra.get("warnings", []), *rows.warnings]
     assumptions = list(extra.get("assumptions", []))
-    counters = [c for c in _COUNTER_TARGETS if c in frame.columns]
-    keys = [k for k in (S.CYCLE, S.STEP) if k in frame.columns]
-    if any(frame.get_column(c).null_count() for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
+    names = frame.columns if isinstance(frame, pl.DataFrame) else frame
+    counters = [c for c in _COUNTER_TARGETS if c in names]
+    keys = [k for k in (S.CYCLE, S.STEP) if k in names]
+    if isinstance(frame, pl.DataFrame) and any(frame.get_column(c).null_count()
+                                               for c in (S.TIME, S.VOLTAGE, S.CURRENT, *keys, *counters)):
         # nulls (a reader's optional columns): the Polars expressions, which name the lines
         check_measurements(frame, rows, metadata.source_file)
         data, vendor, flipped = _derive_with_expressions(frame, counters, restarts, vendor_totals)
@@ -128,19 +147,76 @@ def _ordered(columns: list[str]) -> list[str]:
     return [c for c in S.COLUMNS if c in columns] + [c for c in columns if c not in S.COLUMNS]
 
 
-def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], restarts: CounterRestarts,
+def _plain(columns: Columns, restarts: CounterRestarts) -> bool:
+    """Columns the compiled passes take as they are: time, voltage and current present, every column
+    one-dimensional, of one length, and without nulls; restarts marked by key columns, not an expression."""
+    if restarts.marks is not None or not all(c in columns for c in S.REQUIRED):
+        return False
+    lengths = set()
+    for values in columns.values():
+        if isinstance(values, pl.Series):
+            if values.null_count():
+                return False
+            lengths.add(values.len())
+        elif isinstance(values, np.ndarray) and values.ndim == 1:
+            lengths.add(values.shape[0])
+        else:
+            return False
+    return len(lengths) == 1
+
+
+def _series(name: str, values: np.ndarray | pl.Series) -> pl.Series:
+    """``pl.Series(name, values)``; contiguous 64-bit arrays through Polars' own constructor (the same Series,
+    without the argument checks that take most of the time for a short column)."""
+    if isinstance(values, pl.Series):
+        return values if values.name == name else values.alias(name)
+    if _POLARS_RUST is not None and values.ndim == 1 and values.flags.c_contiguous and values.flags.aligned:
+        if values.dtype == _FLOAT64:
+            return pl.Series._from_pyseries(_POLARS_RUST.PySeries.new_f64(name, values, False))
+        if values.dtype == _INT64:
+            return pl.Series._from_pyseries(_POLARS_RUST.PySeries.new_i64(name, values, True))
+    return pl.Series(name, values)
+
+
+_FLOAT64, _INT64 = np.dtype("=f8"), np.dtype("=i8")
+
+
+def _frame(columns: Sequence[tuple[str, np.ndarray | pl.Series]]) -> pl.DataFrame:
+    """``pl.DataFrame`` of the columns (names unique, lengths equal: Polars checks both either way)."""
+    series = [_series(name, values) for name, values in columns]
+    if _POLARS_RUST is not None:
+        return pl.DataFrame._from_pydf(_POLARS_RUST.PyDataFrame([s._s for s in series]))
+    return pl.DataFrame(series)
+
+
+def _values(values: np.ndarray | pl.Series) -> np.ndarray:
+    return values.to_numpy() if isinstance(values, pl.Series) else values
+
+
+def _is_float64(values: np.ndarray | pl.Series) -> bool:
+    return values.dtype == pl.Float64 if isinstance(values, pl.Series) else values.dtype == _FLOAT64
+
+
+def _derive_compiled(frame: pl.DataFrame | Columns, counters: list[str], keys: list[str], restarts: CounterRestarts,
                      rows: SourceRows, source: str | None, vendor_totals: bool = True
                      ) -> tuple[pl.DataFrame, dict | None, bool]:
     """Counters made cumulative, the row checks, the sign vote, the vendor's per-cycle totals and the derived
     columns, each in one compiled pass over the columns where Polars holds them, chunk by chunk (no nulls
-    here, and no copies of the columns: only the new columns take new memory)."""
+    here, and no copies of the columns: only the new columns take new memory). ``frame``: a frame, or columns
+    that pass :func:`_plain` (one chunk each, the table built once at the end)."""
     names = list(dict.fromkeys((S.TIME, S.VOLTAGE, S.CURRENT, *keys, *restarts.keys, *counters)))
-    chunks = column_chunks(frame, names)
+    given: dict[str, np.ndarray | pl.Series]
+    if isinstance(frame, pl.DataFrame):
+        chunks = column_chunks(frame, names)
+        given = {s.name: s for s in frame.get_columns()}
+    else:
+        given = dict(frame)
+        chunks = [tuple(_values(given[name]) for name in names)]
     column = {name: [chunk[j] for chunk in chunks] for j, name in enumerate(names)}
     marks = None
     if restarts.keys and counters:
         marks = changes([tuple(chunk[names.index(k)] for k in restarts.keys) for chunk in chunks])
-    elif restarts.marks is not None and counters:
+    elif restarts.marks is not None and counters and isinstance(frame, pl.DataFrame):  # (columns: see _plain)
         marks = frame.select(restarts.marks.fill_null(True)).to_series().to_numpy()
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     vendor = _vendor_totals(column, vendor_counters, marks, S.CYCLE in restarts.keys) \
@@ -150,26 +226,27 @@ def _derive_compiled(frame: pl.DataFrame, counters: list[str], keys: list[str], 
     not_finite, backwards, votes = scan_rows_chunks([chunk[:3 + len(keys)] for chunk in chunks],
                                                     cumulative.get(S.CHARGE_CAPACITY),
                                                     cumulative.get(S.DISCHARGE_CAPACITY))
-    if not_finite >= 0 or backwards >= 0:
-        check_measurements(frame, rows, source)  # names every bad line; raises
+    if not_finite >= 0 or backwards >= 0:  # names every bad line; raises
+        check_measurements(frame if isinstance(frame, pl.DataFrame) else _frame(list(given.items())), rows, source)
     signs = [votes[2 * k] / votes[2 * k + 1] * expected for k, (name, expected) in
              enumerate(((S.CHARGE_CAPACITY, 1.0), (S.DISCHARGE_CAPACITY, -1.0)))
              if name in cumulative and votes[2 * k + 1]]
     flipped = _opposes(signs)
-    columns = {s.name: s for s in frame.get_columns() if s.name not in counters}
-    columns.update((name, pl.Series(name, values)) for name, values in cumulative.items())
+    columns: dict[str, np.ndarray | pl.Series] = {name: values for name, values in given.items()
+                                                 if name not in counters}
+    columns.update(cumulative)
     ordered = _ordered(list(columns))
     if flipped:
-        columns[S.CURRENT] = pl.Series(S.CURRENT, 0.0 - frame[S.CURRENT].to_numpy())
-        return add_cumulative_columns(pl.DataFrame([columns[c] for c in ordered])), vendor, flipped
+        columns[S.CURRENT] = 0.0 - _values(given[S.CURRENT])
+        return add_cumulative_columns(_frame([(c, columns[c]) for c in ordered])), vendor, flipped
     # power and the cumulative columns the counters did not give, from the columns already in hand; a frame built
     # from its columns keeps each column's chunks as they are (``select`` on a frame mixing the parser's many
     # chunks with these one-chunk columns would copy every column into one chunk)
-    derived = derived_columns([(chunk[0], chunk[2], chunk[1]) for chunk in chunks], ordered) \
-        if frame[S.CURRENT].dtype == frame[S.VOLTAGE].dtype == pl.Float64 else None
+    derived = derived_arrays([(chunk[0], chunk[2], chunk[1]) for chunk in chunks], ordered) \
+        if _is_float64(given[S.CURRENT]) and _is_float64(given[S.VOLTAGE]) else None
     if derived is None:
-        return add_cumulative_columns(pl.DataFrame([columns[c] for c in ordered])), vendor, flipped
-    return pl.DataFrame([columns[c] for c in ordered] + derived), vendor, flipped
+        return add_cumulative_columns(_frame([(c, columns[c]) for c in ordered])), vendor, flipped
+    return _frame([*((c, columns[c]) for c in ordered), *derived]), vendor, flipped
 
 
 def _vendor_totals(column: dict[str, list[np.ndarray]], counters: list[str], marks: np.ndarray | None,
