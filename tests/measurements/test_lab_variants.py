@@ -294,3 +294,23 @@ def test_lanhe_workbook_with_tab_sheets(tmp_path):
     cycles = cycle_table(m)
     assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.0020056])
     assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.002])
+
+
+@pytest.mark.parametrize("clock", [
+    ["13.04.2023 14:00:00", "13.04.2023 14:30:00", "13.04.2023 15:00:00", "13.04.2023 15:30:00"],   # German locale
+    ["12/04/2023 23:00:00", "12/04/2023 23:30:00", "13/04/2023 00:00:00", "13/04/2023 00:30:00"],   # day first
+    ["2023-04-13 14:00:00", "2023-04-13 14:30:00", "2023-04-13 15:00:00", "2023-04-13 15:30:00"],   # ISO
+])
+def test_maccor_wall_clock_in_the_pcs_locale_gives_the_test_time_unit(tmp_path, clock):
+    # TestTime without a unit, here in minutes: only the DPt Time clock tells (30 min between rows); decimal commas
+    rows = [f"{k + 1}\t1\t{1 + k // 2}\t{30 * k}\t0\t0,{5 * (k % 2)}\t0\t0,5\t3,{5 + k}\t"
+            f"{'C' if k < 2 else 'D'}\t0\t{clock[k]}" for k in range(4)]
+    path = _write(tmp_path / "cell.053", ["Today's Date\t14.04.2023 09:15:00", "Date of Test:\t13.04.2023 14:00:00",
+                                          "Rec#\tCyc#\tStep\tTestTime\tStepTime\tAmp-hr\tWatt-hr\tAmps\tVolts\tState\tES\t"
+                                          "DPt Time", *rows])
+    m = read(path)
+    assert m.data[S.TIME].to_list() == [0.0, 1800.0, 3600.0, 5400.0]
+    assert any("it counts min" in a for a in m.metadata.extra["assumptions"])
+    assert m.metadata.start_time.isoformat() == clock[0].replace("13.04.2023", "2023-04-13").replace(
+        "12/04/2023", "2023-04-12").replace(" ", "T")
+    assert "pauses" not in m.metadata.extra

@@ -52,7 +52,9 @@ from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, p
 FORMAT = "maccor"
 
 _DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M",
-                 "%d-%b-%y %I:%M:%S %p", "%d-%b-%Y %I:%M:%S %p")
+                 "%d-%b-%y %I:%M:%S %p", "%d-%b-%Y %I:%M:%S %p",
+                 # the Windows locale's short date: European (day first, dots or slashes) and ISO
+                 "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S")
 #: first words of a Maccor header block (text, raw and CSV exports)
 _HEADER_BLOCK_STARTS = ("Today's Date", "Name:", "Date of Test", "Filename", "Procedure")
 #: column names that only Maccor writes beside "Rec"/"Rec#" and "Step"
@@ -277,12 +279,15 @@ def _wall_clock(table: DelimitedTable) -> pl.Series | None:
     text = text_column(table, ("DPt Time", "DPT Time"))
     if text is None:
         return None
-    parsed = None
+    # the format that reads the most rows (more than half); on a tie the earlier, so 03/04 is US-first as MacTest
+    # writes it unless a day above 12 shows the locale writes the day first
+    parsed, unread = None, text.len() // 2 + 1
     for fmt in _DATE_FORMATS:
         attempt = text.str.strptime(pl.Datetime("ms"), fmt, strict=False)
-        if attempt.null_count() < text.len() // 2 + 1:
-            parsed = attempt
-            break
+        if attempt.null_count() < unread:
+            parsed, unread = attempt, attempt.null_count()
+            if not unread:
+                break
     if parsed is None:
         return None
     return (parsed.dt.epoch("ms") / 1000.0).alias(S.UNIX_TIME)
