@@ -314,3 +314,46 @@ def test_maccor_wall_clock_in_the_pcs_locale_gives_the_test_time_unit(tmp_path, 
     assert m.metadata.start_time.isoformat() == clock[0].replace("13.04.2023", "2023-04-13").replace(
         "12/04/2023", "2023-04-12").replace(" ", "T")
     assert "pauses" not in m.metadata.extra
+
+
+BTS7_RECORD = ["Record ID", "Time(h:min:s.ms)", "Voltage(V)", "Current(mA)", "Temperature(C)", "Capacity(mAh)",
+               "Capacity Density(mAh/g)", "Energy(mWh)", "CmpEng(mWh/g)", "Realtime", "Min-T(C)", "Max-T(C)", "Avg-T(C)",
+               "Power(mW)", "Capacitance_Chg(mAh)", "Capacitance_DChg(mAh)", "Engy_Chg(mWh)", "Engy_DChg(mWh)",
+               "dQ/dV(mAh/V)", "dQm/dV(mAh/V.g)", "DCIR(O)"]
+
+
+def _bts7_nested(quoted: bool) -> str:
+    """BTS 7's nested CSV: a cycle line, a step line (its id and DCIR only, no name), record lines with the split
+    counters Capacitance_Chg/_DChg and Engy_Chg/_DChg while the unsigned Capacity/Energy stay empty."""
+    width = len(BTS7_RECORD) + 2
+
+    def line(cells):
+        cells = cells + [""] * (width - len(cells))
+        return ",".join(f'"{c}"' if quoted and c else c for c in cells)
+
+    def record(i, t, v, ma, qc, qd, ec, ed, clock):
+        return line(["", "", str(i), t, v, ma, "25.0", "", "", "", "", clock, "", "", "", "", qc, qd, ec, ed])
+
+    step = lambda n, dcir: line(["", str(n)] + [""] * (width - 3) + [dcir])  # noqa: E731
+    return "\n".join([line(["Cycle ID"]), step("Step ID", "DCIR(O)"),
+                      line(["", ""] + BTS7_RECORD), line(["1"]), step(1, "0.021"),
+                      record(1, "0:00:00.0", "3.50", "1000", "0", "0", "0", "0", "2021-02-01 08:00:00"),
+                      record(2, "1:00:00.0", "4.10", "1000", "1000", "0", "3800", "0", "2021-02-01 09:00:00"),
+                      step(2, "0.022"),
+                      record(3, "0:00:00.0", "4.00", "-500", "0", "0", "0", "0", "2021-02-01 09:00:01"),
+                      record(4, "1:48:00.0", "3.00", "-500", "0", "900", "0", "3300", "2021-02-01 10:48:01")]) + "\n"
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_neware_bts7_nested_csv_with_split_counters(tmp_path, quoted):
+    path = tmp_path / "bts7.csv"
+    path.write_text(_bts7_nested(quoted))
+    m = read(path)
+    assert m.metadata.file_format == "neware-nested"
+    assert m.metadata.start_time.isoformat() == "2021-02-01T08:00:00"
+    assert m.data[S.TIME].to_list() == [0.0, 3600.0, 3600.0, 10080.0]
+    assert m.data[S.CURRENT].to_list() == [1.0, 1.0, -0.5, -0.5]
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.9])
+    assert cycles["discharge_energy_Wh"].to_list() == pytest.approx([3.3])

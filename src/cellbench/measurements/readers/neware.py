@@ -47,10 +47,13 @@ FLAT_FIELDS = [
     Field(S.CURRENT, ("Current", "Cur", "电流"), "current", "A", required=True),
     Field(S.CYCLE, ("Cycle Index", "Cycle ID", "Cycle", "循环号", "循环序号"), "dimensionless"),
     Field(S.STEP, ("Step Index", "Step ID", "Step", "工步号", "工步序号"), "dimensionless"),
-    Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap", "充电容量"), "capacity", "Ah"),
-    Field(C.VENDOR_DISCHARGE_CAPACITY, ("DChg. Cap.", "Discharge Capacity", "DChg Cap", "放电容量"), "capacity", "Ah"),
-    Field(C.VENDOR_CHARGE_ENERGY, ("Chg. Energy", "Charge Energy", "充电能量"), "energy", "Wh"),
-    Field(C.VENDOR_DISCHARGE_ENERGY, ("DChg. Energy", "Discharge Energy", "放电能量"), "energy", "Wh"),
+    # BTS 7 names the split counters Capacitance_Chg/Capacitance_DChg and Engy_Chg/Engy_DChg
+    Field(C.VENDOR_CHARGE_CAPACITY, ("Chg. Cap.", "Charge Capacity", "Chg Cap", "Capacitance_Chg", "充电容量"),
+          "capacity", "Ah"),
+    Field(C.VENDOR_DISCHARGE_CAPACITY, ("DChg. Cap.", "Discharge Capacity", "DChg Cap", "Capacitance_DChg", "放电容量"),
+          "capacity", "Ah"),
+    Field(C.VENDOR_CHARGE_ENERGY, ("Chg. Energy", "Charge Energy", "Engy_Chg", "充电能量"), "energy", "Wh"),
+    Field(C.VENDOR_DISCHARGE_ENERGY, ("DChg. Energy", "Discharge Energy", "Engy_DChg", "放电能量"), "energy", "Wh"),
     Field(S.CELL_TEMPERATURE, ("T1", "Temperature", "Aux. T1", "温度"), "temperature", "degC"),
 ]
 _TOTAL_TIME = ("Cumulative Time", "Total Time", "Test Time", "总时间")
@@ -105,7 +108,7 @@ def _is_nested(lines: list[str]) -> bool:
         return False
     separator = _separator(lines[0])
     for depth, (line, names) in enumerate(zip(lines, _NESTED_LEVELS)):
-        cells = [c.strip() for c in line.lstrip("\ufeff").split(separator)]
+        cells = [c.strip().strip('"') for c in line.lstrip("\ufeff").split(separator)]
         if len(cells) <= depth or any(cells[:depth]) or cells[depth] not in names:
             return False
     return True
@@ -211,12 +214,15 @@ def _first_timestamp(text: pl.Series | None) -> datetime | None:
 def _read_nested(path: Path, raw: bytes) -> Measurement:
     """Keep the record rows (two leading empty cells); carry cycle and step ids down from their rows."""
     source = str(path)
-    text = decode(raw).replace("\r\n", "\n")
+    # BTS 7 may quote every cell; no cell of the export holds the separator, so quotes carry no meaning
+    text = decode(raw).replace("\r\n", "\n").replace('"', "")
     lines = text.split("\n")
     separator = _separator(lines[0])
     step_header = [c.strip() for c in lines[1].split(separator)][1:]
     # BTS 7 names the step "Step Name", BTS 8.x "Step Type"; either sits somewhere in the step header
     name_at = next((i for i, h in enumerate(step_header) if h in ("Step Name", "Step Type")), 1) + 1
+    # BTS 7 may write a step header of "Step ID" and the step's DCIR only: no names
+    named_steps = len(step_header) >= name_at and bool(step_header[name_at - 1])
     record_header = [c.strip() for c in lines[2].split(separator)][2:]
     cycle_width = len(lines[0].split(separator))
     rows: list[list[str]] = []
@@ -252,12 +258,19 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     if line_numbers[-1] - line_numbers[0] != len(line_numbers) - 1:
         # line numbers in messages must stay true although step and cycle rows sit between records
         table = _LineMappedTable(frame, source, line_numbers[0], line_numbers)
-    fields = [f for f in FLAT_FIELDS if f.out not in (C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY,
-                                                      C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)]
-    fields.append(Field("step_capacity", ("Capacity",), "capacity", "Ah"))
-    fields.append(Field("step_energy", ("Energy",), "energy", "Wh"))
+    split = _header(table, ("Capacitance_Chg",)) is not None and _header(table, ("Capacitance_DChg",)) is not None
+    if split:
+        # BTS 7's records carry the split counters (its unsigned Capacity/Energy columns may be left empty)
+        fields = FLAT_FIELDS
+    else:
+        fields = [f for f in FLAT_FIELDS if f.out not in (C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY,
+                                                          C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)]
+        fields.append(Field("step_capacity", ("Capacity",), "capacity", "Ah"))
+        fields.append(Field("step_energy", ("Energy",), "energy", "Wh"))
     values, units = extract(table, fields, allow_missing=(S.CELL_TEMPERATURE,))
-    values = values.with_columns(_canonical_step_type(table.text("Step Name").str.strip_chars()).alias(S.STEP_TYPE))
+    if named_steps:
+        values = values.with_columns(_canonical_step_type(table.text("Step Name").str.strip_chars())
+                                     .alias(S.STEP_TYPE))
     total = _header(table, _TOTAL_TIME)
     if total is not None:
         seconds, units[S.TIME] = duration_seconds(table, total)
