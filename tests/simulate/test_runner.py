@@ -184,3 +184,33 @@ def test_a_calibrated_cell_says_so(std21):
     assert calibrated.metadata.extra["calibration_overrides"]["cathode_diffusivity_cm2_s"] == pytest.approx(4e-10)
     plain = run_protocol(std21, Protocol.parse("Set SOC to 50%; Rest for 1 s"), thermal="isothermal")
     assert plain.metadata.extra["calibrated"] is False
+
+
+def test_a_discharge_whose_solve_fails_is_solved_again_in_pieces_to_its_cut_off(lgm50):
+    # A real case (found validating a 2C file from -0.4 °C): at 9.99974 A IDA fails 20-30 mV above 2.5 V, where
+    # the electrolyte runs out; at 10.0 A it passes. Were the first solve to pass one day, the first assertion says so.
+    protocol = Protocol.parse("Set SOC to 99.2969%; Discharge at 9.99974 A until 2.5 V")
+    run = run_protocol(lgm50, protocol, temperature_C=-0.4, time_limit_s=120)
+    notes = run.metadata.extra["solver_warnings"]
+    assert any("solve failed once and passed in" in n or "voltage collapsing" in n for n in notes), notes
+    assert run.metadata.extra["steps"][-1]["ended_by"].startswith("lower voltage cut-off")
+    v = run.data[S.VOLTAGE].to_numpy()
+    assert 2.49 <= v[-1] <= 2.6 and v[-1] < v[-20]  # at (or just above) the cut-off, on the way down
+    assert np.all(np.diff(run.data[S.TIME].to_numpy()) > 0)
+    # the same discharge at 10.0 A solves to 2.5 V in one piece: the pieces give the same capacity
+    whole = run_protocol(lgm50, Protocol.parse("Set SOC to 99.2969%; Discharge at 10 A until 2.5 V"),
+                         temperature_C=-0.4, time_limit_s=120)
+    assert not whole.metadata.extra["solver_warnings"]
+    q, q_whole = (m.data[S.DISCHARGE_CAPACITY].to_numpy()[-1] for m in (run, whole))
+    assert q == pytest.approx(q_whole * 0.99997, rel=0.003)
+
+
+def test_only_a_stop_near_the_cut_off_with_the_voltage_running_to_it_counts_as_a_collapse():
+    from cellbench.simulate.runner import collapse_gap
+
+    falling = np.array([2.60, 2.57, 2.53])
+    assert collapse_gap(falling, "discharge", 2.5, 4.2) == pytest.approx(0.03)
+    assert collapse_gap(falling + 0.5, "discharge", 2.5, 4.2) is None  # 530 mV short: a real failure
+    assert collapse_gap(falling[::-1], "discharge", 2.5, 4.2) is None  # rising: not running to the cut-off
+    assert collapse_gap(np.array([4.10, 4.13, 4.16]), "charge", 2.5, 4.2) == pytest.approx(0.04)
+    assert collapse_gap(np.array([4.10, 4.13, 4.16]), "discharge", 2.5, 4.2) is None

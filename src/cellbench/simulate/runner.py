@@ -142,6 +142,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         inputs = dict(state)
         inputs.update(control_inputs(step, cell))
         duration_s = step_duration_s(step, cell)
+        collapsed = False
         t0 = time.perf_counter()
         try:
             # PyBaMM warns when an OCP table is extrapolated; keep that in the run's metadata, not on stderr.
@@ -155,7 +156,11 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
             message = _failure_message(planned, cell, previous, inputs, str(exc), soc_note)
             own = _own_end_condition(step, _events_at_start(str(exc)))
             if own is None:
-                raise SimulationError(message) from exc
+                recovered = _solve_in_pieces(solver, built.model, previous, duration_s, inputs, step)
+                if recovered is None:
+                    raise SimulationError(message) from exc
+                solution, recovery_note, collapsed = recovered
+                notes.add(f"step {planned.step_index}: {recovery_note}")
         else:
             short = solution.t[-1] - solution.t[0] < AT_START_S
             own = _own_end_condition(step, [solution.termination.removeprefix("event: ")]) if short else None
@@ -169,7 +174,8 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
             at_start_errors.setdefault(planned.cycle, message)
             continue
         ran_in_cycle[planned.cycle] = True
-        ended_by = _ended_by(solution, planned, cell, previous, inputs, soc_note)
+        ended_by = (f"{_own_end_name(step)} (voltage collapsing)" if collapsed
+                    else _ended_by(solution, planned, cell, previous, inputs, soc_note))
         anode_min = (float(np.min(solution[mb.ANODE_POTENTIAL].entries))
                      if mb.ANODE_POTENTIAL in built.output_variables else None)
 
@@ -193,7 +199,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         if step.kind in ("charge", "hold") and anode_min is not None:
             charge_minima.append(anode_min)
         last_time_s = float(t[-1])
-        previous = solution
+        previous = solution.last() if isinstance(solution, _Pieces) else solution
         if time_limit_s is not None and time.perf_counter() - started > time_limit_s:
             raise SimulationError(f"step {planned.step_index} '{step.sentence}' (cycle {planned.cycle}): the "
                                   f"simulation passed its time limit of {time_limit_s:g} s; likely cause: a very long "
@@ -340,6 +346,100 @@ _EVENT_CAUSES = {
     "electrolyte concentration": "the electrolyte was depleted: ion transport cannot carry this current",
     "temperature": "the cell temperature left the model's range",
 }
+
+
+#: when a current or power step's solve fails, it is solved again in pieces no shorter than this
+MIN_PIECE_S = 0.25
+#: a failure this close to the step's voltage cut-off, with the voltage running towards it, ends the step there
+COLLAPSE_MARGIN_V = 0.1
+
+
+@dataclass
+class _Pieces:
+    """A step solved in consecutive pieces, read as one solution (times, variables, how the last piece ended)."""
+
+    parts: list
+
+    @property
+    def t(self) -> np.ndarray:
+        return np.concatenate([p.t for p in self.parts])
+
+    @property
+    def termination(self) -> str:
+        return self.parts[-1].termination
+
+    def __getitem__(self, name: str):
+        return _Entries(np.concatenate([p[name].entries for p in self.parts]))
+
+    def last(self):
+        return self.parts[-1]
+
+
+@dataclass
+class _Entries:
+    entries: np.ndarray
+
+
+def _solve_in_pieces(solver, model, previous, duration_s: float, inputs: dict, step: Step):
+    """Solve a failed current (or power) step again in pieces, halving a piece that fails, down to MIN_PIECE_S.
+
+    IDA's convergence can fail on a stiff stretch that shorter solves pass (the same step at 10.0 A may pass where
+    9.9997 A fails), and it does fail where the voltage collapses at the end of a transport-limited discharge (the
+    electrolyte near the current collector runs out a few tens of mV above the cut-off). Returns (solution, note,
+    collapsed): the pieces reached the step's own end, or the step ends where the solve stops when the last solved
+    voltage lies within COLLAPSE_MARGIN_V of the cut-off and runs towards it (collapsed). None otherwise (a real
+    failure, raised by the caller)."""
+    if step.kind not in ("charge", "discharge"):
+        return None
+    parts: list = []
+    last = previous
+    done, piece, stuck = 0.0, duration_s / 32.0, False
+    while done < duration_s * (1.0 - 1e-9):
+        span = min(piece, duration_s - done)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                part = solver.step(last, model, span, t_eval=np.array([0.0, span]), inputs=inputs, save=False)
+        except pybamm.SolverError:
+            if piece / 2.0 < MIN_PIECE_S:
+                stuck = True
+                break
+            piece /= 2.0
+            continue
+        parts.append(part)
+        last = part
+        done += float(part.t[-1] - part.t[0])
+        if part.termination != "final time":
+            break  # an event (the step's cut-off or another) ended it
+    if not parts:
+        return None
+    solution = _Pieces(parts)
+    v = solution["Voltage [V]"].entries
+    if not stuck:
+        return solution, (f"the solve failed once and passed in {len(parts)} pieces (to t = {solution.t[-1]:.1f} s, "
+                          f"{v[-1]:.3f} V)"), False
+    gap = collapse_gap(v, step.kind, inputs[mb.LOWER_CUTOFF], inputs[mb.UPPER_CUTOFF])
+    if gap is None:
+        return None
+    return solution, (f"the solver could not pass t = {solution.t[-1]:.1f} s at {v[-1]:.3f} V, {1000 * gap:.0f} mV "
+                      "before the cut-off, with the voltage collapsing (ion transport cannot carry the current "
+                      "further); the step ends there"), True
+
+
+def collapse_gap(voltage_V: np.ndarray, kind: str, lower_V: float, upper_V: float) -> float | None:
+    """How far (V) a step whose solve stopped lies from its cut-off, if it counts as a collapse onto it: within
+    COLLAPSE_MARGIN_V and running towards it over its last points. None when it does not."""
+    before = voltage_V[max(len(voltage_V) - 3, 0)]
+    if kind == "discharge":
+        gap, running = voltage_V[-1] - lower_V, voltage_V[-1] < before
+    else:
+        gap, running = upper_V - voltage_V[-1], voltage_V[-1] > before
+    return float(gap) if 0.0 <= gap <= COLLAPSE_MARGIN_V and running else None
+
+
+def _own_end_name(step: Step) -> str:
+    own = {"charge": mb.EVENT_UPPER, "discharge": mb.EVENT_LOWER}[step.kind]
+    return own.split(" [")[0]
 
 
 def _state_text(previous: pybamm.Solution | None, soc_note: str) -> str:
