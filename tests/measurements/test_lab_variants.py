@@ -357,3 +357,23 @@ def test_neware_bts7_nested_csv_with_split_counters(tmp_path, quoted):
     assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0])
     assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.9])
     assert cycles["discharge_energy_Wh"].to_list() == pytest.approx([3.3])
+
+
+def test_basytec_export_with_semicolons_decimal_commas_and_milli_units(tmp_path):
+    path = tmp_path / "basytec.txt"
+    path.write_bytes("\n".join([
+        "~Resultfile from Basytec Battery Test System", "~Name of Test: t1", "~Start of Test: 19.06.2023 17:56:53", "~",
+        "~Time[h];DataSet;Line;Command;U[mV];I[mA];Ah-Cyc-Charge;Ah-Cyc-Discharge;T1[°C];Cyc-Count",
+        "0;1;1;Pause;3500,0;0;0;0;25,0;1", "1;2;2;Charge;4100,0;500,0;0,5;0;25,5;1",
+        "1,001;3;3;Discharge;4000,0;-250,0;0,5;0;25,5;1", "2;4;3;Discharge;3200,0;-250,0;0,5;0,25;25,1;1"]
+    ).encode("cp1252") + b"\n")
+    m = read(path)
+    assert m.metadata.vendor == "BaSyTec"
+    assert m.metadata.start_time.isoformat() == "2023-06-19T17:56:53"
+    assert m.data[S.TIME].to_list() == pytest.approx([0.0, 3600.0, 3603.6, 7200.0])
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.5, 4.1, 4.0, 3.2])
+    assert m.data[S.CURRENT].to_list() == pytest.approx([0.0, 0.5, -0.25, -0.25])
+    assert m.data[S.CELL_TEMPERATURE].to_list() == pytest.approx([25.0, 25.5, 25.5, 25.1])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.5])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.25])

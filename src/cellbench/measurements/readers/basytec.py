@@ -31,7 +31,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import column_separator, head_lines, parse_delimited_file, read_head
 
 FORMAT = "basytec"
 
@@ -51,15 +51,17 @@ _COUNTERS = (C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY, C.VENDOR_CHA
 _COMMANDS = {"pause": "rest", "charge": "charge", "discharge": "discharge"}
 
 
-def _column_line(lines: list[str]) -> int | None:
-    """0-based index of the ``~Time[…]…U[V]…I[A]`` line."""
+def _column_line(lines: list[str]) -> tuple[int, str] | None:
+    """(0-based index, separator) of the ``~Time[…]…U[V]…I[A]`` line: tabs as BaSyTec writes them, or ';' and ','
+    as an export set to another list separator or a spreadsheet's re-save writes them."""
     for i, line in enumerate(lines):
         if not line.startswith("~"):
             return None
-        cells = [c.strip() for c in line[1:].split("\t")]
+        separator = column_separator(line[1:])
+        cells = [c.strip() for c in line[1:].split(separator)]
         if cells and cells[0].startswith("Time[") and any(c.startswith("U[") for c in cells) \
                 and any(c.startswith("I[") for c in cells):
-            return i
+            return i, separator
     return None
 
 
@@ -72,11 +74,12 @@ def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
     lines = head_lines(read_head(path), 80)
-    index = _column_line(lines)
-    if index is None:
+    found = _column_line(lines)
+    if found is None:
         raise InputError("no BaSyTec column line ('~Time[s]<TAB>…U[V]<TAB>I[A]…') among the '~' lines at the top",
                          source=source)
-    table = parse_delimited_file(path, separator="\t", source=source, header_line=index + 1)
+    index, separator = found
+    table = parse_delimited_file(path, separator=separator, source=source, header_line=index + 1)
     table.names[0] = table.names[0].lstrip("~")
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     values = values.with_columns(pl.col(c).abs() for c in _COUNTERS if c in values.columns)
