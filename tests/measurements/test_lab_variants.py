@@ -377,3 +377,20 @@ def test_basytec_export_with_semicolons_decimal_commas_and_milli_units(tmp_path)
     cycles = cycle_table(m)
     assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.5])
     assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.25])
+
+
+def test_eclab_open_circuit_record_reads_with_zero_current(tmp_path):
+    # an OCV technique's text export: time and voltage only (the .mpr reader reads its binary alike)
+    path = _write(tmp_path / "ocv.mpt", ["EC-Lab ASCII FILE", "Nb header lines : 4", "", "mode\terror\ttime/s\tEwe/V",
+                                         "0\t0\t0,0\t3,301", "0\t0\t10,0\t3,302", "0\t0\t20,0\t3,302"])
+    m = read(path)
+    assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.301, 3.302, 3.302])
+    assert m.data[S.CURRENT].to_list() == [0.0, 0.0, 0.0]
+    assert "no current column (an open-circuit record): current 0" in m.metadata.extra["assumptions"]
+
+
+def test_eclab_record_with_a_set_point_but_no_current_is_still_refused(tmp_path):
+    path = _write(tmp_path / "cp.mpt", ["EC-Lab ASCII FILE", "Nb header lines : 4", "",
+                                        "mode\ttime/s\tcontrol/mA\tEwe/V", "1\t0\t100\t3.3", "1\t10\t100\t3.4"])
+    with pytest.raises(InputError, match=r"missing column 'I/mA'"):
+        read(path)

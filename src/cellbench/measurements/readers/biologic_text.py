@@ -105,6 +105,11 @@ def read(path: str | Path) -> Measurement:
         units[S.TIME] = date_format
         assumptions.append(f"time/s holds the date and time of each point ({date_format}): test time counts from "
                            "the first")
+    if S.CURRENT not in values.columns and "dq" not in values.columns \
+            and not any(name.startswith("control") for name in table.names):
+        # an OCV technique records time and voltage only, as the .mpr reader reads it too
+        values = values.with_columns(pl.lit(0.0).alias(S.CURRENT))
+        assumptions.append("no current column (an open-circuit record): current 0")
     if S.CURRENT not in values.columns:
         if "dq" not in values.columns:
             raise InputError("missing column 'I/mA' (also accepted: '<I>/mA', or 'dq/mA.h' to derive it from)",
