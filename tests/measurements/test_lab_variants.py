@@ -36,7 +36,7 @@ def test_arbin_temperature_without_a_reading_keeps_the_row_and_warns(tmp_path):
     assert m.data[S.VOLTAGE].to_list() == pytest.approx([3.5, 3.51, 3.52, 3.53, 3.54, 3.55])
     (warning,) = m.metadata.extra["warnings"]
     assert warning.startswith("column 'Aux_Temperature_1(C)': 3 row(s) without a reading")
-    assert "line 3 ('NaN'), line 5 ('---'), line 7 ('inf')" in warning
+    assert warning.endswith("kept with the surface temperature empty: line 3, line 5, line 7")
     assert warning in summarize(m).warnings                   # what `cellbench summarize` prints
     assert "skipped_rows" not in m.metadata.extra
 
@@ -51,7 +51,8 @@ def test_generic_table_with_nan_temperature_from_disk(tmp_path):
     assert m.data[S.CELL_TEMPERATURE].null_count() == 30
     assert m.data[S.CELL_TEMPERATURE].drop_nulls().unique().to_list() == [25.0]
     (warning,) = m.metadata.extra["warnings"]
-    assert "'temperature (degC)': 30 row(s)" in warning and "line 9 ('NaN')" in warning and "and 20 more" in warning
+    assert "'temperature (degC)': 30 row(s)" in warning and ": line 9, line 1009," in warning
+    assert warning.endswith("and 20 more")
 
 
 def test_nan_current_stays_an_error_beside_a_nan_temperature(tmp_path):
@@ -62,6 +63,25 @@ def test_nan_current_stays_an_error_beside_a_nan_temperature(tmp_path):
                                          r"line 4 \('NaN'\)") as err:
         read(path)
     assert "Aux_Temperature" not in str(err.value)
+
+
+def test_binary_readers_records_without_a_temperature_reading_are_kept_too():
+    # the binary readers hand their columns to canonical.to_measurement, where the policy lives for every reader
+    import numpy as np
+
+    from cellbench.measurements.measurement import MeasurementMetadata
+    from cellbench.measurements.readers import canonical as C
+
+    columns = {S.TIME: np.array([0.0, 10.0, 20.0, 30.0]), S.VOLTAGE: np.array([3.0, 3.1, 3.2, 3.3]),
+               S.CURRENT: np.array([1.0, 1.0, 1.0, 1.0]),
+               S.CELL_TEMPERATURE: np.array([25.0, np.nan, 25.2, np.inf], dtype=np.float32)}
+    m = C.to_measurement(columns, MeasurementMetadata(source_file="x.nda"))
+    assert m.data[S.CELL_TEMPERATURE].to_list() == [25.0, None, pytest.approx(25.2), None]
+    assert m.metadata.extra["warnings"] == [
+        "column 'surface_temperature_celsius': 2 row(s) without a reading (NaN, Inf or text), kept with the surface "
+        "temperature empty: record 2, record 4"]
+    with pytest.raises(InputError, match=r"record 2 \(nan\)"):
+        C.to_measurement({**columns, S.VOLTAGE: np.array([3.0, np.nan, 3.2, 3.3])}, MeasurementMetadata())
 
 
 def _workbook(path, sheets):
@@ -87,8 +107,8 @@ def test_arbin_workbook_temperature_warning_names_the_sheet(tmp_path):
     m = read(path)
     assert m.data[S.CELL_TEMPERATURE].to_list() == [24.0, None]
     assert m.metadata.extra["warnings"] == [
-        "sheet Channel_1-006: column 'Aux_Temperature_1(C)': 1 row(s) without a reading (NaN, Inf or text), kept "
-        "with the surface temperature empty: line 3 ('OVF')"]
+        "column 'Aux_Temperature_1(C)': 1 row(s) without a reading (NaN, Inf or text), kept with the surface "
+        "temperature empty: sheet Channel_1-006, line 3"]
 
 
 def test_arbin_workbook_of_two_channels_reads_the_first_and_says_so(tmp_path):

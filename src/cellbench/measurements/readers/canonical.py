@@ -12,7 +12,8 @@ vendor's own capacity/energy counters in columns named ``vendor_*``. :func:`to_m
 Before that it applies the second half of the row policy (the first half, rows without a measurement,
 is :func:`cellbench.measurements.readers.tabular.numbers`): a non-finite time, voltage or current, or a
 time that goes backwards within a step, is an :class:`InputError` naming the file, the line (or record)
-and the column; rows dropped as carrying no measurement are counted in ``extra["skipped_rows"]``.
+and the column; rows dropped as carrying no measurement are counted in ``extra["skipped_rows"]``; an auxiliary
+reading (temperature, internal resistance) that is NaN or Inf is left empty and counted in ``extra["warnings"]``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from cellbench.measurements.cumulative import (accumulate_counter_chunks, change
 from cellbench.measurements.columns import derived_arrays
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
-from cellbench.measurements.readers.tabular import MAX_LINES_LISTED, SkippedRows
+from cellbench.measurements.readers.tabular import AUXILIARY, MAX_LINES_LISTED, SkippedRows
 
 try:  # Polars' own constructors, what pl.Series and pl.DataFrame call once they have checked their arguments
     _POLARS_RUST: Any = importlib.import_module("polars._plr")
@@ -82,7 +83,6 @@ class SourceRows(Protocol):
 
     skipped: SkippedRows
     column_of: dict[str, str]
-    warnings: list[str]
 
     def location(self, row: int) -> str: ...
 
@@ -93,7 +93,6 @@ class Records:
 
     skipped: SkippedRows = field(default_factory=SkippedRows)
     column_of: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
 
     def location(self, row: int) -> str:
         return f"record {row + 1}"
@@ -116,8 +115,6 @@ def to_measurement(frame: pl.DataFrame | Columns, metadata: MeasurementMetadata,
     extra = dict(metadata.extra)
     if rows.skipped:
         extra["skipped_rows"] = rows.skipped.report()
-    if rows.warnings:  # auxiliary readings left empty (the row policy, ``tabular.numbers``)
-        extra["warnings"] = [*extra.get("warnings", []), *rows.warnings]
     assumptions = list(extra.get("assumptions", []))
     names = frame.columns if isinstance(frame, pl.DataFrame) else frame
     counters = [c for c in _COUNTER_TARGETS if c in names]
@@ -137,10 +134,37 @@ def to_measurement(frame: pl.DataFrame | Columns, metadata: MeasurementMetadata,
         extra["vendor_cycle_counters"] = vendor
     if assumptions:
         extra["assumptions"] = assumptions
+    data, without_reading = _auxiliary_without_readings(data, rows)
+    if without_reading:
+        extra["warnings"] = [*extra.get("warnings", []), *without_reading]
     units = {_COUNTER_TARGETS.get(k, k): v for k, v in metadata.units_as_recorded.items()
              if k in S.COLUMNS or k in _COUNTER_TARGETS}
     metadata = metadata.model_copy(update={"extra": extra, "units_as_recorded": units})
     return Measurement(data, metadata, derive=False)
+
+
+def _auxiliary_without_readings(data: pl.DataFrame, rows: SourceRows) -> tuple[pl.DataFrame, list[str]]:
+    """The row policy for auxiliary readings (``tabular.AUXILIARY``: temperatures, internal resistance), for every
+    reader: a NaN or Inf there (or text, which the text readers hand over as NaN) is a reading the instrument did
+    not make, not a bad measurement of the cell. The row stays; the cell is left empty (null) and the rows are
+    counted, per column with the first of them, in the warnings ``summarize`` prints."""
+    present = [c for c in AUXILIARY if c in data.columns]
+    sums = data.select(pl.col(c).sum() for c in present).row(0) if present else ()
+    warnings = []
+    for column, total in zip(present, sums):
+        if total is not None and np.isfinite(total):
+            continue  # NaN and Inf carry into the sum: none here
+        unread = ~data[column].is_finite().fill_null(True)
+        positions = unread.arg_true().to_list()
+        if not positions:
+            continue
+        shown = ", ".join(rows.location(r) for r in positions[:MAX_LINES_LISTED])
+        more = f" and {len(positions) - MAX_LINES_LISTED} more" if len(positions) > MAX_LINES_LISTED else ""
+        what = column.rsplit("_", 1)[0].replace("_", " ")
+        warnings.append(f"column {rows.column_of.get(column, column)!r}: {len(positions)} row(s) without a reading "
+                        f"(NaN, Inf or text), kept with the {what} empty: {shown}{more}")
+        data = data.with_columns(pl.when(unread).then(None).otherwise(pl.col(column)).alias(column))
+    return data, warnings
 
 
 def _ordered(columns: list[str]) -> list[str]:

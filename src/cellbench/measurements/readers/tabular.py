@@ -88,8 +88,6 @@ class DelimitedTable:
         self.skipped = SkippedRows()
         #: canonical name -> the column header it was read from, for messages
         self.column_of: dict[str, str] = {}
-        #: what the reader kept but a user should know (auxiliary readings left empty), for ``extra["warnings"]``
-        self.warnings: list[str] = []
 
     def line_of(self, row: int) -> int:
         return self._raw_line(int(self._kept[row]) if self._kept is not None else row)
@@ -434,7 +432,7 @@ def find_columns(table: DelimitedTable, wanted: dict[str, tuple[str, ...]], *, r
 
 
 #: canonical columns that are auxiliary readings of the test (a thermocouple, the tester's resistance pulse), not
-#: the cell's time, voltage or current: a cell of them that is NaN, Inf or text is kept as empty, with a warning
+#: the cell's time, voltage or current: a cell of them that is NaN, Inf or text is no error (see ``numbers``)
 AUXILIARY = ("surface_temperature_celsius", "ambient_temperature_celsius", "internal_resistance_ohm")
 
 
@@ -453,8 +451,8 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
       columns may be empty, nothing else), so nothing of the file is stored;
     * an **auxiliary reading** (:data:`AUXILIARY`: temperatures, internal resistance) that is NaN, Inf or
       text is a reading the instrument did not make (a thermocouple unplugged, an overrange), not a bad
-      measurement of the cell: the row is kept, the cell left empty, and the rows are counted in
-      ``table.warnings`` with their first lines.
+      measurement of the cell: no error; text comes as NaN, and ``canonical.to_measurement`` (for every
+      reader) leaves such cells empty and counts them in the warnings.
 
     Fast path: polars parses the bytes straight to numbers (``whole``: index columns, as polars infers
     them). Only when that fails (some cell is text) are the columns read as text, to classify the rows and
@@ -485,11 +483,12 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     for out, src in columns.items():
         table.column_of.setdefault(out, src)
     values = typed.select(pl.col(src).alias(out) for out, src in columns.items())
-    auxiliary = [out for out in columns if out in AUXILIARY]
-    if auxiliary:
-        values = _blank_auxiliary(table, values, {out: columns[out] for out in auxiliary}, junk)
-        junk = {src: mask for src, mask in junk.items() if src not in {columns[out] for out in auxiliary}}
-        allow_missing = (*allow_missing, *auxiliary)
+    auxiliary = {out: src for out, src in columns.items() if out in AUXILIARY}
+    text_readings = {out: junk[src] for out, src in auxiliary.items() if src in junk}
+    if text_readings:
+        values = values.with_columns(pl.when(pl.lit(mask)).then(float("nan")).otherwise(pl.col(out)).alias(out)
+                                     for out, mask in text_readings.items())
+    checked = {out: src for out, src in columns.items() if out not in auxiliary}
 
     def bad(out: str, src: str) -> pl.Expr:
         if out in allow_missing:
@@ -503,16 +502,16 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     # finite cells of every column, counted: a column whose sum is finite has no NaN or Inf (they carry into the
     # sum), and a sum is a faster pass than a mask; only the others (or a sum that overflowed) are counted cell by
     # cell. The bad cells themselves are worked out only when there are some.
-    sums = values.select(pl.col(out).sum() for out in columns).row(0, named=True) if columns else {}
-    finite = {out: values.height - values[out].null_count() for out in columns}
-    suspect = [out for out in columns if sums[out] is None or not math.isfinite(sums[out])]
+    sums = values.select(pl.col(out).sum() for out in checked).row(0, named=True) if checked else {}
+    finite = {out: values.height - values[out].null_count() for out in checked}
+    suspect = [out for out in checked if sums[out] is None or not math.isfinite(sums[out])]
     if suspect:
         finite.update(values.select(pl.col(out).is_finite().sum() for out in suspect).row(0, named=True))
     counts = {out: values.height - finite[out] - (values[out].null_count() if out in allow_missing else 0)
               + (int(junk[src].sum()) if src in junk and out in allow_missing else 0)
-              for out, src in columns.items()}
+              for out, src in checked.items()}
     problems = []
-    for out, src in columns.items():
+    for out, src in checked.items():
         if not counts.get(out):
             continue
         rows = values.select(bad(out, src).arg_true()).to_series()
@@ -522,28 +521,6 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
         problems.append(f"column {src!r} has {len(rows)} NaN, Inf or non-numeric value(s): {shown}{more}")
     if problems:
         raise InputError("; ".join(problems), source=table.source)
-    return values
-
-
-def _blank_auxiliary(table: DelimitedTable, values: pl.DataFrame, auxiliary: dict[str, str],
-                     junk: dict[str, pl.Series]) -> pl.DataFrame:
-    """Auxiliary cells that are NaN, Inf or text made empty, each column's rows counted in ``table.warnings``."""
-    sums = values.select(pl.col(out).sum() for out in auxiliary).row(0, named=True)
-    for out, src in auxiliary.items():
-        if src not in junk and sums[out] is not None and math.isfinite(sums[out]):
-            continue  # a finite sum: no NaN or Inf in the column (they carry into the sum), and no text
-        unreadable = ~pl.col(out).is_finite().fill_null(True)
-        if src in junk:
-            unreadable = unreadable | pl.lit(junk[src])
-        rows = values.select(unreadable.arg_true()).to_series()
-        if rows.is_empty():
-            continue
-        raw = table.text(src).gather(rows[:MAX_LINES_LISTED]).to_list()
-        shown = ", ".join(f"line {table.line_of(r)} ({_describe(v)})" for r, v in zip(rows.to_list(), raw))
-        more = f" and {len(rows) - MAX_LINES_LISTED} more" if len(rows) > MAX_LINES_LISTED else ""
-        table.warnings.append(f"column {src!r}: {len(rows)} row(s) without a reading (NaN, Inf or text), kept with "
-                              f"the {out.rsplit('_', 1)[0].replace('_', ' ')} empty: {shown}{more}")
-        values = values.with_columns(pl.when(unreadable).then(None).otherwise(pl.col(out)).alias(out))
     return values
 
 

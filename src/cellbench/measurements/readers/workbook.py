@@ -84,7 +84,6 @@ class SheetRows:
             for kind, count in table.skipped.counts.items():
                 self.skipped.counts[kind] = self.skipped.counts.get(kind, 0) + count
         self.column_of = dict(tables[0].column_of) if tables else {}
-        self.warnings = [f"sheet {t.source.rsplit('[sheet ', 1)[-1].rstrip(']')}: {w}" for t in tables for w in t.warnings]
 
     def location(self, row: int) -> str:
         for table, height in zip(self.tables, self.heights):
