@@ -171,7 +171,7 @@ def skip_impedance_points(table: DelimitedTable) -> None:
         return
     if points.all():
         raise InputError(f"an impedance spectrum (a frequency in column {header!r} on every row), not a cycling "
-                         "record; cellbench's EIS tools read spectra", source=table.source)
+                         "record; `cellbench eis` reads and fits spectra", source=table.source)
     table.drop_rows(points, pl.Series("kind", ["impedance point"] * len(points)))
 
 
