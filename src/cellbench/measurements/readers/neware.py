@@ -144,18 +144,18 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
     notes: list[str] = []
     total = _header(table, _TOTAL_TIME)
     step_time = _header(table, _STEP_TIME) if total is None else None
-    if total is None and step_time is None:
-        raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
-                         source=source, location="header")
     if total is not None:
         seconds, units[S.TIME] = duration_seconds(table, total)
         values = values.with_columns(seconds.alias(S.TIME))
-    else:
+    elif step_time is not None:
         # BTS 7's Detail sheet gives only the time within each step ("Relative Time(h:min:s.ms)")
         seconds, units[S.TIME] = duration_seconds(table, step_time)
         values = _nested_test_time(values.with_columns(seconds.alias("_step_s"))).drop("_step_s")
         notes.append(f"no total time column: test time is each step's {step_time!r} added to the steps' before it "
                      "(each step lasting to its last record)")
+    else:
+        raise InputError(f"missing column {_TOTAL_TIME[0]!r} (or {', '.join(map(repr, _TOTAL_TIME[1:]))})",
+                         source=source, location="header")
     step_type = text_column(table, _STEP_TYPE)
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
