@@ -129,7 +129,7 @@ def test_the_current_from_dq_is_numpy_s():
     dq[17] = -0.0
     interval_h = np.diff(time, prepend=time[:1]) / 3600.0
     with np.errstate(divide="ignore", invalid="ignore"):
-        expected = np.where(interval_h > 0, dq / np.where(interval_h > 0, interval_h, 1.0), 0.0)
+        expected = np.where(interval_h > 0, dq / np.where(interval_h > 0, interval_h, 1.0), 0.0) / 1000.0
     ours = np.empty(5000)
     B._current_from_charge(time, dq, ours)
     assert ours.tobytes() == expected.tobytes()
@@ -166,3 +166,64 @@ def test_half_cycles_that_go_back_are_grouped_by_polars():
     assert B._cycle_totals(half, q) == polars_cycle_totals(half, q)
     assert B._cycle_totals(np.empty(0), np.empty(0)) == {"cycle": [], "charge_capacity_Ah": [],
                                                          "discharge_capacity_Ah": []}
+
+
+def scan_the_obvious_way(t, v, i, cycle, step, charge, discharge):
+    """The row policy and the sign vote of ``scan_rows`` in NumPy: first non-finite row, first row whose time goes
+    back within its cycle and step, and the current's sign summed where each counter grows (and those rows counted
+    where the current is not zero)."""
+    finite = np.isfinite(t) & np.isfinite(v) & np.isfinite(i)
+    back = np.concatenate([[False], (t[1:] < t[:-1]) & (cycle[1:] == cycle[:-1]) & (step[1:] == step[:-1])])
+    sign = np.sign(np.nan_to_num(i, nan=0.0))
+    votes = []
+    for counter in (charge, discharge):
+        grows = np.concatenate([[False], counter[1:] > counter[:-1]])
+        votes += [float(sign[grows].sum()), float(np.count_nonzero(sign[grows]))]
+    first = lambda mask: int(np.flatnonzero(mask)[0]) if mask.any() else -1  # noqa: E731
+    return first(~finite), first(back), votes
+
+
+@pytest.mark.parametrize("cuts", [[], [1], [3, 500, 5000, 5001], list(range(17, 6000, 997))])
+@pytest.mark.parametrize("bad", [False, True])
+def test_the_row_scan_finds_the_first_bad_rows_and_counts_the_votes(cuts, bad):
+    from cellbench.measurements.cumulative import scan_rows_chunks
+
+    rng = np.random.default_rng(len(cuts))
+    n = 6000
+    t = np.cumsum(rng.random(n))
+    v = rng.random(n)
+    i = np.where((np.arange(n) // 300) % 2, 1.0, -1.0) * rng.random(n)
+    i[::97] = 0.0
+    cycle = (np.arange(n) // 1000).astype(np.int64)
+    step = (np.arange(n) // 37).astype(np.int64)
+    if bad:
+        t[4010] = t[4000]  # back within step 108 of cycle 4
+        t[2220] = t[2219] - 1.0  # back, but a new step begins at row 2220 (37 * 60): allowed
+        v[4500] = np.nan
+        i[1234] = np.nan
+        i[5000] = -np.inf
+    charge, discharge = np.cumsum(np.clip(i, 0, None)), np.cumsum(np.clip(-i, 0, None))
+    bounds = [0, *cuts, n]
+    chunks = [(t[a:b], v[a:b], i[a:b], cycle[a:b], step[a:b]) for a, b in zip(bounds, bounds[1:])]
+    not_finite, backwards, votes = scan_rows_chunks(chunks, charge, discharge)
+    expected = scan_the_obvious_way(t, v, i, cycle, step, charge, discharge)
+    assert (not_finite, backwards, votes.tolist()) == expected
+    assert (not_finite, backwards) == ((1234, 4010) if bad else (-1, -1))
+
+
+@pytest.mark.parametrize("present", [[], [S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY], [S.POWER, S.CHARGE_ENERGY]])
+def test_power_and_integrals_in_one_call_are_those_of_the_chunked_passes(present):
+    from cellbench.measurements.columns import derived_arrays
+
+    rng = np.random.default_rng(4)
+    t = np.cumsum(rng.random(3000) * 10)
+    i = np.where((np.arange(3000) // 200) % 2, 1.0, -1.0) * rng.random(3000)
+    v = 3.0 + rng.random(3000)
+    whole = derived_arrays([(t, i, v)], present)  # one piece: one compiled call
+    pieces = derived_arrays([(t[:1000], i[:1000], v[:1000]), (t[1000:], i[1000:], v[1000:])], present)
+    assert [name for name, _ in whole] == [name for name, _ in pieces]
+    assert len(whole) == 5 - len(present)
+    for (name, ours), (_, theirs) in zip(whole, pieces):
+        assert ours.tobytes() == theirs.tobytes(), name
+    power = dict(whole).get(S.POWER)
+    assert power is None or power.tobytes() == (i * v).tobytes()

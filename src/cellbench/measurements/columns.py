@@ -60,8 +60,14 @@ def derived_columns(chunks: list[tuple[np.ndarray, ...]], present: list[str]) ->
 
 def derived_arrays(chunks: list[tuple[np.ndarray, ...]], present: list[str]) -> list[tuple[str, np.ndarray]]:
     """:func:`derived_columns` as (name, NumPy array) pairs, for a caller that builds its table from arrays."""
-    from cellbench.measurements.cumulative import trapezoid_split_chunks
+    from cellbench.measurements.cumulative import power_and_integrals, trapezoid_split_chunks
 
+    if len(chunks) == 1:  # columns in one piece: one compiled call
+        wanted = [name not in present for name in _INTEGRALS]
+        power, parts = power_and_integrals(*chunks[0], of_current=wanted[0] or wanted[1],
+                                           of_power=wanted[2] or wanted[3])
+        return ([] if S.POWER in present else [(S.POWER, power)]) + \
+            [(name, parts[k]) for k, name in enumerate(_INTEGRALS) if wanted[k]]
     rows = sum(chunk[0].shape[0] for chunk in chunks)
     power = np.empty(rows)
     power_chunks, at = [], 0
@@ -79,3 +85,6 @@ def derived_arrays(chunks: list[tuple[np.ndarray, ...]], present: list[str]) -> 
             parts = trapezoid_split_chunks(time_s, rate)
             add += [(name, part) for name, part, want in zip(names, parts, wanted) if want]
     return add
+
+
+_INTEGRALS = (S.CHARGE_CAPACITY, S.DISCHARGE_CAPACITY, S.CHARGE_ENERGY, S.DISCHARGE_ENERGY)

@@ -72,30 +72,37 @@ def read(path: str | Path) -> Measurement:
     current_mA = _column(data, "I/mA", "<I>/mA", "control/mA")
     assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
     dq = _column(data, "dq/mA.h")
-    if current_mA is None and time is not None and dq is not None:
-        current_mA = np.empty(time.shape[0])
-        _current_from_charge(time, dq, current_mA)
+    current_A = None if current_mA is None else current_mA / 1000.0
+    if current_A is None and time is not None and dq is not None:
+        current_A = np.empty(time.shape[0])
+        _current_from_charge(time, dq, current_A)
         assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
-    elif current_mA is None and time is not None and not any(n.startswith("control") for n in data.dtype.names):
-        current_mA = np.zeros_like(time)
+    elif current_A is None and time is not None and not any(n.startswith("control") for n in data.dtype.names):
+        current_A = np.zeros_like(time)
         assumptions.append("no current column (an open-circuit record): current 0")
-    missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_mA)) if c is None]
-    if missing or time is None or voltage is None or current_mA is None:
+    missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_A)) if c is None]
+    if missing or time is None or voltage is None or current_A is None:
         raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
                          source=source)
     if time.shape[0] == 0:
         raise InputError("the file holds no data points (a WAIT technique, or a run stopped before its first "
                          "point)", source=source)
-    columns: dict[str, np.ndarray] = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_mA / 1000.0}
-    half_cycle = _column(data, "half cycle")
+    columns: dict[str, np.ndarray] = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_A}
+    # the half cycles as whole numbers: EC-Lab's integer field as it is, a float one cut to whole numbers
+    counted = data["half cycle"] if "half cycle" in data.dtype.names else None
+    half_float = None if counted is None or counted.dtype.kind in "iu" else _column(data, "half cycle")
+    half_cycle = half_float.astype(np.int64) if half_float is not None else \
+        None if counted is None else counted.astype(np.int64)
     cycle = _column(data, "cycle number")
     if cycle is not None:
         columns[S.CYCLE] = cycle.astype(np.int64)
     elif half_cycle is not None:
-        # an integer field: whole numbers halved without a float division (a shift: // 2, rounding down)
-        counted = data["half cycle"]
-        columns[S.CYCLE] = (counted.astype(np.int64) >> 1) + 1 if counted.dtype.kind in "iu" \
-            else (half_cycle // 2 + 1).astype(np.int64)
+        if half_float is None:  # whole numbers halved without a float division (a shift: // 2, rounding down)
+            halved = half_cycle >> 1
+            halved += 1
+            columns[S.CYCLE] = halved
+        else:
+            columns[S.CYCLE] = (half_float // 2 + 1).astype(np.int64)
         assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
     if "Ns" in data.dtype.names:
         columns[S.STEP] = np.asarray(data["Ns"], dtype=np.int64)
@@ -131,7 +138,7 @@ def read(path: str | Path) -> Measurement:
 
 def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
-    half = half_cycle.astype(np.int64)
+    half = np.asarray(half_cycle, dtype=np.int64)
     n = half.shape[0]
     cycles, charge, discharge = np.empty(n, dtype=np.int64), np.empty(n), np.empty(n)
     found = _half_cycle_ends(half, np.ascontiguousarray(q, dtype=np.float64), cycles, charge, discharge) if n else -1
@@ -150,13 +157,13 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
 
 
 @numba.njit(cache=True)
-def _current_from_charge(time, dq, current_mA):  # pragma: no cover - compiled
+def _current_from_charge(time, dq, current_A):  # pragma: no cover - compiled
     # the charge each point passed over its own interval (the time since the point before, in hours): dq / Δt where
-    # Δt > 0, else 0 (the first point, a repeated time, a NaN); NumPy's np.diff(time, prepend=time[:1]) / 3600
-    # then dq / that, the same operations in the same order
+    # Δt > 0, else 0 (the first point, a repeated time, a NaN), in mA, then in A; NumPy's np.diff(time,
+    # prepend=time[:1]) / 3600, dq / that, and / 1000: the same operations in the same order
     for k in range(time.shape[0]):
         interval_h = (time[k] - time[k - 1 if k else 0]) / 3600.0
-        current_mA[k] = dq[k] / interval_h if interval_h > 0 else 0.0
+        current_A[k] = (dq[k] / interval_h if interval_h > 0 else 0.0) / 1000.0
 
 
 @numba.njit(cache=True)
