@@ -64,10 +64,10 @@ def derived_arrays(chunks: list[tuple[np.ndarray, ...]], present: list[str]) -> 
 
     if len(chunks) == 1:  # columns in one piece: one compiled call
         wanted = [name not in present for name in _INTEGRALS]
-        power, parts = power_and_integrals(*chunks[0], of_current=wanted[0] or wanted[1],
-                                           of_power=wanted[2] or wanted[3])
-        return ([] if S.POWER in present else [(S.POWER, power)]) + \
-            [(name, parts[k]) for k, name in enumerate(_INTEGRALS) if wanted[k]]
+        power_W, integrals = power_and_integrals(*chunks[0], of_current=wanted[0] or wanted[1],
+                                                 of_power=wanted[2] or wanted[3])
+        return ([] if S.POWER in present else [(S.POWER, power_W)]) + \
+            [(name, integrals[k]) for k, name in enumerate(_INTEGRALS) if wanted[k]]
     rows = sum(chunk[0].shape[0] for chunk in chunks)
     power = np.empty(rows)
     power_chunks, at = [], 0
