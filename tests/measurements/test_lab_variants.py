@@ -414,3 +414,51 @@ def test_eclab_record_with_a_set_point_but_no_current_is_still_refused(tmp_path)
                                         "mode\ttime/s\tcontrol/mA\tEwe/V", "1\t0\t100\t3.3", "1\t10\t100\t3.4"])
     with pytest.raises(InputError, match=r"missing column 'I/mA'"):
         read(path)
+
+
+def test_neware_record_table_exported_alone_on_a_sheet_named_after_the_test(tmp_path):
+    header = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Time", "Total Time", "Current(A)", "Voltage(V)",
+              "Capacity(Ah)", "Chg. Cap.(Ah)", "DChg. Cap.(Ah)", "Date"]
+    rows = [[1, 1, 1, "CC Chg", "00:00:00", "00:00:00", 0.5, 3.6, 0, 0, 0, "2024-02-29 10:00:00"],
+            [2, 1, 1, "CC Chg", "02:00:00", "02:00:00", 0.5, 4.2, 1.0, 1.0, 0, "2024-02-29 12:00:00"],
+            [3, 1, 2, "CC DChg", "00:00:00", "02:00:01", -1.0, 4.1, 0, 0, 0, "2024-02-29 12:00:01"],
+            [4, 1, 2, "CC DChg", "00:54:00", "02:54:01", -1.0, 3.0, 0.9, 0, 0.9, "2024-02-29 12:54:01"]]
+    path = tmp_path / "cell_A1.xlsx"
+    _workbook(path, {"cell_A1_2024": [header, *rows]})
+    assert detect(path).FORMAT == "neware"
+    m = read(path)
+    assert m.metadata.file_format == "neware-xlsx"
+    assert m.metadata.start_time.isoformat() == "2024-02-29T10:00:00"
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([1.0])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.9])
+
+
+def test_neware_workbook_with_times_stored_as_excel_time_values(tmp_path):
+    # Total Time as an Excel time value (a fraction of days), not text; across Excel's phantom 1900-02-29 (serial
+    # 60), where a date reading would put 60.2 days before 59.9
+    import datetime
+
+    import xlsxwriter
+
+    path = tmp_path / "long.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("record")
+    hours = book.add_format({"num_format": "[h]:mm:ss"})
+    clock = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet.write_row(0, 0, ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Total Time", "Current(A)",
+                           "Voltage(V)", "Chg. Cap.(Ah)", "DChg. Cap.(Ah)", "Date"])
+    start = datetime.datetime(2024, 1, 1)
+    for r, (days, current, volts, qc, qd) in enumerate([(59.9, 0.1, 3.6, 0.0, 0.0), (60.2, 0.1, 3.9, 0.72, 0.0),
+                                                         (61.1, -0.1, 3.8, 0.0, 0.0), (61.5, -0.1, 3.1, 0.0, 0.96)],
+                                                        start=1):
+        sheet.write_row(r, 0, [r, 1, 1 if current > 0 else 2, "CC Chg" if current > 0 else "CC DChg"])
+        sheet.write_number(r, 4, days, hours)
+        sheet.write_row(r, 5, [current, volts, qc, qd])
+        sheet.write_datetime(r, 9, start + datetime.timedelta(days=days), clock)
+    book.close()
+    m = read(path)
+    assert m.data[S.TIME].to_list() == pytest.approx([59.9 * 86400, 60.2 * 86400, 61.1 * 86400, 61.5 * 86400])
+    cycles = cycle_table(m)
+    assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.72])
+    assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.96])

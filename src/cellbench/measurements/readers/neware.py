@@ -36,7 +36,7 @@ from cellbench.measurements.readers.columns import Field, _normal, duration_seco
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, decode, head_lines,
                                                     parse_delimited_file, read_bytes, read_head)
-from cellbench.measurements.readers.workbook import sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import first_row, sheet_names, sheet_table
 
 FORMAT = "neware"
 
@@ -73,25 +73,33 @@ _STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg
 RECORD_SHEETS = ("record", "Record", "Detail", "detail")
 
 
-def _record_sheet(names: list[str]) -> str | None:
-    return next((n for n in names if n in RECORD_SHEETS or n.startswith("Detail_")), None)
+def _record_sheet(names: list[str], path: Path | str | None = None) -> str | None:
+    """The sheet of records: by its name, or the only sheet of a workbook whose columns are Neware's (the record
+    table exported alone, the sheet named after the test)."""
+    named = next((n for n in names if n in RECORD_SHEETS or n.startswith("Detail_")), None)
+    if named is None and len(names) == 1 and path is not None and _neware_columns(",".join(first_row(Path(path),
+                                                                                                      names[0]))):
+        return names[0]
+    return named
+
+
+def _neware_columns(first: str) -> bool:
+    """A column line only Neware's record table writes (English, Chinese, or BTS 7's Detail sheet)."""
+    if "Step Type" in first and ("Chg. Cap" in first or "DChg. Cap" in first):
+        return True
+    if "工步类型" in first and ("充电容量" in first or "放电容量" in first):
+        return True
+    return "JumpTo" in first and "Status" in first and "Cur(" in first  # BTS 7's Detail sheet
 
 
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     sheets = sheet_names(head, path)
     if sheets is not None:
-        return _record_sheet(sheets) is not None
+        return _record_sheet(sheets, path) is not None
     lines = head_lines(head, 3)
     if not lines:
         return False
-    first = lines[0]
-    if "Step Type" in first and ("Chg. Cap" in first or "DChg. Cap" in first):
-        return True
-    if "工步类型" in first and ("充电容量" in first or "放电容量" in first):
-        return True
-    if "JumpTo" in first and "Status" in first and "Cur(" in first:  # BTS 7's Detail sheet saved as text
-        return True
-    return _is_nested(lines)
+    return _neware_columns(lines[0]) or _is_nested(lines)
 
 
 _NESTED_LEVELS = (("Cycle ID", "Cycle Index", "Cycle"), ("Step ID", "Step Index", "Step"),
@@ -119,7 +127,7 @@ def read(path: str | Path) -> Measurement:
     raw = read_head(path)
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
-        sheet = _record_sheet(sheets)
+        sheet = _record_sheet(sheets, path)
         if sheet is None:
             raise InputError(f"Neware workbook without a record sheet ({', '.join(RECORD_SHEETS)})", source=str(path))
         return _read_flat(path, sheet_table(path, sheet), "neware-xlsx")

@@ -55,11 +55,43 @@ def sheet_table(path: Path, sheet: str, names: list[str] | None = None) -> Delim
     except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
         raise InputError(f"cannot read sheet {sheet!r} ({type(exc).__name__}: {str(exc)[:200]})",
                          source=str(path)) from exc
+    if names is None:
+        frame = _durations_as_time_text(path, sheet, frame)
     if names is not None:
         given = names[:frame.width] + [f"column {i + 1}" for i in range(len(names), frame.width)]
         frame = frame.rename(dict(zip(frame.columns, given)))
         frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(n) for n in names[frame.width:])
     return DelimitedTable(frame, f"{path} [sheet {sheet}]", 2 if names is None else 1)
+
+
+#: a cell holding an Excel time value (a duration such as a Neware "Total Time" stored as a time, not as text) comes
+#: as text as a date in Excel's epoch: 26 h is "1900-01-01 02:00:00"
+_EXCEL_EPOCH_TIME = re.compile(r"^(?:1899-12-3[01]|1900-\d\d-\d\d)[ T]\d\d:\d\d:\d\d")
+
+
+def _durations_as_time_text(path: Path, sheet: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Columns of Excel time values read again as durations and written ``h:mm:ss.fff`` (hours past 24), the
+    text the readers parse. From the serial itself: the epoch dates are off by a day past Excel's phantom
+    1900-02-29, and ambiguous on it."""
+    positions = [i for i, column in enumerate(frame.columns)
+                 if (first := frame[column].drop_nulls().head(1)).len() and _EXCEL_EPOCH_TIME.match(first[0])]
+    if not positions:
+        return frame
+    try:
+        import fastexcel
+
+        loaded = fastexcel.read_excel(path).load_sheet(sheet, header_row=0, use_columns=positions,
+                                                       dtypes={i: "duration" for i in positions}).to_polars()
+    except Exception:  # fastexcel raises its own error types; the text stays, and the reader names the cells
+        return frame
+    if loaded.height != frame.height or loaded.width != len(positions):
+        return frame
+    texts = []
+    for i, column in zip(positions, loaded.columns):
+        ms = loaded[column].dt.total_milliseconds()
+        texts.append(pl.format("{}:{}:{}", ms // 3_600_000, (ms // 60_000 % 60).cast(pl.Utf8).str.zfill(2),
+                               (ms % 60_000 / 1000).round(3).cast(pl.Utf8)).alias(frame.columns[i]))
+    return frame.with_columns(loaded.select(texts))
 
 
 def first_row(path: Path, sheet: str) -> list[str]:
