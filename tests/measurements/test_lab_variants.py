@@ -462,3 +462,20 @@ def test_neware_workbook_with_times_stored_as_excel_time_values(tmp_path):
     cycles = cycle_table(m)
     assert cycles["charge_capacity_Ah"].to_list() == pytest.approx([0.72])
     assert cycles["discharge_capacity_Ah"].to_list() == pytest.approx([0.96])
+
+
+def test_neware_workbook_whose_sheets_have_other_names_reads_the_record_table(tmp_path):
+    # sheet names in another language (or renamed): the step table comes first and has Neware's names too, but
+    # start and end voltages; the record table has the cell's voltage
+    step = ["Cycle Index", "Step Index", "Step Type", "Step Time", "Chg. Cap.(Ah)", "DChg. Cap.(Ah)",
+            "Start Volt.(V)", "End Voltage(V)"]
+    record = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Total Time", "Current(A)", "Voltage(V)",
+              "Chg. Cap.(Ah)", "DChg. Cap.(Ah)"]
+    path = tmp_path / "bts.xlsx"
+    _workbook(path, {"测试": [["x"]], "工步": [step, [1, 1, "CC Chg", "01:00:00", 0.5, 0, 3.6, 4.1]],
+                     "记录": [record, [1, 1, 1, "CC Chg", "00:00:00", 0.5, 3.6, 0, 0],
+                              [2, 1, 1, "CC Chg", "01:00:00", 0.5, 4.1, 0.5, 0]]})
+    m = read(path)
+    assert m.metadata.file_format == "neware-xlsx"
+    assert m.data[S.VOLTAGE].to_list() == [3.6, 4.1]
+    assert cycle_table(m)["charge_capacity_Ah"].to_list() == pytest.approx([0.5])

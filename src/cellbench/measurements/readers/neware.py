@@ -74,13 +74,21 @@ RECORD_SHEETS = ("record", "Record", "Detail", "detail")
 
 
 def _record_sheet(names: list[str], path: Path | str | None = None) -> str | None:
-    """The sheet of records: by its name, or the only sheet of a workbook whose columns are Neware's (the record
-    table exported alone, the sheet named after the test)."""
+    """The sheet of records: by its name, else the first sheet whose columns are Neware's record columns (the
+    record table exported alone on a sheet named after the test, sheets named in another language)."""
     named = next((n for n in names if n in RECORD_SHEETS or n.startswith("Detail_")), None)
-    if named is None and len(names) == 1 and path is not None and _neware_columns(",".join(first_row(Path(path),
-                                                                                                      names[0]))):
-        return names[0]
-    return named
+    if named is not None or path is None:
+        return named
+    for name in names[:MAX_SHEETS_LOOKED_AT]:
+        cells = first_row(Path(path), name)
+        # the step table has Neware's names too, but its voltages are a step's start and end
+        if _neware_columns(",".join(cells)) and any(_normal(split_unit(c)[0]) in ("voltage", "电压") for c in cells):
+            return name
+    return None
+
+
+#: how many sheets of a workbook without a named record sheet are looked into
+MAX_SHEETS_LOOKED_AT = 8
 
 
 def _neware_columns(first: str) -> bool:
