@@ -13,6 +13,7 @@ discharging): these are Neware's own counters, kept as the vendor counters. Auxi
 
 from __future__ import annotations
 
+import mmap
 import zipfile
 from datetime import datetime, timezone
 from functools import cache
@@ -69,9 +70,9 @@ def read(path: str | Path) -> Measurement:
         missing.append("total_time_s")
     if missing:
         raise InputError(f"fastnda found no {', '.join(missing)} in this file", source=source)
-    values = _canonical_values(records, suffix, source)
+    values = _canonical_columns(records, suffix, source)
     start = None
-    if S.UNIX_TIME in values.columns:
+    if S.UNIX_TIME in values:
         first = values[S.UNIX_TIME][0] - values[S.TIME][0]
         if first is not None and 1e8 < first < 1e10:
             start = datetime.fromtimestamp(first, tz=timezone.utc)
@@ -84,12 +85,18 @@ def read(path: str | Path) -> Measurement:
         units_as_recorded=units,
         extra={"reader": f"fastnda {getattr(fastnda, '__version__', '?')}",
                "assumptions": ["start_time from the file's Unix time stamps (UTC)"]})
-    keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
+    keys = [k for k in (S.CYCLE, S.STEP) if k in values]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
-    return C.to_measurement(values, metadata, restarts)
+    return C.to_measurement(values, metadata, restarts)  # the table built once, from these columns and the new ones
 
 
 def _canonical_values(records: pl.DataFrame, suffix: str, source: str) -> pl.DataFrame:
+    """:func:`_canonical_columns` as a frame."""
+    return pl.DataFrame([pl.Series(name, values) if isinstance(values, np.ndarray) else values.alias(name)
+                         for name, values in _canonical_columns(records, suffix, source).items()])
+
+
+def _canonical_columns(records: pl.DataFrame, suffix: str, source: str) -> dict[str, np.ndarray | pl.Series]:
     """fastnda's records as cellbench's columns, with the numbers ``fastnda.read(path, cycle_mode="raw")`` gives:
     its test time (worked out from the step times when the file has none), times rounded to the microsecond, its
     column types (32-bit voltage, current and counters), its signed counters (charge minus discharge when the file
@@ -111,47 +118,71 @@ def _canonical_values(records: pl.DataFrame, suffix: str, source: str) -> pl.Dat
         columns, signed = _converted(records)
     except Exception as exc:  # a column of a damaged file that will not take fastnda's type
         raise _unreadable(exc, suffix, source) from exc
-    counters: list[pl.Series] = []
     for value, charge, discharge in ((signed.get("capacity_mAh"), C.VENDOR_CHARGE_CAPACITY, C.VENDOR_DISCHARGE_CAPACITY),
                                      (signed.get("energy_mWh"), C.VENDOR_CHARGE_ENERGY, C.VENDOR_DISCHARGE_ENERGY)):
         if value is None:
             continue
-        if value.null_count() == 0:
+        if isinstance(value, np.ndarray) or value.null_count() == 0:
             # the signed counter split into its charge and discharge parts in one compiled pass
-            parts = split_signed(value.rechunk().to_numpy(), 1000.0)
-            counters += [pl.Series(charge, parts[0]), pl.Series(discharge, parts[1])]
+            columns[charge], columns[discharge] = split_signed(
+                value if isinstance(value, np.ndarray) else value.rechunk().to_numpy(), 1000.0)
         else:
             value = value.cast(pl.Float64) / 1000.0
-            counters += [value.clip(lower_bound=0.0).alias(charge), (-value).clip(lower_bound=0.0).alias(discharge)]
-    return pl.DataFrame(columns + counters)  # to_measurement puts the columns in BDF's order
+            columns[charge] = value.clip(lower_bound=0.0).alias(charge)
+            columns[discharge] = (-value).clip(lower_bound=0.0).alias(discharge)
+    return columns  # to_measurement puts the columns in BDF's order
 
 
-def _converted(records: pl.DataFrame) -> tuple[list[pl.Series], dict[str, pl.Series]]:
-    """The conversions of :func:`_canonical_values`, a Series operation each (no query to plan for a few
-    columns): cellbench's columns, and fastnda's signed 32-bit counters by name."""
+def _converted(records: pl.DataFrame) -> tuple[dict[str, np.ndarray | pl.Series], dict[str, np.ndarray | pl.Series]]:
+    """The conversions of :func:`_canonical_values`, one operation a column (NumPy's for columns of fastnda's own
+    types without nulls, the same numbers as Polars' casts; Polars' otherwise): cellbench's columns, and fastnda's
+    signed 32-bit counters by name."""
     column, present = records.get_column, records.columns
-    columns = [_microseconds(column("total_time_s")).alias(S.TIME),
-               column("voltage_V").cast(pl.Float32).cast(pl.Float64).alias(S.VOLTAGE),
-               (column("current_mA").cast(pl.Float32).cast(pl.Float64) / 1000.0).alias(S.CURRENT)]
+    current = _float32_as_float64(column("current_mA"))
+    columns: dict[str, np.ndarray | pl.Series] = {
+        S.TIME: _microsecond_values(column("total_time_s")),
+        S.VOLTAGE: _float32_as_float64(column("voltage_V")),
+        # Polars divides a column by a number as a product with its reciprocal
+        S.CURRENT: current * (1 / 1000.0) if isinstance(current, np.ndarray) else current / 1000.0}
     if "unix_time_s" in present:
-        columns.append(_microseconds(column("unix_time_s")).alias(S.UNIX_TIME))
+        columns[S.UNIX_TIME] = _microsecond_values(column("unix_time_s"))
     for name, canonical in (("cycle_count", S.CYCLE), ("step_count", S.STEP)):
         if name in present:
-            columns.append(column(name).cast(pl.UInt32).cast(pl.Int64).alias(canonical))
+            counted = column(name)
+            columns[canonical] = counted.to_numpy().astype(np.int64) \
+                if counted.dtype == pl.UInt32 and counted.null_count() == 0 else counted.cast(pl.UInt32).cast(pl.Int64)
     if "step_type" in present:
         # fastnda's step type codes, looked up in a table of 256 names (one gather, no string work per row)
-        columns.append(_step_type_names()[column("step_type").cast(pl.UInt8).cast(pl.UInt32)].alias(S.STEP_TYPE))
+        columns[S.STEP_TYPE] = _step_type_names()[column("step_type").cast(pl.UInt8).cast(pl.UInt32)]
     temperature = next((c for c in present if c.startswith("aux") and "temperature" in c), None)
     if temperature is not None:
-        columns.append(column(temperature).cast(pl.Float64).alias(S.CELL_TEMPERATURE))
-    signed = {}
+        reading = column(temperature)
+        columns[S.CELL_TEMPERATURE] = reading.to_numpy().astype(np.float64) \
+            if reading.dtype in (pl.Float32, pl.Float64) and reading.null_count() == 0 else reading.cast(pl.Float64)
+    signed: dict[str, np.ndarray | pl.Series] = {}
     for name, parts in (("capacity_mAh", ("charge_capacity_mAh", "discharge_capacity_mAh")),
                         ("energy_mWh", ("charge_energy_mWh", "discharge_energy_mWh"))):
         if name in present:
-            signed[name] = column(name).cast(pl.Float32)
+            signed[name] = _float32(column(name))
         elif all(p in present for p in parts):  # fastnda.read's signed counter: charge minus discharge
-            signed[name] = (column(parts[0]) - column(parts[1])).cast(pl.Float32)
+            charge, discharge = column(parts[0]), column(parts[1])
+            signed[name] = np.subtract(charge.to_numpy(), discharge.to_numpy()) \
+                if charge.dtype == discharge.dtype == pl.Float32 and charge.null_count() == discharge.null_count() == 0 \
+                else (charge - discharge).cast(pl.Float32)
     return columns, signed
+
+
+def _float32(values: pl.Series) -> np.ndarray | pl.Series:
+    """``values.cast(pl.Float32)``: NumPy's for floats without nulls (the same rounding), else Polars'."""
+    if values.dtype in (pl.Float32, pl.Float64) and values.null_count() == 0:
+        return values.to_numpy().astype(np.float32, copy=False)
+    return values.cast(pl.Float32)
+
+
+def _float32_as_float64(values: pl.Series) -> np.ndarray | pl.Series:
+    """``values.cast(pl.Float32).cast(pl.Float64)`` (fastnda's 32-bit readings as cellbench's 64-bit floats)."""
+    as_float32 = _float32(values)
+    return as_float32.astype(np.float64) if isinstance(as_float32, np.ndarray) else as_float32.cast(pl.Float64)
 
 
 def _microseconds(times: pl.Series) -> pl.Series:
@@ -159,13 +190,19 @@ def _microseconds(times: pl.Series) -> pl.Series:
     they are; 64-bit floats without nulls are rounded in one compiled pass the way NumPy's and Polars' ``round``
     do it (scaled by 10⁶, to the nearest whole number, half to even, scaled back: the same bits;
     ``tests/measurements/test_neware_records.py`` holds the two side by side)."""
+    values = _microsecond_values(times)
+    return pl.Series(times.name, values) if isinstance(values, np.ndarray) else values
+
+
+def _microsecond_values(times: pl.Series) -> np.ndarray | pl.Series:
+    """:func:`_microseconds`, as a NumPy array where NumPy or the compiled pass does the work."""
     if times.dtype.is_integer():
-        return times.cast(pl.Float64)
+        return times.to_numpy().astype(np.float64) if times.null_count() == 0 else times.cast(pl.Float64)
     if times.dtype == pl.Float64 and times.null_count() == 0:
         values = times.to_numpy()
         out = np.empty(values.shape[0])
         _round_to_microseconds(values, out)
-        return pl.Series(times.name, out)
+        return out
     return times.round(6).cast(pl.Float64)
 
 
@@ -207,12 +244,74 @@ def _fastnda_records(path: Path, suffix: str, source: str) -> pl.DataFrame:
     its parts (:func:`_ndax_records`)."""
     try:
         if suffix == ".nda":
-            from fastnda.nda import read_nda
-
-            return read_nda(path)
+            return _nda_records(path)
         return _ndax_records(path)
     except Exception as exc:  # fastnda raises ValueError, KeyError, struct and zip errors on damaged files
         raise _unreadable(exc, suffix, source) from exc
+
+
+def _nda_records(path: Path) -> pl.DataFrame:
+    """An ``.nda`` file's records, the table fastnda's ``read_nda`` returns. BTS 9 files whose records fastnda reads
+    with its ``_read_bts9_19`` come from :func:`_bts9_records` (the same table without the step times that reader
+    works out with a group-by and a join: cellbench takes the test time the records carry); any other file, or a
+    fastnda without those parts, from ``read_nda`` itself."""
+    from fastnda import nda
+
+    if not all(hasattr(nda, name) for name in _BTS9_PARTS):
+        return nda.read_nda(path)
+    with path.open("rb") as fh:
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        if mm[:6] != NDA_MAGIC or mm[14] not in (129, 130) or nda._NDA_READERS.get(mm[14]) is not nda._read_bts9:
+            return nda.read_nda(path)
+        reader = nda._bts9_reader(mm)  # fastnda's choice of record layout, with its warnings for unconfirmed ones
+        records = _bts9_records(mm) if reader is nda._read_bts9_19 else reader(mm)
+    index = records.get_column("index").to_numpy()
+    if index.shape[0] < 2 or bool((index[1:] > index[:-1]).all()):
+        return records
+    return records.unique(subset="index").sort(by="index")  # read_nda's rule for repeated or unordered records
+
+
+_BTS9_PARTS = ("_NDA_READERS", "_read_bts9", "_bts9_reader", "_read_bts9_19", "_bts9_data_blocks", "_bts9_record_len",
+               "_df_from_blocks", "_BTS9_19_DTYPES")
+
+
+def _bts9_records(mm: mmap.mmap) -> pl.DataFrame:
+    """The records of a BTS 9 file in the layout of record version 19 (and 42), parsed by fastnda
+    (``_df_from_blocks``), then fastnda's columns worked out with NumPy: capacity and energy (mA·s, mW·s, signed)
+    split into charge and discharge in mAh and mWh, test and Unix times from their whole seconds and nanoseconds,
+    cycles counted from 1, steps numbered by each change of schedule line. The numbers of fastnda's Polars
+    expressions, bit for bit (a 32-bit float divided by 3600 is a product with the 32-bit reciprocal there, a time
+    divided by 10⁹ a product with 10⁻⁹: ``tests/measurements/test_neware_bts9.py`` holds the two side by side)."""
+    from fastnda import nda
+
+    blocks = nda._bts9_data_blocks(mm)
+    begin = blocks[0][0]
+    signature = mm[begin:begin + 2]
+    length = nda._bts9_record_len(mm, blocks, signature, frozenset(nda._BTS9_19_DTYPES))
+    raw = nda._df_from_blocks(mm, blocks, length, np.dtype(nda._BTS9_19_DTYPES[length]),
+                              int.from_bytes(signature, byteorder="little", signed=False))
+    value = {name: raw.get_column(name).to_numpy() for name in
+             ("capacity_mAs", "energy_mWs", "total_time_s", "time_ns", "unix_time_s", "uts_ns", "cycle_count",
+              "step_index")}
+    per_hour = np.float32(1) / np.float32(3600)
+    zero = np.float32(0)
+    split = []
+    for name, charge, discharge in (("capacity_mAs", "charge_capacity_mAh", "discharge_capacity_mAh"),
+                                    ("energy_mWs", "charge_energy_mWh", "discharge_energy_mWh")):
+        signed = value[name]
+        # Polars' clip: beyond the bound becomes the bound, anything else (-0.0, NaN) stays
+        split += [pl.Series(charge, np.where(signed < zero, zero, signed) * per_hour),
+                  pl.Series(discharge, np.abs(np.where(signed > zero, zero, signed)) * per_hour)]
+    step = value["step_index"]
+    changed = np.empty(step.shape[0], dtype=np.bool_)
+    changed[:1] = True
+    np.not_equal(step[1:], step[:-1], out=changed[1:])
+    replaced = {"total_time_s": value["total_time_s"] + value["time_ns"] * (1 / 1e9),
+                "unix_time_s": value["unix_time_s"] + value["uts_ns"] * (1 / 1e9),
+                "cycle_count": value["cycle_count"] + np.uint32(1)}
+    columns = [pl.Series(name, replaced[name]) if name in replaced else raw.get_column(name)
+               for name in raw.columns if name not in ("uts_ns", "energy_mWs", "capacity_mAs", "time_ns")]
+    return pl.DataFrame(columns + split + [pl.Series("step_count", np.cumsum(changed, dtype=np.uint32))])
 
 
 def _ndax_records(path: Path) -> pl.DataFrame:
