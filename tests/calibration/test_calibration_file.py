@@ -40,7 +40,7 @@ def test_calibration_file_round_trips(tmp_path):
     # the overrides act on the model: the contact-resistance option is switched on with the value in ohms
     cell = to_pybamm(cells.load("lg-m50"), again.overrides, calibrated=False)
     assert cell.model_options["contact resistance"] == "true"
-    assert cell.parameter_values["Contact resistance [Ohm]"] == pytest.approx(0.0159)
+    assert cell.parameter_values["Contact resistance at 25 C [Ohm]"] == pytest.approx(0.0159)
     assert cell.parameter_values["Negative particle diffusivity at 25 C [m2.s-1]"] == pytest.approx(3.7e-14)
     assert again.literature_overrides() == {}
 
@@ -168,3 +168,23 @@ def test_validate_takes_a_stored_test(tmp_path, monkeypatch):
     assert report["tests"][0]["measured_capacity_Ah"] == pytest.approx(2.5 * 3600 / 3600, rel=0.01)
     r = _cli("validate", "lg-m50", "999")
     assert r.returncode == 2 and "999" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_the_series_resistance_follows_its_activation_energy():
+    # R(T) = R_25 exp(E/R (1/T - 1/298.15)): by hand, 16 mOhm with 30 kJ/mol is 48.4 mOhm at 0 C and 7.5 mOhm at
+    # 45 C; with no energy given it is the same at every temperature (metal tabs and welds).
+    import pybamm
+
+    from cellbench.simulate import parameter_functions as fn
+
+    def resistance(overrides, celsius):
+        pv = to_pybamm(cells.load("lg-m50"), overrides, calibrated=False).parameter_values
+        return pv.evaluate(fn.contact_resistance(pybamm.Scalar(273.15 + celsius)))
+
+    hot = {"contact_resistance_mohm": 16.0, "contact_resistance_activation_energy_kJ_mol": 30.0}
+    expected = {0.0: 0.016 * math.exp(30000 / 8.314462618 * (1 / 273.15 - 1 / 298.15)),
+                45.0: 0.016 * math.exp(30000 / 8.314462618 * (1 / 318.15 - 1 / 298.15))}
+    assert expected[0.0] == pytest.approx(0.0484, abs=5e-5) and expected[45.0] == pytest.approx(0.0075, abs=5e-5)
+    for celsius, value in expected.items():
+        assert resistance(hot, celsius) == pytest.approx(value, rel=1e-9)
+    assert resistance({"contact_resistance_mohm": 16.0}, 0.0) == pytest.approx(0.016, rel=1e-12)

@@ -82,7 +82,7 @@ class DischargeModel:
                              "parameter for a liquid cell)", location="--parameters")
         extra = tuple(p.pybamm_name for p in parameters if p.pybamm_name not in cell.tunable)
         options = dict(cell.model_options)
-        if any(p.name == "contact_resistance_mohm" for p in parameters):
+        if any(p.name.startswith("contact_resistance") for p in parameters):
             options["contact resistance"] = "true"  # a series resistance is a model option in PyBaMM
         return cls(replace(cell, tunable=tuple(cell.tunable) + extra, model_options=options), model=model,
                    thermal=thermal, initial_state=initial_state)

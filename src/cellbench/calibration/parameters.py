@@ -87,8 +87,10 @@ _PARAMETERS += [
        "kJ/mol", 1000.0, False, 0.0, 150.0, description="Arrhenius activation energy of the electrolyte conductivity"),
     _p("electrolyte_diffusivity_activation_energy_kJ_mol", "Electrolyte diffusivity activation energy [J.mol-1]",
        "kJ/mol", 1000.0, False, 0.0, 150.0, description="Arrhenius activation energy of the electrolyte diffusivity"),
-    _p("contact_resistance_mohm", "Contact resistance [Ohm]", "mOhm", 1e-3, True, 0.01, 1000.0,
-       description="lumped series resistance (tabs, welds, can), with its Joule heat"),
+    _p("contact_resistance_mohm", "Contact resistance at 25 C [Ohm]", "mOhm", 1e-3, True, 0.01, 1000.0,
+       description="lumped series resistance (tabs, welds, can) at 25 °C, with its Joule heat"),
+    _p("contact_resistance_activation_energy_kJ_mol", "Contact resistance activation energy [J.mol-1]", "kJ/mol",
+       1000.0, False, 0.0, 150.0, description="Arrhenius activation energy of the series resistance (0: constant)"),
     _p("heat_transfer_W_m2K", "Total heat transfer coefficient [W.m-2.K-1]", "W/(m2 K)", 1.0, True, 0.1, 1000.0,
        description="heat transfer coefficient from the cell surface to the ambient"),
 ]

@@ -200,7 +200,7 @@ def _contact_resistance(value: float, cell: PybammCell) -> dict[str, float]:
     """A lumped series resistance (tabs, welds, can, cycler contacts) in mΩ: PyBaMM's contact-resistance option,
     whose Joule heat the lumped thermal model counts. The option changes the model, so the copy gets new options."""
     cell.model_options = {**cell.model_options, "contact resistance": "true"}
-    return {"Contact resistance [Ohm]": value / 1000.0}
+    return {"Contact resistance at 25 C [Ohm]": value / 1000.0}
 
 
 #: design-level override name -> conversion to PyBaMM parameters (units as a battery engineer writes them)
@@ -230,6 +230,7 @@ OVERRIDES = {
     "electrolyte_diffusivity_activation_energy_kJ_mol": _scaled("Electrolyte diffusivity activation energy [J.mol-1]", 1000.0),
     "liquid_electrolyte_diffusivity_cm2_s": _scaled("Liquid electrolyte diffusivity at 25 C [m2.s-1]", 1e-4),
     "contact_resistance_mohm": _contact_resistance,
+    "contact_resistance_activation_energy_kJ_mol": _scaled("Contact resistance activation energy [J.mol-1]", 1000.0),
     "cathode_active_fraction": _scaled("Positive electrode active material volume fraction", 1.0),
     "anode_active_fraction": _scaled("Negative electrode active material volume fraction", 1.0),
 }
@@ -436,7 +437,10 @@ def _thermal(design: CellDesign) -> dict[str, Any]:
     density = mass_kg / stack_m3
     cp = design.thermal.get("specific_heat_J_kgK", DEFAULT_SPECIFIC_HEAT_J_KGK)
     out = {"Cell volume [m3]": stack_m3, "Cell cooling surface area [m2]": _outline_area_m2(design),
-           "Total heat transfer coefficient [W.m-2.K-1]": design.thermal.get("heat_transfer_W_m2K", DEFAULT_HEAT_TRANSFER_W_M2K)}
+           "Total heat transfer coefficient [W.m-2.K-1]": design.thermal.get("heat_transfer_W_m2K", DEFAULT_HEAT_TRANSFER_W_M2K),
+           # used only with the contact-resistance option (a calibration's series resistance)
+           "Contact resistance [Ohm]": fn.contact_resistance, "Contact resistance at 25 C [Ohm]": 0.0,
+           "Contact resistance activation energy [J.mol-1]": 0.0}
     for part in ("Negative electrode", "Positive electrode", "Separator", "Negative current collector",
                  "Positive current collector"):
         out[f"{part} density [kg.m-3]"] = density

@@ -81,6 +81,17 @@ def lithium_metal_exchange_current_density(c_e, c_Li, T):
     return reference * (c_e / c_e_ref) ** 0.5 * arrhenius(energy, T)
 
 
+# -- series resistance -------------------------------------------------------------------------------
+def contact_resistance(T):
+    """The lumped series resistance (PyBaMM's contact-resistance option) at cell temperature T:
+    R(T) = R_25 · exp(E/R · (1/T − 1/T_ref)), rising in the cold. E = 0 (the default) keeps it constant, as
+    metal tabs and welds nearly are; a fitted resistance that stands for more (films, contact between
+    particles) carries that part's activation energy."""
+    reference = pybamm.Parameter("Contact resistance at 25 C [Ohm]")
+    energy = pybamm.Parameter("Contact resistance activation energy [J.mol-1]")
+    return reference / arrhenius(energy, T)
+
+
 # -- electrolytes -------------------------------------------------------------------------------------
 def solid_electrolyte_conductivity(c_e, T):
     """Single-ion conductor: σ(T) = σ_25 · Arrhenius; no dependence on concentration (which stays uniform)."""
