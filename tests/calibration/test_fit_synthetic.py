@@ -65,3 +65,28 @@ def test_fit_recovers_known_parameters_within_their_interval(tmp_path):
     assert cal.overrides["contact_resistance_mohm"] == fitted["contact_resistance_mohm"].value
     assert "not predictions" in cal.label
     assert math.isfinite(cal.method["cost"])
+
+
+def test_several_starts_keep_the_lowest_cost_and_list_every_optimum(tmp_path):
+    from cellbench.calibration.fit import spread_starts
+    from cellbench.calibration.parameters import parse_parameters
+
+    tests = [read_discharge(_synthetic_file(tmp_path, 10.0, 12))]
+    start = {"contact_resistance_mohm": 30.0, "anode_diffusivity_cm2_s": 6e-10}
+    result = calibrate("lg-m50", tests, list(TRUE), start=start, max_evaluations=25, starts=3)
+    method = result.calibration.method
+    optima = method["optima"]
+    assert method["starts"] == 3 and len(optima) == 3
+    assert optima[0]["start"] == pytest.approx(start)  # the first start is the given (or the cell's own) one
+    assert min(o["cost"] for o in optima) == pytest.approx(method["cost"], rel=1e-3)
+    assert min(o["cost_vs_best"] for o in optima) == pytest.approx(1.0, abs=1e-3)
+    best = min(optima, key=lambda o: o["cost"])
+    assert {k: v.value for k, v in result.calibration.fitted.items()} == best["value"]
+    # the further starts: within a decade of the start for scale parameters, the same every run
+    params = parse_parameters(list(TRUE))
+    z0 = np.log10([start[p.name] for p in params])
+    bounds = np.array([p.search_bounds(start[p.name]) for p in params]).T
+    spread = spread_starts(params, z0, bounds, 4)
+    assert len(spread) == 4 and all(np.all(np.abs(z - z0) <= 1.0) for z in spread)
+    assert all(np.array_equal(a, b) for a, b in zip(spread, spread_starts(params, z0, bounds, 4)))
+    assert len({tuple(np.round(z, 6)) for z in spread}) == 4

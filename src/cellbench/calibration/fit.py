@@ -198,13 +198,16 @@ def start_cell(design, *, literature: bool = True) -> tuple[PybammCell, str, Cal
 
 def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[str] | str, *, model: str = "dfn",
               thermal: str = "lumped", max_evaluations: int = 60, start: dict[str, float] | None = None,
-              initial_state: str = "rested",
+              initial_state: str = "rested", starts: int = 1,
               description: str = "", progress: Callable[[int, int | None], None] | None = None
               ) -> CalibrationResult:
     """Fit `parameters` (names of :data:`cellbench.calibration.parameters.PARAMETERS`) of `design` (a catalogue
     id, cell YAML path or CellDesign) to measured discharges; returns the calibration and the errors before
-    and after. `start` sets starting values (design units) other than the cell's own. `progress(done, None)`
-    is called after each model run over the tests (the optimiser's Jacobian steps make the total unknown)."""
+    and after. `start` sets starting values (design units) other than the cell's own. `starts` > 1 runs the
+    optimiser again from that many − 1 further starts spread over the search box (:func:`spread_starts`) and keeps
+    the lowest cost; every optimum found is listed in the file's ``method.optima`` (a second optimum nearly as good
+    is the data saying they cannot tell those values apart). `progress(done, None)` is called after each model run
+    over the tests (the optimiser's Jacobian steps make the total unknown)."""
     fit_parameters = parse_parameters(parameters) if isinstance(parameters, str) else parse_parameters(list(parameters))
     if not tests:
         raise InputError("no measured test to fit: give at least one file", location="FILES")
@@ -245,12 +248,23 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
             progress(runs, None)
         return out
 
+    if starts < 1:
+        raise InputError(f"--starts {starts}: expected 1 or more", location="--starts")
     before = [comparison(t, runner.run(t, values_at(z0))) for t in tests]
-    # Scale parameters move in log10 (a step of 1e-3 is 0.2 %); activation energies in kJ/mol.
-    steps = np.array([1e-3 if p.log else 0.01 for p in fit_parameters]) / np.maximum(np.abs(z0), 1e-3)
-    solution = least_squares(residuals, z0, bounds=bounds, method="trf", diff_step=steps, x_scale="jac",
-                             max_nfev=max_evaluations, xtol=1e-4, ftol=1e-4)
+    solutions = []
+    for z_start in [z0] + spread_starts(fit_parameters, z0, bounds, starts - 1):
+        # Scale parameters move in log10 (a step of 1e-3 is 0.2 %); activation energies in kJ/mol.
+        steps = np.array([1e-3 if p.log else 0.01 for p in fit_parameters]) / np.maximum(np.abs(z_start), 1e-3)
+        found = least_squares(residuals, z_start, bounds=bounds, method="trf", diff_step=steps, x_scale="jac",
+                              max_nfev=max_evaluations, xtol=1e-4, ftol=1e-4)
+        solutions.append((z_start, found))
+    solution = min((found for _, found in solutions), key=lambda found: found.cost)
     z = solution.x
+    optima = [{"start": {p.name: _sig(p.from_search(float(zs[i]))) for i, p in enumerate(fit_parameters)},
+               "value": {p.name: _sig(p.from_search(float(found.x[i]))) for i, p in enumerate(fit_parameters)},
+               "cost": round(float(found.cost), 4), "cost_vs_best": round(float(found.cost / solution.cost), 4),
+               "evaluations": int(found.nfev)}
+              for zs, found in solutions] if starts > 1 else None
     after = [comparison(t, runner.run(t, values_at(z))) for t in tests]
     groups = np.concatenate([residual_groups(t, with_temperature=with_temperature) for t in tests])
     intervals = confidence_intervals(solution.jac, solution.fun, groups, len(z))
@@ -306,13 +320,35 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
         method={"optimiser": "scipy.optimize.least_squares (trf, bounded)", "model": model, "thermal": thermal,
                 "start": initial_state,
                 "evaluations": int(solution.nfev), "simulations": runner.evaluations,
-                "converged": bool(solution.success),
+                "converged": bool(solution.success), **({"starts": starts, "optima": optima} if optima else {}),
                 "cost": float(solution.cost), "scales": {"voltage_V": VOLTAGE_SCALE_V, "capacity": CAPACITY_SCALE,
                                                          "temperature_K": TEMPERATURE_SCALE_K},
                 "cellbench_version": version(), "pybamm_version": pybamm.__version__})
     return CalibrationResult(calibration=calibration, before=before, after=after, evaluations=runner.evaluations,
                              seconds=time.perf_counter() - started, success=bool(solution.success),
                              message=str(solution.message), parameters=list(fit_parameters))
+
+
+def spread_starts(parameters: Sequence[FitParameter], z0: np.ndarray, bounds: np.ndarray, count: int) -> list[np.ndarray]:
+    """`count` further starting points, a Latin hypercube (fixed seed: the same starts every run) over the search
+    box: a scale parameter within a decade of its start, any other (activation energies, fractions) over its
+    bounds (its start ± its own size where a bound is open)."""
+    if count <= 0:
+        return []
+    from scipy.stats import qmc
+
+    low, high = np.empty(len(z0)), np.empty(len(z0))
+    for i, p in enumerate(parameters):
+        if p.log:
+            low[i], high[i] = z0[i] - 1.0, z0[i] + 1.0
+        else:
+            width = max(abs(z0[i]), 1.0)
+            low[i] = bounds[0][i] if math.isfinite(bounds[0][i]) else z0[i] - width
+            high[i] = bounds[1][i] if math.isfinite(bounds[1][i]) else z0[i] + width
+        low[i], high[i] = max(low[i], bounds[0][i]), min(high[i], bounds[1][i])
+    unit = qmc.LatinHypercube(d=len(z0), seed=0).random(count)
+    points = low + unit * (high - low)
+    return [np.clip(z, bounds[0] + 1e-9, bounds[1] - 1e-9) for z in points]
 
 
 def confidence_intervals(jac: np.ndarray, fun: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray | None:

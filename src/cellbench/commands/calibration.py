@@ -48,6 +48,9 @@ def register(app: typer.Typer) -> None:
         thermal: str = typer.Option("lumped", "--thermal", help="lumped or isothermal"),
         start: str = typer.Option("rested", "--start", help=START_HELP),
         max_evaluations: int = typer.Option(60, "--max-evaluations", help="optimiser's budget of residual evaluations"),
+        starts: int = typer.Option(1, "--starts", help="run the optimiser from this many starts (the cell's own values "
+                                                         "and a spread over the search box) and keep the best; lists "
+                                                         "every optimum found"),
         json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
         """Fit model parameters of a cell to measured discharges (scipy least squares over PyBaMM inputs).
@@ -66,13 +69,14 @@ def register(app: typer.Typer) -> None:
         with progress(console, "model runs", disable=json) as bar:  # a count: the optimiser decides the total
             task = bar.add_task("calibrate", total=None)
             result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations,
-                               initial_state=start,
+                               initial_state=start, starts=starts,
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
         path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
         cal = result.calibration
         if json:
             print_json({"out": str(path), "seconds": round(result.seconds, 2), "evaluations": result.evaluations,
                         "converged": result.success, "message": result.message,
+                        "optima": cal.method.get("optima"),
                         **cal.model_dump(mode="json", include={"cell", "label", "fitted", "residuals", "conditions"})})
             return
         table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})", box=box.SIMPLE)
@@ -90,6 +94,8 @@ def register(app: typer.Typer) -> None:
                               f"{r.before_voltage_rmse_mV:.1f} → {r.voltage_rmse_mV:.1f}",
                               "—" if r.temperature_rmse_K is None else f"{r.temperature_rmse_K:.2f}")
         console.print(residuals)
+        if cal.method.get("optima"):
+            _print_optima(cal.method["optima"])
         console.print(f"{result.evaluations} simulations in {result.seconds:.1f} s ({result.message}); wrote {path}")
 
     @app.command("validate")
@@ -145,3 +151,30 @@ def register(app: typer.Typer) -> None:
         if plot is not None:
             console.print(f"wrote {plot}")
         console.print(report.verdict, highlight=False, markup=False)
+
+
+#: another optimum within this factor of the best cost fits the data about as well: the values that differ
+#: between them are not determined by the data
+NEAR_OPTIMUM_COST = 1.25
+
+
+def _print_optima(optima: list[dict]) -> None:
+    from cellbench.terminal import console
+
+    names = list(optima[0]["value"])
+    table = Table(title="optima from each start (cost relative to the best)", box=box.SIMPLE)
+    table.add_column("start", justify="right")
+    table.add_column("cost ×", justify="right")
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True)
+    for k, o in enumerate(optima, 1):
+        table.add_row(str(k), f"{o['cost_vs_best']:.3g}", *(f"{o['value'][n]:.4g}" for n in names))
+    console.print(table)
+    near = [o for o in optima if o["cost_vs_best"] <= NEAR_OPTIMUM_COST]
+    spread = [n for n in names
+              if max(o["value"][n] for o in near) > 1.2 * min(o["value"][n] for o in near) + 1e-12]
+    if len(near) > 1 and spread:
+        console.print(f"[yellow]warning:[/yellow] {len(near)} optima fit within {NEAR_OPTIMUM_COST:g}× the best cost "
+                      f"with different {', '.join(spread)}: the data do not determine "
+                      f"{'it' if len(spread) == 1 else 'them'}; predictions outside the data's conditions differ "
+                      "between them (compare with `cellbench validate --calibration`)")

@@ -285,12 +285,15 @@ def _calibrate() -> dict[str, Any]:
     whole = Calibration.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     d.defs.update(whole.pop("$defs", {}))
     kept = ("cell", "label", "fitted", "residuals", "conditions")
+    optimum = record({"start": mapping(NUMBER), "value": mapping(NUMBER), "cost": NUMBER, "cost_vs_best": NUMBER,
+                      "evaluations": INTEGER})
     body = record({"out": STRING, "seconds": NUMBER, "evaluations": INTEGER, "converged": BOOLEAN,
-                   "message": STRING, **{k: whole["properties"][k] for k in kept}})
+                   "message": STRING, "optima": nullable(array(optimum)), **{k: whole["properties"][k] for k in kept}})
     return _document("cellbench calibrate CELL FILE... --json",
                      "The calibration written (out): fitted values with 95 % intervals and their start, residuals per "
                      "test before and after, and the conditions the data cover; how the optimiser ended "
-                     "(cellbench.calibration).", body, d)
+                     "(cellbench.calibration); with --starts, the optimum found from each start (null without).",
+                     body, d)
 
 
 def _validate() -> dict[str, Any]:
