@@ -96,21 +96,21 @@ def trapezoid_split(time_s: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, n
 
 
 @numba.njit(cache=True)
-def _power_and_integrals(t, current, voltage, power, parts, of_current, of_power):  # pragma: no cover - compiled
+def _power_and_integrals(t, current, voltage, power, charge, discharge, charge_energy, discharge_energy
+                         ):  # pragma: no cover - compiled
     for k in range(t.shape[0]):
         power[k] = current[k] * voltage[k]
-    if of_current:
-        _trapezoid(t, current, parts[0], parts[1], np.zeros(5))
-    if of_power:
-        _trapezoid(t, power, parts[2], parts[3], np.zeros(5))
+    if charge.shape[0]:
+        _trapezoid(t, current, charge, discharge, np.zeros(5))
+    if charge_energy.shape[0]:
+        _trapezoid(t, power, charge_energy, discharge_energy, np.zeros(5))
 
 
 def power_and_integrals(time_s: np.ndarray, current_A: np.ndarray, voltage_V: np.ndarray, *, of_current: bool,
-                        of_power: bool) -> tuple[np.ndarray, np.ndarray]:
+                        of_power: bool) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """Power (I·V) and, where asked, :func:`trapezoid_split` of the current and of the power, for columns in one
-    piece, in one compiled call: the power and a (4, rows) array of charge Ah, discharge Ah, charge Wh and
-    discharge Wh (the rows not asked for are left unset). The numbers of ``np.multiply`` and
-    :func:`trapezoid_split`, bit for bit.
+    piece, in one compiled call: the power and the charge Ah, discharge Ah, charge Wh and discharge Wh (empty
+    arrays where not asked for). The numbers of ``np.multiply`` and :func:`trapezoid_split`, bit for bit.
 
     >>> power, parts = power_and_integrals(np.array([0.0, 3600.0]), np.array([1.0, 1.0]), np.array([3.0, 4.0]),
     ...                                    of_current=True, of_power=True)
@@ -118,9 +118,11 @@ def power_and_integrals(time_s: np.ndarray, current_A: np.ndarray, voltage_V: np
     ([3.0, 4.0], [0.0, 1.0], [0.0, 3.5])
     """
     n = time_s.shape[0]
-    power, parts = np.empty(n), np.empty((4, n))
-    _power_and_integrals(_float64(time_s), _float64(current_A), _float64(voltage_V), power, parts, of_current,
-                         of_power)
+    none = np.empty(0)
+    # separate arrays (one block of four would be big enough for the allocator to map fresh pages for each file)
+    parts = tuple(np.empty(n) if wanted else none for wanted in (of_current, of_current, of_power, of_power))
+    power = np.empty(n)
+    _power_and_integrals(_float64(time_s), _float64(current_A), _float64(voltage_V), power, *parts)
     return power, parts
 
 
@@ -205,6 +207,12 @@ def split_signed(values: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, np
 def changes(chunks: Chunks) -> np.ndarray:
     """True on row 0 and wherever any of the columns (one tuple of arrays per chunk) differs from the row
     before, across chunk boundaries too: one array over all the rows."""
+    if len(chunks) == 1 and len(chunks[0]) == 1:  # one column in one piece
+        column = chunks[0][0]
+        marks = np.empty(column.shape[0], dtype=np.bool_)
+        marks[:1] = True
+        np.not_equal(column[1:], column[:-1], out=marks[1:])
+        return marks
     n = sum(chunk[0].shape[0] for chunk in chunks)
     marks = np.zeros(n, dtype=np.bool_)
     marks[:1] = True

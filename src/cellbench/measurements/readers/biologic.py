@@ -16,7 +16,8 @@ The start time is the acquisition start recorded in the file's log module, local
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import date, datetime, timedelta
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numba
@@ -40,7 +41,7 @@ def sniff(head: bytes, path: Path | str | None = None) -> bool:
 
 def _column(data: np.ndarray, *names: str) -> np.ndarray | None:
     for name in names:
-        if name in data.dtype.names:  # one contiguous copy: every later pass, and Polars, take it as it is
+        if name in (data.dtype.names or ()):  # one contiguous copy: every later pass, and Polars, take it as it is
             return np.ascontiguousarray(data[name], dtype=np.float64)
     return None
 
@@ -55,6 +56,98 @@ def _register_columns() -> None:
         BioLogic.VMPdata_colID_dtype_map.setdefault(int(column_id), (name, dtype))
 
 
+@cache
+def _galvani_parts() -> bool:
+    """The galvani whose ``MPRfile`` :func:`_records` follows (0.5.0), with the parts it calls."""
+    from importlib.metadata import version
+
+    from galvani import BioLogic
+
+    return version("galvani") == "0.5.0" and all(
+        hasattr(BioLogic, name) for name in ("MPR_MAGIC", "read_VMP_modules", "VMPdata_dtype_from_colIDs",
+                                             "parse_BioLogic_date"))
+
+
+def _records(path: Path) -> tuple[np.ndarray, datetime | None]:
+    """The data points of an ``.mpr`` file (a record array over the file's bytes) and the start of the acquisition,
+    as galvani's ``MPRfile`` reads them, with its checks and messages, from galvani's parts: its module reader, its
+    table of column types and its date parser. What ``MPRfile`` also does and cellbench does not need is left out:
+    two copies of the data module (for the column types and for the records: views here), and the loop index
+    (which trims its zeros in Python). The same records and start time, and the same errors, for every file
+    ``tests/measurements/test_mpr_records.py`` has at hand, whole and damaged."""
+    from galvani import BioLogic as G
+
+    with path.open("rb") as fh:
+        magic = fh.read(len(G.MPR_MAGIC))
+        if magic != G.MPR_MAGIC:
+            raise ValueError("Invalid magic for .mpr file: " + str(magic))
+        modules = list(G.read_VMP_modules(fh))
+    (settings,) = (m for m in modules if m["shortname"] == b"VMP Set   ")
+    (data_module,) = (m for m in modules if m["shortname"] == b"VMP data  ")
+    loops = [m for m in modules if m["shortname"] == b"VMP loop  "]
+    logs = [m for m in modules if m["shortname"] == b"VMP LOG   "]
+    body = memoryview(data_module["data"])
+    points = np.frombuffer(body[:4], dtype="<u4")
+    columns = np.frombuffer(body[4:5], dtype="u1").item()
+    if data_module["version"] == 0:
+        if np.frombuffer(body[5:6], dtype="u1").item():  # EC-Lab 11.50 and later
+            column_types = np.frombuffer(body[5:], dtype="u1", count=columns)
+            headers, records = body[5 + columns:100], body[100:]
+        else:
+            column_types = np.frombuffer(body[5:], dtype="u1", count=columns * 2)[1::2]
+            headers, records = body[6 + columns * 2:1006], body[1007:]
+    elif data_module["version"] in [2, 3]:
+        column_types = np.frombuffer(body[5:], dtype="<u2", count=columns)
+        headers, records = body[5 + 2 * columns:405], body[(406 if data_module["version"] == 3 else 405):]
+    else:
+        raise ValueError("Unrecognised version for data module: %d" % data_module["version"])
+    if headers.tobytes().strip(b"\x00"):  # galvani asserts the rest of the header is empty
+        raise AssertionError
+    data = np.frombuffer(records, dtype=_record_layout(column_types.dtype.str, tuple(column_types.tolist())))
+    if not data.shape[0] == points:
+        raise AssertionError
+    started = _date(settings["date"])
+    if loops:
+        (loop,) = loops
+        if loop["version"] != 0:  # (galvani names the data module's version here)
+            raise ValueError("Unrecognised version for data module: %d" % data_module["version"])
+        np.frombuffer(memoryview(loop["data"])[4:], dtype="<u4")  # galvani's check of the loop index's length
+    if not logs:
+        return data, None
+    (log,) = logs
+    ended = _date(log["date"])
+    text = memoryview(log["data"])
+    # the timestamp sits at one of these bytes (galvani reads all four before it looks)
+    stamps = [np.frombuffer(text[at:], dtype="<f8", count=1) for at in (465, 469, 473, 585)]
+    stamp = next((s for s in stamps if s > 40000 and s < 50000), None)
+    if stamp is None:
+        raise ValueError("Could not find timestamp in the LOG module")
+    timestamp = datetime(1899, 12, 30, tzinfo=None) + timedelta(days=stamp[0])
+    if started != timestamp.date():
+        raise ValueError("Date mismatch:\n" + "    Start date: %s\n" % started + "    End date: %s\n" % ended
+                         + "    Timestamp: %s\n" % timestamp)
+    return data, timestamp
+
+
+@lru_cache(maxsize=256)
+def _record_layout(type_code: str, column_types: tuple[int, ...]) -> np.dtype:
+    """galvani's record layout for a file's column types (``VMPdata_dtype_from_colIDs``), once per set of types.
+    galvani's table of types only grows (:func:`_register_columns` adds, never replaces) and a failure is not kept,
+    so a layout once made stays right."""
+    from galvani import BioLogic
+
+    return BioLogic.VMPdata_dtype_from_colIDs(np.array(column_types, dtype=type_code))[0]
+
+
+@lru_cache(maxsize=256)
+def _date(text: bytes) -> date:
+    """galvani's ``parse_BioLogic_date`` (``time.strptime`` in up to three formats), once per text (a pure function of
+    eight bytes: a file's start and end, and a lab's files of one day, share them)."""
+    from galvani import BioLogic
+
+    return BioLogic.parse_BioLogic_date(text)
+
+
 def read(path: str | Path) -> Measurement:
     path = Path(path)
     source = str(path)
@@ -62,10 +155,14 @@ def read(path: str | Path) -> Measurement:
 
     _register_columns()
     try:
-        mpr = BioLogic.MPRfile(str(path))
+        if _galvani_parts():
+            data, start = _records(path)
+        else:
+            mpr = BioLogic.MPRfile(str(path))
+            data, start = mpr.data, getattr(mpr, "timestamp", None)
     except Exception as exc:  # galvani raises ValueError/NotImplementedError/struct.error on bad files
         raise InputError(f"not a readable BioLogic .mpr file ({type(exc).__name__}: {exc})", source=source) from exc
-    data = mpr.data
+    present: tuple[str, ...] = data.dtype.names or ()
     time = _column(data, "time/s")
     voltage = _column(data, "Ewe/V", "<Ewe>/V")
     voltage = voltage if voltage is not None else _column(data, "Ecell/V", "<Ecell>/V")
@@ -77,19 +174,19 @@ def read(path: str | Path) -> Measurement:
         current_A = np.empty(time.shape[0])
         _current_from_charge(time, dq, current_A)
         assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
-    elif current_A is None and time is not None and not any(n.startswith("control") for n in data.dtype.names):
+    elif current_A is None and time is not None and not any(n.startswith("control") for n in present):
         current_A = np.zeros_like(time)
         assumptions.append("no current column (an open-circuit record): current 0")
     missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_A)) if c is None]
     if missing or time is None or voltage is None or current_A is None:
-        raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(data.dtype.names)})",
+        raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(present)})",
                          source=source)
     if time.shape[0] == 0:
         raise InputError("the file holds no data points (a WAIT technique, or a run stopped before its first "
                          "point)", source=source)
     columns: dict[str, np.ndarray] = {S.TIME: time, S.VOLTAGE: voltage, S.CURRENT: current_A}
     # the half cycles as whole numbers: EC-Lab's integer field as it is, a float one cut to whole numbers
-    counted = data["half cycle"] if "half cycle" in data.dtype.names else None
+    counted = data["half cycle"] if "half cycle" in present else None
     half_float = None if counted is None or counted.dtype.kind in "iu" else _column(data, "half cycle")
     half_cycle = half_float.astype(np.int64) if half_float is not None else \
         None if counted is None else counted.astype(np.int64)
@@ -104,7 +201,7 @@ def read(path: str | Path) -> Measurement:
         else:
             columns[S.CYCLE] = (half_float // 2 + 1).astype(np.int64)
         assumptions.append("no 'cycle number' column: cycle = half cycle // 2 + 1")
-    if "Ns" in data.dtype.names:
+    if "Ns" in present:
         columns[S.STEP] = np.asarray(data["Ns"], dtype=np.int64)
     temperature = _column(data, "Temperature/°C")
     if temperature is not None:
@@ -120,12 +217,11 @@ def read(path: str | Path) -> Measurement:
         energy = _column(data, name)
         if energy is not None:
             columns[out] = energy
-    start = getattr(mpr, "timestamp", None)
     units = {S.TIME: "s", S.VOLTAGE: "V", S.CURRENT: "mA", S.CHARGE_CAPACITY: "mA.h", S.DISCHARGE_CAPACITY: "mA.h",
              S.CHARGE_ENERGY: "W.h", S.DISCHARGE_ENERGY: "W.h"}
     metadata = MeasurementMetadata(vendor="BioLogic", file_format=FORMAT, source_file=source,
                                    start_time=start, units_as_recorded=units,
-                                   extra={"assumptions": assumptions, "columns_in_file": list(data.dtype.names)})
+                                   extra={"assumptions": assumptions, "columns_in_file": list(present)})
     keys = [k for k in (S.CYCLE,) if k in columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
     # the running sums above never restart, so per-cycle vendor totals come from Q charge/discharge instead; the
