@@ -130,10 +130,17 @@ def test_the_current_from_dq_is_numpy_s():
     interval_h = np.diff(time, prepend=time[:1]) / 3600.0
     with np.errstate(divide="ignore", invalid="ignore"):
         expected = np.where(interval_h > 0, dq / np.where(interval_h > 0, interval_h, 1.0), 0.0) / 1000.0
-    ours = np.empty(5000)
-    B._current_from_charge(time, dq, ours)
+    records = np.zeros(5000, dtype=[("flags", "u1"), ("time/s", "<f8"), ("dq/mA.h", "<f8")])  # galvani's layout
+    records["time/s"], records["dq/mA.h"] = time, dq
+    ours, counted = np.empty(5000), (np.empty(5000), np.empty(5000))
+    times = np.empty(5000)
+    B._from_charge(records["time/s"], records["dq/mA.h"], times, ours, *counted)  # strided views, read in one pass
     assert ours.tobytes() == expected.tobytes()
     assert ours[0] == 0.0 and ours[101] == 0.0 and ours[3000] == 0.0
+    assert times.tobytes() == time.tobytes()
+    from cellbench.measurements.cumulative import running_parts
+
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(counted, running_parts(dq, 1000.0)))
 
 
 def polars_cycle_totals(half: np.ndarray, q: np.ndarray) -> dict[str, list]:

@@ -419,14 +419,19 @@ def run_sums(starts: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 @numba.njit(cache=True)
+def signed_parts(value):  # pragma: no cover - compiled
+    """A signed number's positive and negative parts as NumPy's ``clip(x, 0, None)`` and ``clip(-x, 0, None)`` give
+    them: x where it is above 0 or NaN, else 0 (so -0.0 becomes 0.0). Compiled, for the passes that sum them."""
+    flipped = -value
+    return (value if (value > 0.0 or value != value) else 0.0,
+            flipped if (flipped > 0.0 or flipped != flipped) else 0.0)
+
+
+@numba.njit(cache=True)
 def _running_parts(values, scale, positive, negative):  # pragma: no cover - compiled
     up = down = 0.0
     for k in range(values.shape[0]):
-        value = values[k]
-        # NumPy's clip(x, 0, None): x where it is above 0 or NaN, else 0 (so -0.0 becomes 0.0)
-        gained = value if (value > 0.0 or value != value) else 0.0
-        flipped = -value
-        lost = flipped if (flipped > 0.0 or flipped != flipped) else 0.0
+        gained, lost = signed_parts(np.float64(values[k]))
         if k == 0:
             up, down = gained, lost
         else:
@@ -444,7 +449,7 @@ def running_parts(values: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, n
     >>> [a.tolist() for a in running_parts(np.array([0.5, -0.25, 1.0]), 1000.0)]
     [[0.0005, 0.0005, 0.0015], [0.0, 0.00025, 0.00025]]
     """
-    values = _float64(values)
+    values = values if values.dtype == np.float64 else values.astype(np.float64)  # (a strided view is read as it is)
     positive, negative = np.empty(values.shape[0]), np.empty(values.shape[0])
     _running_parts(values, float(scale), positive, negative)
     return positive, negative

@@ -27,7 +27,7 @@ import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
-from cellbench.measurements.cumulative import running_parts
+from cellbench.measurements.cumulative import running_parts, signed_parts
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 
@@ -163,20 +163,26 @@ def read(path: str | Path) -> Measurement:
     except Exception as exc:  # galvani raises ValueError/NotImplementedError/struct.error on bad files
         raise InputError(f"not a readable BioLogic .mpr file ({type(exc).__name__}: {exc})", source=source) from exc
     present: tuple[str, ...] = data.dtype.names or ()
-    time = _column(data, "time/s")
     voltage = _column(data, "Ewe/V", "<Ewe>/V")
     voltage = voltage if voltage is not None else _column(data, "Ecell/V", "<Ecell>/V")
     current_mA = _column(data, "I/mA", "<I>/mA", "control/mA")
     assumptions = ["the .mpr start time has no time zone; start_time is the instrument PC's local time"]
-    dq = _column(data, "dq/mA.h")
+    dq = data["dq/mA.h"] if "dq/mA.h" in present else None  # read where it lies (the passes take a strided view)
     current_A = None if current_mA is None else current_mA / 1000.0
-    if current_A is None and time is not None and dq is not None:
-        current_A = np.empty(time.shape[0])
-        _current_from_charge(time, dq, current_A)
+    counted_charge = None
+    if current_A is None and "time/s" in present and dq is not None:
+        # one pass over the records: the time in one piece, the current, and dq's running sums (the counters)
+        n = data.shape[0]
+        time_s, current_A, charge_Ah, discharge_Ah = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+        _from_charge(data["time/s"], dq, time_s, current_A, charge_Ah, discharge_Ah)
+        time: np.ndarray | None = time_s
+        counted_charge = (charge_Ah, discharge_Ah)
         assumptions.append("no I/mA column: current = dq/mA.h over each point's time interval")
-    elif current_A is None and time is not None and not any(n.startswith("control") for n in present):
-        current_A = np.zeros_like(time)
-        assumptions.append("no current column (an open-circuit record): current 0")
+    else:
+        time = _column(data, "time/s")
+        if current_A is None and time is not None and not any(n.startswith("control") for n in present):
+            current_A = np.zeros_like(time)
+            assumptions.append("no current column (an open-circuit record): current 0")
     missing = [n for n, c in (("time/s", time), ("Ewe/V", voltage), ("I/mA", current_A)) if c is None]
     if missing or time is None or voltage is None or current_A is None:
         raise InputError(f"missing column {', '.join(missing)} (columns present: {', '.join(present)})",
@@ -189,13 +195,13 @@ def read(path: str | Path) -> Measurement:
     counted = data["half cycle"] if "half cycle" in present else None
     half_float = None if counted is None or counted.dtype.kind in "iu" else _column(data, "half cycle")
     half_cycle = half_float.astype(np.int64) if half_float is not None else \
-        None if counted is None else counted.astype(np.int64)
+        None if counted is None else _whole(counted)
     cycle = _column(data, "cycle number")
     if cycle is not None:
         columns[S.CYCLE] = cycle.astype(np.int64)
     elif half_cycle is not None:
         if half_float is None:  # whole numbers halved without a float division (a shift: // 2, rounding down)
-            halved = half_cycle >> 1
+            halved = np.right_shift(half_cycle, 1, dtype=np.int64)
             halved += 1
             columns[S.CYCLE] = halved
         else:
@@ -206,13 +212,15 @@ def read(path: str | Path) -> Measurement:
     temperature = _column(data, "Temperature/°C")
     if temperature is not None:
         columns[S.CELL_TEMPERATURE] = temperature
-    q = _column(data, "Q charge/discharge/mA.h")
+    q = data["Q charge/discharge/mA.h"] if "Q charge/discharge/mA.h" in present else None
     if dq is not None:
         # dq is the vendor's own per-point charge; its running sums are cumulative counters that never restart
-        columns[C.VENDOR_CHARGE_CAPACITY], columns[C.VENDOR_DISCHARGE_CAPACITY] = running_parts(dq, 1000.0)
+        columns[C.VENDOR_CHARGE_CAPACITY], columns[C.VENDOR_DISCHARGE_CAPACITY] = \
+            counted_charge if counted_charge is not None else running_parts(dq, 1000.0)
     elif q is not None:
-        columns[C.VENDOR_CHARGE_CAPACITY] = np.clip(q, 0, None) / 1000.0
-        columns[C.VENDOR_DISCHARGE_CAPACITY] = np.clip(-q, 0, None) / 1000.0
+        counter = np.asarray(q, dtype=np.float64)
+        columns[C.VENDOR_CHARGE_CAPACITY] = np.clip(counter, 0, None) / 1000.0
+        columns[C.VENDOR_DISCHARGE_CAPACITY] = np.clip(-counter, 0, None) / 1000.0
     for name, out in (("Energy charge/W.h", C.VENDOR_CHARGE_ENERGY), ("Energy discharge/W.h", C.VENDOR_DISCHARGE_ENERGY)):
         energy = _column(data, name)
         if energy is not None:
@@ -232,18 +240,26 @@ def read(path: str | Path) -> Measurement:
     return measurement
 
 
+def _whole(numbers: np.ndarray) -> np.ndarray:
+    """Whole numbers as they are where every value fits a 64-bit integer (no copy: the passes read any integer
+    type), anything else as 64-bit integers."""
+    if numbers.dtype.kind == "i" or numbers.dtype.kind == "u" and numbers.dtype.itemsize < 8:
+        return numbers
+    return numbers.astype(np.int64)
+
+
 def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     """The instrument's own count: |Q charge/discharge| at the end of each half cycle, summed per cycle."""
-    half = np.asarray(half_cycle, dtype=np.int64)
+    half = _whole(half_cycle)  # (fields read where they lie: the pass takes strided views)
     n = half.shape[0]
     cycles, charge, discharge = np.empty(n, dtype=np.int64), np.empty(n), np.empty(n)
-    found = _half_cycle_ends(half, np.ascontiguousarray(q, dtype=np.float64), cycles, charge, discharge) if n else -1
+    found = _half_cycle_ends(half, np.asarray(q, dtype=np.float64), cycles, charge, discharge) if n else -1
     if found >= 0:
         # half cycles in order, as EC-Lab numbers them (never back: each change goes up): each one's last value,
         # the (at most two) of a cycle added
         return {"cycle": cycles[:found].tolist(), "charge_capacity_Ah": charge[:found].tolist(),
                 "discharge_capacity_Ah": discharge[:found].tolist()}
-    frame = pl.DataFrame({"half_cycle": half, "q_Ah": q / 1000.0})
+    frame = pl.DataFrame({"half_cycle": half.astype(np.int64), "q_Ah": np.asarray(q, dtype=np.float64) / 1000.0})
     ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
     per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
                  .group_by("cycle", maintain_order=True)
@@ -253,13 +269,25 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
 
 
 @numba.njit(cache=True)
-def _current_from_charge(time, dq, current_A):  # pragma: no cover - compiled
-    # the charge each point passed over its own interval (the time since the point before, in hours): dq / Δt where
-    # Δt > 0, else 0 (the first point, a repeated time, a NaN), in mA, then in A; NumPy's np.diff(time,
-    # prepend=time[:1]) / 3600, dq / that, and / 1000: the same operations in the same order
+def _from_charge(time, dq, time_s, current_A, charge_Ah, discharge_Ah):  # pragma: no cover - compiled
+    # the charge each point passed (dq, mAh) over its own interval (the time since the point before, in hours):
+    # dq / Δt where Δt > 0, else 0 (the first point, a repeated time, a NaN), in mA, then in A (NumPy's
+    # np.diff(time, prepend=time[:1]) / 3600, dq / that, / 1000: the same operations in the same order); and dq's
+    # running positive and negative parts in Ah (running_parts(dq, 1000.0), bit for bit)
+    up = down = 0.0
     for k in range(time.shape[0]):
-        interval_h = (time[k] - time[k - 1 if k else 0]) / 3600.0
-        current_A[k] = (dq[k] / interval_h if interval_h > 0 else 0.0) / 1000.0
+        time_s[k] = np.float64(time[k])
+        interval_h = (time_s[k] - time_s[k - 1 if k else 0]) / 3600.0
+        charge = np.float64(dq[k])
+        current_A[k] = (charge / interval_h if interval_h > 0 else 0.0) / 1000.0
+        gained, lost = signed_parts(charge)
+        if k == 0:
+            up, down = gained, lost
+        else:
+            up += gained
+            down += lost
+        charge_Ah[k] = up / 1000.0
+        discharge_Ah[k] = down / 1000.0
 
 
 @numba.njit(cache=True)
