@@ -234,3 +234,41 @@ def test_power_and_integrals_in_one_call_are_those_of_the_chunked_passes(present
         assert ours.tobytes() == theirs.tobytes(), name
     power = dict(whole).get(S.POWER)
     assert power is None or power.tobytes() == (i * v).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_one_loop_over_columns_in_one_piece_gives_the_numbers_of_the_separate_passes(seed):
+    from cellbench.measurements import cumulative as K
+
+    rng = np.random.default_rng(seed)
+    n = 3000
+    t = np.cumsum(rng.random(n) * 10)
+    v = 3.0 + rng.random(n)
+    i = np.where((np.arange(n) // 250) % 2, 1.0, -1.0) * rng.random(n)
+    i[::61] = 0.0
+    cycle = (np.arange(n) // 500).astype(np.int64)
+    step = (np.arange(n) // 125).astype(np.int64)
+    # counters that restart each step (some falling to a non-zero value), one that never restarts, signed zeros
+    counters = [np.cumsum(np.abs(rng.normal(0, 1, n))) % 7.0 for _ in range(4)]
+    counters[2][::200] = -0.0
+    if seed % 2:
+        t[1700] = t[1650]  # back within step 13
+        v[2100] = np.nan
+    present = [[0, 1, 2, 3], [0, 1], [1], [2, 3], [], [0, 3]][seed]
+    given = [counters[j] if j in present else None for j in range(4)]
+    marks = None if seed == 4 else K.changes([(cycle, step)] if seed < 3 else [(step,)])
+    keys = [(cycle, step), (cycle, None), (None, step), (None, None), (cycle, step), (cycle, step)][seed]
+    certain = seed == 5
+    of_current, of_power = seed % 3 != 0, seed != 2
+    totals, power, integrals, bad, back, votes = K.one_piece_passes(
+        t, v, i, *keys, given, marks, certain=certain, of_current=of_current, of_power=of_power)
+    separate = [None if c is None else K.accumulate_counter(c, marks, certain=certain) for c in given]
+    for ours, theirs in zip(totals, separate):
+        assert (ours is None and theirs is None) or ours.tobytes() == theirs.tobytes()
+    expected = K.scan_rows(t, v, i, *keys, separate[0], separate[1])
+    assert (bad, back, votes.tolist()) == (expected[0], expected[1], expected[2].tolist())
+    assert (bad, back) == ((2100, 1700) if seed % 2 else (-1, -1))
+    power_W, parts = K.power_and_integrals(t, i, v, of_current=of_current, of_power=of_power)
+    assert power.tobytes() == power_W.tobytes()
+    for ours, theirs in zip(integrals, parts):
+        assert ours.tobytes() == theirs.tobytes()

@@ -64,15 +64,21 @@ def _trapezoid(t, x, positive, negative, state):  # pragma: no cover - compiled
         t_prev, x_prev = t[0], x[0]
         start = 1
     for k in range(start, t.shape[0]):
-        dt = t[k] - t_prev
-        mid = (x[k] + x_prev) / 2
-        sum_pos += max(mid, 0.0) * dt
-        sum_neg += -min(mid, 0.0) * dt
+        gained, lost = _interval_parts(x[k], x_prev, t[k] - t_prev)
+        sum_pos += gained
+        sum_neg += lost
         positive[k] = sum_pos / 3600.0
         negative[k] = sum_neg / 3600.0
         t_prev, x_prev = t[k], x[k]
     state[0], state[1], state[2], state[3] = sum_pos, sum_neg, t_prev, x_prev
     state[4] += t.shape[0]
+
+
+@numba.njit(cache=True)
+def _interval_parts(x, x_before, dt):  # pragma: no cover - compiled
+    # the trapezoid of one interval, split by the sign of its mean rate: (positive part, negative part)
+    mid = (x + x_before) / 2
+    return max(mid, 0.0) * dt, -min(mid, 0.0) * dt
 
 
 def trapezoid_split_chunks(time_s: Sequence[np.ndarray], rate: Sequence[np.ndarray]
@@ -144,18 +150,23 @@ def _accumulate(counter, restart, mode, out, state):  # pragma: no cover - compi
         out[0] = total
         start = 1
     for k in range(start, counter.shape[0]):
-        value = counter[k]
-        if mode == 0:  # restart wherever the counter falls
-            restarted = value < previous
-        elif mode == 1:  # restart at the marked rows where the counter also falls
-            restarted = restart[k] and value < previous
-        else:  # restart at every marked row
-            restarted = restart[k]
-        total += value if restarted else value - previous
-        previous = value
+        total = _counted_on(total, previous, counter[k], restart[k], mode)
+        previous = counter[k]
         out[k] = total
     state[0], state[1] = total, previous
     state[2] += counter.shape[0]
+
+
+@numba.njit(cache=True)
+def _counted_on(total, previous, value, marked, mode):  # pragma: no cover - compiled
+    # the running total after one more row of a restarting counter (the rule of cumulative_counter)
+    if mode == 0:  # restart wherever the counter falls
+        restarted = value < previous
+    elif mode == 1:  # restart at the marked rows where the counter also falls
+        restarted = marked and value < previous
+    else:  # restart at every marked row
+        restarted = marked
+    return total + (value if restarted else value - previous)
 
 
 def accumulate_counter_chunks(counter: Sequence[np.ndarray], restarts: np.ndarray | None, *,
@@ -344,6 +355,122 @@ def scan_rows(time_s: np.ndarray, voltage: np.ndarray, current: np.ndarray, cycl
     current's sign and of non-zero rows while the charge and the discharge counters grow)."""
     keys = tuple(a for a in (cycle, step) if a is not None)  # one absent key compares as equal everywhere
     return scan_rows_chunks([(time_s, voltage, current, *keys)], charge, discharge)
+
+
+@numba.njit(cache=True)
+def _one_piece(t, v, i, cycle, step, marks, mode, c0, c1, c2, c3, o0, o1, o2, o3, power, q_pos, q_neg, e_pos, e_neg,
+               rows, votes):  # pragma: no cover - compiled
+    # accumulate_counter for up to four counters (c0, c1: charge and discharge capacity, whose growth is voted on;
+    # c2, c3: energies; empty where absent), scan_rows and power_and_integrals for columns in one piece, in one
+    # loop: their rules row by row (_counted_on, _interval_parts), in the same order, so the same numbers. cycle,
+    # step, marks: empty where absent (keys then equal everywhere, no marked rows); q_*, e_*: empty where not wanted
+    n = t.shape[0]
+    h0, h1, h2, h3 = c0.shape[0] > 0, c1.shape[0] > 0, c2.shape[0] > 0, c3.shape[0] > 0
+    of_current, of_power = q_pos.shape[0] > 0, e_pos.shape[0] > 0
+    keyed_cycle, keyed_step, marked_rows = cycle.shape[0] > 0, step.shape[0] > 0, marks.shape[0] > 0
+    t0 = t1 = t2 = t3 = p0 = p1 = p2 = p3 = 0.0
+    if h0:
+        t0, p0 = 0.0 + c0[0], c0[0]
+        o0[0] = t0
+    if h1:
+        t1, p1 = 0.0 + c1[0], c1[0]
+        o1[0] = t1
+    if h2:
+        t2, p2 = 0.0 + c2[0], c2[0]
+        o2[0] = t2
+    if h3:
+        t3, p3 = 0.0 + c3[0], c3[0]
+        o3[0] = t3
+    bad = -1 if np.isfinite(t[0]) and np.isfinite(v[0]) and np.isfinite(i[0]) else 0
+    back = -1
+    up = up_n = down = down_n = 0
+    power[0] = i[0] * v[0]
+    sq_pos = sq_neg = se_pos = se_neg = 0.0
+    if of_current:
+        q_pos[0] = q_neg[0] = 0.0
+    if of_power:
+        e_pos[0] = e_neg[0] = 0.0
+    for k in range(1, n):
+        marked = marks[k] if marked_rows else False
+        if h0:
+            t0 = _counted_on(t0, p0, c0[k], marked, mode)
+            p0 = c0[k]
+            o0[k] = t0
+        if h1:
+            t1 = _counted_on(t1, p1, c1[k], marked, mode)
+            p1 = c1[k]
+            o1[k] = t1
+        if h2:
+            t2 = _counted_on(t2, p2, c2[k], marked, mode)
+            p2 = c2[k]
+            o2[k] = t2
+        if h3:
+            t3 = _counted_on(t3, p3, c3[k], marked, mode)
+            p3 = c3[k]
+            o3[k] = t3
+        if bad < 0 and not (np.isfinite(t[k]) and np.isfinite(v[k]) and np.isfinite(i[k])):
+            bad = k
+        if back < 0 and t[k] < t[k - 1] and (not keyed_cycle or cycle[k] == cycle[k - 1]) \
+                and (not keyed_step or step[k] == step[k - 1]):
+            back = k
+        sign = np.int64(i[k] > 0) - np.int64(i[k] < 0)
+        if h0:
+            grows = np.int64(o0[k] > o0[k - 1])
+            up += sign * grows
+            up_n += (sign != 0) * grows
+        if h1:
+            grows = np.int64(o1[k] > o1[k - 1])
+            down += sign * grows
+            down_n += (sign != 0) * grows
+        power[k] = i[k] * v[k]
+        dt = t[k] - t[k - 1]
+        if of_current:
+            gained, lost = _interval_parts(i[k], i[k - 1], dt)
+            sq_pos += gained
+            sq_neg += lost
+            q_pos[k] = sq_pos / 3600.0
+            q_neg[k] = sq_neg / 3600.0
+        if of_power:
+            gained, lost = _interval_parts(power[k], power[k - 1], dt)
+            se_pos += gained
+            se_neg += lost
+            e_pos[k] = se_pos / 3600.0
+            e_neg[k] = se_neg / 3600.0
+    rows[0], rows[1] = bad, back
+    votes[0], votes[1], votes[2], votes[3] = up, up_n, down, down_n
+
+
+def one_piece_passes(time_s: np.ndarray, voltage: np.ndarray, current: np.ndarray, cycle: np.ndarray | None,
+                     step: np.ndarray | None, counters: Sequence[np.ndarray | None], marks: np.ndarray | None, *,
+                     certain: bool, of_current: bool, of_power: bool
+                     ) -> tuple[list[np.ndarray | None], np.ndarray, list[np.ndarray], int, int, np.ndarray]:
+    """:func:`accumulate_counter` for up to four counters (charge and discharge capacity, charge and discharge
+    energy, in that order; None where absent), :func:`scan_rows` and :func:`power_and_integrals`, for columns in
+    one piece (at least one row), in one compiled loop: the same numbers, bit for bit
+    (``tests/measurements/test_columns_route.py`` holds them side by side). Returns the cumulative counters, the
+    power, the four integrals (of the current, then of the power; empty where not asked for), the first
+    non-finite row, the first row whose time goes back, and the votes.
+
+    >>> totals, power, integrals, bad, back, votes = one_piece_passes(
+    ...     np.array([0.0, 3600.0]), np.array([3.0, 4.0]), np.array([1.0, 1.0]), None, None, [np.array([0.0, 1.0])],
+    ...     None, certain=False, of_current=False, of_power=True)
+    >>> totals[0].tolist(), power.tolist(), integrals[2].tolist(), bad, back, votes.tolist()
+    ([0.0, 1.0], [3.0, 4.0], [0.0, 3.5], -1, -1, [1.0, 1.0, 0.0, 0.0])
+    """
+    n = time_s.shape[0]
+    empty, no_keys = np.empty(0), np.empty(0, dtype=np.int64)
+    given = [empty if c is None else _float64(c) for c in (*counters, None, None, None, None)[:4]]
+    totals = [empty if c is None else np.empty(n) for c in (*counters, None, None, None, None)[:4]]
+    power = np.empty(n)
+    integrals = [np.empty(n) if wanted else empty for wanted in (of_current, of_current, of_power, of_power)]
+    rows, votes = np.full(2, -1, dtype=np.int64), np.zeros(4)
+    arguments: list = [_float64(time_s), _float64(voltage), _float64(current),
+                       no_keys if cycle is None else _int64(cycle), no_keys if step is None else _int64(step),
+                       np.empty(0, dtype=np.bool_) if marks is None else np.ascontiguousarray(marks, dtype=np.bool_),
+                       0 if marks is None else (2 if certain else 1), *given, *totals, power, *integrals, rows, votes]
+    _one_piece(*arguments)
+    return ([None if c is None else totals[j] for j, c in enumerate((*counters, None, None, None, None)[:4])],
+            power, integrals, int(rows[0]), int(rows[1]), votes)
 
 
 @numba.njit(cache=True)

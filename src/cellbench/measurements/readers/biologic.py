@@ -268,26 +268,37 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
     return {k: per_cycle[k].to_list() for k in ("cycle", "charge_capacity_Ah", "discharge_capacity_Ah")}
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _from_charge(time, dq, time_s, current_A, charge_Ah, discharge_Ah):  # pragma: no cover - compiled
     # the charge each point passed (dq, mAh) over its own interval (the time since the point before, in hours):
     # dq / Δt where Δt > 0, else 0 (the first point, a repeated time, a NaN), in mA, then in A (NumPy's
     # np.diff(time, prepend=time[:1]) / 3600, dq / that, / 1000: the same operations in the same order); and dq's
-    # running positive and negative parts in Ah (running_parts(dq, 1000.0), bit for bit)
+    # running positive and negative parts in Ah (running_parts(dq, 1000.0), bit for bit). The running sums first,
+    # row after row; the divisions after, in a loop without branches that the compiler vectorises (a division by
+    # zero there is only computed, never kept: the error model lets it give Inf or NaN instead of raising)
+    n = time.shape[0]
     up = down = 0.0
-    for k in range(time.shape[0]):
+    for k in range(n):
         time_s[k] = np.float64(time[k])
-        interval_h = (time_s[k] - time_s[k - 1 if k else 0]) / 3600.0
         charge = np.float64(dq[k])
-        current_A[k] = (charge / interval_h if interval_h > 0 else 0.0) / 1000.0
+        current_A[k] = charge
         gained, lost = signed_parts(charge)
         if k == 0:
             up, down = gained, lost
         else:
             up += gained
             down += lost
-        charge_Ah[k] = up / 1000.0
-        discharge_Ah[k] = down / 1000.0
+        charge_Ah[k] = up
+        discharge_Ah[k] = down
+    if n:
+        current_A[0] = 0.0  # (no interval before the first point)
+    for k in range(1, n):
+        interval_h = (time_s[k] - time_s[k - 1]) / 3600.0
+        rate = current_A[k] / interval_h
+        current_A[k] = (rate if interval_h > 0 else 0.0) / 1000.0
+    for k in range(n):
+        charge_Ah[k] = charge_Ah[k] / 1000.0
+        discharge_Ah[k] = discharge_Ah[k] / 1000.0
 
 
 @numba.njit(cache=True)

@@ -28,8 +28,8 @@ import polars as pl
 
 from cellbench.errors import InputError
 from cellbench.measurements import schema as S
-from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks, run_sums,
-                                               scan_rows_chunks, segment_maxima)
+from cellbench.measurements.cumulative import (accumulate_counter_chunks, changes, column_chunks, one_piece_passes,
+                                               run_sums, scan_rows_chunks, segment_maxima)
 from cellbench.measurements.columns import derived_arrays
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata, add_cumulative_columns
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
@@ -245,11 +245,27 @@ def _derive_compiled(frame: pl.DataFrame | Columns, counters: list[str], keys: l
     vendor_counters = [c for c in _VENDOR_KEYS if c in counters]
     vendor = _vendor_totals(column, vendor_counters, marks, S.CYCLE in restarts.keys) \
         if vendor_totals and S.CYCLE in column and vendor_counters else None
-    cumulative = {_COUNTER_TARGETS[c]: accumulate_counter_chunks(column[c], marks, certain=restarts.certain)
-                  for c in counters}
-    not_finite, backwards, votes = scan_rows_chunks([chunk[:3 + len(keys)] for chunk in chunks],
-                                                    cumulative.get(S.CHARGE_CAPACITY),
-                                                    cumulative.get(S.DISCHARGE_CAPACITY))
+    # the columns after the counters are made cumulative, and so the integrals still wanted
+    after = [name for name in given if name not in counters] + [_COUNTER_TARGETS[c] for c in counters]
+    wanted = [name not in after for name in _COUNTER_TARGETS.values()]
+    one_piece = None
+    if len(chunks) == 1 and chunks[0][0].shape[0] and _is_float64(given[S.CURRENT]) and _is_float64(given[S.VOLTAGE]):
+        # columns in one piece: the counters, the row checks, the votes and the derived columns in one compiled loop
+        (chunk,) = chunks
+        cycle, step = (chunk[names.index(k)] if k in keys else None for k in (S.CYCLE, S.STEP))
+        totals, power, integrals, not_finite, backwards, votes = one_piece_passes(
+            chunk[0], chunk[1], chunk[2], cycle, step,
+            [chunk[names.index(c)] if c in counters else None for c in _COUNTER_TARGETS], marks,
+            certain=restarts.certain, of_current=wanted[0] or wanted[1], of_power=wanted[2] or wanted[3])
+        cumulative = {target: total for total, target in zip(totals, _COUNTER_TARGETS.values()) if total is not None}
+        one_piece = ([] if S.POWER in after else [(S.POWER, power)]) + \
+            [(name, integrals[j]) for j, name in enumerate(_COUNTER_TARGETS.values()) if wanted[j]]
+    else:
+        cumulative = {_COUNTER_TARGETS[c]: accumulate_counter_chunks(column[c], marks, certain=restarts.certain)
+                      for c in counters}
+        not_finite, backwards, votes = scan_rows_chunks([chunk[:3 + len(keys)] for chunk in chunks],
+                                                        cumulative.get(S.CHARGE_CAPACITY),
+                                                        cumulative.get(S.DISCHARGE_CAPACITY))
     if not_finite >= 0 or backwards >= 0:  # names every bad line; raises
         check_measurements(frame if isinstance(frame, pl.DataFrame) else _frame(list(given.items())), rows, source)
     signs = [votes[2 * k] / votes[2 * k + 1] * expected for k, (name, expected) in
@@ -266,7 +282,8 @@ def _derive_compiled(frame: pl.DataFrame | Columns, counters: list[str], keys: l
     # power and the cumulative columns the counters did not give, from the columns already in hand; a frame built
     # from its columns keeps each column's chunks as they are (``select`` on a frame mixing the parser's many
     # chunks with these one-chunk columns would copy every column into one chunk)
-    derived = derived_arrays([(chunk[0], chunk[2], chunk[1]) for chunk in chunks], ordered) \
+    derived = one_piece if one_piece is not None else \
+        derived_arrays([(chunk[0], chunk[2], chunk[1]) for chunk in chunks], ordered) \
         if _is_float64(given[S.CURRENT]) and _is_float64(given[S.VOLTAGE]) else None
     if derived is None:
         return add_cumulative_columns(_frame([(c, columns[c]) for c in ordered])), vendor, flipped
