@@ -9,6 +9,7 @@ from cellbench.errors import InputError
 from cellbench.measurements import read
 from cellbench.measurements import schema as S
 from cellbench.measurements.readers import detect
+from vendor_workbooks import write_workbook
 
 PEC = """#RESULTS CHECK
 #Test:,PEC-0042
@@ -166,23 +167,13 @@ def test_maccor_numbered_export_state_gives_sign(tmp_path):
     assert m.data.filter(pl.col(S.STEP_TYPE) == "charge").height == 1
 
 
-def _workbook(path, sheets):
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(path)
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value)
-    book.close()
 
 
 def test_arbin_xlsx_channel_sheets_concatenated(tmp_path):
     header = ["Data_Point", "Test_Time(s)", "Step_Index", "Cycle_Index", "Current(A)", "Voltage(V)",
               "Charge_Capacity(Ah)", "Discharge_Capacity(Ah)"]
     path = tmp_path / "export.bin"          # the name says nothing: detection reads the workbook
-    _workbook(path, {"Global_Info": [["Test Name", "x"]],
+    write_workbook(path, {"Global_Info": [["Test Name", "x"]],
                      "Channel_1-006": [header, [1, 0, 1, 1, 1.0, 3.0, 0, 0], [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0]],
                      "Channel_1-006_2": [header, [3, 7200, 2, 1, -1.0, 3.0, 1.0, 0.8]],
                      "Channel_Chart": [["ignored"]]})
@@ -198,7 +189,7 @@ def test_neware_xlsx_record_sheet_and_bad_cell_row(tmp_path):
     header = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Cumulative Time", "Current(mA)",
               "Voltage(V)", "Chg. Cap.(mAh)", "DChg. Cap.(mAh)"]
     path = tmp_path / "neware.xlsx"
-    _workbook(path, {"test": [["x"]], "record": [header, [1, 1, 1, "CC Chg", "0:00:00", 500, 3.0, 0, 0],
+    write_workbook(path, {"test": [["x"]], "record": [header, [1, 1, 1, "CC Chg", "0:00:00", 500, 3.0, 0, 0],
                                                  [2, 1, 1, "CC Chg", "2:00:00", 500, 4.1, 1000, 0],
                                                  [3, 1, 2, "CC DChg", "3:00:00", -500, 3.5, 0, 500]]})
     m = read(path)
@@ -206,7 +197,7 @@ def test_neware_xlsx_record_sheet_and_bad_cell_row(tmp_path):
     assert m.data[S.TIME].to_list() == [0.0, 7200.0, 10800.0]
     assert cycle_table(m)["charge_capacity_Ah"][0] == pytest.approx(1.0)
     bad = tmp_path / "neware_bad.xlsx"
-    _workbook(bad, {"record": [header, [1, 1, 1, "CC Chg", "0:00:00", 500, 3.0, 0, 0],
+    write_workbook(bad, {"record": [header, [1, 1, 1, "CC Chg", "0:00:00", 500, 3.0, 0, 0],
                                [2, 1, 1, "CC Chg", "2:00:00", 500, "n/a", 1000, 0]]})
     with pytest.raises(InputError, match=r"sheet record.*line 3 \('n/a'\)"):
         read(bad)

@@ -11,6 +11,7 @@ from cellbench.errors import InputError
 from cellbench.measurements import read
 from cellbench.measurements import schema as S
 from cellbench.measurements.readers import detect
+from vendor_workbooks import write_workbook
 
 MACCOR_MINUTES = [
     "Today's Date 04/04/2016  Date of Test:\t03/31/2016\t Filename:\tC:\\Data\\SET-1a.001 Procedure: F.000"
@@ -56,16 +57,6 @@ def test_maccor_test_time_in_an_unknown_unit_is_refused_naming_the_column(tmp_pa
         read(path)
 
 
-def _workbook(path, sheets):
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(path)
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value)
-    book.close()
 
 
 # LANDdt's Excel export (navani's NJK_CC_156 example): a test that starts by discharging, hours and mA
@@ -84,7 +75,7 @@ LAND_CYCLE = [["Index", "Charge-Cap/mAh", "Discharge-Cap/mAh", "Efficiency/%"],
 
 def test_land_workbook_cycles_steps_and_the_testers_cycle_sheet(tmp_path):
     path = tmp_path / "NJK_CC_1.xlsx"
-    _workbook(path, {"Record": LAND_RECORD, "Mode": [["Index", "Mode", "Period/h", "Capacity/mAh"]],
+    write_workbook(path, {"Record": LAND_RECORD, "Mode": [["Index", "Mode", "Period/h", "Capacity/mAh"]],
                      "Cycle": LAND_CYCLE})
     assert detect(path).FORMAT == "landt"
     m = read(path)
@@ -108,7 +99,7 @@ def test_land_workbook_cycles_steps_and_the_testers_cycle_sheet(tmp_path):
 def test_land_record_sheet_alone_is_recognised_from_its_columns(tmp_path):
     # without the Mode sheet the Record sheet's header tells LAND from a Neware workbook's "record" sheet
     path = tmp_path / "land_record_only.xlsx"
-    _workbook(path, {"Record": LAND_RECORD[:6]})
+    write_workbook(path, {"Record": LAND_RECORD[:6]})
     assert detect(path).FORMAT == "landt"
     m = read(path)
     assert "vendor_cycle_counters" in m.metadata.extra  # worked out from the Capacity counter instead
@@ -119,7 +110,7 @@ def test_land_workbook_with_a_bad_voltage_names_sheet_line_and_column(tmp_path):
     rows = [list(r) for r in LAND_RECORD]
     rows[3][3] = "#N/A"
     path = tmp_path / "land_bad.xlsx"
-    _workbook(path, {"Record": rows, "Mode": [["Index"]]})
+    write_workbook(path, {"Record": rows, "Mode": [["Index"]]})
     with pytest.raises(InputError, match=r"sheet Record.*'Voltage/V'.*line 4 \('#N/A'\)"):
         read(path)
 
@@ -544,7 +535,7 @@ def test_land_records_continued_on_more_sheets(tmp_path, header_again):
     # long LANDdt exports go on in "Record1", "Record2"… sheets, without the column line (navani reads them so)
     path = tmp_path / "land_long.xlsx"
     head, first, rest = LAND_RECORD[0], LAND_RECORD[1:5], LAND_RECORD[5:]
-    _workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rest,
+    write_workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rest,
                      "Mode": [["Index"]], "Cycle": LAND_CYCLE})
     m = read(path)
     assert m.data.height == 8
@@ -553,7 +544,7 @@ def test_land_records_continued_on_more_sheets(tmp_path, header_again):
     assert cycle_table(m)["charge_capacity_Ah"].to_list() == pytest.approx([0.001, 0.00125])
     rows = [list(r) for r in rest]
     rows[1][3] = "x"  # a bad voltage on the continuation sheet's second row
-    _workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rows, "Mode": [["Index"]]})
+    write_workbook(path, {"Record": [head] + first, "Record1": ([head] if header_again else []) + rows, "Mode": [["Index"]]})
     line = 3 if header_again else 2
     with pytest.raises(InputError, match=rf"sheet Record1.*line {line} \('x'\)"):
         read(path)
@@ -562,7 +553,7 @@ def test_land_records_continued_on_more_sheets(tmp_path, header_again):
 def test_land_single_sheet_export_without_state(tmp_path):
     # newer LANDdt versions write one sheet named after the test, and may leave the State column out
     path = tmp_path / "cell12.xlsx"
-    _workbook(path, {"cell12_001": [[c for c in LAND_RECORD[0] if c != "State"]] + [r[:6] for r in LAND_RECORD[1:]]})
+    write_workbook(path, {"cell12_001": [[c for c in LAND_RECORD[0] if c != "State"]] + [r[:6] for r in LAND_RECORD[1:]]})
     assert detect(path).FORMAT == "landt"
     m = read(path)
     assert m.data[S.CYCLE].to_list() == [1, 1, 1, 1, 1, 2, 2, 2]
@@ -576,7 +567,7 @@ def test_neware_workbook_exported_with_an_active_mass(tmp_path):
     header = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Time", "Total Time", "Current(A)", "Voltage(V)",
               "Capacity(mAh)", "Chg. Spec. Cap.(mAh/g)", "DChg. Spec. Cap.(mAh/g)", "Energy(Wh)", "Date"]
     path = tmp_path / "neware_mass.xlsx"
-    _workbook(path, {"test": [["x"]], "record": [
+    write_workbook(path, {"test": [["x"]], "record": [
         header, [1, 1, 1, "Rest", "00:00:00", "00:00:00", 0, 3.0, 0, 0, 0, 0, "2024-01-02 10:00:00"],
         [2, 1, 2, "CC Chg", "01:00:00", "01:00:00", 0.002, 4.1, 2.0, 200, 0, 0.0078, "2024-01-02 11:00:00"],
         [3, 1, 3, "CC DChg", "00:30:00", "01:30:00", -0.003, 3.5, 1.5, 0, 150, 0.0055, "2024-01-02 11:30:00"]]})

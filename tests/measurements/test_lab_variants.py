@@ -10,6 +10,7 @@ from cellbench.measurements import read
 from cellbench.measurements import schema as S
 from cellbench.measurements.cycles import summarize
 from cellbench.measurements.readers import detect
+from vendor_workbooks import write_workbook
 
 
 def _write(path, lines):
@@ -84,16 +85,6 @@ def test_binary_readers_records_without_a_temperature_reading_are_kept_too():
         C.to_measurement({**columns, S.VOLTAGE: np.array([3.0, np.nan, 3.2, 3.3])}, MeasurementMetadata())
 
 
-def _workbook(path, sheets):
-    import xlsxwriter
-
-    book = xlsxwriter.Workbook(path)
-    for name, rows in sheets.items():
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value)
-    book.close()
 
 
 ARBIN_XLSX_HEADER = ["Data_Point", "Test_Time(s)", "Step_Index", "Cycle_Index", "Current(A)", "Voltage(V)",
@@ -102,7 +93,7 @@ ARBIN_XLSX_HEADER = ["Data_Point", "Test_Time(s)", "Step_Index", "Cycle_Index", 
 
 def test_arbin_workbook_temperature_warning_names_the_sheet(tmp_path):
     path = tmp_path / "arbin.xlsx"
-    _workbook(path, {"Channel_1-006": [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 1.0, 3.0, 0, 0, 24.0],
+    write_workbook(path, {"Channel_1-006": [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 1.0, 3.0, 0, 0, 24.0],
                                        [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0, "OVF"]]})
     m = read(path)
     assert m.data[S.CELL_TEMPERATURE].to_list() == [24.0, None]
@@ -115,7 +106,7 @@ def test_arbin_workbook_of_two_channels_reads_the_first_and_says_so(tmp_path):
     path = tmp_path / "two_channels.xlsx"
     first = [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 1.0, 3.0, 0, 0, 24.0], [2, 3600, 1, 1, 1.0, 4.0, 1.0, 0, 24.1]]
     second = [ARBIN_XLSX_HEADER, [1, 0, 1, 1, 2.0, 3.1, 0, 0, 25.0], [2, 1800, 1, 1, 2.0, 3.9, 1.0, 0, 25.1]]
-    _workbook(path, {"Global_Info": [["Test Name", "x"]], "Channel_1-006": first, "Channel_1-007": second,
+    write_workbook(path, {"Global_Info": [["Test Name", "x"]], "Channel_1-006": first, "Channel_1-007": second,
                      "Channel_1-006_2": [ARBIN_XLSX_HEADER, [3, 7200, 2, 1, -1.0, 3.5, 1.0, 0.5, 24.2]],
                      "Statistics_1-006": [["Cycle_Index", "Charge_Capacity(Ah)"], [1, 1.0]]})
     m = read(path)
@@ -284,7 +275,7 @@ def _check_bts7(m):
 
 def test_neware_bts7_workbook_with_its_detail_sheet(tmp_path):
     path = tmp_path / "bts7.xlsx"
-    _workbook(path, {"Info": [["Start Time", "2019-05-06 10:00:00"]], "Statis_1_1_1": [["Channel", "Cycle"], [1, 1]],
+    write_workbook(path, {"Info": [["Start Time", "2019-05-06 10:00:00"]], "Statis_1_1_1": [["Channel", "Cycle"], [1, 1]],
                      "Detail_1_1_1": [NEWARE_BTS7, *NEWARE_BTS7_ROWS]})
     m = read(path)
     assert m.metadata.file_format == "neware-xlsx"
@@ -306,7 +297,7 @@ def test_lanhe_workbook_with_tab_sheets(tmp_path):
             [3, 610, 10, 2.0, 3.5, 0.0056, 1, 2], [4, 4210, 3610, 2.0, 4.2, 2.0056, 1, 2],
             [5, 4220, 10, -2.0, 4.0, 0.0056, 1, 3], [6, 7820, 3610, -2.0, 3.0, 2.0, 1, 3]]
     path = tmp_path / "lanhe.xlsx"
-    _workbook(path, {"Cycle-Tab": [["Cycle", "CapC/mAh", "CapD/mAh"], [1, 2.0056, 2.0]],
+    write_workbook(path, {"Cycle-Tab": [["Cycle", "CapC/mAh", "CapD/mAh"], [1, 2.0056, 2.0]],
                      "Step-Tab": [["Step", "Mode"], [1, "Rest"]], "Record-Tab": [header, *rows]})
     m = read(path)
     assert (m.metadata.vendor, m.metadata.file_format) == ("LAND", "landt-xlsx")
@@ -424,7 +415,7 @@ def test_neware_record_table_exported_alone_on_a_sheet_named_after_the_test(tmp_
             [3, 1, 2, "CC DChg", "00:00:00", "02:00:01", -1.0, 4.1, 0, 0, 0, "2024-02-29 12:00:01"],
             [4, 1, 2, "CC DChg", "00:54:00", "02:54:01", -1.0, 3.0, 0.9, 0, 0.9, "2024-02-29 12:54:01"]]
     path = tmp_path / "cell_A1.xlsx"
-    _workbook(path, {"cell_A1_2024": [header, *rows]})
+    write_workbook(path, {"cell_A1_2024": [header, *rows]})
     assert detect(path).FORMAT == "neware"
     m = read(path)
     assert m.metadata.file_format == "neware-xlsx"
@@ -472,7 +463,7 @@ def test_neware_workbook_whose_sheets_have_other_names_reads_the_record_table(tm
     record = ["DataPoint", "Cycle Index", "Step Index", "Step Type", "Total Time", "Current(A)", "Voltage(V)",
               "Chg. Cap.(Ah)", "DChg. Cap.(Ah)"]
     path = tmp_path / "bts.xlsx"
-    _workbook(path, {"测试": [["x"]], "工步": [step, [1, 1, "CC Chg", "01:00:00", 0.5, 0, 3.6, 4.1]],
+    write_workbook(path, {"测试": [["x"]], "工步": [step, [1, 1, "CC Chg", "01:00:00", 0.5, 0, 3.6, 4.1]],
                      "记录": [record, [1, 1, 1, "CC Chg", "00:00:00", 0.5, 3.6, 0, 0],
                               [2, 1, 1, "CC Chg", "01:00:00", 0.5, 4.1, 0.5, 0]]})
     m = read(path)
