@@ -87,3 +87,19 @@ def test_cli_ingest_shows_skipped_rows_per_file_and_in_json(cellbench, tmp_path)
     assert code == 0 and [r["status"] for r in results] == ["already stored", "already stored"]
     assert results[0]["skipped_rows"]["by_kind"] == {"blank": 2, "repeated header": 1, "marker": 1}
     assert results[0]["skipped_rows"]["count"] == 4 and results[1]["skipped_rows"] is None
+
+
+def test_ingest_passes_on_what_the_reader_flagged(store, tmp_path):
+    # a thermocouple that lost contact: the rows stay (their temperature empty) and the ingest report says so
+    path = tmp_path / "arbin_temperature.csv"
+    lines = arbin_export(tmp_path / "base.csv", with_gaps=False).read_text().splitlines()
+    lines[0] += ",Aux_Temperature_1(C)"
+    lines[1:] = [f"{line},{'NaN' if k in (3, 4) else 25.0}" for k, line in enumerate(lines[1:])]
+    path.write_text("\n".join(lines) + "\n")
+    result = store.ingest(path)
+    assert result.status == "stored" and result.row_count == 16
+    assert result.warnings and "2" in result.warnings[0] and "temperature" in result.warnings[0].lower()
+    assert "; warning: " in result.line()
+    assert store.ingest(path).warnings == result.warnings  # already stored: the file's report all the same
+    clean = store.ingest(arbin_export(tmp_path / "arbin.csv", with_gaps=False, rest_V=3.4))
+    assert clean.warnings is None and "warning" not in clean.line()

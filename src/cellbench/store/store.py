@@ -107,6 +107,8 @@ class IngestResult(BaseModel):
     failure_id: int | None = None
     #: rows of the file that carried no measurement, dropped by the reader's row policy (None: none were)
     skipped_rows: SkippedRows | None = None
+    #: what the reader kept but flagged (auxiliary readings without a value, channels not read...; None: nothing)
+    warnings: list[str] | None = None
 
     def line(self) -> str:
         """One human line per file, as ``ingest`` and ``watch`` print it.
@@ -126,7 +128,10 @@ class IngestResult(BaseModel):
             kinds = ", ".join(f"{n} {kind}" for kind, n in self.skipped_rows.by_kind.items())
             skipped = f"; {self.skipped_rows.count} rows without a measurement skipped" \
                 + (f": {kinds}" if kinds else "")
-        return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows{skipped})"
+        warned = ""
+        if self.warnings:
+            warned = f"; warning: {self.warnings[0]}" + (f" (+{len(self.warnings) - 1} more)" if len(self.warnings) > 1 else "")
+        return f"{self.status:<15} {name} -> test {self.test_id} ({self.row_count} rows{skipped}{warned})"
 
 
 class Store:
@@ -219,7 +224,8 @@ class Store:
         source_name = Path(source).name if source else measurement.metadata.source_file
         # the reader's count of rows without a measurement goes into the report of this ingest (stored or not)
         report = measurement.metadata.extra.get("skipped_rows")
-        skipped = {"skipped_rows": SkippedRows.model_validate(report) if report else None}
+        skipped = {"skipped_rows": SkippedRows.model_validate(report) if report else None,
+                   "warnings": [str(w) for w in measurement.metadata.extra.get("warnings", [])] or None}
         with self.session() as session:
             # Fast path for re-ingest: usually the series hashes the same before and after its Parquet round
             # trip, and then a record with this hash is this very content; no blob needs writing.
