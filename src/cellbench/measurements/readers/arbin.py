@@ -28,7 +28,7 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.tabular import column_separator, decode, parse_delimited_file, read_head
-from cellbench.measurements.readers.workbook import SheetRows, sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import SheetRows, another_record, continued_tables, sheet_names
 
 FORMAT = "arbin-csv"
 
@@ -104,7 +104,8 @@ def read(path: str | Path) -> Measurement:
         if not data_sheets:
             raise InputError("workbook without a 'Channel_…' data sheet", source=source)
         channels = list(dict.fromkeys(_channel_of(name) for name in data_sheets))
-        tables = [sheet_table(path, name) for name in data_sheets if _channel_of(name) == channels[0]]
+        first_channel = [name for name in data_sheets if _channel_of(name) == channels[0]]
+        tables, left_out = continued_tables(path, first_channel)
         parts = [extract(t, FIELDS, allow_missing=(S.INTERNAL_RESISTANCE, S.CELL_TEMPERATURE)) for t in tables]
         values, units = pl.concat([p[0] for p in parts], how="diagonal_relaxed"), parts[0][1]
         rows = SheetRows(tables, [p[0].height for p in parts])
@@ -125,6 +126,8 @@ def read(path: str | Path) -> Measurement:
     if sheets is not None and len(channels) > 1:
         extra["warnings"] = [f"the workbook holds {len(channels)} channels ({', '.join(channels)}); channel "
                              f"{channels[0]} was read, the others not: export each channel to its own file"]
+    if sheets is not None and left_out:
+        extra["warnings"] = [*extra.get("warnings", []), another_record(first_channel[:len(tables)], left_out)]
     metadata = MeasurementMetadata(vendor="Arbin", file_format=file_format, source_file=source, channel=channel,
                                    units_as_recorded=units, extra=extra)
     metadata = _with_side_file(path, metadata, values)

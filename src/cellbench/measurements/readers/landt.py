@@ -32,7 +32,8 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.tabular import read_head
-from cellbench.measurements.readers.workbook import SheetRows, first_row, sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import (SheetRows, another_record, continued_tables, first_row,
+                                                     sheet_names, sheet_table)
 
 FORMAT = "landt"
 
@@ -90,11 +91,8 @@ def read(path: str | Path) -> Measurement:
     records = _record_sheets(sheets) or (sheets if len(sheets) == 1 else [])
     if not records:
         raise InputError("LAND workbook without a 'Record' sheet", source=source)
-    tables = [sheet_table(path, records[0])]
-    for sheet in records[1:]:
-        # continuation sheets start with their first record, or with the column line again
-        again = first_row(path, sheet) == tables[0].names
-        tables.append(sheet_table(path, sheet, None if again else tables[0].names))
+    # continuation sheets start with their first record, or with the column line again
+    tables, left_out = continued_tables(path, records)
     parts = [extract(t, FIELDS, allow_missing=("capacity", "energy")) for t in tables]
     values, units = pl.concat([part[0] for part in parts], how="diagonal_relaxed"), parts[0][1]
     rows = SheetRows(tables, [part[0].height for part in parts]) if len(tables) > 1 else tables[0]
@@ -135,6 +133,8 @@ def read(path: str | Path) -> Measurement:
         if column in units:
             recorded |= {t: units[column] for t in targets}
     extra: dict = {"assumptions": assumptions} if assumptions else {}
+    if left_out:
+        extra["warnings"] = [another_record(records[:len(tables)], left_out)]
     cycle_sheet = _sheet(sheets or [], "cycle")
     vendor = _cycle_sheet_totals(path, cycle_sheet) if cycle_sheet is not None else None
     if vendor is not None:

@@ -23,6 +23,7 @@ BTS 8 may prefix days ``1d 02:03:04``) or numbers with their unit in the header 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -36,7 +37,8 @@ from cellbench.measurements.readers.columns import Field, _normal, duration_seco
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, decode, head_lines,
                                                     parse_delimited_file, read_bytes, read_head)
-from cellbench.measurements.readers.workbook import first_row, sheet_names, sheet_table
+from cellbench.measurements.readers.workbook import (SheetRows, another_record, continued_tables, first_row,
+                                                     sheet_names)
 
 FORMAT = "neware"
 
@@ -69,22 +71,27 @@ _STEP_TYPES = {"rest": "rest", "cc chg": "charge", "cccv chg": "charge", "cv chg
                "恒功率充电": "charge"}
 
 
-#: sheet holding the records in BTS 8 XLSX exports
-RECORD_SHEETS = ("record", "Record", "Detail", "detail")
+#: sheets holding the records: BTS 8's ``record`` and its continuations (``record1``, ``record_2``, ``record(2)``),
+#: BTS 7's ``Detail_<unit>_<box>_<channel>`` and, past Excel's row limit, its further ``Detail_…`` sheets
+_RECORD_SHEET = re.compile(r"(?:record|detail)(?:[\s_\-]*\(?\d+\)?)*", re.IGNORECASE)
+#: sheets of auxiliary channels (BTS 7's ``DetailTemp_…``, ``DetailVol_…``): measurements this reader does not read
+_AUXILIARY_SHEET = re.compile(r"temp|vol|aux|温度|电压", re.IGNORECASE)
 
 
-def _record_sheet(names: list[str], path: Path | str | None = None) -> str | None:
-    """The sheet of records: by its name, else the first sheet whose columns are Neware's record columns (the
-    record table exported alone on a sheet named after the test, sheets named in another language)."""
-    named = next((n for n in names if n in RECORD_SHEETS or n.startswith("Detail_")), None)
-    if named is not None or path is None:
-        return named
-    for name in names[:MAX_SHEETS_LOOKED_AT]:
+def _record_sheets(names: list[str], path: Path | str | None = None) -> list[str]:
+    """The sheets of records in order: by their names, else the first sheet whose columns are Neware's record
+    columns (the record table exported alone on a sheet named after the test, sheets named in another language)
+    and the sheets after it that repeat its column line."""
+    named = [n for n in names if _RECORD_SHEET.fullmatch(n.strip())]
+    if named or path is None:
+        # in the order of their numbers (Detail_67_1_2 before Detail_67_1_10)
+        return sorted(named, key=lambda n: [int(d) for d in re.findall(r"\d+", n)])
+    for at, name in enumerate(names[:MAX_SHEETS_LOOKED_AT]):
         cells = first_row(Path(path), name)
         # the step table has Neware's names too, but its voltages are a step's start and end
         if _neware_columns(",".join(cells)) and any(_normal(split_unit(c)[0]) in ("voltage", "电压") for c in cells):
-            return name
-    return None
+            return [name, *(n for n in names[at + 1:] if first_row(Path(path), n) == cells)]
+    return []
 
 
 #: how many sheets of a workbook without a named record sheet are looked into
@@ -103,7 +110,7 @@ def _neware_columns(first: str) -> bool:
 def sniff(head: bytes, path: Path | str | None = None) -> bool:
     sheets = sheet_names(head, path)
     if sheets is not None:
-        return _record_sheet(sheets, path) is not None
+        return bool(_record_sheets(sheets, path))
     lines = head_lines(head, 3)
     if not lines:
         return False
@@ -135,20 +142,41 @@ def read(path: str | Path) -> Measurement:
     raw = read_head(path)
     sheets = sheet_names(raw[:8], path)
     if sheets is not None:
-        sheet = _record_sheet(sheets, path)
-        if sheet is None:
-            raise InputError(f"Neware workbook without a record sheet ({', '.join(RECORD_SHEETS)})", source=str(path))
-        return _read_flat(path, sheet_table(path, sheet), "neware-xlsx")
+        records = _record_sheets(sheets, path)
+        if not records:
+            raise InputError("Neware workbook without a record sheet ('record', 'Detail_…', or a sheet with Neware's "
+                             "record columns)", source=str(path))
+        tables, left_out = continued_tables(path, records)
+        warnings = [another_record(records[:len(tables)], left_out)] if left_out else []
+        auxiliary = [n for n in sheets if n not in records and _AUXILIARY_SHEET.search(n)]
+        if auxiliary:
+            warnings.append(f"sheet(s) {', '.join(map(repr, auxiliary))} of auxiliary channels (temperatures, "
+                            "voltages) not read: only the record sheets' columns are")
+        return _read_flat(path, tables, "neware-xlsx", warnings)
     lines = head_lines(raw[:8192], 3)
     if _is_nested(lines):
         return _read_nested(path, read_bytes(path))
     # commas as BTS writes them, tabs (BTS 8.5), or ';' (a spreadsheet's re-save in a European locale)
     separator = column_separator(raw[:2048].split(b"\n", 1)[0])
-    return _read_flat(path, parse_delimited_file(path, separator=separator, source=str(path)), "neware-flat")
+    return _read_flat(path, [parse_delimited_file(path, separator=separator, source=str(path))], "neware-flat")
 
 
-def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measurement:
-    source = str(path)
+def _read_flat(path: Path, tables: list[DelimitedTable], file_format: str,
+               warnings: list[str] | None = None) -> Measurement:
+    """The record table, of one file or of several sheets that continue it."""
+    parts = [_flat_values(table) for table in tables]
+    values = pl.concat([part[0] for part in parts], how="diagonal_relaxed")
+    units, notes, by_step = parts[0][1], parts[0][2], parts[0][3]
+    if by_step:
+        values = _nested_test_time(values).drop("_step_s")
+    rows = SheetRows(tables, [part[0].height for part in parts]) if len(tables) > 1 else tables[0]
+    start = _first_timestamp(text_column(tables[0], _DATE))
+    return _finish(values, units, str(path), file_format, start, rows, notes, warnings)
+
+
+def _flat_values(table: DelimitedTable) -> tuple[pl.DataFrame, dict, list[str], bool]:
+    """One table's columns: its values, units as recorded, notes, and whether the time is each step's."""
+    source = table.source
     values, units = extract(table, FLAT_FIELDS, allow_missing=(S.CELL_TEMPERATURE,))
     if C.VENDOR_CHARGE_CAPACITY not in values.columns and C.VENDOR_DISCHARGE_CAPACITY not in values.columns:
         # exported with an active mass, BTS gives the split counters only per gram (Chg. Spec. Cap.(mAh/g)); its
@@ -164,9 +192,10 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
         seconds, units[S.TIME] = duration_seconds(table, total)
         values = values.with_columns(seconds.alias(S.TIME))
     elif step_time is not None:
-        # BTS 7's Detail sheet gives only the time within each step ("Relative Time(h:min:s.ms)")
+        # BTS 7's Detail sheet gives only the time within each step ("Relative Time(h:min:s.ms)"): test time is
+        # worked out once the sheets are one table (a step may go on over the next sheet)
         seconds, units[S.TIME] = duration_seconds(table, step_time)
-        values = _nested_test_time(values.with_columns(seconds.alias("_step_s"))).drop("_step_s")
+        values = values.with_columns(seconds.alias("_step_s"))
         notes.append(f"no total time column: test time is each step's {step_time!r} added to the steps' before it "
                      "(each step lasting to its last record)")
     else:
@@ -175,8 +204,7 @@ def _read_flat(path: Path, table: DelimitedTable, file_format: str) -> Measureme
     step_type = text_column(table, _STEP_TYPE)
     if step_type is not None:
         values = values.with_columns(_canonical_step_type(step_type).alias(S.STEP_TYPE))
-    start = _first_timestamp(text_column(table, _DATE))
-    return _finish(values, units, source, file_format, start, table, notes)
+    return values, units, notes, step_time is not None
 
 
 _STEP_COUNTERS = [Field("step_capacity", ("Capacity", "容量"), "capacity", "Ah"),
@@ -193,10 +221,13 @@ def _split_by_current(present: list[str]) -> list[pl.Expr]:
 
 
 def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, start: datetime | None,
-            table: DelimitedTable, notes: list[str] | None = None) -> Measurement:
+            table: DelimitedTable | SheetRows, notes: list[str] | None = None,
+            warnings: list[str] | None = None) -> Measurement:
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
-    extra = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time",
-                             *(notes or [])]}
+    extra: dict = {"assumptions": ["Neware's Date/Realtime has no time zone; start_time is the tester's local time",
+                                   *(notes or [])]}
+    if warnings:
+        extra["warnings"] = warnings
     units = {S.TIME: "h:mm:ss"} | units
     metadata = MeasurementMetadata(vendor="Neware", file_format=file_format, source_file=source,
                                    start_time=start, units_as_recorded=units, extra=extra)
