@@ -35,10 +35,22 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata,
 from cellbench.measurements.readers.counters import cumulative_counter, per_segment_totals, segment_starts
 from cellbench.measurements.readers.tabular import AUXILIARY, MAX_LINES_LISTED, SkippedRows
 
-try:  # Polars' own constructors, what pl.Series and pl.DataFrame call once they have checked their arguments
-    _POLARS_RUST: Any = importlib.import_module("polars._plr")
-except ImportError:  # a Polars that keeps them elsewhere: the public constructors
-    _POLARS_RUST = None
+def _polars_constructors() -> Any:
+    """Polars' own constructors, what pl.Series and pl.DataFrame call once they have checked their arguments;
+    None (the public constructors) for a Polars that keeps them elsewhere or calls them differently: they are
+    tried once, here, on a two-row table, so a changed private API costs speed, never a read."""
+    try:
+        rust = importlib.import_module("polars._plr")
+        floats, ints = np.array([1.5, 2.5]), np.array([1, 2], dtype=np.int64)
+        probe = pl.DataFrame._from_pydf(rust.PyDataFrame([
+            pl.Series._from_pyseries(rust.PySeries.new_f64("f", floats, False))._s,
+            pl.Series._from_pyseries(rust.PySeries.new_i64("i", ints, True))._s]))
+        return rust if probe.equals(pl.DataFrame({"f": floats, "i": ints})) else None
+    except Exception:
+        return None
+
+
+_POLARS_RUST: Any = _polars_constructors()
 
 #: a reader's columns by name: NumPy arrays or Polars Series, one value per row
 Columns = Mapping[str, Union[np.ndarray, pl.Series]]
