@@ -47,7 +47,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit, text_column, unit_factor, unit_table
-from cellbench.measurements.readers.tabular import DelimitedTable, head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited_file, read_head,
+                                                    refuse_a_second_test)
 
 FORMAT = "maccor"
 
@@ -141,6 +142,7 @@ def read(path: str | Path) -> Measurement:
         values = values.with_columns(pl.lit(0, dtype=pl.Int64).alias(S.CYCLE))
     wall = _wall_clock(table)
     test_time, time_unit, time_note = _test_time(table, wall)
+    refuse_a_second_test(table, test_time)
     values = values.with_columns(test_time.alias(S.TIME))
     if wall is not None:
         values = values.with_columns(wall.alias(S.UNIX_TIME))

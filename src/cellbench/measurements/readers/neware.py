@@ -23,6 +23,7 @@ BTS 8 may prefix days ``1d 02:03:04``) or numbers with their unit in the header 
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,7 @@ from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, _normal, duration_seconds, extract, split_unit, text_column
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, decode, head_lines,
-                                                    parse_delimited_file, read_bytes, read_head)
+                                                    parse_delimited_file, read_bytes, read_head, refuse_a_second_test)
 from cellbench.measurements.readers.workbook import (SheetRows, another_record, continued_tables, first_row,
                                                      sheet_names)
 
@@ -190,6 +191,7 @@ def _flat_values(table: DelimitedTable) -> tuple[pl.DataFrame, dict, list[str], 
     step_time = _header(table, _STEP_TIME) if total is None else None
     if total is not None:
         seconds, units[S.TIME] = duration_seconds(table, total)
+        refuse_a_second_test(table, seconds)
         values = values.with_columns(seconds.alias(S.TIME))
     elif step_time is not None:
         # BTS 7's Detail sheet gives only the time within each step ("Relative Time(h:min:s.ms)"): test time is
@@ -276,8 +278,17 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     line_numbers: list[int] = []
     cycle = step = None
     step_name = ""
+    # the three column lines again: a page break of the export, or a second test appended (see below)
+    headers = [h.lstrip("\ufeff").strip() for h in lines[:3]]
+    repeated: list[tuple[int, int]] = []  # (line, number of record rows before it)
+    header_lines: list[int] = []
     for number, line in enumerate(lines[3:], start=4):
         if not line.strip():
+            continue
+        if line.strip() in headers:
+            header_lines.append(number)
+            if line.strip() == headers[0]:
+                repeated.append((number, len(rows)))
             continue
         cells = line.split(separator)
         if cells[0].strip():
@@ -305,6 +316,8 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     if line_numbers[-1] - line_numbers[0] != len(line_numbers) - 1:
         # line numbers in messages must stay true although step and cycle rows sit between records
         table = _LineMappedTable(frame, source, line_numbers[0], line_numbers)
+    for number in header_lines:
+        table.skipped.add("repeated header", number)
     split = _header(table, ("Capacitance_Chg",)) is not None and _header(table, ("Capacitance_DChg",)) is not None
     if split:
         # BTS 7's records carry the split counters (its unsigned Capacity/Energy columns may be left empty)
@@ -329,6 +342,9 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
                              location="line 3")
         seconds, units[S.TIME] = duration_seconds(table, step_time)
         values = _nested_test_time(values.with_columns(seconds.alias("_step_s")))
+    if repeated:
+        _refuse_a_second_nested_test(table, values[S.TIME], values[S.CYCLE] if S.CYCLE in values.columns else None,
+                                     repeated, line_numbers)
     charging = pl.col(S.CURRENT) > 0
     discharging = pl.col(S.CURRENT) < 0
     counters = []
@@ -340,6 +356,29 @@ def _read_nested(path: Path, raw: bytes) -> Measurement:
     values = values.with_columns(counters).drop("step_capacity", "step_energy", "_step_s", strict=False)
     start = _first_timestamp(text_column(table, ("Realtime", "Absolute Time")))
     return _finish(values, units, source, "neware-nested", start, table)
+
+
+def _refuse_a_second_nested_test(table: DelimitedTable, time: pl.Series, cycle: pl.Series | None,
+                                 repeated: list[tuple[int, int]], line_numbers: list[int]) -> None:
+    """The column lines again, then a test time or a cycle number that starts again: a second test appended to
+    the file (as ``tabular.refuse_a_second_test`` for flat tables; BTS 7's step times add up to a test time
+    that goes on, so its cycle number tells)."""
+    kept_lines = [table.line_of(i) for i in range(time.len())]
+    for header_line, before in repeated:
+        if before == 0 or before >= len(line_numbers):
+            continue
+        after = bisect.bisect_left(kept_lines, line_numbers[before])
+        if not 0 < after < time.len():
+            continue
+        if time[after] < time[after - 1] or (cycle is not None and cycle[after] < cycle[after - 1]):
+            raise InputError(
+                f"a second test from line {kept_lines[after]}: the column lines again at line {header_line}, then the "
+                f"test starts again (at {time[after]:g} s"
+                + (f", cycle {cycle[after]}" if cycle is not None else "")
+                + f", after {time[after - 1]:g} s" + (f", cycle {cycle[after - 1]}" if cycle is not None else "")
+                + f" at line {kept_lines[after - 1]}); export each test to its own file. Nothing was read",
+                source=table.source,
+                location=f"line {header_line}")
 
 
 def _nested_test_time(values: pl.DataFrame) -> pl.DataFrame:

@@ -37,7 +37,7 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, duration_seconds, extract, split_unit
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head, refuse_a_second_test
 
 FORMAT = "pec"
 
@@ -95,6 +95,7 @@ def read(path: str | Path) -> Measurement:
     values, units = extract(table, FIELDS, allow_missing=(S.CELL_TEMPERATURE, S.AMBIENT_TEMPERATURE))
     # seconds, or "Hours in hh:mm:ss.xxx" text (hours beyond 24), as the export was set up
     seconds, units[S.TIME] = duration_seconds(table, total)
+    refuse_a_second_test(table, seconds)
     values = values.with_columns(seconds.alias(S.TIME))
     values = values.with_columns(pl.col(c).cast(pl.Int64) for c in (S.CYCLE, S.STEP) if c in values.columns)
     cell = table.text("Cell ID").drop_nulls().head(1).to_list() if "Cell ID" in table.names else []

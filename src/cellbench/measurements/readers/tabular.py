@@ -88,6 +88,8 @@ class DelimitedTable:
         self.skipped = SkippedRows()
         #: canonical name -> the column header it was read from, for messages
         self.column_of: dict[str, str] = {}
+        #: raw rows of the column line repeated inside the data (see :func:`refuse_a_second_test`)
+        self.header_rows: list[int] = []
 
     def line_of(self, row: int) -> int:
         return self._raw_line(int(self._kept[row]) if self._kept is not None else row)
@@ -130,6 +132,8 @@ class DelimitedTable:
         raw = self._kept.gather(rows) if self._kept is not None else rows
         for kind, raw_row in zip(kinds.gather(rows).to_list(), raw.to_list()):
             self.skipped.add(kind, self._raw_line(raw_row))
+            if kind == "repeated header":
+                self.header_rows.append(raw_row)
         kept = (~drop).arg_true()
         self._kept = self._kept.gather(kept) if self._kept is not None else kept
 
@@ -483,6 +487,8 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     for out, src in columns.items():
         table.column_of.setdefault(out, src)
     values = typed.select(pl.col(src).alias(out) for out, src in columns.items())
+    if "test_time_second" in values.columns:
+        refuse_a_second_test(table, values["test_time_second"])
     auxiliary = {out: src for out, src in columns.items() if out in AUXILIARY}
     text_readings = {out: junk[src] for out, src in auxiliary.items() if src in junk}
     if text_readings:
@@ -524,12 +530,36 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
     return values
 
 
+def refuse_a_second_test(table: DelimitedTable, time: pl.Series) -> None:
+    """The column line again inside the data is a page break of one export (the test time goes on), unless the
+    test time starts again after it: then a second test follows in the same file (two exports in one, a test
+    restarted and appended), which read on would pass for later steps of the first. An ``InputError``: one
+    Measurement is one test. ``time``: the test time of the rows kept (any unit, as long as it is one)."""
+    if not table.header_rows or time.len() == 0:
+        return
+    kept = table._kept
+    if kept is None:
+        return
+    for raw in table.header_rows:
+        after = int(kept.search_sorted(raw))
+        if after == 0 or after >= kept.len():
+            continue
+        before_value, after_value = time[after - 1], time[after]
+        if before_value is not None and after_value is not None and after_value < before_value:
+            line = table._raw_line(raw)
+            raise InputError(
+                f"a second test from line {table.line_of(after)}: the column line again at line {line}, then the "
+                f"test time starts again ({after_value:g} after {before_value:g} at line {table.line_of(after - 1)});"
+                " export each test to its own file. Nothing was read", source=table.source, location=f"line {line}")
+
+
 def _row_kinds(text: pl.DataFrame | None, sources: list[str], height: int) -> pl.Series:
     """For each row, why it carries no measurement: ``repeated header``, ``blank`` or ``marker``."""
     if text is None:  # every cell parsed as a number or was empty: the dropped rows are blank
         return pl.Series("kind", ["blank"] * height)
     cells = [pl.col(src).str.strip_chars().fill_null("") for src in sources]
-    header = pl.all_horizontal(cell == src.strip() for cell, src in zip(cells, sources))
+    header = pl.all_horizontal(cell.str.strip_chars_start("~#") == src.strip().lstrip("~#")
+                               for cell, src in zip(cells, sources))
     blank = pl.all_horizontal(cell == "" for cell in cells)
     return text.select(pl.when(header).then(pl.lit("repeated header")).when(blank).then(pl.lit("blank"))
                        .otherwise(pl.lit("marker")).alias("kind")).to_series()
