@@ -27,7 +27,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.tabular import column_separator, decode, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import (column_separator, decode, note_unread_readings, parse_delimited_file,
+                                                    read_head)
 from cellbench.measurements.readers.workbook import SheetRows, another_record, continued_tables, sheet_names
 
 FORMAT = "arbin-csv"
@@ -134,6 +135,7 @@ def read(path: str | Path) -> Measurement:
     if metadata.start_time is None:
         metadata = _with_date_time(metadata, tables[0] if sheets is not None else table, values)
     restarts = C.CounterRestarts.changes_of(S.CYCLE) if S.CYCLE in values.columns else None
+    note_unread_readings(metadata.extra, rows)
     return C.to_measurement(values, metadata, restarts, rows=rows)
 
 

@@ -31,7 +31,8 @@ from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
 from cellbench.measurements.readers.counters import segment_starts
-from cellbench.measurements.readers.tabular import column_separator, head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import (column_separator, head_lines, note_unread_readings,
+                                                    parse_delimited_file, read_head)
 
 FORMAT = "basytec"
 
@@ -100,6 +101,7 @@ def read(path: str | Path) -> Measurement:
         units_as_recorded={k: v for k, v in units.items() if k != "line"},
         extra={"header": info, "assumptions": ["Start of Test has no time zone: the tester's local time"]})
     keys = [k for k in (S.CYCLE,) if k in values.columns]
+    note_unread_readings(metadata.extra, table)
     return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(*keys) if keys else None, rows=table)
 
 

@@ -31,7 +31,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.tabular import decode, head_lines, line_offset, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import (decode, head_lines, line_offset, note_unread_readings,
+                                                    parse_delimited, read_bytes)
 
 FORMAT = "biologic-text"
 
@@ -156,6 +157,7 @@ def read(path: str | Path) -> Measurement:
     # direction: it falls only when it starts again, at the next charge or discharge within a cycle too)
     signed = "q_charge_discharge" in values.columns
     restarts = C.CounterRestarts.changes_of(*restart_keys, certain=True) if restart_keys and signed else None
+    note_unread_readings(metadata.extra, table)
     measurement = C.to_measurement(values.drop("q_charge_discharge", strict=False), metadata, restarts,
                                      rows=table)
     measurement.data = measurement.data.drop("half_cycle", strict=False)

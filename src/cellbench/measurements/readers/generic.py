@@ -38,7 +38,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit
-from cellbench.measurements.readers.tabular import column_separator, head_lines, parse_delimited_file, read_head
+from cellbench.measurements.readers.tabular import (column_separator, head_lines, note_unread_readings,
+                                                    parse_delimited_file, read_head)
 
 FORMAT = "generic"
 
@@ -134,6 +135,7 @@ def read(path: str | Path, *, column_map: dict[str, Any] | str | Path | None = N
         units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
+    note_unread_readings(metadata.extra, table)
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 

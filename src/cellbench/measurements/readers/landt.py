@@ -31,7 +31,7 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, text_column
-from cellbench.measurements.readers.tabular import read_head
+from cellbench.measurements.readers.tabular import note_unread_readings, read_head
 from cellbench.measurements.readers.workbook import (SheetRows, another_record, continued_tables, first_row,
                                                      sheet_names, sheet_table)
 
@@ -141,6 +141,7 @@ def read(path: str | Path) -> Measurement:
         extra["vendor_cycle_counters"] = vendor
     metadata = MeasurementMetadata(vendor="LAND", file_format="landt-xlsx", source_file=source,
                                    units_as_recorded=recorded, extra=extra)
+    note_unread_readings(metadata.extra, rows)
     return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP), rows=rows,
                             vendor_totals=vendor is None)
 

@@ -47,8 +47,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract, split_unit, text_column, unit_factor, unit_table
-from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, parse_delimited_file, read_head,
-                                                    refuse_a_second_test)
+from cellbench.measurements.readers.tabular import (DelimitedTable, head_lines, note_unread_readings,
+                                                    parse_delimited_file, read_head, refuse_a_second_test)
 
 FORMAT = "maccor"
 
@@ -192,6 +192,7 @@ def read(path: str | Path) -> Measurement:
         source_file=source, channel=info.get("Channel") or info.get("Tester Channel") or _channel_from_suffix(path),
         procedure=info.get("Procedure"), cell_id=info.get("Name") or info.get("Comment/Barcode") or None,
         start_time=start, units_as_recorded=units_recorded, extra=extra)
+    note_unread_readings(metadata.extra, table)
     return C.to_measurement(values, metadata, C.CounterRestarts.changes_of(S.CYCLE, S.STEP),
                             rows=table)
 

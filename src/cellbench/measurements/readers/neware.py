@@ -37,7 +37,8 @@ from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, _normal, duration_seconds, extract, split_unit, text_column
 from cellbench.measurements.readers.counters import segment_starts
 from cellbench.measurements.readers.tabular import (DelimitedTable, column_separator, decode, head_lines,
-                                                    parse_delimited_file, read_bytes, read_head, refuse_a_second_test)
+                                                    note_unread_readings, parse_delimited_file, read_bytes,
+                                                    read_head, refuse_a_second_test)
 from cellbench.measurements.readers.workbook import (SheetRows, another_record, continued_tables, first_row,
                                                      sheet_names)
 
@@ -235,6 +236,7 @@ def _finish(values: pl.DataFrame, units: dict, source: str, file_format: str, st
                                    start_time=start, units_as_recorded=units, extra=extra)
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
+    note_unread_readings(metadata.extra, table)
     return C.to_measurement(values, metadata, restarts, rows=table)
 
 

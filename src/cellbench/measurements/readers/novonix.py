@@ -34,7 +34,7 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, extract
-from cellbench.measurements.readers.tabular import decode, parse_delimited, read_bytes
+from cellbench.measurements.readers.tabular import decode, note_unread_readings, parse_delimited, read_bytes
 
 FORMAT = "novonix"
 
@@ -92,6 +92,7 @@ def read(path: str | Path) -> Measurement:
         extra={"summary": summary,
                "assumptions": ["Novonix 'Started' has no time zone; start_time is the PC's local time"]})
     keys = [k for k in (S.CYCLE,) if k in values.columns] + ["_direction"]
+    note_unread_readings(metadata.extra, table)
     measurement = C.to_measurement(values, metadata, C.CounterRestarts.changes_of(*keys), rows=table)
     measurement.data = measurement.data.drop("_direction")
     return measurement

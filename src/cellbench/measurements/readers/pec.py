@@ -37,7 +37,8 @@ from cellbench.measurements import schema as S
 from cellbench.measurements.measurement import Measurement, MeasurementMetadata
 from cellbench.measurements.readers import canonical as C
 from cellbench.measurements.readers.columns import Field, duration_seconds, extract, split_unit
-from cellbench.measurements.readers.tabular import head_lines, parse_delimited_file, read_head, refuse_a_second_test
+from cellbench.measurements.readers.tabular import (head_lines, note_unread_readings, parse_delimited_file, read_head,
+                                                    refuse_a_second_test)
 
 FORMAT = "pec"
 
@@ -113,4 +114,5 @@ def read(path: str | Path) -> Measurement:
         extra={"header": info, "assumptions": ["PEC 'Start Time' has no time zone: the tester's local time"]})
     keys = [k for k in (S.CYCLE, S.STEP) if k in values.columns]
     restarts = C.CounterRestarts.changes_of(*keys) if keys else None
+    note_unread_readings(metadata.extra, table)
     return C.to_measurement(values, metadata, restarts, rows=table)

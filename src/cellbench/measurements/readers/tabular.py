@@ -553,6 +553,33 @@ def refuse_a_second_test(table: DelimitedTable, time: pl.Series) -> None:
                 " export each test to its own file. Nothing was read", source=table.source, location=f"line {line}")
 
 
+#: a column of a reading of its own (a temperature, an auxiliary voltage or channel, a pressure), as vendors name
+#: them: ``Aux_Temperature_2(C)``, ``Temp2``, ``T2``, ``V1(V)``, ``Aux #1``, ``Ece/V``
+_READING = re.compile(r"temp|^t\d+\b|aux|^v\d+\b|\bece\b|pressure|humidity|温度|辅助", re.IGNORECASE)
+#: ... but not what is worked out from one (a rate, a step's start or end value, an average, a maximum, a
+#: difference: BTS's "Aux. ΔV", written "Aux. ?V" where the Δ was lost) nor its unit column
+_NOT_A_READING = re.compile(r"d\w*/d\w|/dt\b|rate|onset|oneset|\bend\b|max|min|\bave\b|avg|spec\.|Δ|\?[a-z]"
+                            r"|^\s*units?\s*$", re.IGNORECASE)
+
+
+def note_unread_readings(extra: dict, rows) -> None:
+    """Name in ``extra["warnings"]`` the columns of readings the reader did not read (the canonical table keeps
+    one surface and one ambient temperature: a second thermocouple, auxiliary voltages, a pressure have no column
+    there), so that no measurement is left behind in silence. ``rows``: the table, or the sheets
+    (``workbook.SheetRows``), after the reader took its columns."""
+    tables = getattr(rows, "tables", None) or [rows]
+    unread: list[str] = []
+    for table in tables:
+        taken = set(table.column_of.values())
+        unread += [n for n in table.names if n not in taken and n.strip() and _READING.search(n)
+                   and not _NOT_A_READING.search(n)]
+    if unread:
+        names = ", ".join(map(repr, dict.fromkeys(unread)))
+        extra["warnings"] = [*extra.get("warnings", []),
+                             f"column(s) {names}: readings (temperatures, auxiliary channels) the canonical table has "
+                             "no column for, not read"]
+
+
 def _row_kinds(text: pl.DataFrame | None, sources: list[str], height: int) -> pl.Series:
     """For each row, why it carries no measurement: ``repeated header``, ``blank`` or ``marker``."""
     if text is None:  # every cell parsed as a number or was empty: the dropped rows are blank
