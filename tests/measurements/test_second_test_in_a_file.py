@@ -41,9 +41,10 @@ MACCOR_ROWS = ["1\t0\t1\t  0d 00:00:00.00\t  0d 00:00:00.00\t0.0\t0.0\t0.0\t3.5\
 
 
 def test_maccor_export_of_two_tests_is_refused(tmp_path):
-    # MacTest writes the header block and column line again for the second test; TestTime is text
+    # MacTest writes the header block and column line again for the second test (its first line is named); TestTime
+    # is text
     path = _write(tmp_path / "two.001", [*MACCOR_HEAD, *MACCOR_ROWS, *MACCOR_HEAD, *MACCOR_ROWS])
-    with pytest.raises(InputError, match=r"a second test from line 8: the column line again at line 7"):
+    with pytest.raises(InputError, match=r"line 6: a second test from line 8: a line of text at line 6"):
         read(path)
 
 
@@ -75,3 +76,22 @@ def test_neware_nested_export_of_two_tests_is_refused_by_its_cycle_number(tmp_pa
     with pytest.raises(InputError, match=r"line 18: a second test from line 23: the column lines again at line 18.*"
                                          r"cycle 1, after 20880 s, cycle 2 at line 17"):
         read(_write(tmp_path / "two.csv", [*NESTED, *NESTED_ROWS, *more, *NESTED, *NESTED_ROWS]))
+
+
+def test_arbin_csv_with_a_second_test_under_another_column_line_is_refused(tmp_path):
+    # the second export has its columns in another order: read on, its current would land in the voltage column
+    other = "Data_Point,Test_Time(s),Step_Index,Cycle_Index,Voltage(V),Current(A),Charge_Capacity(Ah),Discharge_Capacity(Ah)"
+    path = _write(tmp_path / "two.csv", [ARBIN, *ARBIN_ROWS, other, "1,0,1,1,3.5,1.0,0.0,0"])
+    with pytest.raises(InputError, match=r"a second test from line 7: a line of text at line 6"):
+        read(path)
+
+
+NEWARE = "DataPoint,Cycle Index,Step Index,Step Type,Time,Total Time,Current(A),Voltage(V),Chg. Cap.(Ah),DChg. Cap.(Ah)"
+NEWARE_ROWS = ["1,1,1,CC Chg,00:00:00,00:00:00,0.5,3.6,0,0", "2,1,1,CC Chg,01:00:00,01:00:00,0.5,3.9,0.5,0",
+               "3,1,2,CC DChg,00:00:00,01:00:01,-1.0,3.8,0,0"]
+
+
+def test_neware_csv_with_a_second_test_is_refused_by_its_text_total_time(tmp_path):
+    assert read(_write(tmp_path / "pages.csv", [NEWARE, *NEWARE_ROWS[:2], NEWARE, NEWARE_ROWS[2]])).data.height == 3
+    with pytest.raises(InputError, match=r"a second test from line 6: the column line again at line 5"):
+        read(_write(tmp_path / "two.csv", [NEWARE, *NEWARE_ROWS, NEWARE, *NEWARE_ROWS]))

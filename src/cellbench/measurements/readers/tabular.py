@@ -88,8 +88,8 @@ class DelimitedTable:
         self.skipped = SkippedRows()
         #: canonical name -> the column header it was read from, for messages
         self.column_of: dict[str, str] = {}
-        #: raw rows of the column line repeated inside the data (see :func:`refuse_a_second_test`)
-        self.header_rows: list[int] = []
+        #: raw rows of text inside the data, the column line again or another (see :func:`refuse_a_second_test`)
+        self.header_rows: list[tuple[int, str]] = []
 
     def line_of(self, row: int) -> int:
         return self._raw_line(int(self._kept[row]) if self._kept is not None else row)
@@ -132,8 +132,8 @@ class DelimitedTable:
         raw = self._kept.gather(rows) if self._kept is not None else rows
         for kind, raw_row in zip(kinds.gather(rows).to_list(), raw.to_list()):
             self.skipped.add(kind, self._raw_line(raw_row))
-            if kind == "repeated header":
-                self.header_rows.append(raw_row)
+            if kind in ("repeated header", "marker"):
+                self.header_rows.append((raw_row, kind))
         kept = (~drop).arg_true()
         self._kept = self._kept.gather(kept) if self._kept is not None else kept
 
@@ -531,16 +531,17 @@ def numbers(table: DelimitedTable, columns: dict[str, str], *, allow_missing: tu
 
 
 def refuse_a_second_test(table: DelimitedTable, time: pl.Series) -> None:
-    """The column line again inside the data is a page break of one export (the test time goes on), unless the
-    test time starts again after it: then a second test follows in the same file (two exports in one, a test
-    restarted and appended), which read on would pass for later steps of the first. An ``InputError``: one
-    Measurement is one test. ``time``: the test time of the rows kept (any unit, as long as it is one)."""
+    """The column line again inside the data is a page break of one export (the test time goes on), and a line
+    of text a marker, unless the test time starts again after it: then a second test follows in the same file
+    (two exports in one, a test restarted and appended, under the same column line or another), which read on
+    would pass for later steps of the first. An ``InputError``: one Measurement is one test. ``time``: the test
+    time of the rows kept (any unit, as long as it is one)."""
     if not table.header_rows or time.len() == 0:
         return
     kept = table._kept
     if kept is None:
         return
-    for raw in table.header_rows:
+    for raw, kind in table.header_rows:
         after = int(kept.search_sorted(raw))
         if after == 0 or after >= kept.len():
             continue
@@ -548,7 +549,8 @@ def refuse_a_second_test(table: DelimitedTable, time: pl.Series) -> None:
         if before_value is not None and after_value is not None and after_value < before_value:
             line = table._raw_line(raw)
             raise InputError(
-                f"a second test from line {table.line_of(after)}: the column line again at line {line}, then the "
+                f"a second test from line {table.line_of(after)}: "
+                f"{'the column line again' if kind == 'repeated header' else 'a line of text'} at line {line}, then the "
                 f"test time starts again ({after_value:g} after {before_value:g} at line {table.line_of(after - 1)});"
                 " export each test to its own file. Nothing was read", source=table.source, location=f"line {line}")
 
