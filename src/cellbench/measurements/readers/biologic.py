@@ -259,7 +259,14 @@ def _cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
         # the (at most two) of a cycle added
         return {"cycle": cycles[:found].tolist(), "charge_capacity_Ah": charge[:found].tolist(),
                 "discharge_capacity_Ah": discharge[:found].tolist()}
-    frame = pl.DataFrame({"half_cycle": half.astype(np.int64), "q_Ah": np.asarray(q, dtype=np.float64) / 1000.0})
+    return grouped_cycle_totals(half, q)
+
+
+def grouped_cycle_totals(half_cycle: np.ndarray, q: np.ndarray) -> dict[str, list]:
+    """The same count by Polars group-bys, for half cycles in any order (and the reference the compiled pass is
+    tested against)."""
+    frame = pl.DataFrame({"half_cycle": np.asarray(half_cycle).astype(np.int64),
+                          "q_Ah": np.asarray(q, dtype=np.float64) / 1000.0})
     ends = frame.group_by("half_cycle", maintain_order=True).agg(pl.col("q_Ah").last())
     per_cycle = (ends.with_columns((pl.col("half_cycle") // 2 + 1).alias("cycle"))
                  .group_by("cycle", maintain_order=True)
