@@ -381,7 +381,8 @@ class _Entries:
 
 
 def _solve_in_pieces(solver, model, previous, duration_s: float, inputs: dict, step: Step):
-    """Solve a failed current (or power) step again in pieces, halving a piece that fails, down to MIN_PIECE_S.
+    """Solve a failed current (or power) step again in pieces, halving a piece that fails, down to MIN_PIECE_S
+    (and doubling it again after each piece that passes).
 
     IDA's convergence can fail on a stiff stretch that shorter solves pass (the same step at 10.0 A may pass where
     9.9997 A fails), and it does fail where the voltage collapses at the end of a transport-limited discharge (the
@@ -409,6 +410,7 @@ def _solve_in_pieces(solver, model, previous, duration_s: float, inputs: dict, s
         parts.append(part)
         last = part
         done += float(part.t[-1] - part.t[0])
+        piece = min(2.0 * piece, duration_s / 32.0)  # past a stiff stretch, back to long pieces
         if part.termination != "final time":
             break  # an event (the step's cut-off or another) ended it
     if not parts:
