@@ -174,7 +174,7 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
             at_start_errors.setdefault(planned.cycle, message)
             continue
         ran_in_cycle[planned.cycle] = True
-        ended_by = (f"{_own_end_name(step)} (voltage collapsing)" if collapsed
+        ended_by = (f"{_own_end_condition(step, [_OWN_EVENT[step.kind]])} (voltage collapsing)" if collapsed
                     else _ended_by(solution, planned, cell, previous, inputs, soc_note))
         anode_min = (float(np.min(solution[mb.ANODE_POTENTIAL].entries))
                      if mb.ANODE_POTENTIAL in built.output_variables else None)
@@ -439,11 +439,6 @@ def collapse_gap(voltage_V: np.ndarray, kind: str, lower_V: float, upper_V: floa
     return float(gap) if 0.0 <= gap <= COLLAPSE_MARGIN_V and running else None
 
 
-def _own_end_name(step: Step) -> str:
-    own = {"charge": mb.EVENT_UPPER, "discharge": mb.EVENT_LOWER}[step.kind]
-    return own.split(" [")[0]
-
-
 def _state_text(previous: pybamm.Solution | None, soc_note: str) -> str:
     if previous is None:
         return f"starting at SOC {soc_note}"
@@ -487,10 +482,15 @@ def _events_at_start(solver_text: str) -> list[str]:
     return re.findall(r"'([^']*)'", found["names"]) if found else []
 
 
+#: the event that is a step's own end: the upper voltage for a charge, the lower for a discharge, the current limit
+#: for a hold
+_OWN_EVENT = {"charge": mb.EVENT_UPPER, "discharge": mb.EVENT_LOWER, "hold": mb.EVENT_CURRENT}
+
+
 def _own_end_condition(step: Step, events: list[str]) -> str | None:
     """The name of the step's own end condition if `events` are exactly it (the upper voltage for a charge, the
     lower for a discharge, the current limit for a hold), else None: any other event is a failure."""
-    own = {"charge": mb.EVENT_UPPER, "discharge": mb.EVENT_LOWER, "hold": mb.EVENT_CURRENT}.get(step.kind)
+    own = _OWN_EVENT.get(step.kind)
     if own is None or not events or any(name != own for name in events):
         return None
     return own.split(" [")[0]
