@@ -214,3 +214,21 @@ def test_only_a_stop_near_the_cut_off_with_the_voltage_running_to_it_counts_as_a
     assert collapse_gap(falling[::-1], "discharge", 2.5, 4.2) is None  # rising: not running to the cut-off
     assert collapse_gap(np.array([4.10, 4.13, 4.16]), "charge", 2.5, 4.2) == pytest.approx(0.04)
     assert collapse_gap(np.array([4.10, 4.13, 4.16]), "discharge", 2.5, 4.2) is None
+
+
+def test_a_run_outside_its_calibrations_data_says_so(lgm50, std21):
+    # lg-m50 is calibrated on 25 °C discharges at 0.5–10 A (its file's `conditions`)
+    def warnings(cell, protocol, temperature_C):
+        run = run_protocol(cell, Protocol.parse(protocol), temperature_C=temperature_C)
+        return run.metadata.extra["calibration_warnings"]
+
+    assert warnings(lgm50, "Discharge at 1C for 30 seconds", 25.0) == []
+    cold = warnings(lgm50, "Discharge at 1C for 30 seconds", 0.0)
+    assert len(cold) == 1 and "starts at 0.0 °C, outside the calibration's 24.5–24.6 °C" in cold[0]
+    assert "cell temperatures 24–58 °C" in cold[0] or "cell temperatures 25–58 °C" in cold[0]
+    fast = warnings(lgm50, "Discharge at 3C for 10 seconds", 25.0)  # 15 A against at most 10 A
+    assert len(fast) == 1 and "15 A is outside the calibration's currents 0.5–10 A" in fast[0]
+    # a step's own ambient counts too
+    assert any("at 40 °C" in w for w in warnings(lgm50, "Rest for 10 seconds; Rest for 10 seconds at 40 °C", 25.0))
+    # a cell without a fitted calibration has nothing to leave
+    assert warnings(std21, "Discharge at 1C for 30 seconds", 0.0) == []

@@ -33,8 +33,8 @@ from cellbench.protocols import Protocol
 from cellbench.simulate import model_build as mb
 from cellbench.simulate.pybamm_cell import PybammCell
 from cellbench.simulate.runner import run_raw
-from cellbench.simulate.calibration import (FITTED_LABEL, Calibration, Conditions, DataFile, FittedValue,
-                                            TestResidual)
+from cellbench.simulate.calibration import (FITTED_LABEL, Alternative, Calibration, Conditions, DataFile,
+                                            FittedValue, Spread, TestResidual)
 
 VOLTAGE_SCALE_V = 0.010
 CAPACITY_SCALE = 0.005
@@ -44,6 +44,9 @@ DEFAULT_TEMPERATURE_C = 25.0
 CUTOFF_STEP_V = 0.05
 START_SOC_MARGIN = 0.05
 INITIAL_STATES = ("rested", "full")
+#: another optimum within this factor of the best cost fits the data about as well: the values that differ
+#: between them are not determined by the data
+NEAR_OPTIMUM_COST = 1.25
 
 
 @dataclass
@@ -198,7 +201,7 @@ def start_cell(design, *, literature: bool = True) -> tuple[PybammCell, str, Cal
 
 def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[str] | str, *, model: str = "dfn",
               thermal: str = "lumped", max_evaluations: int = 60, start: dict[str, float] | None = None,
-              initial_state: str = "rested", starts: int = 1,
+              initial_state: str = "rested", starts: int = 1, spread: Sequence[str] | str = (),
               description: str = "", progress: Callable[[int, int | None], None] | None = None
               ) -> CalibrationResult:
     """Fit `parameters` (names of :data:`cellbench.calibration.parameters.PARAMETERS`) of `design` (a catalogue
@@ -207,8 +210,19 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     optimiser again from that many − 1 further starts spread over the search box (:func:`spread_starts`) and keeps
     the lowest cost; every optimum found is listed in the file's ``method.optima`` (a second optimum nearly as good
     is the data saying they cannot tell those values apart). `progress(done, None)` is called after each model run
-    over the tests (the optimiser's Jacobian steps make the total unknown)."""
+    over the tests (the optimiser's Jacobian steps make the total unknown).
+
+    `spread` names parameters the fit keeps at their sourced values but the data may not decide (activation
+    energies, typically): the fit is repeated with them free as well, from the optimum and from `starts` − 1
+    spread starts, and every optimum within :data:`NEAR_OPTIMUM_COST` of the calibration's cost is kept in the
+    file's ``spread`` as an alternative; `validate` runs them all and reports how far their predictions differ."""
     fit_parameters = parse_parameters(parameters) if isinstance(parameters, str) else parse_parameters(list(parameters))
+    open_parameters = (parse_parameters(spread) if isinstance(spread, str) else parse_parameters(list(spread))) \
+        if spread else []
+    twice = sorted({p.name for p in fit_parameters} & {p.name for p in open_parameters})
+    if twice:
+        raise InputError(f"{', '.join(twice)}: both fitted and left open; name each in one of --parameters and "
+                         "--spread", location="--spread")
     if not tests:
         raise InputError("no measured test to fit: give at least one file", location="FILES")
     if model not in mb.MODELS:
@@ -234,30 +248,35 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     with_temperature = thermal == "lumped"
 
     def values_at(z: np.ndarray) -> dict[str, float]:
-        return {p.pybamm_name: p.to_pybamm(p.from_search(float(zi))) for p, zi in zip(fit_parameters, z)}
+        return _values_at(fit_parameters, z)
 
     runs = 0
 
-    def residuals(z: np.ndarray) -> np.ndarray:
-        nonlocal runs
-        values = values_at(z)
-        out = np.concatenate([test_residuals(t, runner.run(t, values), with_temperature=with_temperature)
-                              for t in tests])
-        runs += 1
-        if progress is not None:
-            progress(runs, None)
+    def fits_from(fit_runner: DischargeModel, params: list[FitParameter], z_starts: list[np.ndarray],
+                  box: np.ndarray) -> list:
+        """The optimum from each start: (start, scipy result)."""
+        def residuals(z: np.ndarray) -> np.ndarray:
+            nonlocal runs
+            values = _values_at(params, z)
+            out = np.concatenate([test_residuals(t, fit_runner.run(t, values), with_temperature=with_temperature)
+                                  for t in tests])
+            runs += 1
+            if progress is not None:
+                progress(runs, None)
+            return out
+
+        out = []
+        for z_start in z_starts:
+            # Scale parameters move in log10 (a step of 1e-3 is 0.2 %); activation energies in kJ/mol.
+            steps = np.array([1e-3 if p.log else 0.01 for p in params]) / np.maximum(np.abs(z_start), 1e-3)
+            out.append((z_start, least_squares(residuals, z_start, bounds=box, method="trf", diff_step=steps,
+                                               x_scale="jac", max_nfev=max_evaluations, xtol=1e-4, ftol=1e-4)))
         return out
 
     if starts < 1:
         raise InputError(f"--starts {starts}: expected 1 or more", location="--starts")
     before = [comparison(t, runner.run(t, values_at(z0))) for t in tests]
-    solutions = []
-    for z_start in [z0] + spread_starts(fit_parameters, z0, bounds, starts - 1):
-        # Scale parameters move in log10 (a step of 1e-3 is 0.2 %); activation energies in kJ/mol.
-        steps = np.array([1e-3 if p.log else 0.01 for p in fit_parameters]) / np.maximum(np.abs(z_start), 1e-3)
-        found = least_squares(residuals, z_start, bounds=bounds, method="trf", diff_step=steps, x_scale="jac",
-                              max_nfev=max_evaluations, xtol=1e-4, ftol=1e-4)
-        solutions.append((z_start, found))
+    solutions = fits_from(runner, fit_parameters, [z0] + spread_starts(fit_parameters, z0, bounds, starts - 1), bounds)
     solution = min((found for _, found in solutions), key=lambda found: found.cost)
     z = solution.x
     optima = [{"start": {p.name: _sig(p.from_search(float(zs[i]))) for i, p in enumerate(fit_parameters)},
@@ -265,6 +284,35 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                "cost": round(float(found.cost), 4), "cost_vs_best": round(float(found.cost / solution.cost), 4),
                "evaluations": int(found.nfev)}
               for zs, found in solutions] if starts > 1 else None
+    spread_record = None
+    if open_parameters:
+        # the same fit with the open parameters free too: from its optimum, and from spread starts around the
+        # calibration's own start
+        extended = list(fit_parameters) + list(open_parameters)
+        open_start = {p.name: p.from_pybamm(float(pv[p.pybamm_name])) for p in open_parameters}
+        z_open = np.array([p.to_search(open_start[p.name]) for p in open_parameters])
+        box = np.concatenate([bounds, np.array([p.search_bounds(open_start[p.name]) for p in open_parameters]).T],
+                             axis=1)
+        z_open = np.clip(z_open, box[0][len(z0):] + 1e-9, box[1][len(z0):] - 1e-9)
+        wide_runner = DischargeModel.for_parameters(cell, extended, model=model, thermal=thermal,
+                                                    initial_state=initial_state)
+        z_from = np.concatenate([z0, z_open])
+        found = fits_from(wide_runner, extended, [np.concatenate([z, z_open])]
+                          + spread_starts(extended, z_from, box, starts - 1), box)
+        runner.evaluations += wide_runner.evaluations
+        # the fit itself (its values and the sourced ones) is not an alternative of itself
+        own = {p.name: _sig(p.from_search(float(z[i]))) for i, p in enumerate(fit_parameters)}
+        own.update({name: _sig(value) for name, value in open_start.items()})
+        alternatives, seen = [], {tuple(_sig(v, 3) for v in own.values())}
+        for _, result in sorted(found, key=lambda item: item[1].cost):
+            ratio = float(result.cost / solution.cost)
+            values = {p.name: _sig(p.from_search(float(result.x[i]))) for i, p in enumerate(extended)}
+            key = tuple(_sig(v, 3) for v in values.values())
+            if ratio <= NEAR_OPTIMUM_COST and key not in seen:
+                seen.add(key)
+                alternatives.append(Alternative(values=values, cost_vs_fit=round(ratio, 4)))
+        spread_record = Spread(parameters=[p.name for p in open_parameters], cost_ratio=NEAR_OPTIMUM_COST,
+                               starts=starts, alternatives=alternatives)
     after = [comparison(t, runner.run(t, values_at(z))) for t in tests]
     groups = np.concatenate([residual_groups(t, with_temperature=with_temperature) for t in tests])
     intervals = confidence_intervals(solution.jac, solution.fun, groups, len(z))
@@ -323,10 +371,16 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                 "converged": bool(solution.success), **({"starts": starts, "optima": optima} if optima else {}),
                 "cost": float(solution.cost), "scales": {"voltage_V": VOLTAGE_SCALE_V, "capacity": CAPACITY_SCALE,
                                                          "temperature_K": TEMPERATURE_SCALE_K},
-                "cellbench_version": version(), "pybamm_version": pybamm.__version__})
+                "cellbench_version": version(), "pybamm_version": pybamm.__version__},
+        spread=spread_record)
     return CalibrationResult(calibration=calibration, before=before, after=after, evaluations=runner.evaluations,
                              seconds=time.perf_counter() - started, success=bool(solution.success),
                              message=str(solution.message), parameters=list(fit_parameters))
+
+
+def _values_at(parameters: Sequence[FitParameter], z: np.ndarray) -> dict[str, float]:
+    """PyBaMM input values of `parameters` at the search coordinates `z`."""
+    return {p.pybamm_name: p.to_pybamm(p.from_search(float(zi))) for p, zi in zip(parameters, z)}
 
 
 def spread_starts(parameters: Sequence[FitParameter], z0: np.ndarray, bounds: np.ndarray, count: int) -> list[np.ndarray]:

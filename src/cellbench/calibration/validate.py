@@ -20,13 +20,11 @@ import numpy as np
 
 from cellbench.calibration.discharges import MeasuredDischarge
 from cellbench.calibration.fit import DischargeModel, SimulatedDischarge, comparison
+from cellbench.calibration.parameters import parameter, parse_parameters
 from cellbench.errors import InputError
-from cellbench.simulate.calibration import Calibration, load_calibration, load_calibration_file
+from cellbench.simulate.calibration import (Calibration, load_calibration, load_calibration_file,
+                                            outside_conditions)
 
-#: a test extrapolates when its start temperature lies this far outside the calibration's start temperatures
-TEMPERATURE_MARGIN_K = 5.0
-#: ... or its current this much (relative) outside the calibration's currents
-CURRENT_MARGIN = 0.10
 DEFAULT_TOLERANCE_PCT = 3.0
 
 
@@ -36,6 +34,18 @@ class ValidationRow:
     simulated: SimulatedDischarge
     errors: dict
     warnings: list[str] = field(default_factory=list)
+    #: capacities the calibration's alternatives predict (its `spread`), beside the calibration's own
+    alternative_capacities_Ah: list[float] = field(default_factory=list)
+    alternatives_failed: int = 0  # alternatives whose simulation of this test did not solve (left out of the spread)
+
+    @property
+    def spread_pct(self) -> float | None:
+        """How far the calibration and its alternatives disagree on this test's capacity: (highest − lowest)
+        over the measured capacity, in %; None without alternatives."""
+        if not self.alternative_capacities_Ah:
+            return None
+        capacities = [self.simulated.capacity_Ah, *self.alternative_capacities_Ah]
+        return (max(capacities) - min(capacities)) / self.test.capacity_Ah * 100.0
 
     def as_dict(self) -> dict:
         return {"file": self.test.label, "sha256": self.test.sha256, "current_A": round(self.test.current_A, 4),
@@ -43,7 +53,10 @@ class ValidationRow:
                 "initial_soc_pct": round(100.0 * self.simulated.initial_soc, 2),
                 **{k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else round(v, 4))
                    for k, v in self.errors.items()},
-                "simulation_failed": self.simulated.failed or None, "warnings": self.warnings}
+                "simulation_failed": self.simulated.failed or None, "warnings": self.warnings,
+                "alternative_capacities_Ah": [round(c, 4) for c in self.alternative_capacities_Ah] or None,
+                "spread_pct": None if self.spread_pct is None else round(self.spread_pct, 3),
+                "alternatives_failed": self.alternatives_failed or None}
 
 
 @dataclass
@@ -54,6 +67,8 @@ class ValidationReport:
     rows: list[ValidationRow]
     tolerance_pct: float
     coverage: dict | None
+    #: the parameters the calibration's alternatives leave open (its `spread`), if it has alternatives
+    open_parameters: list[str] = field(default_factory=list)
 
     @property
     def mean_abs_capacity_error_pct(self) -> float:
@@ -78,12 +93,20 @@ class ValidationReport:
                 f"{self.tolerance_pct:g} %), mean voltage RMSE {np.mean(rmse) if rmse else float('nan'):.0f} mV")
         if outside:
             text += f"; {outside} test(s) outside the calibration's conditions (extrapolated)"
+        spreads = [(r.spread_pct, r.test.label) for r in self.rows if r.spread_pct is not None]
+        if spreads:
+            widest, label = max(spreads)
+            text += (f"; fits as good with {', '.join(self.open_parameters)} free disagree by up to "
+                     f"{widest:.1f} % on capacity ({label})")
+            if widest > self.tolerance_pct:
+                text += ": the calibration's data do not determine that prediction"
         return text
 
     def as_dict(self) -> dict:
         return {"cell": self.cell, "calibrated": self.calibrated, "calibration": self.calibration_source,
                 "coverage": self.coverage, "tolerance_pct": self.tolerance_pct,
                 "mean_abs_capacity_error_pct": round(self.mean_abs_capacity_error_pct, 4),
+                "open_parameters": self.open_parameters or None,
                 "passed": self.passed, "verdict": self.verdict, "tests": [r.as_dict() for r in self.rows]}
 
 
@@ -92,21 +115,10 @@ def coverage_warnings(test: MeasuredDischarge, calibration: Calibration | None) 
     out = []
     if test.start_temperature_C is None:
         out.append(f"{test.label}: no temperature in the file; simulated from 25 °C (give --temperature)")
-    if calibration is None or calibration.conditions is None:
+    if calibration is None:
         return out
-    c = calibration.conditions
-    low, high = c.current_A
-    if test.current_A < low * (1 - CURRENT_MARGIN) or test.current_A > high * (1 + CURRENT_MARGIN):
-        out.append(f"{test.label}: {test.current_A:.3g} A is outside the calibration's currents "
-                   f"{low:.3g}–{high:.3g} A (extrapolated)")
-    if c.temperature_C is not None and test.start_temperature_C is not None:
-        t_low, t_high = c.temperature_C
-        if not t_low - TEMPERATURE_MARGIN_K <= test.start_temperature_C <= t_high + TEMPERATURE_MARGIN_K:
-            seen = (f"; its data reached cell temperatures {c.cell_temperature_C[0]:.0f}–{c.cell_temperature_C[1]:.0f} °C"
-                    if c.cell_temperature_C else "")
-            out.append(f"{test.label}: starts at {test.start_temperature_C:.1f} °C, outside the calibration's "
-                       f"{t_low:.1f}–{t_high:.1f} °C{seen} (temperature extrapolated by the Arrhenius terms)")
-    return out
+    return out + outside_conditions(calibration.conditions, test.label, temperature_C=test.start_temperature_C,
+                                    current_A=test.current_A)
 
 
 def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | Path | Calibration | None = None,
@@ -134,13 +146,27 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
         source = f"the cell's own ({design.id})" if used else "none"
         cell = to_pybamm(design)
     runner = DischargeModel(cell, model=model, thermal=thermal, initial_state=initial_state)
+    alternatives = used.spread.alternatives if used is not None and used.spread is not None else []
+    wide = None
+    if alternatives:
+        wide = DischargeModel.for_parameters(cell, parse_parameters(list(alternatives[0].values)), model=model,
+                                             thermal=thermal, initial_state=initial_state)
     rows = []
     for test in tests:
         sim = runner.run(test, {})
-        rows.append(ValidationRow(test, sim, comparison(test, sim), coverage_warnings(test, used)))
+        row = ValidationRow(test, sim, comparison(test, sim), coverage_warnings(test, used))
+        for alternative in alternatives:
+            other = wide.run(test, {parameter(name).pybamm_name: parameter(name).to_pybamm(value)
+                                    for name, value in alternative.values.items()})
+            if other.failed:
+                row.alternatives_failed += 1
+            else:
+                row.alternative_capacities_Ah.append(other.capacity_Ah)
+        rows.append(row)
     coverage = used.conditions.model_dump(mode="json") if used is not None and used.conditions else None
     return ValidationReport(cell=design.id, calibrated=used is not None, calibration_source=source, rows=rows,
-                            tolerance_pct=tolerance_pct, coverage=coverage)
+                            tolerance_pct=tolerance_pct, coverage=coverage,
+                            open_parameters=list(used.spread.parameters) if alternatives else [])
 
 
 def plot_html(report: ValidationReport, path: str | Path) -> Path:

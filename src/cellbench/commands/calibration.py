@@ -51,6 +51,10 @@ def register(app: typer.Typer) -> None:
         starts: int = typer.Option(1, "--starts", help="run the optimiser from this many starts (the cell's own values "
                                                          "and a spread over the search box) and keep the best; lists "
                                                          "every optimum found"),
+        spread: str = typer.Option(None, "--spread",
+                                   help="comma-separated parameters the fit keeps at their sourced values but the "
+                                        "data may not decide: the fit is repeated with them free too, and optima "
+                                        "as good are kept as alternatives (validate reports how far they disagree)"),
         json: bool = typer.Option(False, "--json", help="print the result as JSON"),
     ) -> None:
         """Fit model parameters of a cell to measured discharges (scipy least squares over PyBaMM inputs).
@@ -63,13 +67,15 @@ def register(app: typer.Typer) -> None:
         from cellbench.simulate.calibration import save_calibration
 
         parse_parameters(parameters)  # a misspelt name fails before any file is read
+        if spread:
+            parse_parameters(spread)
         tests = _discharges(files, temperature)
         from cellbench.terminal import progress
 
         with progress(console, "model runs", disable=json) as bar:  # a count: the optimiser decides the total
             task = bar.add_task("calibrate", total=None)
             result = calibrate(cell, tests, parameters, model=model, thermal=thermal, max_evaluations=max_evaluations,
-                               initial_state=start, starts=starts,
+                               initial_state=start, starts=starts, spread=spread or (),
                                progress=lambda done, total: bar.update(task, completed=done, total=total))
         path = save_calibration(result.calibration, out or Path(f"{result.calibration.cell}-calibration.yaml"))
         cal = result.calibration
@@ -77,6 +83,7 @@ def register(app: typer.Typer) -> None:
             print_json({"out": str(path), "seconds": round(result.seconds, 2), "evaluations": result.evaluations,
                         "converged": result.success, "message": result.message,
                         "optima": cal.method.get("optima"),
+                        "spread": None if cal.spread is None else cal.spread.model_dump(mode="json"),
                         **cal.model_dump(mode="json", include={"cell", "label", "fitted", "residuals", "conditions"})})
             return
         table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})", box=box.SIMPLE)
@@ -96,6 +103,8 @@ def register(app: typer.Typer) -> None:
         console.print(residuals)
         if cal.method.get("optima"):
             _print_optima(cal.method["optima"])
+        if cal.spread is not None:
+            _print_spread(cal.spread)
         console.print(f"{result.evaluations} simulations in {result.seconds:.1f} s ({result.message}); wrote {path}")
 
     @app.command("validate")
@@ -133,18 +142,22 @@ def register(app: typer.Typer) -> None:
                       box=box.SIMPLE, padding=(0, 1), pad_edge=False)
         # SOC₀: where the simulation started (from the rested voltage); ΔQ, ΔE: capacity and energy errors
         # (simulated − measured); ΔV̄: mean-voltage error
-        for col in ("file", "A", "°C", "SOC₀", "Ah", "ΔQ %", "ΔE %", "ΔV̄ mV", "RMSE mV", "RMSE K"):
+        # spread %: how far fits as good (the calibration's alternatives) disagree on the capacity
+        with_spread = bool(report.open_parameters)
+        for col in ("file", "A", "°C", "SOC₀", "Ah", "ΔQ %", "ΔE %", "ΔV̄ mV", "RMSE mV", "RMSE K") \
+                + (("spread %",) if with_spread else ()):
             table.add_column(col, justify="left" if col == "file" else "right", no_wrap=col != "file",
                              overflow="fold")
         for row in report.rows:
             e = row.errors
+            spread_cell = (("—" if row.spread_pct is None else f"{row.spread_pct:.1f}"),) if with_spread else ()
             table.add_row(row.test.label, f"{row.test.current_A:.3g}",
                           "—" if row.test.start_temperature_C is None else f"{row.test.start_temperature_C:.1f}",
                           f"{100.0 * row.simulated.initial_soc:.1f}", f"{e['measured_capacity_Ah']:.3f}",
                           f"{e['capacity_error_pct']:+.2f}",
                           f"{e['energy_error_pct']:+.2f}", f"{e['mean_voltage_error_mV']:+.0f}",
                           f"{e['voltage_rmse_mV']:.0f}",
-                          "—" if e["temperature_rmse_K"] is None else f"{e['temperature_rmse_K']:.1f}")
+                          "—" if e["temperature_rmse_K"] is None else f"{e['temperature_rmse_K']:.1f}", *spread_cell)
         console.print(table)
         for warning in report.warnings:
             console.print(f"warning: {warning}", highlight=False, markup=False)
@@ -153,9 +166,22 @@ def register(app: typer.Typer) -> None:
         console.print(report.verdict, highlight=False, markup=False)
 
 
-#: another optimum within this factor of the best cost fits the data about as well: the values that differ
-#: between them are not determined by the data
-NEAR_OPTIMUM_COST = 1.25
+def _print_spread(spread) -> None:
+    from cellbench.terminal import console
+
+    if not spread.alternatives:
+        console.print(f"with {', '.join(spread.parameters)} free as well, no optimum from {spread.starts} start(s) "
+                      f"fits within {spread.cost_ratio:g}× the calibration's cost: no alternatives kept")
+        return
+    names = list(spread.alternatives[0].values)
+    table = Table(title=f"alternatives: fits within {spread.cost_ratio:g}× the cost with "
+                        f"{', '.join(spread.parameters)} free as well", box=box.SIMPLE)
+    table.add_column("cost ×", justify="right")
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True)
+    for a in spread.alternatives:
+        table.add_row(f"{a.cost_vs_fit:.3g}", *(f"{a.values[n]:.4g}" for n in names))
+    console.print(table)
 
 
 def _print_optima(optima: list[dict]) -> None:
@@ -170,6 +196,8 @@ def _print_optima(optima: list[dict]) -> None:
     for k, o in enumerate(optima, 1):
         table.add_row(str(k), f"{o['cost_vs_best']:.3g}", *(f"{o['value'][n]:.4g}" for n in names))
     console.print(table)
+    from cellbench.calibration.fit import NEAR_OPTIMUM_COST
+
     near = [o for o in optima if o["cost_vs_best"] <= NEAR_OPTIMUM_COST]
     spread = [n for n in names
               if max(o["value"][n] for o in near) > 1.2 * min(o["value"][n] for o in near) + 1e-12]

@@ -284,7 +284,7 @@ def _calibrate() -> dict[str, Any]:
     d = Definitions()
     whole = Calibration.model_json_schema(mode="serialization", ref_template="#/$defs/{model}")
     d.defs.update(whole.pop("$defs", {}))
-    kept = ("cell", "label", "fitted", "residuals", "conditions")
+    kept = ("cell", "label", "fitted", "residuals", "conditions", "spread")
     optimum = record({"start": mapping(NUMBER), "value": mapping(NUMBER), "cost": NUMBER, "cost_vs_best": NUMBER,
                       "evaluations": INTEGER})
     body = record({"out": STRING, "seconds": NUMBER, "evaluations": INTEGER, "converged": BOOLEAN,
@@ -292,7 +292,8 @@ def _calibrate() -> dict[str, Any]:
     return _document("cellbench calibrate CELL FILE... --json",
                      "The calibration written (out): fitted values with 95 % intervals and their start, residuals per "
                      "test before and after, and the conditions the data cover; how the optimiser ended "
-                     "(cellbench.calibration); with --starts, the optimum found from each start (null without).",
+                     "(cellbench.calibration); with --starts, the optimum found from each start (null without); with "
+                     "--spread, the alternatives that fit as well with those parameters free too (null without).",
                      body, d)
 
 
@@ -302,13 +303,18 @@ def _validate() -> dict[str, Any]:
                    "capacity_error_pct": NULLABLE_NUMBER, "energy_error_pct": NULLABLE_NUMBER,
                    "mean_voltage_error_mV": NULLABLE_NUMBER, "voltage_rmse_mV": NULLABLE_NUMBER,
                    "temperature_rmse_K": NULLABLE_NUMBER, "capacity_Ah": NULLABLE_NUMBER,
-                   "measured_capacity_Ah": NUMBER, "simulation_failed": nullable(STRING), "warnings": array(STRING)})
+                   "measured_capacity_Ah": NUMBER, "simulation_failed": nullable(STRING), "warnings": array(STRING),
+                   "alternative_capacities_Ah": nullable(array(NUMBER)), "spread_pct": NULLABLE_NUMBER,
+                   "alternatives_failed": nullable(INTEGER)})
     coverage = mapping(nullable(RANGE))
     return _document("cellbench validate CELL FILE... --json",
                      "The (calibrated) cell against measured discharges: errors per test, their mean against the "
-                     "tolerance, the verdict, and the conditions the calibration covers (cellbench.calibration).",
+                     "tolerance, the verdict, the conditions the calibration covers, and, for a calibration with "
+                     "alternatives (calibrate --spread), the capacity each predicts and how far they disagree "
+                     "(spread_pct) (cellbench.calibration).",
                      record({"cell": STRING, "calibrated": BOOLEAN, "calibration": nullable(STRING),
                              "coverage": nullable(coverage), "tolerance_pct": NUMBER,
+                             "open_parameters": nullable(array(STRING)),
                              "mean_abs_capacity_error_pct": NULLABLE_NUMBER, "passed": BOOLEAN, "verdict": STRING,
                              "tests": array(test), "plot": nullable(STRING)}))
 

@@ -44,6 +44,7 @@ def register(app: typer.Typer) -> None:
                         "min_anode_potential_V": extra.get("min_anode_potential_V"),
                         "plating_limited": extra.get("plating_limited"),
                         "calibrated": extra.get("calibrated"), "calibration_overrides": extra.get("calibration_overrides"),
+                        "calibration_warnings": extra.get("calibration_warnings") or [],
                         "provenance": measurement.metadata.provenance, "steps": rows})
             return
         table = Table(title=f"{measurement.metadata.cell_id}: {measurement.metadata.provenance['protocol']}")
@@ -66,6 +67,8 @@ def register(app: typer.Typer) -> None:
         if extra.get("calibrated"):
             changed = ", ".join(f"{k} = {v:g}" for k, v in extra["calibration_overrides"].items())
             console.print(f"calibrated cell: this result depends on its calibration file ({changed})", highlight=False)
+        for warning in extra.get("calibration_warnings") or []:
+            console.print(f"warning: {warning}", highlight=False, markup=False)
         if out is not None:
             console.print(f"wrote {measurement.data.height} rows to {out}")
 

@@ -6,7 +6,9 @@ for every override: each value must be a literature value, within a literature r
 measured data. A fitted calibration (written by ``cellbench calibrate``, see :mod:`cellbench.calibration`)
 also records, for each fitted value, its 95 % confidence interval (`fitted`), the measured files it was
 fitted on with their content hashes (`data`), the residuals per test (`residuals`) and the conditions
-its data covered (`conditions`). Fitted values are inputs of the model, not predictions of it.
+its data covered (`conditions`). Fitted values are inputs of the model, not predictions of it. A calibration
+may also say what its data leave open (`spread`): other parameter sets, with some sourced values freed as well,
+that fit the same data about as well.
 """
 
 from __future__ import annotations
@@ -71,6 +73,55 @@ class Conditions(BaseModel):
     cell_temperature_C: tuple[float, float] | None = None
 
 
+class Alternative(BaseModel):
+    """Another parameter set that fits the calibration's data about as well: the fitted parameters and the open
+    ones (design-level names, design units), and its cost relative to the calibration's own fit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    values: dict[str, float]
+    cost_vs_fit: float
+
+
+class Spread(BaseModel):
+    """What the calibration's data leave open. The fit was repeated with `parameters` free as well (they keep
+    their sourced values in `overrides`), from `starts` starting points; every optimum within `cost_ratio` of the
+    calibration's own cost is an alternative. Where alternatives predict differently (outside the data's
+    conditions, typically), the data do not decide between them: `cellbench validate` reports that spread."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    parameters: list[str]
+    cost_ratio: float
+    starts: int
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+
+#: a run extrapolates when it starts this far outside the calibration's start temperatures
+TEMPERATURE_MARGIN_K = 5.0
+#: ... or its current is this much (relative) outside the calibration's currents
+CURRENT_MARGIN = 0.10
+
+
+def outside_conditions(conditions: Conditions | None, label: str, *, temperature_C: float | None = None,
+                       current_A: float | None = None) -> list[str]:
+    """Why a run (`label`) at `temperature_C` (start, ambient) and `current_A` lies outside what the calibration's
+    data covered: the model extrapolates there. Empty when inside, or when nothing is known."""
+    if conditions is None:
+        return []
+    out = []
+    low, high = conditions.current_A
+    if current_A is not None and (current_A < low * (1 - CURRENT_MARGIN) or current_A > high * (1 + CURRENT_MARGIN)):
+        out.append(f"{label}: {current_A:.3g} A is outside the calibration's currents {low:.3g}–{high:.3g} A "
+                   "(extrapolated)")
+    if conditions.temperature_C is not None and temperature_C is not None:
+        t_low, t_high = conditions.temperature_C
+        if not t_low - TEMPERATURE_MARGIN_K <= temperature_C <= t_high + TEMPERATURE_MARGIN_K:
+            seen = (f"; its data reached cell temperatures {conditions.cell_temperature_C[0]:.0f}–"
+                    f"{conditions.cell_temperature_C[1]:.0f} °C" if conditions.cell_temperature_C else "")
+            out.append(f"{label}: starts at {temperature_C:.1f} °C, outside the calibration's {t_low:.1f}–"
+                       f"{t_high:.1f} °C{seen} (temperature extrapolated by the Arrhenius terms)")
+    return out
+
+
 class Calibration(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     cell: str
@@ -83,6 +134,7 @@ class Calibration(BaseModel):
     residuals: list[TestResidual] = Field(default_factory=list)
     conditions: Conditions | None = None
     method: dict[str, Any] = Field(default_factory=dict)
+    spread: Spread | None = None
 
     @model_validator(mode="after")
     def _every_override_has_a_source(self) -> "Calibration":
@@ -92,6 +144,13 @@ class Calibration(BaseModel):
         unfitted = [k for k in self.fitted if k not in self.overrides]
         if unfitted:
             raise ValueError(f"fitted value without an override: {', '.join(unfitted)}")
+        if self.spread is not None:
+            known = set(self.fitted) | set(self.spread.parameters)
+            for k, alternative in enumerate(self.spread.alternatives, 1):
+                odd = sorted(set(alternative.values) ^ known)
+                if odd:
+                    raise ValueError(f"spread alternative {k}: values must name exactly the fitted and open "
+                                     f"parameters; differs in {', '.join(odd)}")
         return self
 
     def literature_overrides(self) -> dict[str, float]:

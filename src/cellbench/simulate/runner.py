@@ -230,7 +230,8 @@ def run_raw(cell: PybammCell, protocol: Protocol, *, temperature_C: float = 25.0
         extra={"steps": [r.__dict__ for r in records], "nominal_capacity_Ah": cell.nominal_capacity_Ah,
                "voltage_window_V": [cell.voltage_min_V, cell.voltage_max_V],
                "wall_time_s": time.perf_counter() - started, "solver_warnings": sorted(notes)[:20],
-               **plating_check(charge_minima), **calibration_state(cell)})
+               **plating_check(charge_minima), **calibration_state(cell),
+               "calibration_warnings": calibration_warnings(cell, protocol, base_temperature_C)})
     return RawRun(data, metadata)
 
 
@@ -267,6 +268,25 @@ def calibration_state(cell: PybammCell) -> dict[str, Any]:
     calibration = cell.notes.get("calibration") or {}
     applied = calibration.get("applied", calibration.get("overrides", {}))
     return {"calibrated": bool(applied), "calibration_overrides": dict(applied)}
+
+
+def calibration_warnings(cell: PybammCell, protocol: Protocol, temperature_C: float) -> list[str]:
+    """Where this run leaves what the data of the cell's calibration covered (ambient temperatures, constant
+    discharge currents): there the model extrapolates from its fit, and the result should say so."""
+    from cellbench.simulate.calibration import Conditions, outside_conditions
+
+    covered = (cell.notes.get("calibration") or {}).get("conditions")
+    if not covered:
+        return []
+    conditions = Conditions(**covered)
+    steps = [planned.step for planned in protocol.expand()]
+    ambients = {temperature_C} | {s.ambient_temperature_C for s in steps if s.ambient_temperature_C is not None}
+    out = [w for t in sorted(ambients) for w in outside_conditions(conditions, f"{cell.name} at {t:g} °C",
+                                                                     temperature_C=t)]
+    currents = {s.current_magnitude_A(cell.nominal_capacity_Ah) for s in steps if s.kind == "discharge"} - {None}
+    for current in sorted({min(currents), max(currents)} if currents else set()):
+        out += outside_conditions(conditions, f"{cell.name} discharged at {current:.3g} A", current_A=current)
+    return out
 
 
 def control_inputs(step: Step, cell: PybammCell) -> dict[str, float]:
