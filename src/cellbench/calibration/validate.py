@@ -146,11 +146,10 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
         source = f"the cell's own ({design.id})" if used else "none"
         cell = to_pybamm(design)
     runner = DischargeModel(cell, model=model, thermal=thermal, initial_state=initial_state)
-    alternatives = used.spread.alternatives if used is not None and used.spread is not None else []
-    wide = None
-    if alternatives:
-        wide = DischargeModel.for_parameters(cell, parse_parameters(list(alternatives[0].values)), model=model,
-                                             thermal=thermal, initial_state=initial_state)
+    spread = used.spread if used is not None else None
+    alternatives = spread.alternatives if spread is not None else []
+    wide = DischargeModel.for_parameters(cell, parse_parameters(list(alternatives[0].values)), model=model,
+                                         thermal=thermal, initial_state=initial_state) if alternatives else runner
     rows = []
     for test in tests:
         sim = runner.run(test, {})
@@ -166,7 +165,7 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
     coverage = used.conditions.model_dump(mode="json") if used is not None and used.conditions else None
     return ValidationReport(cell=design.id, calibrated=used is not None, calibration_source=source, rows=rows,
                             tolerance_pct=tolerance_pct, coverage=coverage,
-                            open_parameters=list(used.spread.parameters) if alternatives else [])
+                            open_parameters=list(spread.parameters) if spread is not None and alternatives else [])
 
 
 def plot_html(report: ValidationReport, path: str | Path) -> Path:

@@ -283,7 +283,8 @@ def calibration_warnings(cell: PybammCell, protocol: Protocol, temperature_C: fl
     ambients = {temperature_C} | {s.ambient_temperature_C for s in steps if s.ambient_temperature_C is not None}
     out = [w for t in sorted(ambients) for w in outside_conditions(conditions, f"{cell.name} at {t:g} °C",
                                                                      temperature_C=t)]
-    currents = {s.current_magnitude_A(cell.nominal_capacity_Ah) for s in steps if s.kind == "discharge"} - {None}
+    currents = [c for s in steps if s.kind == "discharge"
+                and (c := s.current_magnitude_A(cell.nominal_capacity_Ah)) is not None]
     for current in sorted({min(currents), max(currents)} if currents else set()):
         out += outside_conditions(conditions, f"{cell.name} discharged at {current:.3g} A", current_A=current)
     return out
