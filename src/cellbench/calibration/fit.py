@@ -300,16 +300,15 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
         found = fits_from(wide_runner, extended, [np.concatenate([z, z_open])]
                           + spread_starts(extended, z_from, box, starts - 1), box)
         runner.evaluations += wide_runner.evaluations
-        # the fit itself (its values and the sourced ones) is not an alternative of itself
-        own = {p.name: _sig(p.from_search(float(z[i]))) for i, p in enumerate(fit_parameters)}
-        own.update({name: _sig(value) for name, value in open_start.items()})
-        alternatives, seen = [], {tuple(_sig(v, 3) for v in own.values())}
+        # the fit itself (its values and the sourced ones) is not an alternative of itself, nor is an optimum
+        # found twice
+        own = {p.name: p.from_search(float(z[i])) for i, p in enumerate(fit_parameters)} | open_start
+        alternatives: list[Alternative] = []
         for _, result in sorted(found, key=lambda item: item[1].cost):
             ratio = float(result.cost / solution.cost)
             values = {p.name: _sig(p.from_search(float(result.x[i]))) for i, p in enumerate(extended)}
-            key = tuple(_sig(v, 3) for v in values.values())
-            if ratio <= NEAR_OPTIMUM_COST and key not in seen:
-                seen.add(key)
+            if ratio <= NEAR_OPTIMUM_COST and not any(_same_values(values, other)
+                                                      for other in [own, *(a.values for a in alternatives)]):
                 alternatives.append(Alternative(values=values, cost_vs_fit=round(ratio, 4)))
         spread_record = Spread(parameters=[p.name for p in open_parameters], cost_ratio=NEAR_OPTIMUM_COST,
                                starts=starts, alternatives=alternatives)
@@ -376,6 +375,11 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     return CalibrationResult(calibration=calibration, before=before, after=after, evaluations=runner.evaluations,
                              seconds=time.perf_counter() - started, success=bool(solution.success),
                              message=str(solution.message), parameters=list(fit_parameters))
+
+
+def _same_values(a: dict[str, float], b: dict[str, float], relative: float = 0.01) -> bool:
+    """Two parameter sets that differ by less than 1 % in every value: one optimum, found twice."""
+    return all(abs(a[k] - b[k]) <= relative * max(abs(a[k]), abs(b[k])) for k in a)
 
 
 def _values_at(parameters: Sequence[FitParameter], z: np.ndarray) -> dict[str, float]:
