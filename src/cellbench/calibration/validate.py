@@ -100,6 +100,9 @@ class ValidationReport:
                      f"{widest:.1f} % on capacity ({label})")
             if widest > self.tolerance_pct:
                 text += ": the calibration's data do not determine that prediction"
+        failed = sum(r.alternatives_failed for r in self.rows)
+        if failed:
+            text += f"; {failed} run(s) of alternatives did not solve (left out of the spread)"
         return text
 
     def as_dict(self) -> dict:
@@ -155,8 +158,12 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
         sim = runner.run(test, {})
         row = ValidationRow(test, sim, comparison(test, sim), coverage_warnings(test, used))
         for alternative in alternatives:
-            other = wide.run(test, {parameter(name).pybamm_name: parameter(name).to_pybamm(value)
-                                    for name, value in alternative.values.items()})
+            try:
+                other = wide.run(test, {parameter(name).pybamm_name: parameter(name).to_pybamm(value)
+                                        for name, value in alternative.values.items()})
+            except Exception:  # noqa: BLE001 - an alternative that cannot run leaves the spread, never the report
+                row.alternatives_failed += 1
+                continue
             if other.failed:
                 row.alternatives_failed += 1
             else:
