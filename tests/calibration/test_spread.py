@@ -102,3 +102,30 @@ def test_calibrate_keeps_optima_as_good_as_its_fit_with_the_open_parameters_free
     own = {"contact_resistance_mohm": cal.fitted["contact_resistance_mohm"].value, ANODE_ENERGY: 17.39}
     assert own not in [a.values for a in alternatives]
     assert ANODE_ENERGY not in cal.fitted and cal.overrides[ANODE_ENERGY] == pytest.approx(17.39)
+
+
+@pytest.mark.slow
+def test_an_alternative_that_cannot_run_is_counted_and_the_report_goes_on(tmp_path, monkeypatch):
+    import importlib
+
+    from cellbench import cells
+    from cellbench.simulate.design_to_pybamm import to_pybamm
+
+    validation = importlib.import_module("cellbench.calibration.validate")  # the module, not its function
+
+    own = load_calibration("lg-m50")
+    fitted = {name: v.value for name, v in own.fitted.items()}
+    spread = Spread(parameters=[ANODE_ENERGY], cost_ratio=NEAR_OPTIMUM_COST, starts=1,
+                    alternatives=[Alternative(values=fitted | {ANODE_ENERGY: 60.0}, cost_vs_fit=1.0)])
+
+    class Broken:
+        def run(self, test, values):
+            raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(validation.DischargeModel, "for_parameters", classmethod(lambda cls, *a, **k: Broken()))
+    test = read_discharge(_measured_file(tmp_path, to_pybamm(cells.load("lg-m50")), 2.5, 25.0))
+    report = validate("lg-m50", [test], calibration=own.model_copy(update={"spread": spread}))
+    row = report.rows[0]
+    assert row.alternatives_failed == 1 and row.alternative_capacities_Ah == [] and row.spread_pct is None
+    assert abs(row.errors["capacity_error_pct"]) < 0.5  # the calibration itself was still compared
+    assert "1 run(s) of alternatives did not solve" in report.verdict
