@@ -224,10 +224,12 @@ def test_a_run_outside_its_calibrations_data_says_so(lgm50, std21):
 
     assert warnings(lgm50, "Discharge at 1C for 30 seconds", 25.0) == []
     cold = warnings(lgm50, "Discharge at 1C for 30 seconds", 0.0)
-    assert len(cold) == 1 and "starts at 0.0 °C, outside the calibration's 24.5–24.6 °C" in cold[0]
+    assert "starts at 0.0 °C, outside the calibration's 24.5–24.6 °C" in cold[0]
     assert "cell temperatures 24–58 °C" in cold[0] or "cell temperatures 25–58 °C" in cold[0]
+    # and the file's alternatives (calibrate --spread) are pointed to
+    assert len(cold) == 2 and "alternative fits as good" in cold[1] and "cellbench validate" in cold[1]
     fast = warnings(lgm50, "Discharge at 3C for 10 seconds", 25.0)  # 15 A against at most 10 A
-    assert len(fast) == 1 and "15 A is outside the calibration's currents 0.5–10 A" in fast[0]
+    assert "15 A is outside the calibration's currents 0.5–10 A" in fast[0] and len(fast) == 2
     # a step's own ambient counts too
     assert any("at 40 °C" in w for w in warnings(lgm50, "Rest for 10 seconds; Rest for 10 seconds at 40 °C", 25.0))
     # a cell without a fitted calibration has nothing to leave

@@ -275,7 +275,8 @@ def calibration_warnings(cell: PybammCell, protocol: Protocol, temperature_C: fl
     discharge currents): there the model extrapolates from its fit, and the result should say so."""
     from cellbench.simulate.calibration import Conditions, outside_conditions
 
-    covered = (cell.notes.get("calibration") or {}).get("conditions")
+    calibration = cell.notes.get("calibration") or {}
+    covered = calibration.get("conditions")
     if not covered:
         return []
     conditions = Conditions(**covered)
@@ -287,6 +288,11 @@ def calibration_warnings(cell: PybammCell, protocol: Protocol, temperature_C: fl
                 and (c := s.current_magnitude_A(cell.nominal_capacity_Ah)) is not None]
     for current in sorted({min(currents), max(currents)} if currents else set()):
         out += outside_conditions(conditions, f"{cell.name} discharged at {current:.3g} A", current_A=current)
+    spread = calibration.get("spread") or {}
+    if out and spread.get("alternatives"):
+        out.append(f"{cell.name}: its calibration keeps {len(spread['alternatives'])} alternative fits as good on its "
+                   f"data with {', '.join(spread['parameters'])} free; outside that data they may disagree "
+                   "(`cellbench validate` runs them all and reports the spread)")
     return out
 
 
