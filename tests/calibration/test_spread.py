@@ -129,3 +129,19 @@ def test_an_alternative_that_cannot_run_is_counted_and_the_report_goes_on(tmp_pa
     assert row.alternatives_failed == 1 and row.alternative_capacities_Ah == [] and row.spread_pct is None
     assert abs(row.errors["capacity_error_pct"]) < 0.5  # the calibration itself was still compared
     assert "1 run(s) of alternatives did not solve" in report.verdict
+
+
+@pytest.mark.parametrize("spread, message", [
+    ("anode_diffusivty", "--spread: unknown parameter 'anode_diffusivty'"),
+    ("contact_resistance_mohm", "--spread: contact_resistance_mohm: both fitted and left open"),
+])
+def test_calibrate_names_a_bad_spread_before_reading_any_file(tmp_path, spread, message):
+    import subprocess
+    import sys
+
+    missing = tmp_path / "never-read.csv"  # would be 'no such file' if the files came first
+    run = subprocess.run([sys.executable, "-c", "from cellbench.cli import main; main()", "calibrate", "lg-m50",
+                          str(missing), "-p", "contact_resistance_mohm", "--spread", spread],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0 and "Traceback" not in run.stderr
+    assert message in run.stdout + run.stderr

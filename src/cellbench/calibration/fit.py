@@ -28,6 +28,7 @@ from scipy.optimize import least_squares
 
 from cellbench.calibration.discharges import MeasuredDischarge
 from cellbench.calibration.parameters import FitParameter, parse_parameters
+from cellbench.calibration.parameters import open_parameters as open_parameters_of
 from cellbench.errors import InputError, SimulationError
 from cellbench.protocols import Protocol
 from cellbench.simulate import model_build as mb
@@ -217,12 +218,7 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     spread starts, and every optimum within :data:`NEAR_OPTIMUM_COST` of the calibration's cost is kept in the
     file's ``spread`` as an alternative; `validate` runs them all and reports how far their predictions differ."""
     fit_parameters = parse_parameters(parameters) if isinstance(parameters, str) else parse_parameters(list(parameters))
-    open_parameters = (parse_parameters(spread) if isinstance(spread, str) else parse_parameters(list(spread))) \
-        if spread else []
-    twice = sorted({p.name for p in fit_parameters} & {p.name for p in open_parameters})
-    if twice:
-        raise InputError(f"{', '.join(twice)}: both fitted and left open; name each in one of --parameters and "
-                         "--spread", location="--spread")
+    open_parameters = open_parameters_of(fit_parameters, spread)
     if not tests:
         raise InputError("no measured test to fit: give at least one file", location="FILES")
     if model not in mb.MODELS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Sequence
 
 from cellbench.errors import InputError
 
@@ -99,19 +100,30 @@ _PARAMETERS += [
 PARAMETERS: dict[str, FitParameter] = {p.name: p for p in _PARAMETERS}
 
 
-def parameter(name: str) -> FitParameter:
+def parameter(name: str, option: str = "--parameters") -> FitParameter:
     if name not in PARAMETERS:
-        raise InputError(f"unknown parameter '{name}': expected one of {', '.join(PARAMETERS)}",
-                         location="--parameters")
+        raise InputError(f"unknown parameter '{name}': expected one of {', '.join(PARAMETERS)}", location=option)
     return PARAMETERS[name]
 
 
-def parse_parameters(text: str | list[str]) -> list[FitParameter]:
-    """'a,b,c' (or a list) → FitParameters, in order, each once."""
+def parse_parameters(text: str | list[str], option: str = "--parameters") -> list[FitParameter]:
+    """'a,b,c' (or a list) → FitParameters, in order, each once; errors name `option`."""
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text) if n.strip()]
     if not names:
-        raise InputError("no parameter to fit: give at least one name", location="--parameters")
+        raise InputError("no parameter named: give at least one name", location=option)
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise InputError(f"parameter named twice: {', '.join(duplicates)}", location="--parameters")
-    return [parameter(n) for n in names]
+        raise InputError(f"parameter named twice: {', '.join(duplicates)}", location=option)
+    return [parameter(n, option) for n in names]
+
+
+def open_parameters(fitted: Sequence[FitParameter], spread: str | Sequence[str]) -> list[FitParameter]:
+    """The parameters `calibrate --spread` leaves open (none for an empty `spread`); none may also be fitted."""
+    if not spread:
+        return []
+    out = parse_parameters(spread if isinstance(spread, str) else list(spread), "--spread")
+    twice = sorted({p.name for p in fitted} & {p.name for p in out})
+    if twice:
+        raise InputError(f"{', '.join(twice)}: both fitted and left open; name each in one of --parameters and "
+                         "--spread", location="--spread")
+    return out

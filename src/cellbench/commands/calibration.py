@@ -63,12 +63,11 @@ def register(app: typer.Typer) -> None:
         residuals per test and the conditions covered. Fitted values are inputs, not predictions.
         """
         from cellbench.calibration import calibrate
-        from cellbench.calibration.parameters import parse_parameters
+        from cellbench.calibration.parameters import open_parameters, parse_parameters
         from cellbench.simulate.calibration import save_calibration
 
-        parse_parameters(parameters)  # a misspelt name fails before any file is read
-        if spread:
-            parse_parameters(spread)
+        # a misspelt name fails before any file is read
+        open_parameters(parse_parameters(parameters), spread or ())
         tests = _discharges(files, temperature)
         from cellbench.terminal import progress
 
