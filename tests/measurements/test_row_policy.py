@@ -119,3 +119,34 @@ def test_cli_bad_measurement_writes_nothing(tmp_path):
     assert proc.returncode == 1
     assert "line 7 ('nan')" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists() and not list(tmp_path.glob("out*"))
+
+
+@pytest.mark.parametrize("repeat", [1, 700])  # a small file parsed from bytes; one over 256 KiB parsed from disk
+def test_a_row_split_by_a_stray_separator_is_refused_with_its_line(tmp_path, repeat):
+    rows = arbin_rows() * repeat
+    bad = rows[5].split(",")
+    bad[6] = bad[6].replace(".", ",")  # the voltage written with a decimal comma: one cell too many
+    lines = [ARBIN_HEADER] + rows[:5] + [",".join(bad)] + rows[6:]
+    path = tmp_path / "arbin_split_row.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        read(path)
+    message = str(caught.value)
+    assert "line 7" in message and "1 row(s) with more cells than the column line's 9" in message
+
+
+def test_a_trailing_separator_or_an_unnamed_last_column_is_no_split_row(tmp_path):
+    rows = arbin_rows()
+    trailing = tmp_path / "trailing.csv"  # exports that end every row with the separator
+    trailing.write_text("\n".join([ARBIN_HEADER] + [r + "," for r in rows[:6]] + rows[6:]) + "\n")
+    unnamed = tmp_path / "unnamed.csv"  # a last column without a name, in every row: left out, as before
+    unnamed.write_text("\n".join([ARBIN_HEADER] + [r + ",7" for r in rows]) + "\n")
+    plain = read(_write(tmp_path / "plain.csv", [ARBIN_HEADER] + rows))
+    for path in (trailing, unnamed):
+        m = read(path)
+        assert m.data[S.VOLTAGE].to_list() == plain.data[S.VOLTAGE].to_list()
+
+
+def _write(path, lines):
+    path.write_text("\n".join(lines) + "\n")
+    return path
