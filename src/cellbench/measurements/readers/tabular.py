@@ -161,12 +161,12 @@ class DelimitedTable:
                 # column line (a separator inside a value) would otherwise be read shifted, in silence. Polars
                 # reads a column beyond the first rows' width only with a schema that has it, so the columns it
                 # would infer get the types it infers from those rows (its own inference, made explicit).
-                first = self._first_rows() if inferred else b""
-                guessed = (pl.read_csv(first, n_rows=100, columns=sorted(inferred), **(options | {"skip_rows": 0}))
-                           if first.strip() else
-                           pl.read_csv(source, n_rows=100, columns=sorted(inferred), **options)).dtypes \
-                    if inferred else []
-                types = dict(zip(sorted(inferred), guessed))
+                types = {}
+                if inferred:
+                    first = self._first_rows()
+                    sample = (pl.read_csv(first, n_rows=100, columns=sorted(inferred), **(options | {"skip_rows": 0}))
+                              if first.strip() else pl.read_csv(source, n_rows=100, columns=sorted(inferred), **options))
+                    types = dict(zip(sorted(inferred), sample.dtypes))
                 # the cell past the last column as `dtype` too: a numbers read stays all numbers (a text cell there
                 # fails it, and the caller's text route reads the rows again, checking them as text)
                 schema = {auto[i]: types.get(i, dtype if i in positions or i == width else pl.Utf8)
