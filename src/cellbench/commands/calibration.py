@@ -123,7 +123,8 @@ def register(app: typer.Typer) -> None:
         json: bool = typer.Option(False, "--json", help="print the comparison as JSON"),
     ) -> None:
         """Compare the (calibrated) cell with measured discharges: capacity, energy, mean-voltage and voltage-RMSE
-        errors per test, a plot, a verdict, and warnings where the calibration's conditions are left."""
+        errors per test, a plot, a verdict, warnings where the calibration's conditions are left, and, for a
+        calibration with alternatives (calibrate --spread), how far fits as good disagree on each test."""
         from cellbench.calibration import plot_html, validate
         from cellbench.errors import InputError
 
