@@ -27,8 +27,7 @@ import numpy as np
 from scipy.optimize import least_squares
 
 from cellbench.calibration.discharges import MeasuredDischarge
-from cellbench.calibration.parameters import FitParameter, parse_parameters
-from cellbench.calibration.parameters import open_parameters as open_parameters_of
+from cellbench.calibration.parameters import FitParameter, open_parameters, parse_parameters
 from cellbench.errors import InputError, SimulationError
 from cellbench.protocols import Protocol
 from cellbench.simulate import model_build as mb
@@ -218,7 +217,7 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
     spread starts, and every optimum within :data:`NEAR_OPTIMUM_COST` of the calibration's cost is kept in the
     file's ``spread`` as an alternative; `validate` runs them all and reports how far their predictions differ."""
     fit_parameters = parse_parameters(parameters) if isinstance(parameters, str) else parse_parameters(list(parameters))
-    open_parameters = open_parameters_of(fit_parameters, spread)
+    left_open = open_parameters(fit_parameters, spread)
     if not tests:
         raise InputError("no measured test to fit: give at least one file", location="FILES")
     if model not in mb.MODELS:
@@ -281,13 +280,13 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
                "evaluations": int(found.nfev)}
               for zs, found in solutions] if starts > 1 else None
     spread_record = None
-    if open_parameters:
+    if left_open:
         # the same fit with the open parameters free too: from its optimum, and from spread starts around the
         # calibration's own start
-        extended = list(fit_parameters) + list(open_parameters)
-        open_start = {p.name: p.from_pybamm(float(pv[p.pybamm_name])) for p in open_parameters}
-        z_open = np.array([p.to_search(open_start[p.name]) for p in open_parameters])
-        box = np.concatenate([bounds, np.array([p.search_bounds(open_start[p.name]) for p in open_parameters]).T],
+        extended = list(fit_parameters) + list(left_open)
+        open_start = {p.name: p.from_pybamm(float(pv[p.pybamm_name])) for p in left_open}
+        z_open = np.array([p.to_search(open_start[p.name]) for p in left_open])
+        box = np.concatenate([bounds, np.array([p.search_bounds(open_start[p.name]) for p in left_open]).T],
                              axis=1)
         z_open = np.clip(z_open, box[0][len(z0):] + 1e-9, box[1][len(z0):] - 1e-9)
         wide_runner = DischargeModel.for_parameters(cell, extended, model=model, thermal=thermal,
@@ -306,7 +305,7 @@ def calibrate(design, tests: Sequence[MeasuredDischarge], parameters: Sequence[s
             if ratio <= NEAR_OPTIMUM_COST and not any(_same_values(values, other)
                                                       for other in [own, *(a.values for a in alternatives)]):
                 alternatives.append(Alternative(values=values, cost_vs_fit=round(ratio, 4)))
-        spread_record = Spread(parameters=[p.name for p in open_parameters], cost_ratio=NEAR_OPTIMUM_COST,
+        spread_record = Spread(parameters=[p.name for p in left_open], cost_ratio=NEAR_OPTIMUM_COST,
                                starts=starts, alternatives=alternatives)
     after = [comparison(t, runner.run(t, values_at(z))) for t in tests]
     groups = np.concatenate([residual_groups(t, with_temperature=with_temperature) for t in tests])

@@ -106,6 +106,11 @@ def parameter(name: str, option: str = "--parameters") -> FitParameter:
     return PARAMETERS[name]
 
 
+def pybamm_values(values: dict[str, float]) -> dict[str, float]:
+    """Design-level names and values (a calibration's) → the PyBaMM inputs they set."""
+    return {parameter(name).pybamm_name: parameter(name).to_pybamm(value) for name, value in values.items()}
+
+
 def parse_parameters(text: str | list[str], option: str = "--parameters") -> list[FitParameter]:
     """'a,b,c' (or a list) → FitParameters, in order, each once; errors name `option`."""
     names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text) if n.strip()]

@@ -20,7 +20,7 @@ import numpy as np
 
 from cellbench.calibration.discharges import MeasuredDischarge
 from cellbench.calibration.fit import DischargeModel, SimulatedDischarge, comparison
-from cellbench.calibration.parameters import parameter, parse_parameters
+from cellbench.calibration.parameters import parse_parameters, pybamm_values
 from cellbench.errors import InputError
 from cellbench.simulate.calibration import (Calibration, load_calibration, load_calibration_file,
                                             outside_conditions)
@@ -149,18 +149,18 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
         source = f"the cell's own ({design.id})" if used else "none"
         cell = to_pybamm(design)
     runner = DischargeModel(cell, model=model, thermal=thermal, initial_state=initial_state)
-    spread = used.spread if used is not None else None
-    alternatives = spread.alternatives if spread is not None else []
-    wide = DischargeModel.for_parameters(cell, parse_parameters(list(alternatives[0].values)), model=model,
-                                         thermal=thermal, initial_state=initial_state) if alternatives else runner
+    # the calibration's alternatives (calibrate --spread), if it keeps any, as PyBaMM inputs of one wider model
+    spread = used.spread if used is not None and used.spread is not None and used.spread.alternatives else None
+    alternatives = [pybamm_values(a.values) for a in spread.alternatives] if spread else []
+    wide = (DischargeModel.for_parameters(cell, parse_parameters(list(spread.alternatives[0].values)), model=model,
+                                          thermal=thermal, initial_state=initial_state) if spread else runner)
     rows = []
     for test in tests:
         sim = runner.run(test, {})
         row = ValidationRow(test, sim, comparison(test, sim), coverage_warnings(test, used))
-        for alternative in alternatives:
+        for values in alternatives:
             try:
-                other = wide.run(test, {parameter(name).pybamm_name: parameter(name).to_pybamm(value)
-                                        for name, value in alternative.values.items()})
+                other = wide.run(test, values)
             except Exception:  # noqa: BLE001 - an alternative that cannot run leaves the spread, never the report
                 row.alternatives_failed += 1
                 continue
@@ -172,7 +172,7 @@ def validate(design, tests: Sequence[MeasuredDischarge], *, calibration: str | P
     coverage = used.conditions.model_dump(mode="json") if used is not None and used.conditions else None
     return ValidationReport(cell=design.id, calibrated=used is not None, calibration_source=source, rows=rows,
                             tolerance_pct=tolerance_pct, coverage=coverage,
-                            open_parameters=list(spread.parameters) if spread is not None and alternatives else [])
+                            open_parameters=list(spread.parameters) if spread else [])
 
 
 def plot_html(report: ValidationReport, path: str | Path) -> Path:

@@ -82,8 +82,8 @@ def register(app: typer.Typer) -> None:
             print_json({"out": str(path), "seconds": round(result.seconds, 2), "evaluations": result.evaluations,
                         "converged": result.success, "message": result.message,
                         "optima": cal.method.get("optima"),
-                        "spread": None if cal.spread is None else cal.spread.model_dump(mode="json"),
-                        **cal.model_dump(mode="json", include={"cell", "label", "fitted", "residuals", "conditions"})})
+                        **cal.model_dump(mode="json",
+                                         include={"cell", "label", "fitted", "residuals", "conditions", "spread"})})
             return
         table = Table(title=f"{cal.cell}: fitted to {len(tests)} test(s) ({cal.label})", box=box.SIMPLE)
         for col in ("parameter", "value", "95 % interval", "start"):
@@ -185,6 +185,7 @@ def _print_spread(spread) -> None:
 
 
 def _print_optima(optima: list[dict]) -> None:
+    from cellbench.calibration.fit import NEAR_OPTIMUM_COST
     from cellbench.terminal import console
 
     names = list(optima[0]["value"])
@@ -196,8 +197,6 @@ def _print_optima(optima: list[dict]) -> None:
     for k, o in enumerate(optima, 1):
         table.add_row(str(k), f"{o['cost_vs_best']:.3g}", *(f"{o['value'][n]:.4g}" for n in names))
     console.print(table)
-    from cellbench.calibration.fit import NEAR_OPTIMUM_COST
-
     near = [o for o in optima if o["cost_vs_best"] <= NEAR_OPTIMUM_COST]
     spread = [n for n in names
               if max(o["value"][n] for o in near) > 1.2 * min(o["value"][n] for o in near) + 1e-12]

@@ -72,13 +72,15 @@ class DelimitedTable:
 
     def __init__(self, frame: pl.DataFrame | None, source: str, first_data_line: int, *, body: bytes | None = None,
                  names: list[str] | None = None, separator: str = ",", path: Path | None = None,
-                 trailing_blank_lines: int = 0):
+                 trailing_blank_lines: int = 0, head: bytes | None = None):
         self.source = source
         self.first_data_line = first_data_line
         self.body = body
         # a large file is parsed by polars straight from disk (memory-mapped), skipping the lines above the data
         self.path = path
         self.trailing_blank_lines = trailing_blank_lines
+        # the data block's first bytes (a file's, as its reader read them): a sample for type inference
+        self._head = head if head is not None else (body[:HEAD_BYTES] if body is not None else b"")
         self.separator = separator
         self._frame = frame
         self.names = list(frame.columns) if frame is not None else list(names or [])
@@ -202,14 +204,8 @@ class DelimitedTable:
 
     def _first_rows(self) -> bytes:
         """The data block's first whole lines (up to 64 KiB), for a quick look such as type inference."""
-        if self.body is not None:
-            head = self.body[:HEAD_BYTES]
-        else:
-            with self._path().open("rb") as fh:
-                raw = fh.read(HEAD_BYTES * 2)
-            head = raw[line_offset(raw, self.first_data_line - 1):][:HEAD_BYTES]
-        cut = head.rfind(b"\n")
-        return head[:cut + 1] if cut > 0 else head
+        cut = self._head.rfind(b"\n")
+        return self._head[:cut + 1] if cut > 0 else self._head
 
     def _refuse_rows_wider_than_the_header(self, beyond: pl.Series) -> None:
         """Rows with a cell past the last named column, where other rows have none, hold a value split in two (a
@@ -431,7 +427,7 @@ def parse_delimited_file(path: str | Path, *, separator: str, source: str, heade
                              source=source, location=f"line {line_no}")
     names = _unique_names([n.strip() for n in decode(header).split(separator)])
     return DelimitedTable(None, source, first_data_line, names=names, separator=separator, path=path,
-                          trailing_blank_lines=trailing_blank_lines)
+                          trailing_blank_lines=trailing_blank_lines, head=head[position:])
 
 
 def _without_trailing_blank_lines(body: bytes) -> bytes:
